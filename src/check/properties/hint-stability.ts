@@ -1,0 +1,23 @@
+import type { Checker } from '../violation.ts';
+import { shortKey } from '../../report/format.ts';
+
+/** (c) For every (document, hint), every answer the providers ever gave carried the same key. */
+export function hintStability(): Checker {
+  const first = new Map<string, { key: string; actor: string }>();
+  return {
+    property: 'hint-stability',
+    observe(record) {
+      if (record.kind !== 'provider-answer') return undefined;
+      // A new key is filed under the hint it came with; a requested key under the hint asked for.
+      const hint = record.requestedHint ?? record.keyHint;
+      const name = `${record.documentId}\u0000${hint}`;
+      const earlier = first.get(name);
+      if (earlier === undefined) {
+        first.set(name, { key: record.key, actor: record.actor });
+        return undefined;
+      }
+      if (earlier.key === record.key) return undefined;
+      return `for ${record.documentId} and keyHint ${JSON.stringify(hint)}, ${earlier.actor}'s provider answered key ${shortKey(earlier.key)} but ${record.actor}'s answered ${shortKey(record.key)}`;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { Checker } from '../violation.ts';
+
+/** (g) Answers keep the contract: `key` a string, `keyHint` absent or a string of at most 256 characters. */
+export function providerContract(): Checker {
+  return {
+    property: 'provider-contract',
+    observe(record) {
+      return record.kind === 'provider-contract' ? `${record.actor}'s provider broke the contract: ${record.problem}` : undefined;
+    },
+  };
+}

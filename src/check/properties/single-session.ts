@@ -1,0 +1,18 @@
+import type { Checker } from '../violation.ts';
+
+/** (a) At most one established session per document. */
+export function singleSession(): Checker {
+  const owners = new Map<string, string>();
+  return {
+    property: 'single-session',
+    observe(record) {
+      if (record.kind !== 'session' || record.status !== 'established') return undefined;
+      const earlier = owners.get(record.documentId);
+      if (earlier !== undefined) {
+        return `${record.documentId} has two established sessions: ${earlier}'s and ${record.owner}'s`;
+      }
+      owners.set(record.documentId, record.owner);
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { TraceRecord } from '../model/observations.ts';
+
+/** The properties rtc-sim checks; each names a promise the seeds make or the contract states. */
+export type PropertyName =
+  | 'single-session'
+  | 'agreement'
+  | 'hint-stability'
+  | 'retention'
+  | 'liveness'
+  | 'content-integrity'
+  | 'provider-contract';
+
+/** A broken property, with where in the run it broke. */
+export interface Violation {
+  readonly property: PropertyName;
+  readonly message: string;
+  readonly actor: string;
+  readonly step: number;
+  readonly timeMs: number;
+}
+
+/** An observer of the trace: it reads records and never changes the world. Returns a message on violation. */
+export interface Checker {
+  readonly property: PropertyName;
+  observe(record: TraceRecord): string | undefined;
+}

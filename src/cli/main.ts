@@ -1,0 +1,80 @@
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from './check-command.ts';
+import { examplesCommand } from './examples-command.ts';
+import { exitCodes } from './exit-codes.ts';
+import type { Io } from './io.ts';
+import { strategyName, wholeNumber } from './options.ts';
+import { replayCommand } from './replay-command.ts';
+import { scenarioCommand } from './scenario-command.ts';
+
+const runsDefault = 2000;
+const seedDefault = 1;
+
+/** Parses arguments and runs one command; resolves to the exit code. Never throws for bad input. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = exitCodes.pass;
+  const program = new Command('rtc-sim')
+    .description('A deterministic simulator of the TinyMCE RTC create-session race that checks your rtc_encryption_provider.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const worldOptions = (command: Command): Command =>
+    command
+      .option('--clients <n>', 'simulated browsers', wholeNumber(1, 100_000))
+      .option('--documents <m>', 'documents the clients open', wholeNumber(1, 100_000))
+      .addOption(new Option('--strategy <name>', 'scheduling strategy: random | timed').argParser(strategyName))
+      .option('--json', 'print one JSON object instead of text');
+
+  worldOptions(
+    program
+      .command('check')
+      .description('run seeded schedules against a provider module; stop at the first violation')
+      .argument('<module>', 'provider module (.ts or .js) exporting createProvider(env) or a default provider')
+      .option('--runs <n>', 'schedules to run', wholeNumber(1, 100_000_000), runsDefault)
+      .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault),
+  ).action(async (module: string, options) => {
+    exitCode = await checkCommand(module, options, io);
+  });
+
+  worldOptions(
+    program
+      .command('replay')
+      .description('run one seed again and print its whole trace')
+      .argument('<module>', 'provider module')
+      .requiredOption('--seed <s>', 'the seed of the run to replay', wholeNumber(0, 2 ** 32 + 100_000_000)),
+  ).action(async (module: string, options) => {
+    exitCode = await replayCommand(module, options, io);
+  });
+
+  program
+    .command('run')
+    .description('run a scripted scenario from scenarios/')
+    .requiredOption('--scenario <name>', 'scenario name, e.g. seeds-race')
+    .option('--json', 'print one JSON object instead of text')
+    .action(async (options: { scenario: string; json?: boolean }) => {
+      exitCode = await scenarioCommand(options.scenario, options, io);
+    });
+
+  program
+    .command('examples')
+    .description('check every example provider (good-*, buggy-*) and print a verdict table')
+    .argument('[dir]', 'folder of example providers (default: the bundled examples)')
+    .option('--runs <n>', 'schedules per example', wholeNumber(1, 100_000_000), runsDefault)
+    .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
+    .action(async (directory: string | undefined, options: { runs: number; seed: number }) => {
+      exitCode = await examplesCommand(directory, options, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
+        ? exitCodes.pass
+        : exitCodes.input;
+    }
+    throw error;
+  }
+  return exitCode;
+}

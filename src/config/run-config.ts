@@ -1,0 +1,61 @@
+/** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
+export interface LatencyModel {
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly tailProbability: number;
+  readonly tailMaxMs: number;
+}
+
+/** The fully resolved world of one run: everything that, with the seed, decides what happens. */
+export interface RunConfig {
+  readonly seed: number;
+  readonly strategy: StrategyName;
+  readonly clients: number;
+  readonly documents: number;
+  /** Client arrivals are spread over [0, arrivalSpreadMs]. */
+  readonly arrivalSpreadMs: number;
+  /** Chance that a client arrives in the very millisecond of the one before it. */
+  readonly arrivalCoincidence: number;
+  /** Exact arrival times per client, for scripted scenarios; when set, the spread is not drawn from. */
+  readonly arrivalTimesMs?: readonly number[];
+  readonly network: LatencyModel;
+  readonly keyStore: LatencyModel;
+  /** A provider call that has not settled after this long is abandoned as a timeout. */
+  readonly providerTimeoutMs: number;
+  /** How many times a client calls its provider for one step before it gives up. */
+  readonly providerAttemptsMax: number;
+  /** Backoff before the first retry; it doubles on every further retry. */
+  readonly retryBackoffMs: number;
+  /** Every client must be collaborating this long after the last arrival. */
+  readonly livenessBoundMs: number;
+  /** The quiet period before the second retention probe ("old keys cannot be discarded immediately"). */
+  readonly quietPeriodMs: number;
+  /** The wall-clock time at virtual time zero, ms since the epoch. */
+  readonly epochMs: number;
+  readonly eventsMax: number;
+  readonly virtualTimeMsMax: number;
+}
+
+/** The scheduling strategies a run can use. */
+export type StrategyName = 'random' | 'timed';
+
+/** The strategies, for argument checking. */
+export const strategyNames: readonly StrategyName[] = ['random', 'timed'];
+
+/** Fields a user may pin; the rest are drawn per seed by the swarm. */
+export type ConfigPins = Partial<Omit<RunConfig, 'seed'>>;
+
+/** Settings that the swarm does not vary: limits and protocol timings. */
+export const fixedDefaults = {
+  strategy: 'random',
+  clients: 3,
+  documents: 1,
+  providerTimeoutMs: 10_000,
+  providerAttemptsMax: 4,
+  retryBackoffMs: 1_000,
+  livenessBoundMs: 120_000,
+  quietPeriodMs: 6 * 60 * 60 * 1000,
+  epochMs: Date.UTC(2026, 0, 1),
+  eventsMax: 50_000,
+  virtualTimeMsMax: 48 * 60 * 60 * 1000,
+} as const satisfies Partial<RunConfig>;

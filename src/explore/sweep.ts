@@ -1,0 +1,89 @@
+import type { PropertyName } from '../check/violation.ts';
+import type { ConfigPins, RunConfig } from '../config/run-config.ts';
+import { drawConfig } from '../config/swarm.ts';
+import type { ProviderSource } from '../providers/source.ts';
+import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
+
+/** What a sweep runs: `runs` seeds starting at `seed`, each with its own swarm-drawn world. */
+export interface SweepOptions {
+  readonly source: ProviderSource;
+  readonly runs: number;
+  readonly seed: number;
+  readonly pins: ConfigPins;
+  /** Called now and then with the number of runs done. */
+  readonly onProgress?: (runsDone: number) => void;
+}
+
+/** What failed: a property, a bound, or the tool's own determinism. */
+export type FailureKind = PropertyName | 'limit' | 'nondeterminism';
+
+/** The first failing run of a sweep, replayed with its full trace. */
+export interface SweepFailure {
+  readonly property: FailureKind;
+  readonly message: string;
+  /** The seed of the failing run (not the sweep's first seed): `replay --seed` takes it. */
+  readonly seed: number;
+  readonly config: RunConfig;
+  readonly replayed: SimulationResult;
+}
+
+/** The verdict of a sweep. */
+export interface SweepReport {
+  readonly verdict: 'pass' | 'fail';
+  /** Runs executed, the failing one included. */
+  readonly runs: number;
+  readonly seed: number;
+  readonly failure: SweepFailure | undefined;
+}
+
+const yieldEveryRuns = 64;
+
+/**
+ * Runs seeds `seed … seed+runs-1` without recording, stops at the first failure, and replays that seed with
+ * the full trace. The replay must end the same way: if it does not, the failure is reported as
+ * nondeterminism rather than as a property, since the trace would not explain it.
+ */
+export async function sweep(options: SweepOptions): Promise<SweepReport> {
+  for (let index = 0; index < options.runs; index++) {
+    const seed = options.seed + index;
+    const config = drawConfig(seed, options.pins);
+    const result = await simulate({ config, source: options.source });
+    if (result.outcome.kind !== 'pass') {
+      const replayed = await simulate({ config, source: options.source, record: true });
+      return { verdict: 'fail', runs: index + 1, seed: options.seed, failure: describeFailure(seed, config, result.outcome, replayed) };
+    }
+    if ((index + 1) % yieldEveryRuns === 0) {
+      options.onProgress?.(index + 1);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined };
+}
+
+/** Runs one seed again with its full trace and decision log. */
+export function replay(source: ProviderSource, seed: number, pins: ConfigPins): Promise<SimulationResult> {
+  return simulate({ config: drawConfig(seed, pins), source, record: true });
+}
+
+function describeFailure(seed: number, config: RunConfig, first: RunOutcome, replayed: SimulationResult): SweepFailure {
+  if (outcomeSignature(first) !== outcomeSignature(replayed.outcome)) {
+    return {
+      property: 'nondeterminism',
+      message: `seed ${seed} ended as ${outcomeSignature(first)} but its replay ended as ${outcomeSignature(replayed.outcome)}: something outside the seed (real time, real randomness, module state shared between runs) steers the run`,
+      seed,
+      config,
+      replayed,
+    };
+  }
+  if (first.kind === 'violation') {
+    return { property: first.violation.property, message: first.violation.message, seed, config, replayed };
+  }
+  return { property: 'limit', message: first.kind === 'limit' ? first.message : 'unexpected pass', seed, config, replayed };
+}
+
+/** A comparable summary of how a run ended. */
+export function outcomeSignature(outcome: RunOutcome): string {
+  if (outcome.kind === 'violation') return `${outcome.violation.property}@${outcome.violation.step}: ${outcome.violation.message}`;
+  if (outcome.kind === 'limit') return `limit:${outcome.limit}`;
+  return 'pass';
+}

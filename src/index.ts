@@ -1,0 +1,22 @@
+// The public API of rtc-sim: the provider contract types, and the functions to check a provider in-process.
+export type {
+  CreateProvider,
+  EncryptionProvider,
+  KeyStore,
+  ProviderAnswer,
+  ProviderEnv,
+  ProviderModule,
+  ProviderRequest,
+} from './providers/types.ts';
+export type { ConfigPins, LatencyModel, RunConfig, StrategyName } from './config/run-config.ts';
+export type { PropertyName, Violation } from './check/violation.ts';
+export type { Observation, TraceRecord } from './model/observations.ts';
+export type { RunOutcome, SimulationResult } from './simulate.ts';
+export type { SweepFailure, SweepReport } from './explore/sweep.ts';
+export type { ProviderSource } from './providers/source.ts';
+export { simulate } from './simulate.ts';
+export { replay, sweep } from './explore/sweep.ts';
+export { drawConfig } from './config/swarm.ts';
+export { loadProviderModule } from './providers/loader.ts';
+export { sourceFromFactory, sourceFromModule } from './providers/source.ts';
+export { renderTimeline } from './report/timeline.ts';

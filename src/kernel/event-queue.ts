@@ -1,0 +1,191 @@
+import { isBefore, Lane, type SimEvent } from './event.ts';
+import { MinHeap } from './heap.ts';
+
+/** What a caller states to schedule an event; the queue fills in sequence and bookkeeping. */
+export interface EventSpec {
+  readonly key: string;
+  readonly actor: string;
+  readonly resources: readonly string[];
+  readonly delayMs: number;
+  readonly action: () => void;
+}
+
+/**
+ * The pending events of one run, and the set of events that may run next.
+ *
+ * Enabled events: every asynchronous candidate (lane heads and lone events) due no later than the next live
+ * timer — the "horizon". When none is left, the timers due at the horizon. So time never jumps past a
+ * pending timer (timers are punctual), and a timer never preempts an asynchronous event due before it.
+ */
+export class EventQueue {
+  nowMs = 0;
+  private sequence = 0;
+  private readonly timers = new MinHeap<SimEvent>(isBefore);
+  private readonly notReady = new MinHeap<SimEvent>(isBefore);
+  private readonly ready: SimEvent[] = [];
+  private horizonMs = Number.POSITIVE_INFINITY;
+  private readonly tiedTimers: SimEvent[] = [];
+
+  /** Schedules a punctual timer `delayMs` from now. */
+  timer(spec: EventSpec): SimEvent {
+    const event = this.create(spec, 'timer', this.nowMs + spec.delayMs, undefined);
+    this.timers.push(event);
+    if (event.dueMs < this.horizonMs) this.lowerHorizon(event.dueMs);
+    return event;
+  }
+
+  /** Schedules an asynchronous event; with a lane it is delivered after everything queued on that lane. */
+  async(spec: EventSpec, lane?: Lane): SimEvent {
+    let dueMs = this.nowMs + spec.delayMs;
+    if (lane !== undefined) {
+      dueMs = Math.max(dueMs, lane.lastDueMs);
+      lane.lastDueMs = dueMs;
+    }
+    const event = this.create(spec, 'async', dueMs, lane);
+    if (lane === undefined) {
+      this.addCandidate(event);
+    } else {
+      lane.waiting.push(event);
+      if (lane.waiting.length - lane.head === 1) this.addCandidate(event);
+    }
+    return event;
+  }
+
+  /** Withdraws an event; a no-op when it already ran or was withdrawn. */
+  cancel(event: SimEvent): void {
+    if (event.cancelled) return;
+    event.cancelled = true;
+    if (event.readyIndex >= 0) this.removeReady(event);
+    if (event.lane !== undefined && event.lane.waiting[event.lane.head] === event) this.advanceLane(event.lane);
+    if (event.timing === 'timer') this.raiseHorizon();
+  }
+
+  /** Withdraws every event still queued on a lane (a dropped connection loses what is in flight). */
+  dropLane(lane: Lane): void {
+    const pending = lane.waiting.slice(lane.head);
+    for (const event of pending) {
+      event.cancelled = true;
+      if (event.readyIndex >= 0) this.removeReady(event);
+    }
+    lane.waiting.length = 0;
+    lane.head = 0;
+  }
+
+  /** The events that may run next, in a deterministic order. Callers must not modify the array. */
+  enabled(): readonly SimEvent[] {
+    if (this.ready.length > 0) return this.ready;
+    for (const timer of this.tiedTimers) this.timers.push(timer);
+    this.tiedTimers.length = 0;
+    const first = this.liveTimer();
+    if (first === undefined) return this.tiedTimers;
+    while (this.timers.size > 0) {
+      const next = this.liveTimer();
+      if (next === undefined || next.dueMs !== first.dueMs) break;
+      this.tiedTimers.push(this.timers.pop() as SimEvent);
+    }
+    return this.tiedTimers;
+  }
+
+  /** Removes a chosen enabled event from the queue and advances virtual time to it. */
+  take(event: SimEvent): void {
+    if (event.timing === 'timer') {
+      const index = this.tiedTimers.indexOf(event);
+      if (index < 0) throw new Error(`take(): timer ${event.key} is not enabled`);
+      this.tiedTimers.splice(index, 1);
+      for (const other of this.tiedTimers) this.timers.push(other);
+      this.tiedTimers.length = 0;
+    } else {
+      if (event.readyIndex < 0) throw new Error(`take(): ${event.key} is not enabled`);
+      this.removeReady(event);
+      if (event.lane !== undefined) this.advanceLane(event.lane);
+    }
+    event.cancelled = true;
+    if (event.dueMs > this.nowMs) this.nowMs = event.dueMs;
+    if (event.timing === 'timer') this.raiseHorizon();
+  }
+
+  /** Whether nothing at all is pending. */
+  isEmpty(): boolean {
+    return this.enabled().length === 0;
+  }
+
+  private create(spec: EventSpec, timing: SimEvent['timing'], dueMs: number, lane: Lane | undefined): SimEvent {
+    return {
+      sequence: this.sequence++,
+      key: spec.key,
+      actor: spec.actor,
+      resources: spec.resources,
+      timing,
+      dueMs,
+      action: spec.action,
+      cancelled: false,
+      readyIndex: -1,
+      lane,
+    };
+  }
+
+  private addCandidate(event: SimEvent): void {
+    if (event.dueMs <= this.horizonMs) {
+      event.readyIndex = this.ready.length;
+      this.ready.push(event);
+    } else {
+      this.notReady.push(event);
+    }
+  }
+
+  private removeReady(event: SimEvent): void {
+    const last = this.ready.pop() as SimEvent;
+    if (last !== event) {
+      this.ready[event.readyIndex] = last;
+      last.readyIndex = event.readyIndex;
+    }
+    event.readyIndex = -1;
+  }
+
+  private advanceLane(lane: Lane): void {
+    lane.head++;
+    while (lane.head < lane.waiting.length && (lane.waiting[lane.head] as SimEvent).cancelled) lane.head++;
+    if (lane.head >= lane.waiting.length) {
+      lane.waiting.length = 0;
+      lane.head = 0;
+      return;
+    }
+    this.addCandidate(lane.waiting[lane.head] as SimEvent);
+  }
+
+  private liveTimer(): SimEvent | undefined {
+    let top = this.timers.peek();
+    while (top !== undefined && top.cancelled) {
+      this.timers.pop();
+      top = this.timers.peek();
+    }
+    return top;
+  }
+
+  // A new timer earlier than the horizon: ready events due after it are no longer ready. This scan is the
+  // one non-logarithmic step; it happens only when a timer is set earlier than every pending one.
+  private lowerHorizon(dueMs: number): void {
+    this.horizonMs = dueMs;
+    for (let index = this.ready.length - 1; index >= 0; index--) {
+      const event = this.ready[index] as SimEvent;
+      if (event.dueMs > dueMs) {
+        this.removeReady(event);
+        this.notReady.push(event);
+      }
+    }
+  }
+
+  private raiseHorizon(): void {
+    const next = this.liveTimer();
+    this.horizonMs = next === undefined ? Number.POSITIVE_INFINITY : next.dueMs;
+    for (let top = this.notReady.peek(); top !== undefined && top.dueMs <= this.horizonMs; top = this.notReady.peek()) {
+      this.notReady.pop();
+      if (!top.cancelled) {
+        top.readyIndex = this.ready.length;
+        this.ready.push(top);
+      }
+    }
+  }
+}
+
+export { Lane };

@@ -1,0 +1,17 @@
+import type { SimEvent } from './event.ts';
+
+/** What a strategy may know when it chooses. */
+export interface ChoiceContext {
+  readonly step: number;
+  readonly nowMs: number;
+}
+
+/**
+ * The one decision point of the simulator: given the enabled events, which runs next. Random, timed, PCT,
+ * exhaustive and replay are all strategies; nothing else orders events.
+ */
+export interface Strategy {
+  readonly name: string;
+  /** The index in `enabled` (never empty) of the event to run next. */
+  choose(enabled: readonly SimEvent[], context: ChoiceContext): number;
+}

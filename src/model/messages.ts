@@ -1,0 +1,39 @@
+import type { EncryptedContent, WrappedSessionKey } from './crypto.ts';
+
+/** Session metadata the server keeps in plain text: never the provider's key. */
+export interface SessionMetadata {
+  readonly keyHint: string;
+  readonly wrappedKey: WrappedSessionKey;
+  readonly salt: string;
+}
+
+/** Messages between a client and the server (one websocket per client: FIFO each way). */
+export type Message =
+  | { readonly type: 'requestSession'; readonly documentId: string }
+  | { readonly type: 'noSession'; readonly documentId: string }
+  | { readonly type: 'sessionPending'; readonly documentId: string }
+  | {
+      readonly type: 'sessionExists';
+      readonly documentId: string;
+      readonly session: SessionMetadata;
+      readonly content: EncryptedContent;
+    }
+  | { readonly type: 'createSession'; readonly documentId: string; readonly session: SessionMetadata }
+  | { readonly type: 'createAccepted'; readonly documentId: string }
+  | { readonly type: 'createRejected'; readonly documentId: string }
+  | { readonly type: 'uploadContent'; readonly documentId: string; readonly content: EncryptedContent }
+  | { readonly type: 'newSessionAvailable'; readonly documentId: string; readonly keyHint: string };
+
+/** One line describing a message for timelines. */
+export function describeMessage(message: Message): string {
+  switch (message.type) {
+    case 'createSession':
+      return `createSession(keyHint ${JSON.stringify(message.session.keyHint)})`;
+    case 'newSessionAvailable':
+      return `newSessionAvailable(keyHint ${JSON.stringify(message.keyHint)})`;
+    case 'sessionExists':
+      return `sessionExists(keyHint ${JSON.stringify(message.session.keyHint)})`;
+    default:
+      return message.type;
+  }
+}

@@ -1,0 +1,93 @@
+import type { Message } from './messages.ts';
+
+/** The states a client moves through while it joins a document. */
+export type ClientState =
+  | 'requesting'
+  | 'creating'
+  | 'create-sent'
+  | 'establishing'
+  | 'waiting'
+  | 'joining'
+  | 'collaborating'
+  | 'failed';
+
+/** Why a provider call did not give an answer. */
+export type ProviderFailure = 'rejected' | 'threw' | 'timeout';
+
+/** Something that happened in the simulated world, as the trace records it. */
+export type Observation =
+  | { readonly kind: 'arrive'; readonly actor: string; readonly documentId: string }
+  | { readonly kind: 'deliver'; readonly actor: string; readonly from: string; readonly message: Message }
+  | {
+      readonly kind: 'provider-call';
+      readonly actor: string;
+      readonly documentId: string;
+      readonly keyHint: string | null;
+      readonly attempt: number;
+    }
+  | {
+      readonly kind: 'provider-answer';
+      readonly actor: string;
+      readonly documentId: string;
+      readonly requestedHint: string | null;
+      readonly key: string;
+      readonly keyHint: string;
+      readonly hintGiven: boolean;
+    }
+  | {
+      readonly kind: 'provider-failure';
+      readonly actor: string;
+      readonly documentId: string;
+      readonly requestedHint: string | null;
+      readonly failure: ProviderFailure;
+      readonly message: string;
+    }
+  | { readonly kind: 'provider-contract'; readonly actor: string; readonly problem: string }
+  | {
+      readonly kind: 'store';
+      readonly actor: string;
+      readonly operation: string;
+      readonly key: string;
+      readonly value?: string;
+      readonly result: string;
+    }
+  | {
+      readonly kind: 'session';
+      readonly actor: 'server';
+      readonly documentId: string;
+      readonly status: 'pending' | 'established';
+      readonly owner: string;
+      readonly keyHint: string;
+    }
+  | {
+      readonly kind: 'state';
+      readonly actor: string;
+      readonly documentId: string;
+      readonly state: ClientState;
+      readonly detail: string;
+      /**
+       * For `create-sent` and `collaborating`: the provider key the client holds, and the content it uploads
+       * or decrypted. Known to the model for checking; the key never reaches the server.
+       */
+      readonly key?: string;
+      readonly content?: string;
+    }
+  | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
+  | { readonly kind: 'phase'; readonly actor: 'world'; readonly phase: string; readonly detail: string }
+  | {
+      readonly kind: 'probe';
+      readonly actor: string;
+      readonly documentId: string;
+      readonly keyHint: string;
+      readonly expectedKey: string;
+      readonly key?: string;
+      readonly failure?: string;
+    }
+  | {
+      readonly kind: 'stuck';
+      readonly actor: 'world';
+      readonly waiting: readonly { readonly client: string; readonly state: string; readonly waitingFor: string }[];
+    };
+
+/** An observation stamped with when it happened. */
+export type TraceRecord = Observation & { readonly step: number; readonly timeMs: number };

@@ -1,0 +1,48 @@
+import { createProviderEnv } from '../providers/env.ts';
+import { instanceHooks, wakeAfter } from './client.ts';
+import type { SimulatedKeyStore } from './key-store.ts';
+import { ProviderCaller } from './provider-caller.ts';
+import type { WorldContext } from './world-context.ts';
+
+/** An established session a fresh client must still be able to open. */
+export interface Expectation {
+  readonly documentId: string;
+  readonly keyHint: string;
+  readonly expectedKey: string;
+}
+
+/**
+ * A fresh browser that opens every established session, one after another: the seeds' "old keys cannot be
+ * discarded immediately", because older sessions may start new ones. It has its own module instance and no
+ * memory of the race.
+ */
+export function runRetentionProbe(
+  world: WorldContext,
+  keyStore: SimulatedKeyStore,
+  probeId: string,
+  expectations: readonly Expectation[],
+  onDone: () => void,
+): void {
+  const env = createProviderEnv({
+    clientId: probeId,
+    clock: () => world.config.epochMs + world.queue.nowMs,
+    random: world.streams.get(`client:${probeId}`),
+    realm: world.source.realm,
+    keyStore: keyStore.viewFor(probeId),
+    wakeAfter: wakeAfter(world, probeId),
+  });
+  const created = world.source.create(env, instanceHooks(world, probeId));
+  const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
+  const next = (index: number): void => {
+    const expectation = expectations[index];
+    if (expectation === undefined) return onDone();
+    const { documentId, keyHint, expectedKey } = expectation;
+    const report = (outcome: { key: string } | { failure: string }): void => {
+      world.emit({ kind: 'probe', actor: probeId, documentId, keyHint, expectedKey, ...outcome });
+      next(index + 1);
+    };
+    if (caller === undefined) return report({ failure: created.ok ? 'no provider' : created.problem });
+    caller.request(documentId, keyHint, (answer) => report({ key: answer.key }), (reason) => report({ failure: reason }));
+  };
+  next(0);
+}

@@ -1,0 +1,17 @@
+import type { RunConfig } from '../config/run-config.ts';
+import type { EventQueue } from '../kernel/event-queue.ts';
+import type { RandomStreams } from '../kernel/random.ts';
+import type { ProviderSource } from '../providers/source.ts';
+import type { Observation } from './observations.ts';
+
+/** What every part of the model shares within one run. */
+export interface WorldContext {
+  readonly config: RunConfig;
+  readonly queue: EventQueue;
+  readonly streams: RandomStreams;
+  readonly source: ProviderSource;
+  /** Records an observation in the trace; checkers see it at once. */
+  emit(observation: Observation): void;
+  /** True once the run has ended: late work from user code is then ignored. */
+  readonly closed: boolean;
+}

@@ -1,0 +1,39 @@
+import { describeMessage } from '../model/messages.ts';
+import type { TraceRecord } from '../model/observations.ts';
+import { shortKey } from './format.ts';
+
+/** One record as one line of prose for the timeline. */
+export function describeRecord(record: TraceRecord): string {
+  switch (record.kind) {
+    case 'arrive':
+      return `opens ${record.documentId}`;
+    case 'deliver':
+      return `receives ${describeMessage(record.message)} from ${record.from}`;
+    case 'provider-call':
+      return `calls provider({ documentId: ${JSON.stringify(record.documentId)}, keyHint: ${JSON.stringify(record.keyHint)} })${record.attempt > 1 ? ` — attempt ${record.attempt}` : ''}`;
+    case 'provider-answer':
+      return `provider answers { key: ${shortKey(record.key)}${record.hintGiven ? `, keyHint: ${JSON.stringify(record.keyHint)}` : ''} }${record.hintGiven || record.requestedHint !== null ? '' : ' (no keyHint: recorded as "")'}`;
+    case 'provider-failure':
+      return `provider ${record.failure === 'threw' ? 'threw synchronously' : record.failure === 'timeout' ? 'timed out' : 'rejected'}: ${record.message}`;
+    case 'provider-contract':
+      return `provider broke the contract: ${record.problem}`;
+    case 'store':
+      return `keyStore.${record.operation}(${JSON.stringify(record.key)}${record.value === undefined ? '' : `, ${shortKey(record.value)}`}) → ${record.result}`;
+    case 'session':
+      return `session for ${record.documentId} is ${record.status} (owner ${record.owner}, keyHint ${JSON.stringify(record.keyHint)})`;
+    case 'state':
+      return record.state === 'collaborating'
+        ? `collaborates on ${record.documentId} with key ${shortKey(record.key ?? '')}`
+        : `${record.state}: ${record.detail}`;
+    case 'console':
+      return `console.${record.level}: ${record.text}`;
+    case 'phase':
+      return `── ${record.phase}: ${record.detail}`;
+    case 'probe':
+      return record.failure !== undefined
+        ? `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: fails (${record.failure})`
+        : `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: gets ${shortKey(record.key ?? '')}`;
+    case 'stuck':
+      return `liveness deadline: ${record.waiting.map((entry) => `${entry.client} waits for ${entry.waitingFor}`).join('; ')}`;
+  }
+}

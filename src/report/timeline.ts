@@ -1,0 +1,41 @@
+import type { Violation } from '../check/violation.ts';
+import type { TraceRecord } from '../model/observations.ts';
+import type { RunOutcome } from '../simulate.ts';
+import { describeRecord } from './describe-record.ts';
+import { formatTime } from './format.ts';
+
+/** How to paint the timeline; plain text when no painter is given. */
+export interface Painter {
+  readonly dim: (text: string) => string;
+  readonly bold: (text: string) => string;
+  readonly red: (text: string) => string;
+}
+
+const plain: Painter = { dim: (text) => text, bold: (text) => text, red: (text) => text };
+
+/** The run as one line per record: step, virtual time, actor, what happened; the violation last. */
+export function renderTimeline(trace: readonly TraceRecord[], outcome: RunOutcome, painter: Painter = plain): string {
+  const lines = trace.map((record) => {
+    const head = `${String(record.step).padStart(4)} ${formatTime(record.timeMs).padStart(12)}  ${record.actor.padEnd(8)}`;
+    return `${painter.dim(head)} ${describeRecord(record)}`;
+  });
+  lines.push(painter.bold(outcomeLine(outcome)));
+  return lines.join('\n');
+}
+
+/** One line saying how the run ended. */
+export function outcomeLine(outcome: RunOutcome): string {
+  switch (outcome.kind) {
+    case 'pass':
+      return '✓ every property held';
+    case 'violation':
+      return violationLine(outcome.violation);
+    case 'limit':
+      return `! bound reached: ${outcome.message}`;
+  }
+}
+
+/** One line naming a violated property and where it broke. */
+export function violationLine(violation: Violation): string {
+  return `✗ ${violation.property} violated at step ${violation.step} (${formatTime(violation.timeMs)}, ${violation.actor}): ${violation.message}`;
+}

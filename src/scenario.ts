@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PropertyName } from './check/violation.ts';
+import type { ConfigPins } from './config/run-config.ts';
+import { drawConfig } from './config/swarm.ts';
+import { fail, ok, type Result } from './errors.ts';
+import { loadProviderModule } from './providers/loader.ts';
+import { sourceFromModule } from './providers/source.ts';
+import { simulate, type SimulationResult } from './simulate.ts';
+
+/** A scripted scenario: a story, a provider, a pinned world, and how it must end. */
+export interface Scenario {
+  /** The story in numbered steps, as the seeds tell it. */
+  readonly story: readonly string[];
+  /** The provider module, relative to the package root. */
+  readonly provider: string;
+  readonly seed: number;
+  readonly pins: ConfigPins;
+  /** `pass`, or the property the scenario must violate. */
+  readonly expected: 'pass' | PropertyName;
+}
+
+/** The package's own root, where scenarios/ and examples/ live. */
+export const packageRoot = fileURLToPath(new URL('../', import.meta.url));
+
+/** Loads `scenarios/<name>.ts`; the name must be a plain scenario name. */
+export async function loadScenario(name: string): Promise<Result<Scenario>> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+    return fail({ kind: 'scenario-not-found', name, message: `a scenario name is lower-case letters, digits and dashes: ${JSON.stringify(name)}` });
+  }
+  const file = `${packageRoot}scenarios/${name}.ts`;
+  if (!existsSync(file)) return fail({ kind: 'scenario-not-found', name, message: `no scenario named ${name} (looked for ${file})` });
+  const module = (await import(pathToFileURL(file).href)) as { scenario?: Scenario };
+  if (module.scenario === undefined) return fail({ kind: 'file-invalid', path: file, message: `${file} does not export a scenario` });
+  return ok(module.scenario);
+}
+
+/** Runs a scenario with its full trace. */
+export async function runScenario(scenario: Scenario): Promise<Result<SimulationResult>> {
+  const compiled = await loadProviderModule(`${packageRoot}${scenario.provider}`);
+  if (!compiled.ok) return compiled;
+  const config = drawConfig(scenario.seed, scenario.pins);
+  return ok(await simulate({ config, source: sourceFromModule(compiled.value), record: true }));
+}
+
+/** How a scenario run ended, in the terms of its `expected` field. */
+export function scenarioEnding(result: SimulationResult): string {
+  if (result.outcome.kind === 'pass') return 'pass';
+  if (result.outcome.kind === 'limit') return 'limit';
+  return result.outcome.violation.property;
+}

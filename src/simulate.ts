@@ -1,0 +1,96 @@
+import { createCheckers } from './check/checkers.ts';
+import type { Violation } from './check/violation.ts';
+import type { RunConfig } from './config/run-config.ts';
+import { createStrategy } from './explore/strategies.ts';
+import { runLoop } from './kernel/run-loop.ts';
+import type { Strategy } from './kernel/strategy.ts';
+import type { Observation, TraceRecord } from './model/observations.ts';
+import { World } from './model/world.ts';
+import type { ProviderSource } from './providers/source.ts';
+
+/** How one run ended. */
+export type RunOutcome =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'violation'; readonly violation: Violation }
+  | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly message: string };
+
+/** One run: its resolved world, how it ended, and (when recorded) its trace and decisions. */
+export interface SimulationResult {
+  readonly config: RunConfig;
+  readonly outcome: RunOutcome;
+  readonly steps: number;
+  readonly endTimeMs: number;
+  readonly trace: readonly TraceRecord[] | undefined;
+  /** The key of the event chosen at every step: the run's decision log. */
+  readonly decisions: readonly string[] | undefined;
+}
+
+/** What to simulate. */
+export interface SimulateOptions {
+  readonly config: RunConfig;
+  readonly source: ProviderSource;
+  /** Keep the full trace and decision log (replays, reports); sweeps leave it off for speed. */
+  readonly record?: boolean;
+  /** Overrides the strategy the configuration names (exploration, replay). */
+  readonly strategy?: Strategy;
+}
+
+/** Runs one seeded schedule of the race; checkers observe every record as it happens. */
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  const { config, source } = options;
+  const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
+  const decisions: string[] | undefined = options.record ? [] : undefined;
+  const checkers = createCheckers();
+  let step = 0;
+  let violation: Violation | undefined;
+  const emit = (observation: Observation): void => {
+    const record = { ...observation, step, timeMs: world.queue.nowMs } as TraceRecord;
+    trace?.push(record);
+    if (violation !== undefined) return;
+    for (const checker of checkers) {
+      const message = checker.observe(record);
+      if (message !== undefined) {
+        violation = { property: checker.property, message, actor: record.actor, step, timeMs: record.timeMs };
+        return;
+      }
+    }
+  };
+  const world = new World(config, source, emit);
+  world.start();
+  const end = await runLoop({
+    queue: world.queue,
+    strategy: options.strategy ?? createStrategy(config.strategy, world.streams),
+    settle: () => source.realm.settle(),
+    isHalted: () => violation !== undefined || world.done,
+    eventsMax: config.eventsMax,
+    virtualTimeMsMax: config.virtualTimeMsMax,
+    onDecision: (event) => {
+      step++;
+      decisions?.push(event.key);
+    },
+  });
+  world.closed = true;
+  return { config, outcome: outcomeOf(end, violation, world), steps: end.steps, endTimeMs: world.queue.nowMs, trace, decisions };
+}
+
+function outcomeOf(end: Awaited<ReturnType<typeof runLoop>>, violation: Violation | undefined, world: World): RunOutcome {
+  if (violation !== undefined) return { kind: 'violation', violation };
+  if (end.kind === 'limit') {
+    const bound = end.limit === 'events' ? `${world.config.eventsMax} events` : `${world.config.virtualTimeMsMax} ms of virtual time`;
+    return { kind: 'limit', limit: end.limit, message: `the run hit its bound of ${bound} before it finished` };
+  }
+  if (world.done) return { kind: 'pass' };
+  const waiting = world.clients
+    .filter((client) => client.state !== 'collaborating')
+    .map((client) => `${client.id} (${client.state}) waits for ${client.waitingFor}`);
+  return {
+    kind: 'violation',
+    violation: {
+      property: 'liveness',
+      message: `nothing was left to happen but the run had not finished${waiting.length > 0 ? `: ${waiting.join('; ')}` : ' (a retention probe never completed)'}`,
+      actor: 'world',
+      step: end.steps,
+      timeMs: world.queue.nowMs,
+    },
+  };
+}
