@@ -1,5 +1,6 @@
 import { describeMessage } from '../model/messages.ts';
 import type { TraceRecord } from '../model/observations.ts';
+import { truncate } from '../errors.ts';
 import { shortKey } from './format.ts';
 
 /** One record as one line of prose for the timeline. */
@@ -18,7 +19,7 @@ export function describeRecord(record: TraceRecord): string {
     case 'provider-contract':
       return `provider broke the contract: ${record.problem}`;
     case 'store':
-      return `keyStore.${record.operation}(${JSON.stringify(record.key)}${record.value === undefined ? '' : `, ${shortKey(record.value)}`}) → ${record.result}`;
+      return `keyStore.${record.operation}(${JSON.stringify(record.key)}${record.value === undefined ? '' : `, ${shortKey(record.value)}`}) → ${truncate(record.result, 40)}`;
     case 'session':
       return `session for ${record.documentId} is ${record.status} (owner ${record.owner}, keyHint ${JSON.stringify(record.keyHint)})`;
     case 'state':

@@ -1,0 +1,20 @@
+import type { Scenario } from '../src/scenario.ts';
+
+/** The seeds' warning: a provider that discards the previous key when it makes a new one loses the winner's. */
+export const scenario: Scenario = {
+  story: [
+    '1. c1 and c2 open the document at once; both ask their provider for a new key.',
+    '2. c2\'s provider, making its key second, deletes c1\'s as "the previous key".',
+    '3. c1 wins the race; c2 is rejected and asks for c1\'s hint — the key is gone.',
+  ],
+  provider: 'examples/providers/buggy-discard-previous-key.ts',
+  seed: 1,
+  pins: {
+    strategy: 'timed',
+    clients: 2,
+    arrivalTimesMs: [0, 11],
+    network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
+    keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+  },
+  expected: 'liveness',
+};
