@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.ts';
+
+/** The repository root: the CLI's paths in these tests are relative to it. */
+export const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function runCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text), colour: false, cwd: repositoryRoot });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Runs the CLI as a real process, as a user would. */
+export function spawnCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', ...argv],
+      { cwd: repositoryRoot, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, out: stdout, err: stderr });
+      },
+    );
+  });
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, spawnCli } from './cli-support.ts';
+
+const buggy = 'examples/providers/buggy-unawaited-write.ts';
+const good = 'examples/providers/good-store-backed-dynamic.ts';
+
+/** The timeline lines of a text report: from the world line up to the outcome line. */
+function timelineLines(text: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('world:'));
+  const end = lines.findIndex((line) => line.startsWith('✗ ') && line.includes('violated at step'));
+  return lines.slice(start, end + 1).filter((line) => line.trim() !== '');
+}
+
+describe('rtc-sim check and replay', () => {
+  it('a buggy example exits 1 with a replay line, and running that line prints the same trace', async () => {
+    const check = await runCli(['check', buggy]);
+    expect(check.code).toBe(1);
+    const replayLine = check.out.split('\n').find((line) => line.startsWith('replay: '));
+    expect(replayLine).toMatch(/^replay: npx tsx src\/cli\.ts replay --seed \d+ examples\/providers\/buggy-unawaited-write\.ts$/);
+    const argv = (replayLine ?? '').replace('replay: npx tsx src/cli.ts ', '').split(' ');
+    const replay = await runCli(argv);
+    expect(replay.code).toBe(1);
+    expect(timelineLines(replay.out)).toEqual(timelineLines(check.out));
+    expect(timelineLines(check.out).length).toBeGreaterThan(10);
+  });
+
+  it('a good example exits 0', async () => {
+    const check = await runCli(['check', good, '--runs', '500']);
+    expect(check.code).toBe(0);
+    expect(check.out).toContain('✓ PASS');
+  });
+
+  it('--json prints one object with verdict, runs, seed and the failure with its replay line', async () => {
+    const check = await runCli(['check', buggy, '--json', '--seed', '5', '--clients', '3']);
+    expect(check.code).toBe(1);
+    const report = JSON.parse(check.out) as Record<string, unknown> & { failure: Record<string, unknown> };
+    expect(report).toMatchObject({ verdict: 'fail', seed: 5 });
+    expect(report['runs']).toBeGreaterThan(0);
+    expect(report.failure).toMatchObject({ property: 'hint-stability' });
+    expect(report.failure['replay']).toContain(`--seed ${String(report.failure['seed'])}`);
+    expect(report.failure['replay']).toContain('--clients 3');
+    const pass = JSON.parse((await runCli(['check', good, '--json', '--runs', '100'])).out) as Record<string, unknown>;
+    expect(pass).toMatchObject({ verdict: 'pass', runs: 100, seed: 1 });
+    expect(pass['failure']).toBeUndefined();
+  });
+});
+
+describe('bad input exits 2 with a message naming what is wrong', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-bad-'));
+  writeFileSync(join(folder, 'no-export.ts'), 'export const helper = 1;\n');
+  writeFileSync(join(folder, 'syntax.ts'), 'export default async function (\n');
+  writeFileSync(join(folder, 'throws-on-load.js'), 'throw new Error("cannot start");\nexport default async () => ({ key: "k" });\n');
+  writeFileSync(join(folder, 'notes.txt'), 'not code');
+
+  const cases: [string, string[], RegExp][] = [
+    ['a missing file', ['check', join(folder, 'missing.ts')], /provider module not found/],
+    ['a module with neither export', ['check', join(folder, 'no-export.ts')], /exports neither createProvider\(env\) nor a default .* \(it exports: helper\)/],
+    ['a module with a syntax error', ['check', join(folder, 'syntax.ts')], /cannot build .*syntax\.ts: line \d+:\d+ Expected identifier/],
+    ['a module that throws while loading', ['check', join(folder, 'throws-on-load.js')], /threw Error: cannot start/],
+    ['a file that is not a module', ['check', join(folder, 'notes.txt')], /must be a \.ts, .* file/],
+    ['a negative run count', ['check', 'examples/providers/good-static-key.ts', '--runs', '-5'], /--runs.*whole number from 1/],
+    ['a run count that is not a number', ['check', 'examples/providers/good-static-key.ts', '--runs', 'many'], /--runs.*whole number/],
+    ['zero clients', ['check', 'examples/providers/good-static-key.ts', '--clients', '0'], /--clients.*whole number from 1/],
+    ['an unknown strategy', ['check', 'examples/providers/good-static-key.ts', '--strategy', 'psychic'], /--strategy.*one of random, timed/],
+    ['an unknown option', ['check', 'examples/providers/good-static-key.ts', '--fast'], /unknown option '--fast'/],
+    ['a missing module argument', ['check'], /missing required argument 'module'/],
+    ['replay without a seed', ['replay', 'examples/providers/good-static-key.ts'], /--seed/],
+    ['an unknown command', ['frobnicate'], /unknown command/],
+    ['an unknown scenario', ['run', '--scenario', 'no-such-story'], /no scenario named no-such-story/],
+    ['a scenario name with a path in it', ['run', '--scenario', '../package'], /scenario name is lower-case/],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(what, async () => {
+      const result = await runCli(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+    });
+  }
+});
+
+describe('as a real process', () => {
+  it('exit codes are 1 for a violation and 2 for a missing module, with no stack trace', async () => {
+    const violated = await spawnCli(['check', 'examples/providers/buggy-new-key-every-call.ts']);
+    expect(violated.code).toBe(1);
+    expect(violated.out).toContain('replay: ');
+    const missing = await spawnCli(['check', 'examples/providers/nope.ts']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('provider module not found');
+    expect(`${missing.err}${violated.err}`).not.toMatch(/^\s+at /m);
+  });
+
+  it('run --scenario seeds-race exits 0 and tells the story', async () => {
+    const result = await spawnCli(['run', '--scenario', 'seeds-race']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('scenario ended as expected (pass)');
+  });
+});
