@@ -1,0 +1,64 @@
+// Throughput of rtc-sim's own sweep on the bundled good store-backed dynamic provider.
+import { fileURLToPath } from 'node:url';
+import { drawConfig } from '../src/config/swarm.ts';
+import { sweep } from '../src/explore/sweep.ts';
+import { loadProviderModule } from '../src/providers/loader.ts';
+import { sourceFromFactory, sourceFromModule, type ProviderSource } from '../src/providers/source.ts';
+import { simulate } from '../src/simulate.ts';
+import { createProvider } from '../examples/providers/good-store-backed-dynamic.ts';
+
+/** The bundled good provider module that every rtc-sim measurement uses. */
+export const goodProviderPath = fileURLToPath(new URL('../examples/providers/good-store-backed-dynamic.ts', import.meta.url));
+
+/** How the provider reaches rtc-sim: a compiled sandboxed module (the CLI path) or an in-process factory. */
+export type SourceKind = 'module' | 'factory';
+
+/** What one rtc-sim throughput measurement runs. */
+export interface RtcSimOptions {
+  readonly clients: number;
+  readonly schedules: number;
+  readonly seed: number;
+  readonly sourceKind?: SourceKind;
+  /** How many seeds `simulate()` is run on to estimate events per run. */
+  readonly sampledRuns?: number;
+}
+
+/** What one rtc-sim throughput measurement found. */
+export interface RtcSimResult {
+  readonly schedules: number;
+  readonly elapsedMs: number;
+  readonly verdict: 'pass' | 'fail';
+  readonly failure: string | undefined;
+  /** Mean `steps` of `simulate()` over the sampled seeds. */
+  readonly eventsPerRun: number;
+}
+
+/** Builds a provider source for the good store-backed dynamic provider. */
+export async function goodProviderSource(kind: SourceKind = 'module'): Promise<ProviderSource> {
+  if (kind === 'factory') return sourceFromFactory(createProvider, 'good-store-backed-dynamic (factory)');
+  const loaded = await loadProviderModule(goodProviderPath);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  return sourceFromModule(loaded.value);
+}
+
+/** Runs `schedules` seeds of the race through `sweep()` and times them; samples events per run with `simulate()`. */
+export async function runRtcSim(options: RtcSimOptions): Promise<RtcSimResult> {
+  const source = await goodProviderSource(options.sourceKind);
+  const pins = { clients: options.clients };
+  const started = performance.now();
+  const report = await sweep({ source, runs: options.schedules, seed: options.seed, pins });
+  const elapsedMs = performance.now() - started;
+  const sampledRuns = Math.min(options.sampledRuns ?? 50, options.schedules);
+  let steps = 0;
+  for (let index = 0; index < sampledRuns; index++) {
+    const result = await simulate({ config: drawConfig(options.seed + index, pins), source });
+    steps += result.steps;
+  }
+  return {
+    schedules: report.runs,
+    elapsedMs,
+    verdict: report.verdict,
+    failure: report.failure === undefined ? undefined : `${report.failure.property} (seed ${report.failure.seed}): ${report.failure.message}`,
+    eventsPerRun: sampledRuns === 0 ? 0 : steps / sampledRuns,
+  };
+}

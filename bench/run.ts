@@ -1,0 +1,100 @@
+// The benchmark: fast-check's scheduler against rtc-sim's sweep on the same race, then two large rtc-sim runs.
+// Targets are printed next to the measurements as information; nothing here fails on a missed target.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runBaseline } from './baseline-fc-scheduler.ts';
+import { runLarge } from './large-run.ts';
+import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
+
+const targets = { ratioAtThreeClients: 15, schedulesPerSecondAtThreeClients: 60_000, eventsPerSecond: 1_000_000, bytesPerEvent: 300 };
+const plans = [
+  { clients: 3, baselineSchedules: 4_000, rtcSimSchedules: 12_000 },
+  { clients: 8, baselineSchedules: 2_000, rtcSimSchedules: 4_000 },
+  { clients: 100, baselineSchedules: 200, rtcSimSchedules: 200 },
+];
+const largeRuns = [
+  { name: '10,000 clients, 1 document', pins: { clients: 10_000, documents: 1, eventsMax: 5_000_000 }, seed: 1 },
+  { name: '1,000 documents × 3 clients', pins: { clients: 3_000, documents: 1_000, eventsMax: 5_000_000 }, seed: 1 },
+];
+const seed = 1;
+/** Each throughput measurement is repeated and the fastest kept, against noise from other processes. */
+const repetitions = 3;
+
+async function fastestOf<T extends { readonly elapsedMs: number }>(measure: () => Promise<T>): Promise<T> {
+  let fastest = await measure();
+  for (let repetition = 1; repetition < repetitions; repetition++) {
+    const next = await measure();
+    if (next.elapsedMs < fastest.elapsedMs) fastest = next;
+  }
+  return fastest;
+}
+
+const perSecond = (count: number, elapsedMs: number): number => (count / elapsedMs) * 1000;
+const formatNumber = (value: number): string => Math.round(value).toLocaleString('en-US');
+const versus = (measured: number, target: number, higherIsBetter = true): string =>
+  `${(higherIsBetter ? measured / target : target / measured).toFixed(3)}× of target`;
+
+console.log(`rtc-sim bench — node ${process.version}, seed ${seed}, fastest of ${repetitions}; targets are information, not assertions\n`);
+await runBaseline({ clients: 3, schedules: 200, seed });
+await runRtcSim({ clients: 3, schedules: 500, seed, sampledRuns: 0 });
+
+const rows = [];
+for (const plan of plans) {
+  const baseline = await fastestOf(() => runBaseline({ clients: plan.clients, schedules: plan.baselineSchedules, seed }));
+  const rtcSim = await fastestOf(() => runRtcSim({ clients: plan.clients, schedules: plan.rtcSimSchedules, seed }));
+  const factorySchedules = Math.min(plan.rtcSimSchedules, 2_000);
+  const factory = await fastestOf(() => runRtcSim({ clients: plan.clients, schedules: factorySchedules, seed, sourceKind: 'factory' }));
+  const baselinePerSecond = perSecond(baseline.schedules, baseline.elapsedMs);
+  const rtcSimPerSecond = perSecond(rtcSim.schedules, rtcSim.elapsedMs);
+  rows.push({
+    clients: plan.clients,
+    baseline: { ...baseline, schedulesPerSecond: baselinePerSecond, eventsPerSecond: baseline.eventsPerRun * baselinePerSecond },
+    rtcSim: { ...rtcSim, schedulesPerSecond: rtcSimPerSecond, eventsPerSecond: rtcSim.eventsPerRun * rtcSimPerSecond },
+    rtcSimFactory: { ...factory, schedulesPerSecond: perSecond(factory.schedules, factory.elapsedMs) },
+    ratio: rtcSimPerSecond / baselinePerSecond,
+  });
+}
+
+console.log('clients | baseline sched/s (events/sched) | rtc-sim sched/s (events/sched) | ratio rtc-sim/baseline | rtc-sim events/s | rtc-sim factory sched/s | failures (baseline, rtc-sim)');
+for (const row of rows) {
+  console.log(
+    [
+      String(row.clients).padStart(7),
+      `${formatNumber(row.baseline.schedulesPerSecond)} (${row.baseline.eventsPerRun.toFixed(1)})`.padStart(31),
+      `${formatNumber(row.rtcSim.schedulesPerSecond)} (${row.rtcSim.eventsPerRun.toFixed(1)})`.padStart(30),
+      `${row.ratio.toFixed(2)}×`.padStart(22),
+      formatNumber(row.rtcSim.eventsPerSecond).padStart(16),
+      formatNumber(row.rtcSimFactory.schedulesPerSecond).padStart(23),
+      `${row.baseline.failures}, ${row.rtcSim.verdict === 'pass' && row.rtcSimFactory.verdict === 'pass' ? 0 : 1}`.padStart(10),
+    ].join(' | '),
+  );
+  for (const failure of [row.baseline.failure, row.rtcSim.failure, row.rtcSimFactory.failure]) if (failure !== undefined) console.log(`  FAILURE: ${failure}`);
+}
+const three = rows[0];
+if (three !== undefined) {
+  console.log(`\n3 clients: ratio ${three.ratio.toFixed(2)}× vs target ≥ ${targets.ratioAtThreeClients}× → ${versus(three.ratio, targets.ratioAtThreeClients)}`);
+  console.log(
+    `3 clients: ${formatNumber(three.rtcSim.schedulesPerSecond)} schedules/s vs target ≥ ${formatNumber(targets.schedulesPerSecondAtThreeClients)} → ${versus(three.rtcSim.schedulesPerSecond, targets.schedulesPerSecondAtThreeClients)}`,
+  );
+}
+
+const source = await goodProviderSource('module');
+const large = [];
+console.log('\nlarge single runs (module source; timed run, then an identical run with a full GC every 2,500 steps for the live heap)');
+for (const run of largeRuns) {
+  const result = await runLarge(source, run.pins, run.seed, 2_500);
+  large.push({ name: run.name, ...result });
+  console.log(`${run.name} (seed ${run.seed}, world ${JSON.stringify(result.world)}): outcome ${JSON.stringify(result.outcome)}${result.sameSteps ? '' : ' — the memory run took a different number of steps!'}`);
+  console.log(
+    `  ${formatNumber(result.events)} events in ${formatNumber(result.elapsedMs)} ms = ${formatNumber(result.eventsPerSecond)} events/s (target ≥ 1,000,000 → ${versus(result.eventsPerSecond, targets.eventsPerSecond)})`,
+  );
+  console.log(
+    `  peak live heap ${formatNumber(result.peakLiveHeapBytes / 1e6)} MB = ${formatNumber(result.heapBytesPerEvent)} bytes/event (target ≤ 300 → ${versus(result.heapBytesPerEvent, targets.bytesPerEvent, false)}); heap growth without GC ${formatNumber(result.heapGrowthBytes / 1e6)} MB; RSS before ${formatNumber(result.rssBeforeBytes / 1e6)} MB, process peak RSS ${formatNumber(result.peakRssBytes / 1e6)} MB`,
+  );
+}
+
+const resultsDirectory = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDirectory, { recursive: true });
+const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, large };
+writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
+console.log(`\nwrote ${resultsDirectory}latest.json`);
