@@ -46,6 +46,6 @@ export async function runScenario(scenario: Scenario): Promise<Result<Simulation
 /** How a scenario run ended, in the terms of its `expected` field. */
 export function scenarioEnding(result: SimulationResult): string {
   if (result.outcome.kind === 'pass') return 'pass';
-  if (result.outcome.kind === 'limit') return 'limit';
-  return result.outcome.violation.property;
+  if (result.outcome.kind === 'violation') return result.outcome.violation.property;
+  return result.outcome.kind;
 }

@@ -12,7 +12,9 @@ import type { ProviderSource } from './providers/source.ts';
 export type RunOutcome =
   | { readonly kind: 'pass' }
   | { readonly kind: 'violation'; readonly violation: Violation }
-  | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly message: string };
+  | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly message: string }
+  /** The strategy dropped the run as redundant (exhaustive search with sleep sets). */
+  | { readonly kind: 'abandoned' };
 
 /** One run: its resolved world, how it ended, and (when recorded) its trace and decisions. */
 export interface SimulationResult {
@@ -33,6 +35,8 @@ export interface SimulateOptions {
   readonly record?: boolean;
   /** Overrides the strategy the configuration names (exploration, replay). */
   readonly strategy?: Strategy;
+  /** Wraps whichever strategy runs, to observe its choices (shrinking notes the default ones). */
+  readonly wrapStrategy?: (strategy: Strategy) => Strategy;
 }
 
 /** Runs one seeded schedule of the race; checkers observe every record as it happens. */
@@ -57,9 +61,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   };
   const world = new World(config, source, emit);
   world.start();
+  const strategy = options.strategy ?? createStrategy(config, world.streams);
   const end = await runLoop({
     queue: world.queue,
-    strategy: options.strategy ?? createStrategy(config.strategy, world.streams),
+    strategy: options.wrapStrategy === undefined ? strategy : options.wrapStrategy(strategy),
     settle: () => source.realm.settle(),
     isHalted: () => violation !== undefined || world.done,
     eventsMax: config.eventsMax,
@@ -75,6 +80,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
 
 function outcomeOf(end: Awaited<ReturnType<typeof runLoop>>, violation: Violation | undefined, world: World): RunOutcome {
   if (violation !== undefined) return { kind: 'violation', violation };
+  if (end.kind === 'abandoned') return { kind: 'abandoned' };
   if (end.kind === 'limit') {
     const bound = end.limit === 'events' ? `${world.config.eventsMax} events` : `${world.config.virtualTimeMsMax} ms of virtual time`;
     return { kind: 'limit', limit: end.limit, message: `the run hit its bound of ${bound} before it finished` };

@@ -2,10 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from './cli-support.ts';
+import { existsSync } from 'node:fs';
+import { repositoryRoot, runCli, spawnCli } from './cli-support.ts';
 
 const buggy = 'examples/providers/buggy-unawaited-write.ts';
 const good = 'examples/providers/good-store-backed-dynamic.ts';
+const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-failures-'));
 
 /** The timeline lines of a text report: from the world line up to the outcome line. */
 function timelineLines(text: string): string[] {
@@ -17,7 +19,7 @@ function timelineLines(text: string): string[] {
 
 describe('rtc-sim check and replay', () => {
   it('a buggy example exits 1 with a replay line, and running that line prints the same trace', async () => {
-    const check = await runCli(['check', buggy]);
+    const check = await runCli(['check', buggy, '--no-shrink', '--failures-dir', failuresDir]);
     expect(check.code).toBe(1);
     const replayLine = check.out.split('\n').find((line) => line.startsWith('replay: '));
     expect(replayLine).toMatch(/^replay: npx tsx src\/cli\.ts replay --seed \d+ examples\/providers\/buggy-unawaited-write\.ts$/);
@@ -28,6 +30,36 @@ describe('rtc-sim check and replay', () => {
     expect(timelineLines(check.out).length).toBeGreaterThan(10);
   });
 
+  it('by default the failure is shrunk, saved before exit, and its decision file replays the shown trace', async () => {
+    const check = await runCli(['check', buggy, '--failures-dir', failuresDir]);
+    expect(check.code).toBe(1);
+    expect(check.out).toMatch(/^shrunk: \d+ client\(s\).* → 1 client\(s\)/m);
+    const fileLine = check.out.split('\n').find((line) => line.startsWith('replay the shrunk run: '));
+    const path = (fileLine ?? '').replace(/^.* replay --file /, '');
+    expect(existsSync(join(repositoryRoot, path))).toBe(true);
+    const replay = await runCli(['replay', '--file', path]);
+    expect(replay.code).toBe(1);
+    expect(timelineLines(replay.out)).toEqual(timelineLines(check.out));
+  });
+
+  it('after a pass, check says what each strategy covered, with the PCT bound', async () => {
+    const check = await runCli(['check', good, '--runs', '300']);
+    expect(check.out).toMatch(/^  random: \d+ runs, \d+ distinct schedules/m);
+    expect(check.out).toMatch(/^  pct: \d+ runs, .*per-run bound 1\/\(n·k\^\(d−1\)\) with n=\d+, k=\d+: d=\d: \d+ runs, each ≥ /m);
+  });
+
+  it('check --strategy exhaustive prints the schedules it explored and whether the space was covered', async () => {
+    const pass = await runCli(['check', good, '--strategy', 'exhaustive']);
+    expect(pass.code).toBe(0);
+    expect(pass.out).toMatch(/^\d+ distinct schedules explored .* the whole space was covered$/m);
+    const cut = await runCli(['check', good, '--strategy', 'exhaustive', '--runs', '3']);
+    expect(cut.out).toContain('3 distinct schedules explored');
+    expect(cut.out).toContain('cut by the --runs bound');
+    const fail = await runCli(['check', buggy, '--strategy', 'exhaustive', '--failures-dir', failuresDir]);
+    expect(fail.code).toBe(1);
+    expect(fail.out).toContain('replay the shrunk run: ');
+  });
+
   it('a good example exits 0', async () => {
     const check = await runCli(['check', good, '--runs', '500']);
     expect(check.code).toBe(0);
@@ -35,7 +67,7 @@ describe('rtc-sim check and replay', () => {
   });
 
   it('--json prints one object with verdict, runs, seed and the failure with its replay line', async () => {
-    const check = await runCli(['check', buggy, '--json', '--seed', '5', '--clients', '3']);
+    const check = await runCli(['check', buggy, '--json', '--seed', '5', '--clients', '3', '--failures-dir', failuresDir]);
     expect(check.code).toBe(1);
     const report = JSON.parse(check.out) as Record<string, unknown> & { failure: Record<string, unknown> };
     expect(report).toMatchObject({ verdict: 'fail', seed: 5 });
@@ -65,7 +97,7 @@ describe('bad input exits 2 with a message naming what is wrong', () => {
     ['a negative run count', ['check', 'examples/providers/good-static-key.ts', '--runs', '-5'], /--runs.*whole number from 1/],
     ['a run count that is not a number', ['check', 'examples/providers/good-static-key.ts', '--runs', 'many'], /--runs.*whole number/],
     ['zero clients', ['check', 'examples/providers/good-static-key.ts', '--clients', '0'], /--clients.*whole number from 1/],
-    ['an unknown strategy', ['check', 'examples/providers/good-static-key.ts', '--strategy', 'psychic'], /--strategy.*one of random, timed/],
+    ['an unknown strategy', ['check', 'examples/providers/good-static-key.ts', '--strategy', 'psychic'], /--strategy.*one of portfolio, random, pct, timed, exhaustive/],
     ['an unknown option', ['check', 'examples/providers/good-static-key.ts', '--fast'], /unknown option '--fast'/],
     ['a missing module argument', ['check'], /missing required argument 'module'/],
     ['replay without a seed', ['replay', 'examples/providers/good-static-key.ts'], /--seed/],
@@ -84,7 +116,7 @@ describe('bad input exits 2 with a message naming what is wrong', () => {
 
 describe('as a real process', () => {
   it('exit codes are 1 for a violation and 2 for a missing module, with no stack trace', async () => {
-    const violated = await spawnCli(['check', 'examples/providers/buggy-new-key-every-call.ts']);
+    const violated = await spawnCli(['check', 'examples/providers/buggy-new-key-every-call.ts', '--failures-dir', failuresDir]);
     expect(violated.code).toBe(1);
     expect(violated.out).toContain('replay: ');
     const missing = await spawnCli(['check', 'examples/providers/nope.ts']);

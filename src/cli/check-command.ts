@@ -1,11 +1,16 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigPins } from '../config/run-config.ts';
-import { sweep, type SweepReport } from '../explore/sweep.ts';
-import { renderTimeline } from '../report/timeline.ts';
+import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { describeConfig } from './describe-config.ts';
+import { drawConfig } from '../config/swarm.ts';
+import { prepareCounterexample, type PreparedCounterexample } from '../explore/counterexample.ts';
+import { writeDecisionFile } from '../explore/decision-file.ts';
+import { exhaustivePins, exploreExhaustively } from '../explore/exhaustive.ts';
+import { sweep, type FailureKind } from '../explore/sweep.ts';
+import type { ProviderSource } from '../providers/source.ts';
+import { printCheckJson, printCheckText, printExhaustive } from './check-report.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
-import { painterFor, type Io } from './io.ts';
+import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
 import { pinsAsFlags, pinsFrom, shellWord, type WorldOptions } from './options.ts';
 
@@ -14,67 +19,96 @@ export interface CheckCommandOptions extends WorldOptions {
   readonly runs: number;
   readonly seed: number;
   readonly json?: boolean;
+  readonly shrink: boolean;
+  readonly failuresDir: string;
+  readonly verbose?: boolean;
 }
 
-/** `rtc-sim check <module>`: sweeps seeded schedules; prints the verdict, and on failure the run and its replay line. */
+/** A failure as the reports show it: what broke, where to replay it, the saved counterexample. */
+export interface ReportedFailure {
+  readonly property: FailureKind;
+  readonly message: string;
+  readonly seed: number;
+  readonly strategy: string;
+  readonly replaySeed: string | undefined;
+  readonly replayFile: string;
+  readonly filePath: string;
+  readonly counterexample: PreparedCounterexample;
+}
+
+/** `rtc-sim check <module>`: sweeps seeded schedules (or explores them all); prints the verdict. */
 export async function checkCommand(modulePath: string, options: CheckCommandOptions, io: Io): Promise<number> {
-  const source = await loadSource(modulePath, io.cwd);
-  if (!source.ok) {
-    io.err(inputErrorMessage(source.error));
+  const loaded = await loadSource(modulePath, io.cwd);
+  if (!loaded.ok) {
+    io.err(inputErrorMessage(loaded.error));
     return exitCodes.input;
   }
+  const source = loaded.value;
+  if (options.strategy === 'exhaustive') return exhaustiveCheck(modulePath, source, options, io);
   const pins = pinsFrom(options);
-  const report = await sweep({ source: source.value, runs: options.runs, seed: options.seed, pins });
-  const replayLine = report.failure === undefined ? undefined : replayCommand(modulePath, report.failure.seed, pins, io.cwd);
-  if (options.json === true) {
-    io.out(JSON.stringify(checkJson(modulePath, report, replayLine)));
-  } else {
-    printReport(modulePath, report, replayLine, io);
-  }
-  return report.failure === undefined ? exitCodes.pass : exitCodeForFailure(report.failure.property);
+  const report = await sweep({
+    source,
+    runs: options.runs,
+    seed: options.seed,
+    pins,
+    ...(options.verbose === true ? { onRun: (config: RunConfig) => io.out(`world: ${describeConfig(config)}`) } : {}),
+  });
+  const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
+    ...report.failure,
+    strategy: report.failure.config.strategy === 'pct' ? `pct (depth ${report.failure.config.pctDepth})` : report.failure.config.strategy,
+    decisions: report.failure.replayed.decisions ?? [],
+    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pins),
+  });
+  if (options.json === true) printCheckJson(modulePath, report, failure, io);
+  else printCheckText(modulePath, report, failure, io);
+  return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
-/** The one command that reproduces a failing run. */
-export function replayCommand(modulePath: string, seed: number, pins: ConfigPins, cwd: string): string {
-  const cli = relative(cwd, fileURLToPath(new URL('../cli.ts', import.meta.url))) || 'src/cli.ts';
-  const flags = pinsAsFlags(pins);
-  return `npx tsx ${shellWord(cli)} replay --seed ${seed} ${shellWord(modulePath)}${flags === '' ? '' : ` ${flags}`}`;
+async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, io: Io): Promise<number> {
+  const clients = options.clients ?? 2;
+  const config = drawConfig(options.seed, exhaustivePins(clients, Math.min(options.documents ?? 1, clients)));
+  const started = performance.now();
+  const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
+  const elapsedMs = performance.now() - started;
+  const found = report.failure;
+  const failure = found === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
+    property: found.result.outcome.kind === 'violation' ? found.result.outcome.violation.property : 'limit',
+    message: found.result.outcome.kind === 'violation' ? found.result.outcome.violation.message : 'bound reached',
+    seed: config.seed,
+    config,
+    strategy: 'exhaustive',
+    decisions: found.decisions,
+    replaySeed: undefined,
+  });
+  printExhaustive(modulePath, config, report, elapsedMs, failure, options.json === true, io);
+  return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
-function checkJson(modulePath: string, report: SweepReport, replayLine: string | undefined): object {
-  const failure = report.failure;
+async function reportFailure(
+  modulePath: string,
+  source: ProviderSource,
+  options: CheckCommandOptions,
+  io: Io,
+  failure: { property: FailureKind; message: string; seed: number; config: RunConfig; strategy: string; decisions: readonly string[]; replaySeed: string | undefined },
+): Promise<ReportedFailure> {
+  const counterexample = await prepareCounterexample(source, { module: modulePath, ...failure }, options.shrink);
+  // Written before anything is printed, so that the run is on disk whatever happens to the process next.
+  const filePath = writeDecisionFile(resolve(io.cwd, options.failuresDir), counterexample.file);
   return {
-    module: modulePath,
-    verdict: report.verdict,
-    runs: report.runs,
-    seed: report.seed,
-    ...(failure === undefined
-      ? {}
-      : {
-          failure: {
-            property: failure.property,
-            message: failure.message,
-            seed: failure.seed,
-            replay: replayLine,
-            config: failure.config,
-            steps: failure.replayed.steps,
-          },
-        }),
+    property: failure.property,
+    message: failure.message,
+    seed: failure.seed,
+    strategy: failure.strategy,
+    replaySeed: failure.replaySeed,
+    replayFile: replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath))}`, {}),
+    filePath,
+    counterexample,
   };
 }
 
-function printReport(modulePath: string, report: SweepReport, replayLine: string | undefined, io: Io): void {
-  const paint = painterFor(io);
-  const seeds = `seeds ${report.seed}…${report.seed + report.runs - 1}`;
-  const failure = report.failure;
-  if (failure === undefined) {
-    io.out(paint.green(`✓ PASS ${modulePath}: ${report.runs} runs (${seeds}), every property held`));
-    return;
-  }
-  io.out(paint.red(paint.bold(`✗ FAIL ${modulePath}: ${failure.property} after ${report.runs} runs (${seeds})`)));
-  io.out(`world: ${describeConfig(failure.config)}`);
-  io.out('');
-  io.out(renderTimeline(failure.replayed.trace ?? [], failure.replayed.outcome, paint));
-  io.out('');
-  io.out(`replay: ${replayLine ?? ''}`);
+/** The one command line that replays a run, relative to the working directory. */
+export function replayCommandLine(cwd: string, target: string, pins: ConfigPins): string {
+  const cli = relative(cwd, fileURLToPath(new URL('../cli.ts', import.meta.url))) || 'src/cli.ts';
+  const flags = pinsAsFlags(pins);
+  return `npx tsx ${shellWord(cli)} replay ${target}${flags === '' ? '' : ` ${flags}`}`;
 }

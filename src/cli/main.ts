@@ -23,7 +23,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     command
       .option('--clients <n>', 'simulated browsers', wholeNumber(1, 100_000))
       .option('--documents <m>', 'documents the clients open', wholeNumber(1, 100_000))
-      .addOption(new Option('--strategy <name>', 'scheduling strategy: random | timed').argParser(strategyName))
+      .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
+      .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
       .option('--json', 'print one JSON object instead of text');
 
   worldOptions(
@@ -31,8 +32,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .command('check')
       .description('run seeded schedules against a provider module; stop at the first violation')
       .argument('<module>', 'provider module (.ts or .js) exporting createProvider(env) or a default provider')
-      .option('--runs <n>', 'schedules to run', wholeNumber(1, 100_000_000), runsDefault)
-      .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault),
+      .option('--runs <n>', 'schedules to run (exhaustive: the most to explore)', wholeNumber(1, 100_000_000), runsDefault)
+      .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
+      .option('--no-shrink', 'report the failing run as found, without shrinking it')
+      .option('--failures-dir <dir>', 'where failing runs are saved as decision files', 'rtc-sim-failures')
+      .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, options) => {
     exitCode = await checkCommand(module, options, io);
   });
@@ -40,10 +44,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   worldOptions(
     program
       .command('replay')
-      .description('run one seed again and print its whole trace')
-      .argument('<module>', 'provider module')
-      .requiredOption('--seed <s>', 'the seed of the run to replay', wholeNumber(0, 2 ** 32 + 100_000_000)),
-  ).action(async (module: string, options) => {
+      .description('run one seed (or a saved decision file) again and print its whole trace')
+      .argument('[module]', 'provider module (with --file: defaults to the one the file names)')
+      .option('--seed <s>', 'the seed of the run to replay', wholeNumber(0, 2 ** 32 + 100_000_000))
+      .option('--file <path>', 'a decision file written by check'),
+  ).action(async (module: string | undefined, options) => {
     exitCode = await replayCommand(module, options, io);
   });
 

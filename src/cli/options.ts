@@ -14,19 +14,25 @@ export function wholeNumber(min: number, max: number): (value: string) => number
   };
 }
 
+/** What `--strategy` accepts: a per-run strategy, the default portfolio, or exhaustive search. */
+export type StrategyChoice = StrategyName | 'portfolio' | 'exhaustive';
+
+const strategyChoices: readonly StrategyChoice[] = ['portfolio', ...strategyNames, 'exhaustive'];
+
 /** A commander parser for a strategy name. */
-export function strategyName(value: string): StrategyName {
-  if (!(strategyNames as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`expected one of ${strategyNames.join(', ')}.`);
+export function strategyName(value: string): StrategyChoice {
+  if (!(strategyChoices as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${strategyChoices.join(', ')}.`);
   }
-  return value as StrategyName;
+  return value as StrategyChoice;
 }
 
 /** The options that shape the simulated world, shared by check and replay. */
 export interface WorldOptions {
   readonly clients?: number;
   readonly documents?: number;
-  readonly strategy?: StrategyName;
+  readonly strategy?: StrategyChoice;
+  readonly depth?: number;
 }
 
 /** The configuration fields the user pinned. */
@@ -34,7 +40,8 @@ export function pinsFrom(options: WorldOptions): ConfigPins {
   return {
     ...(options.clients === undefined ? {} : { clients: options.clients }),
     ...(options.documents === undefined ? {} : { documents: options.documents }),
-    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.strategy === undefined || !isRunStrategy(options.strategy) ? {} : { strategy: options.strategy }),
+    ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
   };
 }
 
@@ -44,10 +51,15 @@ export function pinsAsFlags(pins: ConfigPins): string {
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
   if (pins.documents !== undefined) flags.push(`--documents ${pins.documents}`);
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
+  if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   return flags.join(' ');
 }
 
 /** Quotes a shell word when it needs it. */
 export function shellWord(word: string): string {
   return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function isRunStrategy(choice: StrategyChoice): choice is StrategyName {
+  return (strategyNames as readonly string[]).includes(choice);
 }

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readDecisionFile, decisionFileDirectory } from '../explore/decision-file.ts';
+import { replayStrategy, type ReplayDrift } from '../explore/replay-strategy.ts';
 import { replay } from '../explore/sweep.ts';
 import { renderTimeline } from '../report/timeline.ts';
-import type { SimulationResult } from '../simulate.ts';
+import { simulate, type SimulationResult } from '../simulate.ts';
 import { describeConfig } from './describe-config.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
 import { painterFor, type Io } from './io.ts';
@@ -9,23 +13,52 @@ import { pinsFrom, type WorldOptions } from './options.ts';
 
 /** Options of `rtc-sim replay`. */
 export interface ReplayCommandOptions extends WorldOptions {
-  readonly seed: number;
+  readonly seed?: number;
+  readonly file?: string;
   readonly json?: boolean;
 }
 
-/** `rtc-sim replay --seed S <module>`: runs that one seed again and prints its whole trace. */
-export async function replayCommand(modulePath: string, options: ReplayCommandOptions, io: Io): Promise<number> {
-  const source = await loadSource(modulePath, io.cwd);
+/** `rtc-sim replay --seed S <module>` or `--file f.json`: runs that one run again and prints its trace. */
+export async function replayCommand(modulePath: string | undefined, options: ReplayCommandOptions, io: Io): Promise<number> {
+  if ((options.seed === undefined) === (options.file === undefined)) {
+    io.err('usage error: replay needs exactly one of --seed <s> (with a module) or --file <decision file>');
+    return exitCodes.input;
+  }
+  const drift: ReplayDrift = { missed: 0, firstMissedStep: undefined };
+  let run: { module: string; execute: (source: Parameters<typeof replay>[0]) => Promise<SimulationResult> };
+  if (options.file !== undefined) {
+    const file = readDecisionFile(resolve(io.cwd, options.file));
+    if (!file.ok) {
+      io.err(inputErrorMessage(file.error));
+      return exitCodes.input;
+    }
+    const { config, decisions, module } = file.value;
+    const nextToFile = join(decisionFileDirectory(resolve(io.cwd, options.file)), module);
+    const chosenModule = modulePath ?? (existsSync(resolve(io.cwd, module)) || !existsSync(nextToFile) ? module : nextToFile);
+    const keys = decisions.map((decision) => decision.event);
+    run = { module: chosenModule, execute: (source) => simulate({ config, source, record: true, strategy: replayStrategy(keys, drift) }) };
+  } else {
+    if (modulePath === undefined) {
+      io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");
+      return exitCodes.input;
+    }
+    const seed = options.seed as number;
+    run = { module: modulePath, execute: (source) => replay(source, seed, pinsFrom(options)) };
+  }
+  const source = await loadSource(run.module, io.cwd);
   if (!source.ok) {
     io.err(inputErrorMessage(source.error));
     return exitCodes.input;
   }
-  const result = await replay(source.value, options.seed, pinsFrom(options));
+  const result = await run.execute(source.value);
   if (options.json === true) {
-    io.out(JSON.stringify({ module: modulePath, verdict: result.outcome.kind === 'pass' ? 'pass' : 'fail', ...resultJson(result) }));
+    io.out(JSON.stringify({ module: run.module, verdict: result.outcome.kind === 'pass' ? 'pass' : 'fail', drift, ...resultJson(result) }));
   } else {
     io.out(`world: ${describeConfig(result.config)}`);
     io.out(renderTimeline(result.trace ?? [], result.outcome, painterFor(io)));
+    if (drift.missed > 0) {
+      io.err(`note: ${drift.missed} recorded decision(s) named events that did not occur (first at step ${drift.firstMissedStep}); the default choice was taken there — the code has changed since the file was written`);
+    }
   }
   return exitCodeForOutcome(result);
 }
@@ -33,7 +66,7 @@ export async function replayCommand(modulePath: string, options: ReplayCommandOp
 /** The exit code of one run. */
 export function exitCodeForOutcome(result: SimulationResult): number {
   const { outcome } = result;
-  if (outcome.kind === 'pass') return exitCodes.pass;
+  if (outcome.kind === 'pass' || outcome.kind === 'abandoned') return exitCodes.pass;
   return exitCodeForFailure(outcome.kind === 'limit' ? 'limit' : outcome.violation.property);
 }
 

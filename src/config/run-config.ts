@@ -10,6 +10,10 @@ export interface LatencyModel {
 export interface RunConfig {
   readonly seed: number;
   readonly strategy: StrategyName;
+  /** PCT's bug depth d: d − 1 priority change points per run. */
+  readonly pctDepth: number;
+  /** PCT's estimate k of the steps in a run, over which the change points are spread. */
+  readonly pctStepsEstimate: number;
   readonly clients: number;
   readonly documents: number;
   /** Client arrivals are spread over [0, arrivalSpreadMs]. */
@@ -37,17 +41,16 @@ export interface RunConfig {
 }
 
 /** The scheduling strategies a run can use. */
-export type StrategyName = 'random' | 'timed';
+export type StrategyName = 'random' | 'pct' | 'timed';
 
 /** The strategies, for argument checking. */
-export const strategyNames: readonly StrategyName[] = ['random', 'timed'];
+export const strategyNames: readonly StrategyName[] = ['random', 'pct', 'timed'];
 
 /** Fields a user may pin; the rest are drawn per seed by the swarm. */
 export type ConfigPins = Partial<Omit<RunConfig, 'seed'>>;
 
 /** Settings that the swarm does not vary: limits and protocol timings. */
 export const fixedDefaults = {
-  strategy: 'random',
   clients: 3,
   documents: 1,
   providerTimeoutMs: 10_000,

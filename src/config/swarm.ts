@@ -26,13 +26,18 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  */
 export function drawConfig(seed: number, pins: ConfigPins = {}): RunConfig {
   const swarm = forkStream(seed, 'swarm');
+  // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
+  const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
   const drawn = {
+    strategy,
+    pctDepth: swarm.pick([1, 2, 3, 3, 4]),
     arrivalSpreadMs: swarm.pick(arrivalSpreadsMs),
     arrivalCoincidence: swarm.pick(arrivalCoincidences),
     network: swarm.pick(networkProfiles),
     keyStore: swarm.pick(keyStoreProfiles),
   };
-  return { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
+  const resolved = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
+  return { pctStepsEstimate: 12 + 14 * resolved.clients, ...resolved };
 }
 
 function definedOnly(pins: ConfigPins): ConfigPins {

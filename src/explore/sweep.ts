@@ -3,6 +3,7 @@ import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { drawConfig } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
+import { CoverageTally, type StrategyCoverage } from './coverage.ts';
 
 /** What a sweep runs: `runs` seeds starting at `seed`, each with its own swarm-drawn world. */
 export interface SweepOptions {
@@ -12,6 +13,8 @@ export interface SweepOptions {
   readonly pins: ConfigPins;
   /** Called now and then with the number of runs done. */
   readonly onProgress?: (runsDone: number) => void;
+  /** Called with each run's resolved world before it runs (`--verbose`). */
+  readonly onRun?: (config: RunConfig) => void;
 }
 
 /** What failed: a property, a bound, or the tool's own determinism. */
@@ -34,6 +37,8 @@ export interface SweepReport {
   readonly runs: number;
   readonly seed: number;
   readonly failure: SweepFailure | undefined;
+  /** What each strategy covered: runs, distinct schedules, PCT's n and k. */
+  readonly coverage: readonly StrategyCoverage[];
 }
 
 const yieldEveryRuns = 64;
@@ -44,20 +49,25 @@ const yieldEveryRuns = 64;
  * nondeterminism rather than as a property, since the trace would not explain it.
  */
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
+  const tally = new CoverageTally();
   for (let index = 0; index < options.runs; index++) {
     const seed = options.seed + index;
     const config = drawConfig(seed, options.pins);
-    const result = await simulate({ config, source: options.source });
+    options.onRun?.(config);
+    const observer = tally.observe(config);
+    const result = await simulate({ config, source: options.source, wrapStrategy: observer.wrap });
+    observer.close();
     if (result.outcome.kind !== 'pass') {
       const replayed = await simulate({ config, source: options.source, record: true });
-      return { verdict: 'fail', runs: index + 1, seed: options.seed, failure: describeFailure(seed, config, result.outcome, replayed) };
+      const failure = describeFailure(seed, config, result.outcome, replayed);
+      return { verdict: 'fail', runs: index + 1, seed: options.seed, failure, coverage: tally.summary() };
     }
     if ((index + 1) % yieldEveryRuns === 0) {
       options.onProgress?.(index + 1);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined };
+  return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
 }
 
 /** Runs one seed again with its full trace and decision log. */
@@ -85,5 +95,5 @@ function describeFailure(seed: number, config: RunConfig, first: RunOutcome, rep
 export function outcomeSignature(outcome: RunOutcome): string {
   if (outcome.kind === 'violation') return `${outcome.violation.property}@${outcome.violation.step}: ${outcome.violation.message}`;
   if (outcome.kind === 'limit') return `limit:${outcome.limit}`;
-  return 'pass';
+  return outcome.kind;
 }

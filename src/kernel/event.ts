@@ -8,7 +8,11 @@ export interface SimEvent {
   readonly sequence: number;
   /** A name by meaning that stays the same across interleavings, e.g. `c1→server#2`. */
   readonly key: string;
-  /** The client (or `server`) the event concerns: PCT's thread and the unit of independence. */
+  /**
+   * PCT's thread: one direction of one connection (`c1→server`), one client's key-store operations
+   * (`store:c1`), or the owner of a timer. Finer than a client, so that a client's un-awaited write can be
+   * delayed while its messages go ahead.
+   */
   readonly actor: string;
   /** State the event touches, for partial-order reduction: events sharing a resource are dependent. */
   readonly resources: readonly string[];

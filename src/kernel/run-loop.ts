@@ -20,6 +20,7 @@ export interface LoopOptions {
 export type LoopEnd =
   | { readonly kind: 'halted'; readonly steps: number }
   | { readonly kind: 'quiescent'; readonly steps: number }
+  | { readonly kind: 'abandoned'; readonly steps: number }
   | { readonly kind: 'limit'; readonly limit: 'events' | 'virtual-time'; readonly steps: number };
 
 /**
@@ -36,6 +37,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopEnd> {
     if (enabled.length === 0) return { kind: 'quiescent', steps };
     if (steps >= options.eventsMax) return { kind: 'limit', limit: 'events', steps };
     const index = strategy.choose(enabled, { step: steps, nowMs: queue.nowMs });
+    if (index < 0) return { kind: 'abandoned', steps };
     const event = enabled[index];
     if (event === undefined) throw new Error(`strategy ${strategy.name} chose ${index} of ${enabled.length} events`);
     if (event.dueMs > options.virtualTimeMsMax) return { kind: 'limit', limit: 'virtual-time', steps };

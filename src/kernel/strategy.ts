@@ -12,6 +12,6 @@ export interface ChoiceContext {
  */
 export interface Strategy {
   readonly name: string;
-  /** The index in `enabled` (never empty) of the event to run next. */
+  /** The index in `enabled` (never empty) of the event to run next; -1 abandons the run (a redundant branch). */
   choose(enabled: readonly SimEvent[], context: ChoiceContext): number;
 }

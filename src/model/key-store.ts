@@ -62,7 +62,7 @@ export class SimulatedKeyStore {
     const isRead = operation === 'get' || operation === 'list';
     this.world.queue.async({
       key: `store:${clientId}#${count}`,
-      actor: clientId,
+      actor: `store:${clientId}`,
       resources: isRead ? [clientId, `store:${String(key)}`] : [clientId, `store:${String(key)}`, 'store:list'],
       delayMs: drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore').next),
       action: () => {

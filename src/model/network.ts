@@ -35,12 +35,11 @@ export class Network {
     }
     const count = (this.sentCounts.get(name) ?? 0) + 1;
     this.sentCounts.set(name, count);
-    const client = from === 'server' ? to : from;
     const delayMs = drawLatency(this.world.config.network, this.world.streams.get('network').next);
     this.world.queue.async(
       {
         key: `${name}#${count}`,
-        actor: client,
+        actor: name,
         resources: [to === 'server' ? `server:${message.documentId}` : to],
         delayMs,
         action: () => {

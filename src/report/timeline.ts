@@ -32,6 +32,8 @@ export function outcomeLine(outcome: RunOutcome): string {
       return violationLine(outcome.violation);
     case 'limit':
       return `! bound reached: ${outcome.message}`;
+    case 'abandoned':
+      return '· abandoned as redundant (exhaustive search)';
   }
 }
 

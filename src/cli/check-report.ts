@@ -1,0 +1,98 @@
+import type { RunConfig } from '../config/run-config.ts';
+import { pctBound, type StrategyCoverage } from '../explore/coverage.ts';
+import type { ExhaustiveReport } from '../explore/exhaustive.ts';
+import type { SweepReport } from '../explore/sweep.ts';
+import type { CounterexampleSize } from '../explore/shrink.ts';
+import { renderTimeline } from '../report/timeline.ts';
+import type { ReportedFailure } from './check-command.ts';
+import { describeConfig } from './describe-config.ts';
+import { painterFor, type Io } from './io.ts';
+
+/** The text report of a sweep: pass with its coverage, or the failure with its shrunk run and replay lines. */
+export function printCheckText(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io): void {
+  const paint = painterFor(io);
+  const seeds = `seeds ${report.seed}…${report.seed + report.runs - 1}`;
+  if (failure === undefined) {
+    io.out(paint.green(`✓ PASS ${modulePath}: ${report.runs} runs (${seeds}), every property held`));
+    for (const line of confidenceLines(report.coverage)) io.out(`  ${line}`);
+    return;
+  }
+  io.out(paint.red(paint.bold(`✗ FAIL ${modulePath}: ${failure.property} after ${report.runs} runs (${seeds}), found by ${failure.strategy}`)));
+  printFailure(failure, io);
+}
+
+/** The failure's shrunk run, how much it shrank, and both ways to replay it. */
+function printFailure(failure: ReportedFailure, io: Io): void {
+  const paint = painterFor(io);
+  const { counterexample } = failure;
+  io.out(`failing run: seed ${failure.seed}: ${failure.message}`);
+  io.out(`shrunk: ${sizeText(counterexample.before)} → ${sizeText(counterexample.after)} (${counterexample.shrinkAttempts} attempts)`);
+  io.out(`world: ${describeConfig(counterexample.file.config)}`);
+  io.out('');
+  io.out(renderTimeline(counterexample.result.trace ?? [], counterexample.result.outcome, paint));
+  io.out('');
+  if (failure.replaySeed !== undefined) io.out(`replay: ${failure.replaySeed}`);
+  io.out(`replay the shrunk run: ${failure.replayFile}`);
+  io.out(`saved: ${failure.filePath}`);
+}
+
+/** The JSON report of a sweep. */
+export function printCheckJson(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io): void {
+  io.out(JSON.stringify({ module: modulePath, verdict: report.verdict, runs: report.runs, seed: report.seed, coverage: report.coverage, ...failureJson(failure) }));
+}
+
+/** The report of an exhaustive search: how much it covered, and whether completely. */
+export function printExhaustive(modulePath: string, config: RunConfig, report: ExhaustiveReport, elapsedMs: number, failure: ReportedFailure | undefined, json: boolean, io: Io): void {
+  const perSecond = Math.round((report.schedules + report.pruned) / Math.max(elapsedMs / 1000, 1e-3));
+  if (json) {
+    io.out(JSON.stringify({ module: modulePath, verdict: failure === undefined ? 'pass' : 'fail', strategy: 'exhaustive', schedules: report.schedules, pruned: report.pruned, complete: report.complete, runsPerSecond: perSecond, config, ...failureJson(failure) }));
+    return;
+  }
+  const paint = painterFor(io);
+  const covered = report.complete ? 'the whole space was covered' : failure === undefined ? 'the search was cut by the --runs bound' : 'the search stopped at the first violation';
+  io.out(`exhaustive search of ${config.clients} clients × ${config.documents} document(s), simultaneous arrivals, fixed 1 ms latencies`);
+  io.out(`${report.schedules} distinct schedules explored (${report.pruned} redundant runs pruned by sleep sets), ${perSecond} runs/s; ${covered}`);
+  if (failure === undefined) {
+    io.out(report.complete ? paint.green(`✓ PASS ${modulePath}: no violation in the whole space of this configuration`) : paint.green(`✓ PASS ${modulePath}: no violation in the part explored`));
+    return;
+  }
+  io.out(paint.red(paint.bold(`✗ FAIL ${modulePath}: ${failure.property}`)));
+  printFailure(failure, io);
+}
+
+function failureJson(failure: ReportedFailure | undefined): object {
+  if (failure === undefined) return {};
+  return {
+    failure: {
+      property: failure.property,
+      message: failure.message,
+      seed: failure.seed,
+      strategy: failure.strategy,
+      replay: failure.replaySeed ?? failure.replayFile,
+      replayFile: failure.replayFile,
+      file: failure.filePath,
+      shrunk: { before: failure.counterexample.before, after: failure.counterexample.after },
+      config: failure.counterexample.file.config,
+    },
+  };
+}
+
+/** What "pass" means, per strategy: runs, distinct schedules, and PCT's bound from the observed n and k. */
+export function confidenceLines(coverage: readonly StrategyCoverage[]): string[] {
+  return coverage.map((entry) => {
+    const base = `${entry.strategy}: ${entry.runs} runs, ${entry.distinctSchedules} distinct schedules, up to ${entry.stepsMax} steps and ${entry.actorsMax} actors a run`;
+    if (entry.strategy !== 'pct') return base;
+    const depths = Object.entries(entry.runsByDepth)
+      .map(([depth, runs]) => {
+        const bound = pctBound(entry.actorsMax, entry.stepsMax, Number(depth));
+        const missed = (1 - bound) ** runs;
+        return `d=${depth}: ${runs} runs, each ≥ ${bound.toExponential(1)} → a given depth-${depth} bug missed with probability ≤ ${missed.toPrecision(2)}`;
+      })
+      .join('; ');
+    return `${base}; per-run bound 1/(n·k^(d−1)) with n=${entry.actorsMax}, k=${entry.stepsMax}: ${depths}`;
+  });
+}
+
+function sizeText(size: CounterexampleSize): string {
+  return `${size.clients} client(s), ${size.documents} document(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
+}

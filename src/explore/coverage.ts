@@ -1,0 +1,80 @@
+import type { RunConfig } from '../config/run-config.ts';
+import type { Strategy } from '../kernel/strategy.ts';
+
+/** What one strategy covered in a sweep. */
+export interface StrategyCoverage {
+  readonly strategy: string;
+  readonly runs: number;
+  /** Runs whose decision sequences differed: distinct schedules (up to a hash collision). */
+  readonly distinctSchedules: number;
+  /** The most actors (PCT's n) and steps (PCT's k) seen in one run. */
+  readonly actorsMax: number;
+  readonly stepsMax: number;
+  /** PCT runs per depth d. */
+  readonly runsByDepth: Readonly<Record<number, number>>;
+}
+
+const distinctTracked = 1_000_000;
+
+/** Collects, per strategy, the runs, distinct schedules and the n and k that PCT's guarantee needs. */
+export class CoverageTally {
+  private readonly byStrategy = new Map<string, { runs: number; hashes: Set<number>; actorsMax: number; stepsMax: number; runsByDepth: Record<number, number> }>();
+
+  /** Wraps a run's strategy to fingerprint its decisions; call `close` when the run ends. */
+  observe(config: RunConfig): { wrap: (strategy: Strategy) => Strategy; close: () => void } {
+    let hash = 0x811c9dc5;
+    let steps = 0;
+    const actors = new Set<string>();
+    let name = config.strategy as string;
+    return {
+      wrap: (inner) => {
+        name = inner.name;
+        return {
+          name: inner.name,
+          choose(enabled, context) {
+            const index = inner.choose(enabled, context);
+            const chosen = enabled[index];
+            if (chosen !== undefined) {
+              steps++;
+              actors.add(chosen.actor);
+              // FNV-1a over the chosen key: equal hashes for equal decision sequences.
+              const key = chosen.key;
+              for (let position = 0; position < key.length; position++) hash = Math.imul(hash ^ key.charCodeAt(position), 0x01000193);
+              hash = Math.imul(hash ^ 0x7c, 0x01000193);
+            }
+            return index;
+          },
+        };
+      },
+      close: () => {
+        let entry = this.byStrategy.get(name);
+        if (entry === undefined) {
+          entry = { runs: 0, hashes: new Set(), actorsMax: 0, stepsMax: 0, runsByDepth: {} };
+          this.byStrategy.set(name, entry);
+        }
+        entry.runs++;
+        if (entry.hashes.size < distinctTracked) entry.hashes.add(hash >>> 0);
+        entry.actorsMax = Math.max(entry.actorsMax, actors.size);
+        entry.stepsMax = Math.max(entry.stepsMax, steps);
+        if (name === 'pct') entry.runsByDepth[config.pctDepth] = (entry.runsByDepth[config.pctDepth] ?? 0) + 1;
+      },
+    };
+  }
+
+  /** The coverage of every strategy that ran, in the order first seen. */
+  summary(): StrategyCoverage[] {
+    return [...this.byStrategy].map(([strategy, entry]) => ({
+      strategy,
+      runs: entry.runs,
+      distinctSchedules: entry.hashes.size,
+      actorsMax: entry.actorsMax,
+      stepsMax: entry.stepsMax,
+      runsByDepth: entry.runsByDepth,
+    }));
+  }
+}
+
+/** PCT's per-run lower bound on finding a given bug of depth d: 1 / (n · k^(d−1)). */
+export function pctBound(actors: number, steps: number, depth: number): number {
+  return 1 / (Math.max(1, actors) * Math.max(1, steps) ** (depth - 1));
+}

@@ -1,0 +1,108 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { RunConfig } from '../config/run-config.ts';
+import { runConfigSchema } from '../config/config-schema.ts';
+import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import type { TraceRecord } from '../model/observations.ts';
+import { describeRecord } from '../report/describe-record.ts';
+import type { SimulationResult } from '../simulate.ts';
+
+const decisionSchema = z
+  .object({
+    step: z.number().int().min(0),
+    event: z.string().min(1),
+    chosen: z.enum(['default', 'forced']),
+    meaning: z.string(),
+  })
+  .strict();
+
+const decisionFileSchema = z
+  .object({
+    format: z.literal('rtc-sim-decisions'),
+    version: z.literal(1),
+    module: z.string().min(1),
+    property: z.string().min(1),
+    message: z.string(),
+    originalSeed: z.number().int().min(0),
+    config: runConfigSchema,
+    decisions: z.array(decisionSchema).max(10_000_000),
+  })
+  .strict();
+
+/** A failing run saved by meaning: its world, and each decision named by the event it chose. */
+export type DecisionFile = Omit<z.infer<typeof decisionFileSchema>, 'config'> & { readonly config: RunConfig };
+
+/** What a decision file is made from. */
+export interface DecisionFileParts {
+  readonly module: string;
+  readonly property: string;
+  readonly message: string;
+  readonly originalSeed: number;
+  readonly config: RunConfig;
+  /** The run, recorded (trace and decisions kept). */
+  readonly result: SimulationResult;
+  /** Per step: null where the choice was the default one. */
+  readonly defaults: readonly (string | null)[];
+}
+
+/** Builds the decision file of a recorded run; each decision's meaning is what happened at that step. */
+export function toDecisionFile(parts: DecisionFileParts): DecisionFile {
+  const firstRecordOfStep = new Map<number, TraceRecord>();
+  for (const record of parts.result.trace ?? []) if (!firstRecordOfStep.has(record.step)) firstRecordOfStep.set(record.step, record);
+  const decisions = (parts.result.decisions ?? []).map((event, index) => {
+    const record = firstRecordOfStep.get(index + 1);
+    return {
+      step: index + 1,
+      event,
+      chosen: parts.defaults[index] === null ? ('default' as const) : ('forced' as const),
+      meaning: record === undefined ? event : `${record.actor}: ${describeRecord(record)}`,
+    };
+  });
+  return {
+    format: 'rtc-sim-decisions',
+    version: 1,
+    module: parts.module,
+    property: parts.property,
+    message: parts.message,
+    originalSeed: parts.originalSeed,
+    config: parts.config,
+    decisions,
+  };
+}
+
+/** Writes a decision file into `directory`, named after the module and seed; returns its path. */
+export function writeDecisionFile(directory: string, file: DecisionFile): string {
+  mkdirSync(directory, { recursive: true });
+  const name = `${basename(file.module).replace(/\.[cm]?[jt]s$/, '')}-seed-${file.originalSeed}.json`;
+  const path = join(directory, name);
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+  return path;
+}
+
+/** Reads and validates a decision file; every problem names the field. */
+export function readDecisionFile(path: string): Result<DecisionFile> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return fail({ kind: 'file-invalid', path, message: `cannot read decision file ${path}` });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail({ kind: 'file-invalid', path, message: `${path} is not valid JSON: ${describeThrown(error)}` });
+  }
+  const parsed = decisionFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    return fail({ kind: 'file-invalid', path, message: `${path} is not a valid decision file: ${issues.join('; ')}` });
+  }
+  return ok(parsed.data as DecisionFile);
+}
+
+/** The directory a decision file's relative module path is tried against after the working directory. */
+export function decisionFileDirectory(path: string): string {
+  return dirname(path);
+}
