@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigPins, RunConfig } from '../config/run-config.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import { describeConfig } from './describe-config.ts';
 import { drawConfig } from '../config/swarm.ts';
 import { prepareCounterexample, type PreparedCounterexample } from '../explore/counterexample.ts';
@@ -12,7 +12,8 @@ import { printCheckJson, printCheckText, printExhaustive } from './check-report.
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
-import { pinsAsFlags, pinsFrom, shellWord, type WorldOptions } from './options.ts';
+import { ok } from '../errors.ts';
+import { pinsAsFlags, pinsFrom, readConfigPins, shellWord, type WorldOptions } from './options.ts';
 
 /** Options of `rtc-sim check`. */
 export interface CheckCommandOptions extends WorldOptions {
@@ -45,7 +46,13 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   }
   const source = loaded.value;
   if (options.strategy === 'exhaustive') return exhaustiveCheck(modulePath, source, options, io);
-  const pins = pinsFrom(options);
+  const filePins = options.config === undefined ? ok({}) : readConfigPins(options.config, io.cwd);
+  if (!filePins.ok) {
+    io.err(inputErrorMessage(filePins.error));
+    return exitCodes.input;
+  }
+  const flagPins = pinsFrom(options);
+  const pins = { ...filePins.value, ...flagPins };
   const report = await sweep({
     source,
     runs: options.runs,
@@ -57,7 +64,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     ...report.failure,
     strategy: report.failure.config.strategy === 'pct' ? `pct (depth ${report.failure.config.pctDepth})` : report.failure.config.strategy,
     decisions: report.failure.replayed.decisions ?? [],
-    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pins),
+    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config)),
   });
   if (options.json === true) printCheckJson(modulePath, report, failure, io);
   else printCheckText(modulePath, report, failure, io);
@@ -65,7 +72,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
 }
 
 async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, io: Io): Promise<number> {
-  const clients = options.clients ?? 2;
+  const clients = typeof options.clients === 'number' ? options.clients : 2;
   const config = drawConfig(options.seed, exhaustivePins(clients, Math.min(options.documents ?? 1, clients)));
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
@@ -100,15 +107,14 @@ async function reportFailure(
     seed: failure.seed,
     strategy: failure.strategy,
     replaySeed: failure.replaySeed,
-    replayFile: replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath))}`, {}),
+    replayFile: replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, ''),
     filePath,
     counterexample,
   };
 }
 
 /** The one command line that replays a run, relative to the working directory. */
-export function replayCommandLine(cwd: string, target: string, pins: ConfigPins): string {
+export function replayCommandLine(cwd: string, target: string, flags: string): string {
   const cli = relative(cwd, fileURLToPath(new URL('../cli.ts', import.meta.url))) || 'src/cli.ts';
-  const flags = pinsAsFlags(pins);
   return `npx tsx ${shellWord(cli)} replay ${target}${flags === '' ? '' : ` ${flags}`}`;
 }

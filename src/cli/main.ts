@@ -3,7 +3,7 @@ import { checkCommand } from './check-command.ts';
 import { examplesCommand } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
-import { strategyName, wholeNumber } from './options.ts';
+import { clientCount, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
 
@@ -21,10 +21,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const worldOptions = (command: Command): Command =>
     command
-      .option('--clients <n>', 'simulated browsers', wholeNumber(1, 100_000))
+      .option('--clients <n>', 'simulated browsers: N, or A-B for a count drawn per seed', clientCount)
       .option('--documents <m>', 'documents the clients open', wholeNumber(1, 100_000))
       .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
       .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
+      .option('--config <file>', 'a JSON file pinning any fields of the run configuration')
       .option('--json', 'print one JSON object instead of text');
 
   worldOptions(

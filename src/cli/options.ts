@@ -1,5 +1,9 @@
 import { InvalidArgumentError } from 'commander';
-import { strategyNames, type ConfigPins, type StrategyName } from '../config/run-config.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configPinsSchema } from '../config/config-schema.ts';
+import { strategyNames, type ConfigPins, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
+import { describeThrown, fail, ok, type Result } from '../errors.ts';
 
 /** A commander parser for a whole number within [min, max]; the error names the accepted range. */
 export function wholeNumber(min: number, max: number): (value: string) => number {
@@ -27,18 +31,52 @@ export function strategyName(value: string): StrategyChoice {
   return value as StrategyChoice;
 }
 
+/** A client count, or a range `A-B` the swarm draws each seed's count from. */
+export type ClientCount = number | { readonly min: number; readonly max: number };
+
+/** A commander parser for `--clients N` or `--clients A-B`. */
+export function clientCount(value: string): ClientCount {
+  const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(value);
+  const single = wholeNumber(1, 100_000);
+  if (range === null) return single(value);
+  const min = single(range[1] ?? '');
+  const max = single(range[2] ?? '');
+  if (min > max) throw new InvalidArgumentError(`a range A-B needs A ≤ B, got ${min}-${max}.`);
+  return { min, max };
+}
+
+/** Reads a `--config` file of pinned fields; every problem names the field. */
+export function readConfigPins(path: string, cwd: string): Result<ConfigPins> {
+  const file = resolve(cwd, path);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return fail({ kind: 'file-invalid', path: file, message: `cannot read the config file ${file}: ${describeThrown(error)}` });
+  }
+  const parsed = configPinsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    return fail({ kind: 'file-invalid', path: file, message: `${file} is not a valid config file: ${issues.join('; ')}` });
+  }
+  return ok(parsed.data as ConfigPins);
+}
+
 /** The options that shape the simulated world, shared by check and replay. */
 export interface WorldOptions {
-  readonly clients?: number;
+  readonly clients?: ClientCount;
+  readonly config?: string;
   readonly documents?: number;
   readonly strategy?: StrategyChoice;
   readonly depth?: number;
 }
 
-/** The configuration fields the user pinned. */
-export function pinsFrom(options: WorldOptions): ConfigPins {
+/** The configuration fields the user pinned (flags win over the `--config` file) and the swarm ranges. */
+export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): SwarmSettings {
+  const clients = options.clients;
   return {
-    ...(options.clients === undefined ? {} : { clients: options.clients }),
+    ...filePins,
+    ...(clients === undefined ? {} : typeof clients === 'number' ? { clients } : { clientsMin: clients.min, clientsMax: clients.max }),
     ...(options.documents === undefined ? {} : { documents: options.documents }),
     ...(options.strategy === undefined || !isRunStrategy(options.strategy) ? {} : { strategy: options.strategy }),
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
@@ -46,9 +84,11 @@ export function pinsFrom(options: WorldOptions): ConfigPins {
 }
 
 /** The same pins as command-line flags, for replay lines. */
-export function pinsAsFlags(pins: ConfigPins): string {
+export function pinsAsFlags(pins: SwarmSettings, configFile?: string): string {
   const flags: string[] = [];
+  if (configFile !== undefined) flags.push(`--config ${shellWord(configFile)}`);
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
+  if (pins.clientsMin !== undefined) flags.push(`--clients ${pins.clientsMin}-${pins.clientsMax ?? pins.clientsMin}`);
   if (pins.documents !== undefined) flags.push(`--documents ${pins.documents}`);
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);

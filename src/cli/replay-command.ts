@@ -9,7 +9,8 @@ import { describeConfig } from './describe-config.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
 import { painterFor, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
-import { pinsFrom, type WorldOptions } from './options.ts';
+import { ok } from '../errors.ts';
+import { pinsFrom, readConfigPins, type WorldOptions } from './options.ts';
 
 /** Options of `rtc-sim replay`. */
 export interface ReplayCommandOptions extends WorldOptions {
@@ -43,7 +44,13 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
       return exitCodes.input;
     }
     const seed = options.seed as number;
-    run = { module: modulePath, execute: (source) => replay(source, seed, pinsFrom(options)) };
+    const filePins = options.config === undefined ? ok({}) : readConfigPins(options.config, io.cwd);
+    if (!filePins.ok) {
+      io.err(inputErrorMessage(filePins.error));
+      return exitCodes.input;
+    }
+    const pins = { ...filePins.value, ...pinsFrom(options) };
+    run = { module: modulePath, execute: (source) => replay(source, seed, pins) };
   }
   const source = await loadSource(run.module, io.cwd);
   if (!source.ok) {

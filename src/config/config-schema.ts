@@ -15,28 +15,32 @@ const latencyModel = z
     message: 'needs minMs ≤ maxMs ≤ tailMaxMs',
   });
 
+const runConfigShape = z.object({
+  seed: z.number().int().min(0).max(2 ** 53 - 1),
+  strategy: z.enum(strategyNames as unknown as ['random', 'pct', 'timed']),
+  pctDepth: z.number().int().min(1).max(20),
+  pctStepsEstimate: z.number().int().min(1).max(10 ** 9),
+  clients: z.number().int().min(1).max(100_000),
+  documents: z.number().int().min(1).max(100_000),
+  arrivalSpreadMs: milliseconds,
+  arrivalCoincidence: z.number().min(0).max(1),
+  arrivalTimesMs: z.array(milliseconds).max(100_000).optional(),
+  network: latencyModel,
+  keyStore: latencyModel,
+  providerTimeoutMs: milliseconds.min(1),
+  providerAttemptsMax: z.number().int().min(1).max(1000),
+  retryBackoffMs: milliseconds,
+  livenessBoundMs: milliseconds.min(1),
+  quietPeriodMs: milliseconds,
+  epochMs: z.number().int().min(0).max(8.64e15),
+  eventsMax: z.number().int().min(1).max(10 ** 9),
+  virtualTimeMsMax: milliseconds.min(1),
+});
+
 /** The schema of a resolved run configuration, as decision files store it. */
-export const runConfigSchema = z
-  .object({
-    seed: z.number().int().min(0).max(2 ** 53 - 1),
-    strategy: z.enum(strategyNames as unknown as ['random', 'pct', 'timed']),
-    pctDepth: z.number().int().min(1).max(20),
-    pctStepsEstimate: z.number().int().min(1).max(10 ** 9),
-    clients: z.number().int().min(1).max(100_000),
-    documents: z.number().int().min(1).max(100_000),
-    arrivalSpreadMs: milliseconds,
-    arrivalCoincidence: z.number().min(0).max(1),
-    arrivalTimesMs: z.array(milliseconds).max(100_000).optional(),
-    network: latencyModel,
-    keyStore: latencyModel,
-    providerTimeoutMs: milliseconds.min(1),
-    providerAttemptsMax: z.number().int().min(1).max(1000),
-    retryBackoffMs: milliseconds,
-    livenessBoundMs: milliseconds.min(1),
-    quietPeriodMs: milliseconds,
-    epochMs: z.number().int().min(0).max(8.64e15),
-    eventsMax: z.number().int().min(1).max(10 ** 9),
-    virtualTimeMsMax: milliseconds.min(1),
-  })
+export const runConfigSchema = runConfigShape
   .strict()
   .refine((config) => config.documents <= config.clients, { message: 'documents must not exceed clients', path: ['documents'] });
+
+/** The schema of a `--config` file: any fields of a run configuration but the seed, to pin. */
+export const configPinsSchema = runConfigShape.omit({ seed: true }).partial().strict();

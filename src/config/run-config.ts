@@ -49,6 +49,13 @@ export const strategyNames: readonly StrategyName[] = ['random', 'pct', 'timed']
 /** Fields a user may pin; the rest are drawn per seed by the swarm. */
 export type ConfigPins = Partial<Omit<RunConfig, 'seed'>>;
 
+/** Pins, plus the ranges the swarm draws within when a field is not pinned. */
+export type SwarmSettings = ConfigPins & {
+  /** When `clients` is not pinned, each seed draws its client count in [clientsMin, clientsMax]. */
+  readonly clientsMin?: number;
+  readonly clientsMax?: number;
+};
+
 /** Settings that the swarm does not vary: limits and protocol timings. */
 export const fixedDefaults = {
   clients: 3,

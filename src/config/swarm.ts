@@ -1,5 +1,5 @@
 import { forkStream } from '../kernel/random.ts';
-import { fixedDefaults, type ConfigPins, type LatencyModel, type RunConfig } from './run-config.ts';
+import { fixedDefaults, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
 const arrivalSpreadsMs = [0, 3, 40, 500, 5_000, 60_000, 180_000];
 const arrivalCoincidences = [0, 0.2, 0.6];
@@ -24,7 +24,8 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * writes — are common somewhere in a sweep. Pinned fields win; the draw comes from the `swarm` stream only,
  * so it never shifts another component's numbers.
  */
-export function drawConfig(seed: number, pins: ConfigPins = {}): RunConfig {
+export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
+  const { clientsMin, clientsMax, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -35,13 +36,17 @@ export function drawConfig(seed: number, pins: ConfigPins = {}): RunConfig {
     arrivalCoincidence: swarm.pick(arrivalCoincidences),
     network: swarm.pick(networkProfiles),
     keyStore: swarm.pick(keyStoreProfiles),
+    // Drawn after the fields above, so that adding these draws did not change older seeds' worlds.
+    retryBackoffMs: swarm.pick([250, 1_000, 1_000, 4_000]),
+    clients: swarm.integer(clientsMin ?? fixedDefaults.clients, clientsMax ?? clientsMin ?? fixedDefaults.clients),
   };
   const resolved = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
+  if (resolved.documents > resolved.clients) resolved.documents = resolved.clients;
   return { pctStepsEstimate: 12 + 14 * resolved.clients, ...resolved };
 }
 
-function definedOnly(pins: ConfigPins): ConfigPins {
-  return Object.fromEntries(Object.entries(pins).filter(([, value]) => value !== undefined)) as ConfigPins;
+function definedOnly<T extends object>(pins: T): Partial<T> {
+  return Object.fromEntries(Object.entries(pins).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Draws one latency from a model with a seeded stream. */

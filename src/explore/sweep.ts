@@ -1,5 +1,5 @@
 import type { PropertyName } from '../check/violation.ts';
-import type { ConfigPins, RunConfig } from '../config/run-config.ts';
+import type { RunConfig, SwarmSettings } from '../config/run-config.ts';
 import { drawConfig } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
@@ -10,7 +10,7 @@ export interface SweepOptions {
   readonly source: ProviderSource;
   readonly runs: number;
   readonly seed: number;
-  readonly pins: ConfigPins;
+  readonly pins: SwarmSettings;
   /** Called now and then with the number of runs done. */
   readonly onProgress?: (runsDone: number) => void;
   /** Called with each run's resolved world before it runs (`--verbose`). */
@@ -71,7 +71,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
 }
 
 /** Runs one seed again with its full trace and decision log. */
-export function replay(source: ProviderSource, seed: number, pins: ConfigPins): Promise<SimulationResult> {
+export function replay(source: ProviderSource, seed: number, pins: SwarmSettings): Promise<SimulationResult> {
   return simulate({ config: drawConfig(seed, pins), source, record: true });
 }
 
