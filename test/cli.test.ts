@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { repositoryRoot, runCli, spawnCli } from './cli-support.ts';
@@ -36,7 +36,7 @@ describe('rtc-sim check and replay', () => {
     expect(check.out).toMatch(/^shrunk: \d+ client\(s\).* → 1 client\(s\)/m);
     const fileLine = check.out.split('\n').find((line) => line.startsWith('replay the shrunk run: '));
     const path = (fileLine ?? '').replace(/^.* replay --file /, '');
-    expect(existsSync(join(repositoryRoot, path))).toBe(true);
+    expect(existsSync(resolve(repositoryRoot, path))).toBe(true);
     const replay = await runCli(['replay', '--file', path]);
     expect(replay.code).toBe(1);
     expect(timelineLines(replay.out)).toEqual(timelineLines(check.out));
