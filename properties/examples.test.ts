@@ -12,6 +12,7 @@ const expectedCatch: Record<string, readonly string[]> = {
   'buggy-unawaited-write.ts': ['hint-stability', 'agreement'],
   'buggy-timestamp-hint-overwrite.ts': ['hint-stability', 'agreement'],
   'buggy-expiring-keys.ts': ['hint-stability', 'retention', 'agreement'],
+  'buggy-swallowed-write.ts': ['liveness', 'retention', 'agreement'],
 };
 
 describe('bundled examples', () => {

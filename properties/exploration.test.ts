@@ -14,7 +14,7 @@ describe('exhaustive search', () => {
     it(`over 2 clients × 1 document agrees with random search on ${name}`, async () => {
       const source = await exampleSource(name);
       const exhaustive = await exploreExhaustively({ source, config: drawConfig(1, exhaustivePins(2, 1)), schedulesMax: 20_000 });
-      const random = await sweep({ source, runs: 2000, seed: 1, pins: { clients: 2, documents: 1, strategy: 'random' } });
+      const random = await sweep({ source, runs: 2000, seed: 1, pins: { clients: 2, documents: 1, strategy: 'random', faultMode: 'never' } });
       expect(exhaustive.failure === undefined ? 'pass' : 'fail').toBe(random.verdict);
       if (exhaustive.failure === undefined) {
         expect(exhaustive.complete).toBe(true);
@@ -49,6 +49,7 @@ const shrinkBounds: Record<string, { clients: number; steps: number }> = {
   'buggy-unawaited-write.ts': { clients: 1, steps: 10 },
   'buggy-timestamp-hint-overwrite.ts': { clients: 2, steps: 12 },
   'buggy-discard-previous-key.ts': { clients: 2, steps: 30 },
+  'buggy-swallowed-write.ts': { clients: 2, steps: 120 },
 };
 
 describe('shrinking', () => {

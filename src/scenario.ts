@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PropertyName } from './check/violation.ts';
 import type { ConfigPins } from './config/run-config.ts';
+import { exactClocks, noFaults } from './config/fault-plan.ts';
 import { drawConfig } from './config/swarm.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { loadProviderModule } from './providers/loader.ts';
@@ -39,7 +40,8 @@ export async function loadScenario(name: string): Promise<Result<Scenario>> {
 export async function runScenario(scenario: Scenario): Promise<Result<SimulationResult>> {
   const compiled = await loadProviderModule(`${packageRoot}${scenario.provider}`);
   if (!compiled.ok) return compiled;
-  const config = drawConfig(scenario.seed, scenario.pins);
+  // A scenario's world is what its script says: no faults or clock skew unless it pins them.
+  const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins });
   return ok(await simulate({ config, source: sourceFromModule(compiled.value), record: true }));
 }
 

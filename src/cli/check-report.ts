@@ -94,5 +94,5 @@ export function confidenceLines(coverage: readonly StrategyCoverage[]): string[]
 }
 
 function sizeText(size: CounterexampleSize): string {
-  return `${size.clients} client(s), ${size.documents} document(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
+  return `${size.clients} client(s), ${size.documents} document(s), ${size.faults} fault(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
 }

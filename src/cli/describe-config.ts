@@ -1,3 +1,4 @@
+import { describeFaultPlan } from '../config/fault-plan.ts';
 import type { LatencyModel, RunConfig } from '../config/run-config.ts';
 import { formatTime } from '../report/format.ts';
 
@@ -15,10 +16,20 @@ export function describeConfig(config: RunConfig): string {
     `network ${latency(config.network)}`,
     `key store ${latency(config.keyStore)}`,
     `provider timeout ${formatTime(config.providerTimeoutMs)} × ${config.providerAttemptsMax} attempts`,
+    `retry backoff ${formatTime(config.retryBackoffMs)}`,
+    clocks(config),
+    config.keyStoreConsistency?.mode === 'eventual' ? `eventual key store (reads lag up to ${formatTime(config.keyStoreConsistency.lagMs)})` : 'strong key store',
+    `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 })}`,
   ].join(', ');
 }
 
 function latency(model: LatencyModel): string {
   const base = model.minMs === model.maxMs ? `${model.minMs}ms` : `${model.minMs}–${model.maxMs}ms`;
   return model.tailProbability > 0 ? `${base} (${Math.round(model.tailProbability * 100)}% tail up to ${formatTime(model.tailMaxMs)})` : base;
+}
+
+function clocks(config: RunConfig): string {
+  const settings = config.clocks;
+  if (settings === undefined || (settings.skewMsMax === 0 && settings.driftPpmMax === 0)) return 'clocks agree';
+  return `clocks skewed up to ±${formatTime(settings.skewMsMax)}, drifting up to ${settings.driftPpmMax} ppm`;
 }

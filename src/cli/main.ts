@@ -26,6 +26,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
       .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
       .option('--config <file>', 'a JSON file pinning any fields of the run configuration')
+      .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
       .option('--json', 'print one JSON object instead of text');
 
   worldOptions(

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configPinsSchema } from '../config/config-schema.ts';
-import { strategyNames, type ConfigPins, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
+import { strategyNames, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
 import { describeThrown, fail, ok, type Result } from '../errors.ts';
 
 /** A commander parser for a whole number within [min, max]; the error names the accepted range. */
@@ -69,6 +69,7 @@ export interface WorldOptions {
   readonly documents?: number;
   readonly strategy?: StrategyChoice;
   readonly depth?: number;
+  readonly faults?: FaultMode;
 }
 
 /** The configuration fields the user pinned (flags win over the `--config` file) and the swarm ranges. */
@@ -80,6 +81,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.documents === undefined ? {} : { documents: options.documents }),
     ...(options.strategy === undefined || !isRunStrategy(options.strategy) ? {} : { strategy: options.strategy }),
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
+    ...(options.faults === undefined ? {} : { faultMode: options.faults }),
   };
 }
 
@@ -92,6 +94,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string): string {
   if (pins.documents !== undefined) flags.push(`--documents ${pins.documents}`);
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
+  if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);
   return flags.join(' ');
 }
 

@@ -15,6 +15,24 @@ const latencyModel = z
     message: 'needs minMs ≤ maxMs ≤ tailMaxMs',
   });
 
+const clientName = z.string().regex(/^c\d+$/, 'a client name such as c1');
+const faultEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('disconnect'), atMs: milliseconds, client: clientName, reconnectAfterMs: milliseconds }).strict(),
+  z.object({ kind: z.literal('crash'), atMs: milliseconds, client: clientName, restartAfterMs: milliseconds }).strict(),
+  z.object({ kind: z.literal('partition'), atMs: milliseconds, client: clientName, healAfterMs: milliseconds }).strict(),
+  z.object({ kind: z.literal('latency-spike'), atMs: milliseconds, durationMs: milliseconds, factor: z.number().min(1).max(1000) }).strict(),
+  z.object({ kind: z.literal('server-restart'), atMs: milliseconds, downMs: milliseconds }).strict(),
+  z.object({ kind: z.literal('key-store-failure'), client: clientName, operationNumber: z.number().int().min(1) }).strict(),
+]);
+const faultPlan = z
+  .object({
+    phaseEndMs: milliseconds,
+    events: z.array(faultEvent).max(10_000),
+    keyStoreFailureRate: z.number().min(0).max(1),
+    keyStoreTimeoutRate: z.number().min(0).max(1),
+  })
+  .strict();
+
 const runConfigShape = z.object({
   seed: z.number().int().min(0).max(2 ** 53 - 1),
   strategy: z.enum(strategyNames as unknown as ['random', 'pct', 'timed']),
@@ -35,6 +53,10 @@ const runConfigShape = z.object({
   epochMs: z.number().int().min(0).max(8.64e15),
   eventsMax: z.number().int().min(1).max(10 ** 9),
   virtualTimeMsMax: milliseconds.min(1),
+  faults: faultPlan.optional(),
+  clocks: z.object({ skewMsMax: milliseconds, driftPpmMax: z.number().min(0).max(1_000_000) }).strict().optional(),
+  keyStoreConsistency: z.object({ mode: z.enum(['strong', 'eventual']), lagMs: milliseconds }).strict().optional(),
+  pendingSessionTimeoutMs: milliseconds.min(1).optional(),
 });
 
 /** The schema of a resolved run configuration, as decision files store it. */

@@ -1,3 +1,5 @@
+import type { ClockSettings, FaultPlan, KeyStoreConsistency } from './fault-plan.ts';
+
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
 export interface LatencyModel {
   readonly minMs: number;
@@ -30,7 +32,7 @@ export interface RunConfig {
   readonly providerAttemptsMax: number;
   /** Backoff before the first retry; it doubles on every further retry. */
   readonly retryBackoffMs: number;
-  /** Every client must be collaborating this long after the last arrival. */
+  /** Every client must be collaborating this long after the later of the last arrival and the fault phase's end. */
   readonly livenessBoundMs: number;
   /** The quiet period before the second retention probe ("old keys cannot be discarded immediately"). */
   readonly quietPeriodMs: number;
@@ -38,6 +40,14 @@ export interface RunConfig {
   readonly epochMs: number;
   readonly eventsMax: number;
   readonly virtualTimeMsMax: number;
+  /** The faults of the run; absent: none. */
+  readonly faults?: FaultPlan;
+  /** Clock skew and drift bounds; absent: every clock agrees. */
+  readonly clocks?: ClockSettings;
+  /** Key-store read consistency; absent: strong. */
+  readonly keyStoreConsistency?: KeyStoreConsistency;
+  /** How long the server keeps a session whose creator disconnected before it tells the others to start over. */
+  readonly pendingSessionTimeoutMs?: number;
 }
 
 /** The scheduling strategies a run can use. */
@@ -54,7 +64,12 @@ export type SwarmSettings = ConfigPins & {
   /** When `clients` is not pinned, each seed draws its client count in [clientsMin, clientsMax]. */
   readonly clientsMin?: number;
   readonly clientsMax?: number;
+  /** How often seeds draw a fault plan when `faults` is not pinned (default: half of them). */
+  readonly faultMode?: FaultMode;
 };
+
+/** How often the swarm injects faults. */
+export type FaultMode = 'always' | 'sometimes' | 'never';
 
 /** Settings that the swarm does not vary: limits and protocol timings. */
 export const fixedDefaults = {
@@ -63,7 +78,9 @@ export const fixedDefaults = {
   providerTimeoutMs: 10_000,
   providerAttemptsMax: 4,
   retryBackoffMs: 1_000,
-  livenessBoundMs: 120_000,
+  // Covers the slowest recovery the swarm can draw after the fault phase: a 60 s reconnect, a 30 s key-store
+  // timeout and its retry, and a join flow of eight messages on 5 s tails.
+  livenessBoundMs: 300_000,
   quietPeriodMs: 6 * 60 * 60 * 1000,
   epochMs: Date.UTC(2026, 0, 1),
   eventsMax: 50_000,

@@ -1,5 +1,6 @@
-import { forkStream } from '../kernel/random.ts';
-import { fixedDefaults, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
+import { forkStream, type RandomStream } from '../kernel/random.ts';
+import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
+import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
 const arrivalSpreadsMs = [0, 3, 40, 500, 5_000, 60_000, 180_000];
 const arrivalCoincidences = [0, 0.2, 0.6];
@@ -8,7 +9,7 @@ const networkProfiles: readonly LatencyModel[] = [
   { minMs: 1, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
   { minMs: 20, maxMs: 150, tailProbability: 0, tailMaxMs: 150 },
   { minMs: 5, maxMs: 60, tailProbability: 0.1, tailMaxMs: 5_000 },
-  { minMs: 1, maxMs: 30, tailProbability: 0.25, tailMaxMs: 20_000 },
+  { minMs: 1, maxMs: 30, tailProbability: 0.25, tailMaxMs: 5_000 },
 ];
 
 const keyStoreProfiles: readonly LatencyModel[] = [
@@ -25,7 +26,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, ...pins } = settings;
+  const { clientsMin, clientsMax, faultMode, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -42,7 +43,14 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   };
   const resolved = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
   if (resolved.documents > resolved.clients) resolved.documents = resolved.clients;
-  return { pctStepsEstimate: 12 + 14 * resolved.clients, ...resolved };
+  // Faults and clocks come from streams of their own, drawn after the pins are known (fault targets are
+  // clients), so that pinning one field never shifts another's draw.
+  return {
+    pctStepsEstimate: 12 + 14 * resolved.clients,
+    faults: drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'),
+    clocks: drawClocks(forkStream(seed, 'clock-settings')),
+    ...resolved,
+  };
 }
 
 function definedOnly<T extends object>(pins: T): Partial<T> {
@@ -58,4 +66,42 @@ export function drawLatency(model: LatencyModel, next: () => number): number {
     return Math.round(Math.exp(low + next() * (high - low)));
   }
   return model.minMs + Math.floor(next() * (model.maxMs - model.minMs + 1));
+}
+
+/** With `sometimes`, half the seeds run without faults; the others draw a few scheduled faults and rates. */
+export function drawFaultPlan(stream: RandomStream, clients: number, mode: FaultMode): FaultPlan {
+  const faultless = stream.next() < 0.5;
+  if (mode === 'never' || (mode === 'sometimes' && faultless)) return noFaults;
+  const phaseEndMs = stream.pick([2_000, 15_000, 60_000]);
+  const events: FaultEvent[] = [];
+  for (let count = stream.integer(0, 3); count > 0; count--) events.push(drawFaultEvent(stream, phaseEndMs, clients));
+  events.sort((left, right) => ('atMs' in left ? left.atMs : 0) - ('atMs' in right ? right.atMs : 0));
+  return {
+    phaseEndMs,
+    events,
+    keyStoreFailureRate: stream.pick([0, 0.03, 0.1]),
+    keyStoreTimeoutRate: stream.pick([0, 0, 0.02]),
+  };
+}
+
+function drawFaultEvent(stream: RandomStream, phaseEndMs: number, clients: number): FaultEvent {
+  const atMs = stream.integer(0, phaseEndMs - 1);
+  const client = `c${stream.integer(1, clients)}`;
+  switch (stream.pick(['disconnect', 'crash', 'partition', 'latency-spike', 'server-restart'] as const)) {
+    case 'disconnect':
+      return { kind: 'disconnect', atMs, client, reconnectAfterMs: stream.pick([200, 2_000, 60_000]) };
+    case 'crash':
+      return { kind: 'crash', atMs, client, restartAfterMs: stream.pick([500, 5_000, 60_000]) };
+    case 'partition':
+      return { kind: 'partition', atMs, client, healAfterMs: stream.pick([100, 3_000, 30_000]) };
+    case 'latency-spike':
+      return { kind: 'latency-spike', atMs, durationMs: stream.pick([500, 5_000]), factor: stream.pick([5, 50]) };
+    case 'server-restart':
+      return { kind: 'server-restart', atMs, downMs: stream.pick([0, 1_000, 10_000]) };
+  }
+}
+
+/** Most seeds have agreeing clocks; some draw skews up to two minutes and drifts up to 200 ppm. */
+export function drawClocks(stream: RandomStream): ClockSettings {
+  return { skewMsMax: stream.pick([0, 0, 50, 2_000, 120_000]), driftPpmMax: stream.pick([0, 0, 200]) };
 }

@@ -1,3 +1,4 @@
+import { exactClocks, noFaults } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { Strategy } from '../kernel/strategy.ts';
@@ -123,6 +124,8 @@ export function exhaustivePins(clients: number, documents: number): Partial<RunC
     clients,
     documents,
     strategy: 'timed',
+    faults: noFaults,
+    clocks: exactClocks,
     arrivalTimesMs: Array.from({ length: clients }, () => 0),
     network: { minMs: 1, maxMs: 1, tailProbability: 0, tailMaxMs: 1 },
     keyStore: { minMs: 1, maxMs: 1, tailProbability: 0, tailMaxMs: 1 },

@@ -1,3 +1,4 @@
+import { exactClocks, noFaults } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
@@ -16,6 +17,8 @@ export interface Counterexample {
 export interface CounterexampleSize {
   readonly clients: number;
   readonly documents: number;
+  /** Scheduled faults, plus one for key-store fault rates. */
+  readonly faults: number;
   readonly steps: number;
   readonly nonDefaultDecisions: number;
 }
@@ -89,9 +92,11 @@ async function searchCounterexample(source: ProviderSource, config: RunConfig): 
 
 /** The size of a counterexample. */
 export function sizeOf(counterexample: Counterexample): CounterexampleSize {
+  const plan = counterexample.config.faults;
   return {
     clients: counterexample.config.clients,
     documents: counterexample.config.documents,
+    faults: plan === undefined ? 0 : plan.events.length + (plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0 ? 1 : 0),
     steps: counterexample.result.steps,
     nonDefaultDecisions: nonDefaultCount(counterexample.decisions),
   };
@@ -99,9 +104,11 @@ export function sizeOf(counterexample: Counterexample): CounterexampleSize {
 
 function sizeScore(counterexample: Counterexample): number {
   const size = sizeOf(counterexample);
-  // Clients dominate, then documents, then non-default decisions, then events; latencies break ties.
-  const latency = counterexample.config.network.maxMs + counterexample.config.keyStore.maxMs + counterexample.config.arrivalSpreadMs;
-  return size.clients * 1e12 + size.documents * 1e10 + size.nonDefaultDecisions * 1e7 + size.steps * 1e3 + Math.min(latency, 999);
+  // Clients dominate, then documents, then faults, then non-default decisions, then events; latencies and
+  // clock skew break ties.
+  const { config } = counterexample;
+  const latency = config.network.maxMs + config.keyStore.maxMs + config.arrivalSpreadMs + (config.clocks?.skewMsMax ?? 0);
+  return size.clients * 1e14 + size.documents * 1e12 + size.faults * 1e10 + size.nonDefaultDecisions * 1e7 + size.steps * 1e3 + Math.min(latency, 999);
 }
 
 function breaks(result: SimulationResult, property: FailureKind): boolean {
@@ -114,7 +121,8 @@ function trimmedArrivals(config: RunConfig, clients: number): Partial<RunConfig>
 }
 
 function simplerWorlds(config: RunConfig): RunConfig[] {
-  const worlds: RunConfig[] = [];
+  const worlds: RunConfig[] = [...fewerFaults(config)];
+  if (config.clocks !== undefined && (config.clocks.skewMsMax > 0 || config.clocks.driftPpmMax > 0)) worlds.push({ ...config, clocks: exactClocks });
   if (config.arrivalSpreadMs > 0 && config.arrivalTimesMs === undefined) worlds.push({ ...config, arrivalSpreadMs: 0 });
   if (config.network.maxMs > 1) worlds.push({ ...config, network: fixedLatency(1) });
   if (config.keyStore.maxMs > 1) worlds.push({ ...config, keyStore: fixedLatency(1) });
@@ -132,4 +140,16 @@ async function fewerDecisions(current: Counterexample, attempt: (config: RunConf
     }
   }
   return false;
+}
+
+// Fewer faults first (none at all, then one fewer at a time), then no key-store fault rates.
+function fewerFaults(config: RunConfig): RunConfig[] {
+  const plan = config.faults;
+  if (plan === undefined || (plan.events.length === 0 && plan.keyStoreFailureRate === 0 && plan.keyStoreTimeoutRate === 0)) return [];
+  const worlds: RunConfig[] = [{ ...config, faults: noFaults }];
+  for (let index = 0; index < plan.events.length; index++) {
+    worlds.push({ ...config, faults: { ...plan, events: plan.events.filter((_, other) => other !== index) } });
+  }
+  if (plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0) worlds.push({ ...config, faults: { ...plan, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 } });
+  return worlds;
 }

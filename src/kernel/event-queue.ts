@@ -69,6 +69,8 @@ export class EventQueue {
     }
     lane.waiting.length = 0;
     lane.head = 0;
+    // A new connection owes nothing to the order of messages lost with the old one.
+    lane.lastDueMs = 0;
   }
 
   /** The events that may run next, in a deterministic order. Callers must not modify the array. */

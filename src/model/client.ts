@@ -1,34 +1,48 @@
 import type { ValidAnswer } from '../providers/contract.ts';
 import { createProviderEnv } from '../providers/env.ts';
+import type { NodeClock } from './clocks.ts';
 import { symbolicCrypto, type EncryptedContent, type NewSession } from './crypto.ts';
-import type { Message, SessionMetadata } from './messages.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
+import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
 import type { ClientState } from './observations.ts';
 import { ProviderCaller } from './provider-caller.ts';
+import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
 
 /** What a client needs from the rest of the world. */
 export interface ClientParts {
   readonly world: WorldContext;
   readonly network: Network;
+  readonly server: Server;
   readonly keyStore: SimulatedKeyStore;
+  readonly clock: NodeClock;
   /** Called whenever the client reaches `collaborating` or `failed`. */
   readonly onSettled: () => void;
 }
+
+/** The plugin's reconnect backoff when the server does not answer. */
+export const reconnectBackoffMs = 2_000;
 
 /**
  * A browser opening one document, following the seeds' seven steps: ask for a session; with none, ask the
  * provider for a new key (keyHint null) and send "create session"; the winner uploads its content, and the
  * server then announces the session; a rejected or waiting client asks its provider for the announced hint.
  * A client arriving after the session exists asks its provider for the existing hint.
+ *
+ * Every connection has an epoch: a disconnect starts a new one, and whatever answers the old one was waiting
+ * for is ignored. On reconnecting the client runs the join flow again; after a crash it also loads a fresh
+ * provider instance (the browser's memory is gone).
  */
 export class Client implements Node {
   state: ClientState = 'requesting';
   /** What the client is waiting for, in words, for liveness reports. */
   waitingFor = 'arrival';
+  private arrived = false;
+  private epoch = 0;
   private caller: ProviderCaller | undefined;
   private created: { readonly keyHint: string; readonly key: string; readonly session: NewSession } | undefined;
+  private createdKeys = new Map<string, string>();
   private announcedHint: string | undefined;
   private heldKey: { readonly keyHint: string; readonly key: string } | undefined;
   private sessionData: { readonly session: SessionMetadata; readonly content: EncryptedContent } | undefined;
@@ -44,37 +58,55 @@ export class Client implements Node {
     return `initial content typed in ${this.id}`;
   }
 
-  /** The provider key this client created the session with, if it sent a create. */
-  get createdKey(): string | undefined {
-    return this.created?.key;
+  /** The provider key this client created a session under `keyHint` with, if it did. */
+  createdKey(keyHint: string): string | undefined {
+    return this.createdKeys.get(keyHint);
   }
 
-  /** The browser opens the document: load the provider, ask the server for a session. */
+  /** The browser opens the document: load the provider, connect, ask the server for a session. */
   arrive(): void {
-    const { world } = this.parts;
-    world.emit({ kind: 'arrive', actor: this.id, documentId: this.documentId });
-    const env = createProviderEnv({
-      clientId: this.id,
-      clock: () => world.config.epochMs + world.queue.nowMs,
-      random: world.streams.get(`client:${this.id}`),
-      realm: world.source.realm,
-      keyStore: this.parts.keyStore.viewFor(this.id),
-      wakeAfter: wakeAfter(world, this.id),
-    });
-    const created = world.source.create(env, instanceHooks(world, this.id));
-    if (!created.ok) {
-      world.emit({ kind: 'provider-contract', actor: this.id, problem: created.problem });
-      this.fail(`its provider could not be created: ${created.problem}`);
+    this.arrived = true;
+    this.parts.world.emit({ kind: 'arrive', actor: this.id, documentId: this.documentId });
+    if (!this.loadProvider()) return;
+    if (this.parts.server.isUp()) {
+      this.connect();
       return;
     }
-    this.caller = new ProviderCaller(world, this.id, created.provider);
-    this.send({ type: 'requestSession', documentId: this.documentId });
-    this.enter('requesting', 'the server to answer requestSession');
+    this.enter('disconnected', 'its reconnection (the server is down)');
+    this.scheduleReconnect(reconnectBackoffMs);
+  }
+
+  /** The connection drops: in-flight messages are lost; the plugin reconnects after `reconnectAfterMs`. */
+  disconnect(reconnectAfterMs: number, reason = 'the connection dropped'): void {
+    if (!this.arrived || this.state === 'failed' || this.state === 'disconnected') return;
+    this.epoch++;
+    this.parts.network.dropConnection(this.id);
+    this.parts.server.onDisconnect(this.id);
+    this.enter('disconnected', `its reconnection (${reason})`);
+    this.scheduleReconnect(reconnectAfterMs);
+  }
+
+  /** The browser crashes: connection and provider memory are lost; it restarts after `restartAfterMs`. */
+  crash(restartAfterMs: number): void {
+    if (!this.arrived || this.state === 'failed') return;
+    this.caller = undefined;
+    if (this.state !== 'disconnected') this.disconnect(restartAfterMs, 'the browser crashed');
+  }
+
+  /** Reconnects and runs the join flow again; retries later while the server is down. */
+  reconnect(): void {
+    if (this.state !== 'disconnected') return;
+    if (!this.parts.server.isUp()) {
+      this.scheduleReconnect(reconnectBackoffMs);
+      return;
+    }
+    if (this.caller === undefined && !this.loadProvider()) return;
+    this.connect();
   }
 
   /** Handles a message from the server. */
   receive(_from: string, message: Message): void {
-    if (this.state === 'collaborating' || this.state === 'failed') return;
+    if (this.state === 'collaborating' || this.state === 'failed' || this.state === 'disconnected') return;
     switch (message.type) {
       case 'noSession':
         return this.createSession();
@@ -90,33 +122,67 @@ export class Client implements Node {
         return this.enter('waiting', 'newSessionAvailable (its create was rejected)');
       case 'newSessionAvailable':
         return this.onAnnouncement(message.keyHint);
+      case 'startOver':
+        return this.connect();
       default:
         return undefined;
     }
   }
 
+  private loadProvider(): boolean {
+    const { world } = this.parts;
+    const env = createProviderEnv({
+      clientId: this.id,
+      clock: () => this.parts.clock.read(world.queue.nowMs),
+      random: world.streams.get(`client:${this.id}`),
+      realm: world.source.realm,
+      keyStore: this.parts.keyStore.viewFor(this.id),
+      wakeAfter: wakeAfter(world, this.id),
+    });
+    const created = world.source.create(env, instanceHooks(world, this.id, this.parts.clock));
+    if (!created.ok) {
+      world.emit({ kind: 'provider-contract', actor: this.id, problem: created.problem });
+      this.fail(`its provider could not be created: ${created.problem}`);
+      return false;
+    }
+    this.caller = new ProviderCaller(world, this.id, created.provider);
+    return true;
+  }
+
+  // A fresh join flow on the current connection: nothing learnt on an earlier one is trusted.
+  private connect(): void {
+    this.epoch++;
+    this.created = undefined;
+    this.announcedHint = undefined;
+    this.heldKey = undefined;
+    this.sessionData = undefined;
+    this.send({ type: 'requestSession', documentId: this.documentId });
+    this.enter('requesting', 'the server to answer requestSession');
+  }
+
+  private scheduleReconnect(afterMs: number): void {
+    const epoch = this.epoch;
+    this.parts.world.queue.timer({
+      key: `reconnect:${this.id}#${epoch}`,
+      actor: this.id,
+      resources: [this.id],
+      delayMs: afterMs,
+      action: () => {
+        if (this.epoch === epoch) this.reconnect();
+      },
+    });
+  }
+
   private createSession(): void {
     this.enter('creating', 'its provider to answer keyHint null');
-    this.caller?.request(
-      this.documentId,
-      null,
-      (answer) => {
-        const { world } = this.parts;
-        const session = symbolicCrypto.createSession(
-          answer.key,
-          this.initialContent,
-          world.streams.get(`crypto:${this.id}`),
-        );
-        this.created = { keyHint: answer.keyHint, key: answer.key, session };
-        const metadata = { keyHint: answer.keyHint, wrappedKey: session.wrappedKey, salt: session.salt };
-        this.send({ type: 'createSession', documentId: this.documentId, session: metadata });
-        this.enter('create-sent', 'the server to accept or reject createSession', {
-          key: answer.key,
-          content: this.initialContent,
-        });
-      },
-      (reason) => this.fail(reason),
-    );
+    this.ask(null, (answer) => {
+      const { world } = this.parts;
+      const session = symbolicCrypto.createSession(answer.key, this.initialContent, world.streams.get(`crypto:${this.id}`));
+      this.created = { keyHint: answer.keyHint, key: answer.key, session };
+      this.createdKeys.set(answer.keyHint, answer.key);
+      this.send({ type: 'createSession', documentId: this.documentId, session: { keyHint: answer.keyHint, wrappedKey: session.wrappedKey, salt: session.salt } });
+      this.enter('create-sent', 'the server to accept or reject createSession', { key: answer.key, content: this.initialContent });
+    });
   }
 
   private upload(): void {
@@ -142,15 +208,10 @@ export class Client implements Node {
   private join(keyHint: string): void {
     this.enter('joining', `its provider to answer keyHint ${JSON.stringify(keyHint)}`);
     if (this.heldKey?.keyHint === keyHint) return this.completeJoin();
-    this.caller?.request(
-      this.documentId,
-      keyHint,
-      (answer: ValidAnswer) => {
-        this.heldKey = { keyHint, key: answer.key };
-        this.completeJoin();
-      },
-      (reason) => this.fail(reason),
-    );
+    this.ask(keyHint, (answer) => {
+      this.heldKey = { keyHint, key: answer.key };
+      this.completeJoin();
+    });
   }
 
   private completeJoin(): void {
@@ -163,9 +224,7 @@ export class Client implements Node {
     const { session, content } = this.sessionData;
     const sessionKey = symbolicCrypto.unwrap(this.heldKey.key, session.wrappedKey);
     if (sessionKey === undefined) {
-      this.fail(
-        `encryption: the key its provider gave for hint ${JSON.stringify(session.keyHint)} does not unwrap the session key`,
-      );
+      this.fail(`encryption: the key its provider gave for hint ${JSON.stringify(session.keyHint)} does not unwrap the session key`);
       return;
     }
     const text = symbolicCrypto.decrypt(sessionKey, content);
@@ -174,6 +233,13 @@ export class Client implements Node {
       return;
     }
     this.enter('collaborating', 'nothing', { key: this.heldKey.key, content: text });
+  }
+
+  // A provider request that belongs to the current connection: its answer is dropped if the epoch moved on.
+  private ask(keyHint: string | null, onAnswer: (answer: ValidAnswer) => void): void {
+    const epoch = this.epoch;
+    const current = (): boolean => this.epoch === epoch;
+    this.caller?.request(this.documentId, keyHint, (answer) => current() && onAnswer(answer), (reason) => current() && this.fail(reason), current);
   }
 
   private send(message: Message): void {
@@ -211,10 +277,10 @@ export function wakeAfter(world: WorldContext, clientId: string): (ms: number, w
 }
 
 /** The clock, randomness and console a module instance of one client sees in place of the real ones. */
-export function instanceHooks(world: WorldContext, clientId: string) {
+export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock) {
   const globalsRandom = world.streams.get(`globals:${clientId}`);
   return {
-    clock: () => world.config.epochMs + world.queue.nowMs,
+    clock: () => clock.read(world.queue.nowMs),
     elapsed: () => world.queue.nowMs,
     random: () => globalsRandom.next(),
     log: (level: string, text: string) => world.emit({ kind: 'console', actor: clientId, level, text }),

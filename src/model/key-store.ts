@@ -1,17 +1,29 @@
 import { drawLatency } from '../config/swarm.ts';
-import type { Realm } from '../providers/realm.ts';
+import type { Deferred, Realm } from '../providers/realm.ts';
 import type { KeyStore } from '../providers/types.ts';
 import type { WorldContext } from './world-context.ts';
 
 type Operation = 'get' | 'set' | 'setIfAbsent' | 'delete' | 'list';
 
+/** How long a key-store operation hit by a timeout fault takes to fail. */
+export const keyStoreTimeoutMs = 30_000;
+
+interface Version {
+  readonly value: string | undefined;
+  readonly atMs: number;
+}
+
 /**
  * The backend shared by all providers. Each operation is its own asynchronous event with a seeded latency and
  * takes effect atomically when it completes — so a write a provider forgot to await can land after other
  * clients' operations, as it would against a real backend.
+ *
+ * Faults: during the fault phase an operation may fail or time out (and then it is not applied); a scripted
+ * fault fails a client's n-th operation. In `eventual` mode, reads (get, list) come from a replica that does
+ * not yet see writes younger than the lag; writes and setIfAbsent stay linearizable on the primary.
  */
 export class SimulatedKeyStore {
-  private readonly data = new Map<string, string>();
+  private readonly versions = new Map<string, Version[]>();
   private readonly operationCounts = new Map<string, number>();
 
   constructor(
@@ -22,35 +34,29 @@ export class SimulatedKeyStore {
   /** The key store as one client's provider sees it. */
   viewFor(clientId: string): KeyStore {
     return {
-      get: (key) => this.operate(clientId, 'get', key, undefined, () => this.data.get(key)),
-      set: (key, value) =>
-        this.operate(clientId, 'set', key, value, () => {
-          this.data.set(key, value);
-        }),
+      get: (key) => this.operate(clientId, 'get', key, undefined, () => this.read(key)),
+      set: (key, value) => this.operate(clientId, 'set', key, value, () => this.write(key, value)),
       setIfAbsent: (key, value) =>
         this.operate(clientId, 'setIfAbsent', key, value, () => {
-          if (this.data.has(key)) return false;
-          this.data.set(key, value);
+          if (this.latest(key) !== undefined) return false;
+          this.write(key, value);
           return true;
         }),
-      delete: (key) =>
-        this.operate(clientId, 'delete', key, undefined, () => {
-          this.data.delete(key);
-        }),
+      delete: (key) => this.operate(clientId, 'delete', key, undefined, () => this.write(key, undefined)),
       list: (prefix) =>
         this.operate(clientId, 'list', prefix, undefined, () =>
-          [...this.data.keys()].filter((key) => key.startsWith(prefix)).sort(),
+          [...this.versions.keys()].filter((key) => key.startsWith(prefix) && this.read(key) !== undefined).sort(),
         ),
     };
   }
 
-  private operate<T>(
-    clientId: string,
-    operation: Operation,
-    key: unknown,
-    value: unknown,
-    apply: () => T,
-  ): Promise<T> {
+  /** Ends an operation hit by a fault: nothing is applied, the provider's promise rejects. */
+  failOperation(deferred: Deferred<unknown>, record: () => void, reason: string): void {
+    record();
+    deferred.reject(new Error(reason));
+  }
+
+  private operate<T>(clientId: string, operation: Operation, key: unknown, value: unknown, apply: () => T): Promise<T> {
     const deferred = this.realm.deferred<T>();
     const problem = argumentProblem(operation, key, value);
     if (problem !== undefined || this.world.closed) {
@@ -59,26 +65,72 @@ export class SimulatedKeyStore {
     }
     const count = (this.operationCounts.get(clientId) ?? 0) + 1;
     this.operationCounts.set(clientId, count);
+    const fault = this.drawFault(clientId, count);
     const isRead = operation === 'get' || operation === 'list';
+    const record = (result: string): void =>
+      this.world.emit({
+        kind: 'store',
+        actor: clientId,
+        operation,
+        key: key as string,
+        ...(value === undefined ? {} : { value: value as string }),
+        result,
+      });
     this.world.queue.async({
       key: `store:${clientId}#${count}`,
       actor: `store:${clientId}`,
       resources: isRead ? [clientId, `store:${String(key)}`] : [clientId, `store:${String(key)}`, 'store:list'],
-      delayMs: drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore').next),
+      delayMs: fault === 'timeout' ? keyStoreTimeoutMs : drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore').next),
       action: () => {
+        if (fault !== undefined) {
+          const reason = fault === 'timeout' ? 'key store: the operation timed out (simulated fault)' : 'key store: the operation failed (simulated fault)';
+          this.failOperation(deferred as Deferred<unknown>, () => record(`FAILED (${fault})`), reason);
+          return;
+        }
         const result = apply();
-        this.world.emit({
-          kind: 'store',
-          actor: clientId,
-          operation,
-          key: key as string,
-          ...(value === undefined ? {} : { value: value as string }),
-          result: describeResult(operation, result),
-        });
+        record(describeResult(operation, result));
         deferred.resolve(result);
       },
     });
     return deferred.promise;
+  }
+
+  private drawFault(clientId: string, operationNumber: number): 'failure' | 'timeout' | undefined {
+    const plan = this.world.config.faults;
+    if (plan === undefined) return undefined;
+    if (plan.events.some((event) => event.kind === 'key-store-failure' && event.client === clientId && event.operationNumber === operationNumber)) {
+      return 'failure';
+    }
+    if (this.world.queue.nowMs >= plan.phaseEndMs || plan.keyStoreFailureRate + plan.keyStoreTimeoutRate === 0) return undefined;
+    const draw = this.world.streams.get('keyStoreFaults').next();
+    if (draw < plan.keyStoreFailureRate) return 'failure';
+    return draw < plan.keyStoreFailureRate + plan.keyStoreTimeoutRate ? 'timeout' : undefined;
+  }
+
+  private write(key: string, value: string | undefined): void {
+    let versions = this.versions.get(key);
+    if (versions === undefined) {
+      versions = [];
+      this.versions.set(key, versions);
+    }
+    versions.push({ value, atMs: this.world.queue.nowMs });
+  }
+
+  private latest(key: string): string | undefined {
+    return this.versions.get(key)?.at(-1)?.value;
+  }
+
+  // A read sees the newest version old enough for the replica: every version in strong mode.
+  private read(key: string): string | undefined {
+    const consistency = this.world.config.keyStoreConsistency;
+    if (consistency === undefined || consistency.mode === 'strong') return this.latest(key);
+    const visibleUntilMs = this.world.queue.nowMs - consistency.lagMs;
+    const versions = this.versions.get(key) ?? [];
+    for (let index = versions.length - 1; index >= 0; index--) {
+      const version = versions[index] as Version;
+      if (version.atMs <= visibleUntilMs) return version.value;
+    }
+    return undefined;
   }
 }
 

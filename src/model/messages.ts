@@ -22,7 +22,9 @@ export type Message =
   | { readonly type: 'createAccepted'; readonly documentId: string }
   | { readonly type: 'createRejected'; readonly documentId: string }
   | { readonly type: 'uploadContent'; readonly documentId: string; readonly content: EncryptedContent }
-  | { readonly type: 'newSessionAvailable'; readonly documentId: string; readonly keyHint: string };
+  | { readonly type: 'newSessionAvailable'; readonly documentId: string; readonly keyHint: string }
+  /** The session being established was abandoned by its creator: ask again, from a new key. */
+  | { readonly type: 'startOver'; readonly documentId: string };
 
 /** One line describing a message for timelines. */
 export function describeMessage(message: Message): string {

@@ -9,6 +9,7 @@ export type ClientState =
   | 'waiting'
   | 'joining'
   | 'collaborating'
+  | 'disconnected'
   | 'failed';
 
 /** Why a provider call did not give an answer. */
@@ -55,7 +56,7 @@ export type Observation =
       readonly kind: 'session';
       readonly actor: 'server';
       readonly documentId: string;
-      readonly status: 'pending' | 'established';
+      readonly status: 'pending' | 'established' | 'released';
       readonly owner: string;
       readonly keyHint: string;
     }
@@ -73,6 +74,7 @@ export type Observation =
       readonly content?: string;
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
+  | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
   | { readonly kind: 'phase'; readonly actor: 'world'; readonly phase: string; readonly detail: string }
   | {
       readonly kind: 'probe';

@@ -1,4 +1,5 @@
 import { createProviderEnv } from '../providers/env.ts';
+import { drawClock } from './clocks.ts';
 import { instanceHooks, wakeAfter } from './client.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
 import { ProviderCaller } from './provider-caller.ts';
@@ -23,15 +24,16 @@ export function runRetentionProbe(
   expectations: readonly Expectation[],
   onDone: () => void,
 ): void {
+  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`));
   const env = createProviderEnv({
     clientId: probeId,
-    clock: () => world.config.epochMs + world.queue.nowMs,
+    clock: () => clock.read(world.queue.nowMs),
     random: world.streams.get(`client:${probeId}`),
     realm: world.source.realm,
     keyStore: keyStore.viewFor(probeId),
     wakeAfter: wakeAfter(world, probeId),
   });
-  const created = world.source.create(env, instanceHooks(world, probeId));
+  const created = world.source.create(env, instanceHooks(world, probeId, clock));
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {
     const expectation = expectations[index];

@@ -6,10 +6,15 @@ import type { WorldContext } from './world-context.ts';
 /** How a caller learns that a provider step could not be completed. */
 export type GiveUp = (reason: string) => void;
 
+/** The longest backoff between two attempts. */
+export const retryBackoffMsMax = 30_000;
+
 /**
  * One client's calls to its provider, as the plugin makes them: a virtual-time timeout per call, and after a
- * rejection, throw or timeout a retry with doubling backoff, a bounded number of times (the plugin
- * reconnects). A contract breach is not retried: it is reported at once.
+ * rejection, throw or timeout a retry with doubling backoff (capped), as the plugin reconnects. Failures while
+ * faults are still being injected never make the client give up — a correct provider that propagates a
+ * key-store error must recover once the faults stop; after the fault phase, `providerAttemptsMax` failures in
+ * a row do. A contract breach is not retried: it is reported at once.
  */
 export class ProviderCaller {
   private callCount = 0;
@@ -20,10 +25,16 @@ export class ProviderCaller {
     private readonly provider: EncryptionProvider,
   ) {}
 
-  /** Asks for the key of `keyHint` (null: a new key); calls `onAnswer` once, or `giveUp` after the last attempt. */
-  request(documentId: string, keyHint: string | null, onAnswer: (answer: ValidAnswer) => void, giveUp: GiveUp): void {
+  /**
+   * Asks for the key of `keyHint` (null: a new key); calls `onAnswer` once, or `giveUp` after the last attempt.
+   * Once `stillWanted` turns false (the connection the request belonged to is gone), nothing more happens.
+   */
+  request(documentId: string, keyHint: string | null, onAnswer: (answer: ValidAnswer) => void, giveUp: GiveUp, stillWanted: () => boolean = () => true): void {
+    this.stillWanted = stillWanted;
     this.attempt(documentId, keyHint, 1, onAnswer, giveUp);
   }
+
+  private stillWanted: () => boolean = () => true;
 
   private attempt(
     documentId: string,
@@ -33,6 +44,8 @@ export class ProviderCaller {
     giveUp: GiveUp,
   ): void {
     const { world, clientId } = this;
+    const stillWanted = this.stillWanted;
+    if (!stillWanted()) return;
     const callNumber = ++this.callCount;
     world.emit({ kind: 'provider-call', actor: clientId, documentId, keyHint, attempt });
     const context = {
@@ -49,7 +62,7 @@ export class ProviderCaller {
       },
     };
     invokeProvider(this.provider, { documentId, keyHint }, context, (outcome) => {
-      if (world.closed) return;
+      if (world.closed || !stillWanted()) return;
       if (outcome.ok) {
         world.emit({
           kind: 'provider-answer',
@@ -76,7 +89,8 @@ export class ProviderCaller {
         failure: outcome.failure,
         message: outcome.message,
       });
-      if (attempt >= world.config.providerAttemptsMax) {
+      const inFaultPhase = world.queue.nowMs < (world.config.faults?.phaseEndMs ?? 0);
+      if (!inFaultPhase && attempt >= world.config.providerAttemptsMax) {
         giveUp(`its provider failed ${attempt} times (last: ${outcome.failure}: ${outcome.message})`);
         return;
       }
@@ -84,8 +98,9 @@ export class ProviderCaller {
         key: `retry:${clientId}#${callNumber}`,
         actor: clientId,
         resources: [clientId],
-        delayMs: world.config.retryBackoffMs * 2 ** (attempt - 1),
-        action: () => this.attempt(documentId, keyHint, attempt + 1, onAnswer, giveUp),
+        delayMs: Math.min(retryBackoffMsMax, world.config.retryBackoffMs * 2 ** Math.min(attempt - 1, 20)),
+        // Attempts made during the fault phase do not count towards giving up.
+        action: () => this.attempt(documentId, keyHint, inFaultPhase ? 1 : attempt + 1, onAnswer, giveUp),
       });
     });
   }

@@ -1,8 +1,10 @@
+import type { FaultEvent } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { EventQueue } from '../kernel/event-queue.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { Client } from './client.ts';
+import { drawClock } from './clocks.ts';
 import { SimulatedKeyStore } from './key-store.ts';
 import { Network } from './network.ts';
 import type { Observation } from './observations.ts';
@@ -11,9 +13,10 @@ import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
 
 /**
- * N clients, a server, a network and a key store, wired for one run. Phases: the race (arrivals until every
- * client is collaborating or has given up, bounded by the liveness deadline), then a retention probe at once,
- * then a quiet period of hours, then a second probe; then the world is done.
+ * N clients, a server, a network and a key store, wired for one run. Phases: the race with its faults (until
+ * the fault plan's phase end), then the liveness phase, in which faults stop and every client must be
+ * collaborating within the bound (or have given up — a violation); then a retention probe at once, a quiet
+ * period of hours, and a second probe; then the world is done.
  */
 export class World implements WorldContext {
   readonly queue = new EventQueue();
@@ -40,17 +43,20 @@ export class World implements WorldContext {
     this.network.attach(this.server);
   }
 
-  /** Schedules the arrivals and the liveness deadline. */
+  /** Schedules the arrivals, the faults and the liveness deadline. */
   start(): void {
     const { config } = this;
     const arrivals = this.streams.get('arrivals');
     let previousMs = 0;
     let lastMs = 0;
     for (let index = 0; index < config.clients; index++) {
-      const client = new Client(`c${index + 1}`, `d${(index % config.documents) + 1}`, {
+      const id = `c${index + 1}`;
+      const client = new Client(id, `d${(index % config.documents) + 1}`, {
         world: this,
         network: this.network,
+        server: this.server,
         keyStore: this.keyStore,
+        clock: drawClock(config.epochMs, config.clocks, this.streams.get(`clock:${id}`)),
         onSettled: () => this.onClientSettled(),
       });
       this.clients.push(client);
@@ -62,17 +68,67 @@ export class World implements WorldContext {
       lastMs = Math.max(lastMs, atMs);
       this.queue.timer({ key: `arrive:${client.id}`, actor: client.id, resources: [client.id], delayMs: atMs, action: () => client.arrive() });
     }
+    for (const [index, fault] of (config.faults?.events ?? []).entries()) this.scheduleFault(fault, index);
+    const phaseEndMs = config.faults?.phaseEndMs ?? 0;
+    if (phaseEndMs > 0) {
+      this.queue.timer({
+        key: 'fault-phase-end',
+        actor: 'world',
+        resources: ['world'],
+        delayMs: phaseEndMs,
+        action: () => {
+          this.emit({ kind: 'phase', actor: 'world', phase: 'liveness', detail: 'faults stop; every client must now settle' });
+          this.onClientSettled();
+        },
+      });
+    }
     this.deadline = this.queue.timer({
       key: 'liveness-deadline',
       actor: 'world',
       resources: ['world'],
-      delayMs: lastMs + config.livenessBoundMs,
+      delayMs: Math.max(lastMs, config.faults?.phaseEndMs ?? 0) + config.livenessBoundMs,
       action: () => this.reportStuck(),
     });
   }
 
+  private scheduleFault(fault: FaultEvent, index: number): void {
+    if (fault.kind === 'key-store-failure') return; // the key store applies these itself
+    this.queue.timer({
+      key: `fault:${index}:${fault.kind}`,
+      actor: 'faults',
+      resources: ['world'],
+      delayMs: fault.atMs,
+      action: () => this.inject(fault),
+    });
+  }
+
+  private inject(fault: Exclude<FaultEvent, { kind: 'key-store-failure' }>): void {
+    const nowMs = this.queue.nowMs;
+    const client = 'client' in fault ? this.clients.find((candidate) => candidate.id === fault.client) : undefined;
+    switch (fault.kind) {
+      case 'disconnect':
+        this.emit({ kind: 'fault', actor: fault.client, fault: 'disconnect', detail: `the connection drops; the plugin reconnects after ${fault.reconnectAfterMs}ms` });
+        return client?.disconnect(fault.reconnectAfterMs);
+      case 'crash':
+        this.emit({ kind: 'fault', actor: fault.client, fault: 'crash', detail: `the browser crashes and restarts after ${fault.restartAfterMs}ms` });
+        return client?.crash(fault.restartAfterMs);
+      case 'partition':
+        this.emit({ kind: 'fault', actor: fault.client, fault: 'partition', detail: `messages to and from the server are held for ${fault.healAfterMs}ms` });
+        return this.network.partition(fault.client, nowMs + fault.healAfterMs);
+      case 'latency-spike':
+        this.emit({ kind: 'fault', actor: 'network', fault: 'latency spike', detail: `latencies ×${fault.factor} for ${fault.durationMs}ms` });
+        return this.network.spikeLatency(fault.factor, nowMs + fault.durationMs);
+      case 'server-restart':
+        this.emit({ kind: 'fault', actor: 'server', fault: 'restart', detail: `every connection drops; the server is down for ${fault.downMs}ms` });
+        this.server.restart(fault.downMs);
+        for (const each of this.clients) each.disconnect(fault.downMs, 'the server restarted');
+        return undefined;
+    }
+  }
+
   private onClientSettled(): void {
     if (this.raceOver || !this.clients.every((client) => client.state === 'collaborating' || client.state === 'failed')) return;
+    if (this.queue.nowMs < (this.config.faults?.phaseEndMs ?? 0) && this.clients.some((client) => client.state !== 'failed')) return;
     this.raceOver = true;
     if (this.deadline !== undefined) this.queue.cancel(this.deadline);
     this.emit({ kind: 'phase', actor: 'world', phase: 'settled', detail: 'every client is collaborating or has given up' });
@@ -96,7 +152,7 @@ export class World implements WorldContext {
   private expectations(): Expectation[] {
     const result: Expectation[] = [];
     for (const session of this.server.established()) {
-      const expectedKey = this.clients.find((client) => client.id === session.owner)?.createdKey;
+      const expectedKey = this.clients.find((client) => client.id === session.owner)?.createdKey(session.keyHint);
       if (expectedKey !== undefined) result.push({ documentId: session.documentId, keyHint: session.keyHint, expectedKey });
     }
     return result;

@@ -21,13 +21,17 @@ export function describeRecord(record: TraceRecord): string {
     case 'store':
       return `keyStore.${record.operation}(${JSON.stringify(record.key)}${record.value === undefined ? '' : `, ${shortKey(record.value)}`}) → ${truncate(record.result, 40)}`;
     case 'session':
-      return `session for ${record.documentId} is ${record.status} (owner ${record.owner}, keyHint ${JSON.stringify(record.keyHint)})`;
+      return record.status === 'released'
+        ? `session for ${record.documentId} is released (${record.owner}, its creator, is gone)`
+        : `session for ${record.documentId} is ${record.status} (owner ${record.owner}, keyHint ${JSON.stringify(record.keyHint)})`;
     case 'state':
       return record.state === 'collaborating'
         ? `collaborates on ${record.documentId} with key ${shortKey(record.key ?? '')}`
         : `${record.state}: ${record.detail}`;
     case 'console':
       return `console.${record.level}: ${record.text}`;
+    case 'fault':
+      return `⚡ ${record.fault}: ${record.detail}`;
     case 'phase':
       return `── ${record.phase}: ${record.detail}`;
     case 'probe':
