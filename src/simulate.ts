@@ -1,5 +1,5 @@
 import { createCheckers } from './check/checkers.ts';
-import type { Violation } from './check/violation.ts';
+import type { PropertyName, Violation } from './check/violation.ts';
 import type { RunConfig } from './config/run-config.ts';
 import { createStrategy } from './explore/strategies.ts';
 import { runLoop } from './kernel/run-loop.ts';
@@ -37,6 +37,8 @@ export interface SimulateOptions {
   readonly strategy?: Strategy;
   /** Wraps whichever strategy runs, to observe its choices (shrinking notes the default ones). */
   readonly wrapStrategy?: (strategy: Strategy) => Strategy;
+  /** Check only these properties (default: all). */
+  readonly properties?: readonly PropertyName[];
 }
 
 /** Runs one seeded schedule of the race; checkers observe every record as it happens. */
@@ -44,7 +46,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const { config, source } = options;
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
   const decisions: string[] | undefined = options.record ? [] : undefined;
-  const checkers = createCheckers();
+  const checkers = createCheckers(options.properties);
   let step = 0;
   let violation: Violation | undefined;
   const emit = (observation: Observation): void => {
@@ -65,7 +67,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const end = await runLoop({
     queue: world.queue,
     strategy: options.wrapStrategy === undefined ? strategy : options.wrapStrategy(strategy),
-    settle: () => source.realm.settle(),
+    // User code's reactions first; then the model's own queued work, whose continuations may touch user code
+    // again — so the loop settles until both are quiet.
+    settle: () => source.realm.settle() ?? world.hostWork.drain() ?? source.realm.settle(),
     isHalted: () => violation !== undefined || world.done,
     eventsMax: config.eventsMax,
     virtualTimeMsMax: config.virtualTimeMsMax,

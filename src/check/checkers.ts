@@ -5,9 +5,10 @@ import { liveness } from './properties/liveness.ts';
 import { providerContract } from './properties/provider-contract.ts';
 import { retention } from './properties/retention.ts';
 import { singleSession } from './properties/single-session.ts';
-import type { Checker } from './violation.ts';
+import type { Checker, PropertyName } from './violation.ts';
 
-/** A fresh set of every property checker, in the order their violations are reported. */
-export function createCheckers(): Checker[] {
-  return [providerContract(), singleSession(), hintStability(), agreement(), contentIntegrity(), retention(), liveness()];
+/** A fresh set of property checkers (all, or the ones named), in the order their violations are reported. */
+export function createCheckers(only?: readonly PropertyName[]): Checker[] {
+  const all = [providerContract(), singleSession(), hintStability(), agreement(), contentIntegrity(), retention(), liveness()];
+  return only === undefined ? all : all.filter((checker) => only.includes(checker.property));
 }

@@ -1,11 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand } from './check-command.ts';
-import { examplesCommand } from './examples-command.ts';
+import { checkCommand, replayCommandLine } from './check-command.ts';
+import { examplesCommand, type ExamplesCommandOptions } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
-import { clientCount, strategyName, wholeNumber } from './options.ts';
+import { loadSource } from './load-source.ts';
+import { clientCount, shellWord, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
+import { replay } from '../explore/sweep.ts';
+import { parseExamplesTable } from '../report/examples-table.ts';
+import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure } from '../report/step-summary.ts';
 
 const runsDefault = 2000;
 const seedDefault = 1;
@@ -26,6 +30,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
       .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
       .option('--config <file>', 'a JSON file pinning any fields of the run configuration')
+      .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
       .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
       .option('--json', 'print one JSON object instead of text');
 
@@ -38,6 +43,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
       .option('--no-shrink', 'report the failing run as found, without shrinking it')
       .option('--failures-dir <dir>', 'where failing runs are saved as decision files', 'rtc-sim-failures')
+      .option('--out <dir>', "write the failing run's trace JSON, Mermaid diagram and HTML report into <dir>")
+      .addOption(new Option('--format <format>', 'show the failing run as a text timeline or a Mermaid sequence diagram').choices(['text', 'mermaid']).default('text'))
       .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, options) => {
     exitCode = await checkCommand(module, options, io);
@@ -70,7 +77,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--runs <n>', 'schedules per example', wholeNumber(1, 100_000_000), runsDefault)
     .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
     .action(async (directory: string | undefined, options: { runs: number; seed: number }) => {
-      exitCode = await examplesCommand(directory, options, io);
+      exitCode = await examplesWithSummary(directory, options, io);
     });
 
   try {
@@ -84,4 +91,31 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     throw error;
   }
   return exitCode;
+}
+
+/**
+ * `examples`, and with a CI job summary (`GITHUB_STEP_SUMMARY`) its verdict table in Markdown with the
+ * diagram of each failing example's run (replayed from its seed).
+ */
+async function examplesWithSummary(directory: string | undefined, options: ExamplesCommandOptions, io: Io): Promise<number> {
+  const summaryPath = io.stepSummaryPath;
+  if (summaryPath === undefined) return examplesCommand(directory, options, io);
+  const printed: string[] = [];
+  const tee = (text: string): void => {
+    printed.push(text);
+    io.out(text);
+  };
+  const code = await examplesCommand(directory, options, { ...io, out: tee });
+  const rows = parseExamplesTable(printed.join('\n'));
+  const failures: SummaryFailure[] = [];
+  for (const row of rows) {
+    const source = row.failingSeed === undefined ? undefined : await loadSource(row.module, io.cwd);
+    if (source === undefined || !source.ok || row.failingSeed === undefined) continue;
+    const run = await replay(source.value, row.failingSeed, {});
+    const message = run.outcome.kind === 'violation' ? run.outcome.violation.message : 'the run did not pass';
+    const replayLine = replayCommandLine(io.cwd, `--seed ${row.failingSeed} ${shellWord(row.module)}`, '');
+    failures.push({ module: row.module, property: row.property, message, replayLines: [replayLine], run, runName: `the failing run (seed ${row.failingSeed})` });
+  }
+  appendStepSummary(summaryPath, stepSummaryMarkdown({ title: 'rtc-sim examples', rows, failures, open: false }));
+  return code;
 }

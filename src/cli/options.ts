@@ -70,6 +70,7 @@ export interface WorldOptions {
   readonly strategy?: StrategyChoice;
   readonly depth?: number;
   readonly faults?: FaultMode;
+  readonly crypto?: 'symbolic' | 'real';
 }
 
 /** The configuration fields the user pinned (flags win over the `--config` file) and the swarm ranges. */
@@ -82,6 +83,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.strategy === undefined || !isRunStrategy(options.strategy) ? {} : { strategy: options.strategy }),
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
+    ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
   };
 }
 
@@ -95,6 +97,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string): string {
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);
+  if (pins.crypto !== undefined) flags.push(`--crypto ${pins.crypto}`);
   return flags.join(' ');
 }
 

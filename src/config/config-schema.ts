@@ -57,6 +57,7 @@ const runConfigShape = z.object({
   clocks: z.object({ skewMsMax: milliseconds, driftPpmMax: z.number().min(0).max(1_000_000) }).strict().optional(),
   keyStoreConsistency: z.object({ mode: z.enum(['strong', 'eventual']), lagMs: milliseconds }).strict().optional(),
   pendingSessionTimeoutMs: milliseconds.min(1).optional(),
+  crypto: z.enum(['symbolic', 'real']).optional(),
 });
 
 /** The schema of a resolved run configuration, as decision files store it. */

@@ -48,6 +48,8 @@ export interface RunConfig {
   readonly keyStoreConsistency?: KeyStoreConsistency;
   /** How long the server keeps a session whose creator disconnected before it tells the others to start over. */
   readonly pendingSessionTimeoutMs?: number;
+  /** Session encryption: symbolic (the fast default) or real WebCrypto. */
+  readonly crypto?: 'symbolic' | 'real';
 }
 
 /** The scheduling strategies a run can use. */

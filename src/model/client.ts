@@ -1,7 +1,7 @@
 import type { ValidAnswer } from '../providers/contract.ts';
 import { createProviderEnv } from '../providers/env.ts';
 import type { NodeClock } from './clocks.ts';
-import { symbolicCrypto, type EncryptedContent, type NewSession } from './crypto.ts';
+import type { EncryptedContent, NewSession } from './crypto.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
@@ -177,11 +177,17 @@ export class Client implements Node {
     this.enter('creating', 'its provider to answer keyHint null');
     this.ask(null, (answer) => {
       const { world } = this.parts;
-      const session = symbolicCrypto.createSession(answer.key, this.initialContent, world.streams.get(`crypto:${this.id}`));
-      this.created = { keyHint: answer.keyHint, key: answer.key, session };
-      this.createdKeys.set(answer.keyHint, answer.key);
-      this.send({ type: 'createSession', documentId: this.documentId, session: { keyHint: answer.keyHint, wrappedKey: session.wrappedKey, salt: session.salt } });
-      this.enter('create-sent', 'the server to accept or reject createSession', { key: answer.key, content: this.initialContent });
+      const epoch = this.epoch;
+      const sealing = world.crypto.createSession(answer.key, this.initialContent, world.streams.get(`crypto:${this.id}`));
+      world.hostWork.track(sealing, (outcome) => {
+        if (world.closed || this.epoch !== epoch) return;
+        if (!outcome.ok) return this.fail(`encryption: sealing the new session failed: ${String(outcome.error)}`);
+        const session = outcome.value;
+        this.created = { keyHint: answer.keyHint, key: answer.key, session };
+        this.createdKeys.set(answer.keyHint, answer.key);
+        this.send({ type: 'createSession', documentId: this.documentId, session: { keyHint: answer.keyHint, wrappedKey: session.wrappedKey, salt: session.salt } });
+        this.enter('create-sent', 'the server to accept or reject createSession', { key: answer.key, content: this.initialContent });
+      });
     });
   }
 
@@ -222,17 +228,17 @@ export class Client implements Node {
       return;
     }
     const { session, content } = this.sessionData;
-    const sessionKey = symbolicCrypto.unwrap(this.heldKey.key, session.wrappedKey);
-    if (sessionKey === undefined) {
-      this.fail(`encryption: the key its provider gave for hint ${JSON.stringify(session.keyHint)} does not unwrap the session key`);
-      return;
-    }
-    const text = symbolicCrypto.decrypt(sessionKey, content);
-    if (text === undefined) {
-      this.fail('encryption: the session key does not decrypt the document content');
-      return;
-    }
-    this.enter('collaborating', 'nothing', { key: this.heldKey.key, content: text });
+    const { world } = this.parts;
+    const held = this.heldKey;
+    const epoch = this.epoch;
+    world.hostWork.track(world.crypto.open(held.key, session.salt, session.wrappedKey, content), (outcome) => {
+      if (world.closed || this.epoch !== epoch) return;
+      if (!outcome.ok || !outcome.value.ok) {
+        const reason = outcome.ok ? (outcome.value.ok ? '' : outcome.value.reason) : String(outcome.error);
+        return this.fail(`encryption: with the key its provider gave for hint ${JSON.stringify(session.keyHint)}, ${reason}`);
+      }
+      this.enter('collaborating', 'nothing', { key: held.key, content: outcome.value.text });
+    });
   }
 
   // A provider request that belongs to the current connection: its answer is dropped if the epoch moved on.

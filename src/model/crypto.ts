@@ -1,52 +1,43 @@
 import type { RandomStream } from '../kernel/random.ts';
+import { realCrypto } from './crypto-real.ts';
+import { symbolicCrypto } from './crypto-symbolic.ts';
 
-/** The session key wrapped under a key derived from the provider's key (symbolic form). */
-export interface WrappedSessionKey {
-  readonly scheme: 'symbolic';
-  /** Only a client holding this provider key can unwrap: the symbolic stand-in for AES-GCM authentication. */
-  readonly wrappedUnder: string;
-  readonly sessionKey: string;
-}
+/** The session key wrapped under a key derived from the provider's key. */
+export type WrappedSessionKey =
+  | { readonly scheme: 'symbolic'; readonly wrappedUnder: string; readonly sessionKey: string }
+  | { readonly scheme: 'aes-gcm'; readonly iv: string; readonly ciphertext: string };
 
-/** Document content encrypted under a session key (symbolic form). */
-export interface EncryptedContent {
-  readonly scheme: 'symbolic';
-  readonly encryptedUnder: string;
-  readonly iv: string;
-  readonly text: string;
-}
+/** Document content encrypted under a session key. */
+export type EncryptedContent =
+  | { readonly scheme: 'symbolic'; readonly encryptedUnder: string; readonly iv: string; readonly text: string }
+  | { readonly scheme: 'aes-gcm'; readonly iv: string; readonly ciphertext: string };
 
-/** What a creator makes for a new session: a random session key and salt, the key wrapped, the content sealed. */
+/** What a creator makes for a new session: the salt, the wrapped session key, the sealed content. */
 export interface NewSession {
-  readonly sessionKey: string;
   readonly salt: string;
   readonly wrappedKey: WrappedSessionKey;
   readonly content: EncryptedContent;
 }
 
+/** The reasons opening a session fails, worded alike in both schemes so that their timelines agree. */
+export const unwrapFailure = 'the provider key does not unwrap the session key (AES-GCM authentication fails)';
+export const decryptFailure = 'the session key does not decrypt the content (AES-GCM authentication fails)';
+
+/** Why opening a session failed: the reason an `encryption` disconnect gives. */
+export type OpenOutcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+
 /**
- * The documented scheme in symbolic form: a random 32-byte salt and session key per session; the provider's
- * key (through PBKDF2 in the real scheme) wraps the session key; content is sealed with a fresh 12-byte IV.
- * Unwrapping with any other provider key fails, as AES-GCM authentication would. Every random byte comes
- * from the creating client's seeded stream.
+ * The documented scheme: per session a random 32-byte salt and session key; PBKDF2 (SHA-512, 10,000
+ * iterations) of the provider's key and the salt wraps the session key with AES-GCM; content is sealed with
+ * AES-GCM and a fresh 12-byte IV. Every random byte comes from the creating client's seeded stream. The
+ * symbolic scheme keeps the same shape without the arithmetic; the real one may answer asynchronously.
  */
-export const symbolicCrypto = {
-  createSession(providerKey: string, initialContent: string, random: RandomStream): NewSession {
-    const sessionKey = random.hex(32);
-    const salt = random.hex(32);
-    return {
-      sessionKey,
-      salt,
-      wrappedKey: { scheme: 'symbolic', wrappedUnder: providerKey, sessionKey },
-      content: { scheme: 'symbolic', encryptedUnder: sessionKey, iv: random.hex(12), text: initialContent },
-    };
-  },
-  /** The session key, or undefined when `providerKey` is not the key it was wrapped under. */
-  unwrap(providerKey: string, wrapped: WrappedSessionKey): string | undefined {
-    return wrapped.wrappedUnder === providerKey ? wrapped.sessionKey : undefined;
-  },
-  /** The plain text, or undefined when `sessionKey` did not seal it. */
-  decrypt(sessionKey: string, content: EncryptedContent): string | undefined {
-    return content.encryptedUnder === sessionKey ? content.text : undefined;
-  },
-};
+export interface CryptoScheme {
+  createSession(providerKey: string, initialContent: string, random: RandomStream): NewSession | Promise<NewSession>;
+  open(providerKey: string, salt: string, wrappedKey: WrappedSessionKey, content: EncryptedContent): OpenOutcome | Promise<OpenOutcome>;
+}
+
+/** The scheme a run's configuration names. */
+export function cryptoScheme(mode: 'symbolic' | 'real' | undefined): CryptoScheme {
+  return mode === 'real' ? realCrypto : symbolicCrypto;
+}

@@ -1,7 +1,9 @@
 import type { RunConfig } from '../config/run-config.ts';
 import type { EventQueue } from '../kernel/event-queue.ts';
+import type { HostWork } from '../kernel/host-work.ts';
 import type { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
+import type { CryptoScheme } from './crypto.ts';
 import type { Observation } from './observations.ts';
 
 /** What every part of the model shares within one run. */
@@ -10,6 +12,10 @@ export interface WorldContext {
   readonly queue: EventQueue;
   readonly streams: RandomStreams;
   readonly source: ProviderSource;
+  /** Real asynchronous work the model started (WebCrypto, JWT), awaited before the next event. */
+  readonly hostWork: HostWork;
+  /** The session encryption scheme: symbolic (fast) or real (WebCrypto). */
+  readonly crypto: CryptoScheme;
   /** Records an observation in the trace; checkers see it at once. */
   emit(observation: Observation): void;
   /** True once the run has ended: late work from user code is then ignored. */

@@ -1,10 +1,12 @@
 import type { FaultEvent } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { EventQueue } from '../kernel/event-queue.ts';
+import { HostWork } from '../kernel/host-work.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { Client } from './client.ts';
 import { drawClock } from './clocks.ts';
+import { cryptoScheme, type CryptoScheme } from './crypto.ts';
 import { SimulatedKeyStore } from './key-store.ts';
 import { Network } from './network.ts';
 import type { Observation } from './observations.ts';
@@ -20,6 +22,8 @@ import type { WorldContext } from './world-context.ts';
  */
 export class World implements WorldContext {
   readonly queue = new EventQueue();
+  readonly hostWork = new HostWork();
+  readonly crypto: CryptoScheme;
   readonly streams: RandomStreams;
   readonly clients: Client[] = [];
   readonly server: Server;
@@ -37,6 +41,7 @@ export class World implements WorldContext {
     readonly emit: (observation: Observation) => void,
   ) {
     this.streams = new RandomStreams(config.seed);
+    this.crypto = cryptoScheme(config.crypto);
     this.network = new Network(this);
     this.keyStore = new SimulatedKeyStore(this, source.realm);
     this.server = new Server(this, this.network);
