@@ -3,6 +3,7 @@ import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { describeRecord } from './describe-record.ts';
 import { formatTime } from './format.ts';
+import { violatingRecordIndex } from './violating-record.ts';
 
 /** How to paint the timeline; plain text when no painter is given. */
 export interface Painter {
@@ -13,11 +14,15 @@ export interface Painter {
 
 const plain: Painter = { dim: (text) => text, bold: (text) => text, red: (text) => text };
 
-/** The run as one line per record: step, virtual time, actor, what happened; the violation last. */
+/**
+ * The run as one line per record: step, virtual time, actor, what happened; the violation last. The record
+ * that broke the property is painted red (only the painter marks it, so plain text stays as it was).
+ */
 export function renderTimeline(trace: readonly TraceRecord[], outcome: RunOutcome, painter: Painter = plain): string {
-  const lines = trace.map((record) => {
+  const violating = painter === plain ? -1 : violatingRecordIndex(trace, outcome);
+  const lines = trace.map((record, index) => {
     const head = `${String(record.step).padStart(4)} ${formatTime(record.timeMs).padStart(12)}  ${record.actor.padEnd(8)}`;
-    return `${painter.dim(head)} ${describeRecord(record)}`;
+    return index === violating ? painter.red(painter.bold(`${head} ${describeRecord(record)}`)) : `${painter.dim(head)} ${describeRecord(record)}`;
   });
   lines.push(painter.bold(outcomeLine(outcome)));
   return lines.join('\n');
