@@ -42,6 +42,8 @@ export async function loadProviderModule(pathGiven: string): Promise<Result<Comp
       logLevel: 'silent',
       sourcemap: 'inline',
       define: { 'import.meta.url': '__rtcsimImportMetaUrl' },
+      // A function compiled in a vm context has no dynamic-import hook: `import(x)` becomes a required module.
+      supported: { 'dynamic-import': false },
     });
     code = output.outputFiles[0]?.text ?? '';
   } catch (error) {

@@ -1,5 +1,8 @@
 import vm from 'node:vm';
+import { installContextReporters, instanceGlobalNames, instanceGlobals } from './instance-globals.ts';
+import { findingSink, type NondeterminismFinding, type ReportFinding } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
+import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
 
 /** What a module instance needs from its simulated browser: its clock, its randomness, its console. */
 export interface InstanceHooks {
@@ -7,10 +10,17 @@ export interface InstanceHooks {
   clock(): number;
   /** Virtual ms since the run started, for `performance.now()`. */
   elapsed(): number;
-  /** A seeded float in [0, 1) for `Math.random()` and `crypto.getRandomValues()`. */
+  /** A seeded float in [0, 1) for `Math.random()`, `crypto.getRandomValues()` and node:crypto's random sources. */
   random(): number;
   /** Lines the module writes to `console`, attributed to the client. */
   log(level: string, text: string): void;
+  /** The simulated client the instance belongs to, named in its findings. */
+  readonly clientId?: string;
+  /**
+   * Receives a finding whenever the instance calls an API that would read real time, real randomness, real
+   * timers or the network (see nondeterminism.ts), once per API. Without it, findings are logged as warnings.
+   */
+  report?(finding: NondeterminismFinding): void;
 }
 
 /** A provider module compiled once in its own sandbox, ready to be instantiated per simulated client. */
@@ -19,6 +29,11 @@ export interface CompiledModule {
   readonly realm: Realm & { bytes(length: number): Uint8Array };
   /** Runs the module body afresh and returns its exports (throws what the body throws). */
   instantiate(hooks: InstanceHooks): Record<string, unknown>;
+  /**
+   * Runs `action` (a synchronous call into the instance of `hooks`: its factory, its provider) so that a
+   * finding made through the sandbox's real global object meanwhile is attributed to that client.
+   */
+  runAs<T>(hooks: InstanceHooks, action: () => T): T;
 }
 
 interface CompileOptions {
@@ -29,44 +44,8 @@ interface CompileOptions {
   readonly requireFromModule: NodeJS.Require;
 }
 
-// Names a module instance sees in place of the sandbox's globals: the CommonJS wrapper's own, and the
-// nondeterministic globals routed to the simulated browser (its clock, its seeded randomness).
-const parameterNames = [
-  'exports',
-  'require',
-  'module',
-  '__filename',
-  '__dirname',
-  '__rtcsimImportMetaUrl',
-  'console',
-  'Math',
-  'Date',
-  'performance',
-  'crypto',
-];
-
-// Built inside the sandbox so that everything they create belongs to its realm and its microtask queue.
-const sandboxHelpers = `({
-  deferred() {
-    let resolve, reject;
-    const promise = new Promise((onResolve, onReject) => { resolve = onResolve; reject = onReject; });
-    return { promise, resolve, reject };
-  },
-  wrap(callback) { return (argument) => callback(argument); },
-  bytes(length) { return new Uint8Array(length); },
-  simulatedDate(clock) {
-    const RealDate = Date;
-    return class extends RealDate {
-      constructor(...parts) { if (parts.length === 0) super(clock()); else super(...parts); }
-      static now() { return clock(); }
-    };
-  },
-  simulatedMath(random) {
-    const math = Object.create(Math);
-    Object.defineProperty(math, 'random', { value: () => random() });
-    return math;
-  },
-})`;
+// The CommonJS wrapper's names, then the globals each instance sees in place of the sandbox's own.
+const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', ...instanceGlobalNames];
 
 /**
  * Compiles bundled CommonJS code in a fresh vm context whose microtask queue is drained after every
@@ -75,27 +54,80 @@ const sandboxHelpers = `({
  */
 export function compileInSandbox(options: CompileOptions): CompiledModule {
   const context = vm.createContext(
-    {
-      TextEncoder,
-      TextDecoder,
-      URL,
-      URLSearchParams,
-      atob,
-      btoa,
-      Buffer,
-      structuredClone,
-    },
+    { TextEncoder, TextDecoder, URL, URLSearchParams, atob, btoa, Buffer, structuredClone },
     { name: `rtc-sim provider ${options.path}`, microtaskMode: 'afterEvaluate' },
   );
   vm.runInContext('globalThis.queueMicrotask = (task) => { Promise.resolve().then(() => task()); };', context);
-  const helpers = vm.runInContext(sandboxHelpers, context) as SandboxHelpers;
-  const moduleFunction = vm.compileFunction(options.code, parameterNames, {
-    parsingContext: context,
-    filename: options.path,
-  });
+  const helpers = createSandboxHelpers(context);
+  const contextGlobal = vm.runInContext('globalThis', context) as Record<string, unknown>;
+  const moduleFunction = vm.compileFunction(options.code, parameterNames, { parsingContext: context, filename: options.path });
+  const realm = sandboxRealm(context, helpers);
+  const running = new RunningInstance();
+  installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
+  return {
+    path: options.path,
+    realm,
+    instantiate(hooks) {
+      realm.touch();
+      const report = findingSink(hooks, true);
+      const { globals, require } = instanceGlobals({
+        helpers,
+        report,
+        touch: realm.touch,
+        sources: hooks,
+        console: simulatedConsole(hooks),
+        contextGlobal,
+        base: options.requireFromModule,
+      });
+      const module = { exports: {} as Record<string, unknown> };
+      const wrapper = [module.exports, require, module, options.path, options.directory, options.url];
+      running.runAs(hooks, () => moduleFunction(...wrapper, ...instanceGlobalNames.map((name) => globals[name])));
+      return module.exports;
+    },
+    runAs: (hooks, action) => running.runAs(hooks, action),
+  };
+}
+
+/**
+ * Which instance's code is running synchronously right now, for findings made through the shared global
+ * object. Between synchronous calls (promise continuations drained by `settle`) no client can be named; the
+ * finding is then unattributed, and answered from the instance that ran last, which is deterministic.
+ */
+class RunningInstance {
+  private current: InstanceHooks | undefined;
+  private last: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined };
+  private readonly sinks = new WeakMap<InstanceHooks, { attributed: ReportFinding; unattributed: ReportFinding }>();
+
+  runAs<T>(hooks: InstanceHooks, action: () => T): T {
+    const previous = this.current;
+    this.current = hooks;
+    this.last = hooks;
+    try {
+      return action();
+    } finally {
+      this.current = previous;
+    }
+  }
+
+  answering(): InstanceHooks {
+    return this.current ?? this.last;
+  }
+
+  readonly report: ReportFinding = (api, detail) => {
+    const hooks = this.answering();
+    let sinks = this.sinks.get(hooks);
+    if (sinks === undefined) {
+      sinks = { attributed: findingSink(hooks, true), unattributed: findingSink(hooks, false) };
+      this.sinks.set(hooks, sinks);
+    }
+    (this.current === undefined ? sinks.unattributed : sinks.attributed)(api, detail);
+  };
+}
+
+function sandboxRealm(context: vm.Context, helpers: SandboxHelpers): CompiledModule['realm'] & { touch(): void } {
   const drain = new vm.Script('undefined', { filename: 'rtc-sim-settle' });
   let dirty = false;
-  const realm: CompiledModule['realm'] = {
+  return {
     deferred<T>(): Deferred<T> {
       const inner = helpers.deferred() as Deferred<T>;
       return {
@@ -124,38 +156,8 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
       }
       return undefined;
     },
-    bytes: helpers.bytes,
+    bytes: (length) => helpers.bytes(length),
   };
-  return {
-    path: options.path,
-    realm,
-    instantiate(hooks) {
-      dirty = true;
-      const module = { exports: {} as Record<string, unknown> };
-      moduleFunction(
-        module.exports,
-        options.requireFromModule,
-        module,
-        options.path,
-        options.directory,
-        options.url,
-        simulatedConsole(hooks),
-        helpers.simulatedMath(hooks.random),
-        helpers.simulatedDate(hooks.clock),
-        { now: hooks.elapsed },
-        simulatedCrypto(hooks, helpers),
-      );
-      return module.exports;
-    },
-  };
-}
-
-interface SandboxHelpers {
-  deferred(): unknown;
-  wrap(callback: (argument: unknown) => void): (argument: unknown) => void;
-  bytes(length: number): Uint8Array;
-  simulatedDate(clock: () => number): DateConstructor;
-  simulatedMath(random: () => number): Math;
 }
 
 function simulatedConsole(hooks: InstanceHooks): Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'> {
@@ -172,25 +174,4 @@ function safeInspect(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-// crypto.getRandomValues and randomUUID draw from the client's seeded stream; subtle is the host's.
-function simulatedCrypto(hooks: InstanceHooks, helpers: SandboxHelpers): object {
-  const fill = <T extends ArrayBufferView | null>(array: T): T => {
-    if (array === null) return array;
-    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-    for (let index = 0; index < bytes.length; index++) bytes[index] = Math.floor(hooks.random() * 256);
-    return array;
-  };
-  return {
-    getRandomValues: fill,
-    randomUUID(): string {
-      const bytes = fill(helpers.bytes(16));
-      bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-      bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-      const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    },
-    subtle: globalThis.crypto.subtle,
-  };
 }

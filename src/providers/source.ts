@@ -29,7 +29,11 @@ export function sourceFromModule(compiled: CompiledModule): ProviderSource {
       } catch (error) {
         return { ok: false, problem: `evaluating the module threw ${describeThrown(error)}` };
       }
-      return providerFromExports(exports, env);
+      const created = compiled.runAs(hooks, () => providerFromExports(exports, env));
+      if (!created.ok) return created;
+      // Every call runs as this client, so that a finding its synchronous part makes names the client.
+      const provider = created.provider;
+      return { ok: true, provider: (request) => compiled.runAs(hooks, () => provider(request)) };
     },
   };
 }

@@ -1,0 +1,84 @@
+import { builtinModules, createRequire } from 'node:module';
+import { advice, type ReportFinding } from './nondeterminism.ts';
+import type { SandboxHelpers } from './sandbox-helpers.ts';
+
+/** What one instance's `require` substitutes for the real modules. */
+export interface RequireParts {
+  /** The real `require`, resolving from the module's own folder. */
+  readonly base: NodeJS.Require;
+  readonly report: ReportFinding;
+  readonly helpers: SandboxHelpers;
+  /** Builds the instance's instrumented copy of node:crypto from the real one. */
+  readonly nodeCrypto: (real: object) => object;
+  /** The instance's routed `performance`, for node:perf_hooks. */
+  readonly performance: object;
+}
+
+// Modules whose only purpose is what the simulation cannot allow: real network I/O, real timers.
+const unsimulatedModules = new Map<string, string>([
+  ...['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'dns/promises', 'undici'].map(
+    (name) => [name, advice.networkModule] as const,
+  ),
+  ['timers', advice.timerModule],
+  ['timers/promises', advice.timerModule],
+]);
+
+// Builtins are one object per process whoever requires them: loaded once here, not once per instance.
+const hostRequire = createRequire(import.meta.url);
+const builtins = new Map<string, object>();
+function builtin(name: string): object {
+  let loaded = builtins.get(name);
+  if (loaded === undefined) {
+    loaded = hostRequire(`node:${name}`) as object;
+    builtins.set(name, loaded);
+  }
+  return loaded;
+}
+
+/**
+ * The `require` a module instance sees: node:crypto comes back instrumented, node:perf_hooks with the routed
+ * `performance`, and network and timer modules as reported stand-ins. Everything else is the real module.
+ * Substitutes are made once per instance, so `require('crypto') === require('node:crypto')` still holds.
+ */
+export function instanceRequire(parts: RequireParts): NodeJS.Require {
+  const substitutes = new Map<string, unknown>();
+  const substitute = (name: string, specifier: string): unknown => {
+    if (name === 'crypto') return parts.nodeCrypto(builtin(name));
+    if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance };
+    const why = unsimulatedModules.get(name);
+    if (why === undefined) return undefined;
+    parts.report(`require("${specifier}")`, why);
+    // Requiring a builtin does no I/O: only its export names are taken, to bind the module's named imports.
+    const real = builtinModules.includes(name) ? builtin(name) : undefined;
+    return standIn(specifier, why, parts.helpers, real);
+  };
+  const required = (specifier: string): unknown => {
+    const name = typeof specifier === 'string' ? specifier.replace(/^node:/, '') : '';
+    if (substitutes.has(name)) return substitutes.get(name);
+    const made = substitute(name, specifier);
+    if (made === undefined) return parts.base(specifier);
+    substitutes.set(name, made);
+    return made;
+  };
+  return Object.assign(required, {
+    resolve: parts.base.resolve,
+    cache: parts.base.cache,
+    extensions: parts.base.extensions,
+    main: parts.base.main,
+  }) as NodeJS.Require;
+}
+
+/**
+ * A module with the real one's export names whose every function throws, so that named imports bind and the
+ * error, when the module is used, says why. Not a builtin (undici): a Proxy answering any name.
+ */
+function standIn(specifier: string, why: string, helpers: SandboxHelpers, real: object | undefined): object {
+  const refuse = (name: string) =>
+    function unavailable(): never {
+      throw helpers.error(`rtc-sim: ${specifier}${name === '' ? '' : `.${name}`} is not available inside the simulation: ${why}`);
+    };
+  if (real === undefined) {
+    return new Proxy({}, { get: (_target, key) => (typeof key === 'string' && key !== '__esModule' && key !== 'then' ? refuse(key) : undefined) });
+  }
+  return Object.fromEntries(Object.keys(real).map((key) => [key, refuse(key)]));
+}

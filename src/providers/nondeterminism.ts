@@ -1,0 +1,92 @@
+/**
+ * What a provider module may not do without breaking replay, and what the sandbox does about it.
+ *
+ * Every API through which a module could read real time, real randomness, real timers or the network is
+ * either ROUTED to the simulated one (ordinary code keeps working and stays deterministic) or REPORTED as a
+ * finding. A reported call never reads the real clock or the real random source either: it answers from the
+ * simulation or is refused, so that a run with a finding still replays byte for byte and can be shrunk.
+ *
+ * | API                                                          | decision | what the module gets                          |
+ * | ------------------------------------------------------------ | -------- | --------------------------------------------- |
+ * | `Date.now()`, `new Date()`, `Date()`                         | routed   | the client's simulated clock                  |
+ * | `Date.parse`, `Date.UTC`, `new Date(x)`                      | pure     | the real functions                            |
+ * | `Math.random()`                                              | routed   | the client's seeded `globals` stream          |
+ * | `performance.now()`, node:perf_hooks `performance`           | routed   | virtual ms since the run started              |
+ * | `crypto.getRandomValues()`, `crypto.randomUUID()`            | routed   | the seeded stream                             |
+ * | `globalThis.` any name above                                 | routed   | `globalThis` is the instance's own view       |
+ * | node:crypto `randomBytes`, `randomFill(Sync)`, `randomInt`,  | routed   | the seeded stream; callbacks run as sandbox   |
+ * |   `randomUUID`, `getRandomValues`, `webcrypto`, deprecated   |          |   microtasks; at most 1 MiB per call          |
+ * |   `pseudoRandomBytes`, `prng`, `rng`                         |          |                                               |
+ * | node:crypto hashing, HMAC, `pbkdf2`, `scrypt`, `hkdf`,       | pure     | the real functions, never reported            |
+ * |   ciphers with a given IV, `timingSafeEqual`, `KeyObject`    |          |                                               |
+ * | node:crypto `generateKey(Pair)(Sync)`, `generatePrime(Sync)` | reported | the real result: no seed can stand in for it  |
+ * | `setTimeout`, `setInterval`, `setImmediate`                  | reported | a thrown Error naming `env.sleep(ms)`: a real |
+ * |                                                              |          |   timer fires outside the simulated schedule  |
+ * | `clearTimeout`, `clearInterval`, `clearImmediate`            | harmless | no-ops: nothing real was scheduled            |
+ * | `queueMicrotask`                                             | allowed  | the sandbox's queue, drained between events   |
+ * | `fetch`                                                      | reported | a rejected promise naming env.keyStore        |
+ * | `new WebSocket()`, `new XMLHttpRequest()`                    | reported | a thrown Error                                |
+ * | require or import node:`http`, `https`, `http2`, `net`,      | reported | when required (using it is the only reason to |
+ * |   `tls`, `dgram`, `dns`, `dns/promises`; `undici`            |          |   require it); a stand-in whose functions throw|
+ * | require or import node:`timers`, `timers/promises`           | reported | a stand-in whose functions throw              |
+ * | the sandbox's real global object, reached past the view      | reported | the simulated value, or the refusal above;    |
+ * |   (`Function('return this')()`, indirect eval, prototype     |          |   the client is named while its code runs     |
+ * |   chains): `Date`, `Math.random`, `performance`, `crypto`,   |          |   synchronously, not in a later continuation  |
+ * |   timers, `fetch`                                            |          |                                               |
+ *
+ * Not covered (documented limits): npm packages are required normally and run in the host realm, so their own
+ * use of real time or randomness is invisible here (a replay that ends differently still exposes it, exit 4);
+ * `crypto.subtle` is the host's (its `generateKey`, RSA-OAEP and ECDSA draw real randomness); Diffie-Hellman
+ * and ECDH `generateKeys()`; `Intl.DateTimeFormat().format()` without a date; the local-time-zone methods of
+ * `Date`, which depend on the machine rather than the run.
+ */
+
+/** A call that would read real time, real randomness, real timers or the network from a provider module. */
+export interface NondeterminismFinding {
+  /** The call as the module wrote it, e.g. `Date.now()`, `setTimeout()`, `require("node:http")`. */
+  readonly api: string;
+  /** The simulated client whose module instance made the call; absent when no client can be named. */
+  readonly clientId?: string;
+  /** What the sandbox did instead, and what to use. */
+  readonly detail: string;
+}
+
+/** Where one module instance reports its findings: the first finding per API only, to keep traces bounded. */
+export type ReportFinding = (api: string, detail: string) => void;
+
+/** What a finding sink needs from the instance's hooks. */
+export interface FindingTarget {
+  readonly clientId?: string;
+  report?(finding: NondeterminismFinding): void;
+  log(level: string, text: string): void;
+}
+
+/**
+ * A sink that reports each API once. Findings go to `report` when the model provides it; otherwise they are
+ * written to the client's console trace as warnings, so that they are never lost silently.
+ */
+export function findingSink(target: FindingTarget, attribute: boolean): ReportFinding {
+  const seen = new Set<string>();
+  return (api, detail) => {
+    if (seen.has(api)) return;
+    seen.add(api);
+    const clientId = attribute ? target.clientId : undefined;
+    const finding: NondeterminismFinding = clientId === undefined ? { api, detail } : { api, clientId, detail };
+    if (target.report !== undefined) target.report(finding);
+    else target.log('warn', `rtc-sim nondeterminism: ${api}: ${detail}`);
+  };
+}
+
+/** Advice attached to findings, one per family of API. */
+export const advice = {
+  timer: 'real timers fire in real time, outside the simulated schedule; the call threw — use `await env.sleep(ms)`',
+  network:
+    'the network is not simulated; a provider reaches its backend through env.keyStore, whose operations are scheduled events',
+  networkModule:
+    'network modules are not simulated; rtc-sim returned a stand-in whose functions throw — reach the backend through env.keyStore',
+  timerModule: 'real timers fire in real time, outside the simulated schedule; rtc-sim returned a stand-in whose functions throw — use `await env.sleep(ms)`',
+  keyGeneration:
+    'key generation draws real randomness no seed controls; the real result was returned — derive keys from env.randomBytes (e.g. createSecretKey(Buffer.from(env.randomBytes(32))))',
+  escapedGlobal:
+    "reached the sandbox's real global object past the instance's routed view; rtc-sim answered from the simulation — call it by its plain name",
+} as const;
