@@ -8,9 +8,14 @@ import { writeDecisionFile } from '../explore/decision-file.ts';
 import { exhaustivePins, exploreExhaustively } from '../explore/exhaustive.ts';
 import { sweep, type FailureKind } from '../explore/sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
+import { describeNearestPass } from '../report/nearest-pass-text.ts';
+import { findNearestPass } from '../report/nearest-pass.ts';
+import { createProgress } from '../report/progress.ts';
+import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
+import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
 import { printCheckJson, printCheckText, printExhaustive } from './check-report.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
-import type { Io } from './io.ts';
+import { progressSinkFor, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
 import { ok } from '../errors.ts';
 import { pinsAsFlags, pinsFrom, readConfigPins, shellWord, type WorldOptions } from './options.ts';
@@ -23,7 +28,14 @@ export interface CheckCommandOptions extends WorldOptions {
   readonly shrink: boolean;
   readonly failuresDir: string;
   readonly verbose?: boolean;
+  /** Where to write the failure's trace JSON, Mermaid diagram and HTML report. */
+  readonly out?: string;
+  /** How the failing run is shown: the text timeline (default) or a Mermaid sequence diagram. */
+  readonly format?: ReportFormat;
 }
+
+/** How `check` shows the failing run. */
+export type ReportFormat = 'text' | 'mermaid';
 
 /** A failure as the reports show it: what broke, where to replay it, the saved counterexample. */
 export interface ReportedFailure {
@@ -35,6 +47,11 @@ export interface ReportedFailure {
   readonly replayFile: string;
   readonly filePath: string;
   readonly counterexample: PreparedCounterexample;
+  /** The nearest passing run, in words. */
+  readonly nearestPass: readonly string[];
+  /** The reports written with `--out`. */
+  readonly reportFiles: ReportFilePaths | undefined;
+  readonly format: ReportFormat;
 }
 
 /** `rtc-sim check <module>`: sweeps seeded schedules (or explores them all); prints the verdict. */
@@ -53,13 +70,17 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   }
   const flagPins = pinsFrom(options);
   const pins = { ...filePins.value, ...flagPins };
+  const sink = options.json === true ? undefined : progressSinkFor(io);
+  const progress = sink === undefined ? undefined : createProgress({ runsTotal: options.runs, sink });
   const report = await sweep({
     source,
     runs: options.runs,
     seed: options.seed,
     pins,
+    ...(progress === undefined ? {} : { onProgress: (runsDone: number) => progress.update(runsDone) }),
     ...(options.verbose === true ? { onRun: (config: RunConfig) => io.out(`world: ${describeConfig(config)}`) } : {}),
   });
+  progress?.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...report.failure,
     strategy: report.failure.config.strategy === 'pct' ? `pct (depth ${report.failure.config.pctDepth})` : report.failure.config.strategy,
@@ -68,6 +89,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   });
   if (options.json === true) printCheckJson(modulePath, report, failure, io);
   else printCheckText(modulePath, report, failure, io);
+  summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
@@ -88,6 +110,7 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     replaySeed: undefined,
   });
   printExhaustive(modulePath, config, report, elapsedMs, failure, options.json === true, io);
+  summarise(io, modulePath, { verdict: failure === undefined ? 'pass' : 'fail', runs: report.schedules }, failure);
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
@@ -101,16 +124,49 @@ async function reportFailure(
   const counterexample = await prepareCounterexample(source, { module: modulePath, ...failure }, options.shrink);
   // Written before anything is printed, so that the run is on disk whatever happens to the process next.
   const filePath = writeDecisionFile(resolve(io.cwd, options.failuresDir), counterexample.file);
+  const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, '');
+  const defaults = counterexample.file.decisions.map((decision) => (decision.chosen === 'default' ? null : decision.event));
+  const nearestPass = describeNearestPass(await findNearestPass({ source, config: counterexample.file.config, decisions: defaults }));
+  const summary = [
+    `found by ${failure.strategy} at seed ${failure.seed}, then shrunk to the run shown here`,
+    ...(failure.replaySeed === undefined ? [] : [`replay the failing seed: ${failure.replaySeed}`]),
+    `replay the shrunk run: ${replayFile}`,
+  ];
+  const reportFiles = options.out === undefined
+    ? undefined
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, seed: failure.seed, result: counterexample.result, defaults, summary, nearestPass });
   return {
     property: failure.property,
     message: failure.message,
     seed: failure.seed,
     strategy: failure.strategy,
     replaySeed: failure.replaySeed,
-    replayFile: replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, ''),
+    replayFile,
     filePath,
     counterexample,
+    nearestPass,
+    reportFiles,
+    format: options.format ?? 'text',
   };
+}
+
+/** Appends the verdict (and the failure's diagram) to the CI job summary, when there is one. */
+function summarise(io: Io, modulePath: string, verdict: { verdict: 'pass' | 'fail'; runs: number }, failure: ReportedFailure | undefined): void {
+  if (io.stepSummaryPath === undefined) return;
+  const markdown = stepSummaryMarkdown({
+    title: `rtc-sim check ${modulePath}`,
+    rows: [{ module: modulePath, ...verdict, property: failure?.property ?? '', failingSeed: failure?.seed }],
+    failures: failure === undefined ? [] : [{
+      module: modulePath,
+      property: failure.property,
+      message: failure.message,
+      replayLines: [...(failure.replaySeed === undefined ? [] : [failure.replaySeed]), failure.replayFile],
+      run: failure.counterexample.result,
+      runName: 'the shrunk run',
+    }],
+    open: true,
+  });
+  appendStepSummary(io.stepSummaryPath, markdown);
 }
 
 /** The one command line that replays a run, relative to the working directory. */

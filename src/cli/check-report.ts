@@ -3,6 +3,7 @@ import { pctBound, type StrategyCoverage } from '../explore/coverage.ts';
 import type { ExhaustiveReport } from '../explore/exhaustive.ts';
 import type { SweepReport } from '../explore/sweep.ts';
 import type { CounterexampleSize } from '../explore/shrink.ts';
+import { renderMermaid } from '../report/mermaid.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import type { ReportedFailure } from './check-command.ts';
 import { describeConfig } from './describe-config.ts';
@@ -29,11 +30,18 @@ function printFailure(failure: ReportedFailure, io: Io): void {
   io.out(`shrunk: ${sizeText(counterexample.before)} → ${sizeText(counterexample.after)} (${counterexample.shrinkAttempts} attempts)`);
   io.out(`world: ${describeConfig(counterexample.file.config)}`);
   io.out('');
-  io.out(renderTimeline(counterexample.result.trace ?? [], counterexample.result.outcome, paint));
+  const { trace = [], outcome } = counterexample.result;
+  io.out(failure.format === 'mermaid' ? renderMermaid(trace, outcome) : renderTimeline(trace, outcome, paint));
+  io.out('');
+  for (const line of failure.nearestPass) io.out(line);
   io.out('');
   if (failure.replaySeed !== undefined) io.out(`replay: ${failure.replaySeed}`);
   io.out(`replay the shrunk run: ${failure.replayFile}`);
   io.out(`saved: ${failure.filePath}`);
+  if (failure.reportFiles !== undefined) {
+    const { traceJson, mermaid, html } = failure.reportFiles;
+    io.out(`reports: ${html} (open in a browser), ${mermaid}, ${traceJson}`);
+  }
 }
 
 /** The JSON report of a sweep. */
@@ -73,6 +81,8 @@ function failureJson(failure: ReportedFailure | undefined): object {
       file: failure.filePath,
       shrunk: { before: failure.counterexample.before, after: failure.counterexample.after },
       config: failure.counterexample.file.config,
+      nearestPass: failure.nearestPass,
+      ...(failure.reportFiles === undefined ? {} : { reports: failure.reportFiles }),
     },
   };
 }

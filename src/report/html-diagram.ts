@@ -29,12 +29,12 @@ export function renderSequenceSvg(diagram: SequenceDiagram): string {
   const lifelines = [...columns.values()].map((x) => `<line class="lifeline" x1="${x}" y1="0" x2="${x}" y2="${height}"/>`);
   const rows = diagram.items.map((item, index) => itemSvg(item, { y: (index + 1) * rowHeight, columns, index, width }));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="sequence-heads" width="${width}" height="${headerHeight}" viewBox="0 0 ${width} ${headerHeight}" aria-hidden="true">`,
+    `<svg class="sequence-heads" width="${width}" height="${headerHeight}" viewBox="0 0 ${width} ${headerHeight}" aria-hidden="true">`,
     `<rect class="heads-background" x="0" y="0" width="${width}" height="${headerHeight}"/>`,
     ...heads,
     ...[...columns.values()].map((x) => `<line class="lifeline" x1="${x}" y1="38" x2="${x}" y2="${headerHeight}"/>`),
     '</svg>',
-    `<svg xmlns="http://www.w3.org/2000/svg" class="sequence" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence diagram of the run">`,
+    `<svg class="sequence" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence diagram of the run">`,
     '<defs><marker id="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
     ...lifelines,
     ...rows,

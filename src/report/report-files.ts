@@ -1,0 +1,48 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { SimulationResult } from '../simulate.ts';
+import { renderHtmlReport } from './html.ts';
+import { renderMermaid } from './mermaid.ts';
+import { stringifyTraceJson, toTraceJson } from './trace-json.ts';
+
+/** What `check --out` writes about a failing run. */
+export interface ReportFilesParts {
+  readonly directory: string;
+  /** The provider module (or in-process name) that ran. */
+  readonly module: string;
+  /** The seed the failure was found with: part of the file names, as in the decision file's name. */
+  readonly seed: number;
+  /** The run, recorded: the shrunk counterexample. */
+  readonly result: SimulationResult;
+  /** Per step, `null` where the choice was the default one. */
+  readonly defaults?: readonly (string | null)[];
+  /** Lines for the HTML report's summary. */
+  readonly summary?: readonly string[];
+  /** The nearest passing run in words, for the HTML report. */
+  readonly nearestPass?: readonly string[];
+}
+
+/** The paths written. */
+export interface ReportFilePaths {
+  readonly traceJson: string;
+  readonly mermaid: string;
+  readonly html: string;
+}
+
+/** The stem of a failure's file names: `buggy-unawaited-write-seed-40`, as the decision file is named. */
+export function reportStem(module: string, seed: number): string {
+  return `${basename(module).replace(/\.[cm]?[jt]s$/, '')}-seed-${seed}`;
+}
+
+/** Writes `<stem>.trace.json`, `<stem>.mmd` and `<stem>.html` into the directory (made if missing). */
+export function writeReportFiles(parts: ReportFilesParts): ReportFilePaths {
+  mkdirSync(parts.directory, { recursive: true });
+  const stem = join(parts.directory, reportStem(parts.module, parts.seed));
+  const paths = { traceJson: `${stem}.trace.json`, mermaid: `${stem}.mmd`, html: `${stem}.html` };
+  const trace = parts.result.trace ?? [];
+  writeFileSync(paths.traceJson, stringifyTraceJson(toTraceJson({ module: parts.module, result: parts.result, ...(parts.defaults === undefined ? {} : { defaults: parts.defaults }) })));
+  writeFileSync(paths.mermaid, `${renderMermaid(trace, parts.result.outcome)}\n`);
+  const { summary, nearestPass } = parts;
+  writeFileSync(paths.html, renderHtmlReport({ module: parts.module, result: parts.result, ...(summary === undefined ? {} : { summary }), ...(nearestPass === undefined ? {} : { nearestPass }) }));
+  return paths;
+}
