@@ -1,0 +1,58 @@
+// The vitest helper used exactly as a user would: `import 'rtc-sim/vitest'` through the package's exports map.
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ProviderEnv, ProviderRequest } from 'rtc-sim';
+import { checkProvider } from 'rtc-sim/vitest';
+
+/** A correct provider: one key per (document, hint), created with setIfAbsent, never discarded. */
+function createProvider(env: ProviderEnv) {
+  return async ({ documentId, keyHint }: ProviderRequest) => {
+    if (keyHint === null) {
+      const hint = `key-${Buffer.from(env.randomBytes(8)).toString('hex')}`;
+      const key = Buffer.from(env.randomBytes(32)).toString('base64');
+      if (!(await env.keyStore.setIfAbsent(`${documentId}/${hint}`, key))) throw new Error('hint collision');
+      return { key, keyHint: hint };
+    }
+    const key = await env.keyStore.get(`${documentId}/${keyHint}`);
+    if (key === undefined) throw new Error(`no key for ${keyHint}`);
+    return { key };
+  };
+}
+
+/** A provider that forgets to await its write: a rejected browser can find nothing and make a second key. */
+function createForgetfulProvider(env: ProviderEnv) {
+  return async ({ documentId, keyHint }: ProviderRequest) => {
+    const hint = keyHint ?? `${env.clientId}-${env.now()}`;
+    const stored = keyHint === null ? undefined : await env.keyStore.get(`${documentId}/${hint}`);
+    if (stored !== undefined) return { key: stored, keyHint: hint };
+    const key = Buffer.from(env.randomBytes(32)).toString('base64');
+    void env.keyStore.set(`${documentId}/${hint}`, key);
+    return { key, keyHint: hint };
+  };
+}
+
+describe('rtc-sim/vitest', () => {
+  it('a correct provider passes 2,000 schedules: expect(checkProvider(…)).resolves.toPass()', async () => {
+    await expect(checkProvider(createProvider, { runs: 2000 })).resolves.toPass();
+  });
+
+  it('a provider with an un-awaited write fails, and the message names the property, the seed, the pins and the saved run', async () => {
+    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-vitest-'));
+    const result = await checkProvider(createForgetfulProvider, { runs: 2000, pins: { clients: 3 }, name: 'createForgetfulProvider', failuresDir });
+    expect(result.verdict).toBe('fail');
+    let message = '';
+    try {
+      expect(result).toPass();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`hint-stability broke after ${result.runs} runs (seed ${result.failure?.seed}`);
+    expect(message).toContain(`npx rtc-sim replay --seed ${result.failure?.seed} --clients 3 path/to/provider.ts`);
+    expect(message).toMatch(/npx rtc-sim replay --file .*createForgetfulProvider-seed-\d+\.json path\/to\/provider\.ts/);
+    expect(message).toContain('nearest passing run');
+    expect(existsSync(result.failure?.decisionFile ?? '')).toBe(true);
+    expect(result).not.toPass();
+  });
+});
