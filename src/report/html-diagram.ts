@@ -20,7 +20,8 @@ export function escapeXml(text: string): string {
  */
 export function renderSequenceSvg(diagram: SequenceDiagram): string {
   const columns = new Map(diagram.participants.map((participant, index) => [participant.id, marginX + columnWidth / 2 + index * columnWidth]));
-  const width = marginX * 2 + Math.max(1, diagram.participants.length) * columnWidth;
+  // Room on the right for notes over the last lifeline, which would otherwise be cut short.
+  const width = marginX * 2 + Math.max(1, diagram.participants.length) * columnWidth + 120;
   const height = (diagram.items.length + 1) * rowHeight;
   const heads = diagram.participants.map((participant) => {
     const x = columns.get(participant.id) ?? 0;
