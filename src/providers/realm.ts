@@ -23,7 +23,13 @@ export interface Realm {
   settle(): Promise<void> | undefined;
 }
 
-/** Adopts `value` like `await` would, but defensively: the first outcome wins, a throwing getter rejects. */
+// Deeper chains of thenables resolving to thenables are refused rather than followed without end.
+const thenableDepthMax = 64;
+
+/**
+ * Adopts `value` like `await` would, but defensively: the first outcome wins, a throwing getter or `then`
+ * rejects, and a thenable that resolves with another thenable is followed (at most 64 deep).
+ */
 export function adoptThenable(
   value: unknown,
   onValue: (value: unknown) => void,
@@ -38,27 +44,51 @@ export function adoptThenable(
       done = true;
       callback(argument);
     };
-  const succeed = once(onValue);
-  const fail = once(onError);
+  adopt(value, 0, { onValue: once(onValue), onError: once(onError), wrap });
+}
+
+interface Adoption {
+  readonly onValue: (value: unknown) => void;
+  readonly onError: (reason: unknown) => void;
+  readonly wrap: (callback: (argument: unknown) => void) => (argument: unknown) => void;
+}
+
+function adopt(value: unknown, depth: number, adoption: Adoption): void {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
-    succeed(value);
+    adoption.onValue(value);
     return;
   }
   let then: unknown;
   try {
     then = (value as { then?: unknown }).then;
   } catch (error) {
-    fail(error);
+    adoption.onError(error);
     return;
   }
   if (typeof then !== 'function') {
-    succeed(value);
+    adoption.onValue(value);
     return;
   }
+  if (depth >= thenableDepthMax) {
+    adoption.onError(new Error(`a chain of more than ${thenableDepthMax} thenables, each resolving to the next`));
+    return;
+  }
+  // Like a promise's resolving functions: the first call wins, and a throw after it is ignored.
+  let called = false;
+  const resolve = (next: unknown): void => {
+    if (called) return;
+    called = true;
+    adopt(next, depth + 1, adoption);
+  };
+  const reject = (reason: unknown): void => {
+    if (called) return;
+    called = true;
+    adoption.onError(reason);
+  };
   try {
-    then.call(value, wrap(succeed), wrap(fail));
+    then.call(value, adoption.wrap(resolve), adoption.wrap(reject));
   } catch (error) {
-    fail(error);
+    reject(error);
   }
 }
 

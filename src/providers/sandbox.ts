@@ -1,4 +1,5 @@
 import vm from 'node:vm';
+import { describeThrown } from '../errors.ts';
 import { installContextReporters, instanceGlobalNames, instanceGlobals } from './instance-globals.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
@@ -172,6 +173,6 @@ function safeInspect(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    return describeThrown(value);
   }
 }

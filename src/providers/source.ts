@@ -23,7 +23,7 @@ export function sourceFromModule(compiled: CompiledModule): ProviderSource {
     label: compiled.path,
     realm: compiled.realm,
     create(env, hooks) {
-      let exports: Record<string, unknown>;
+      let exports: unknown;
       try {
         exports = compiled.instantiate(hooks);
       } catch (error) {
@@ -55,29 +55,47 @@ export function sourceFromFactory(createProvider: CreateProvider, label = 'creat
  * with neither is an input error (exit 2) rather than a failure found in every run.
  */
 export function validateModuleExports(compiled: CompiledModule, hooks: InstanceHooks): Result<CompiledModule> {
-  let exports: Record<string, unknown>;
+  let exports: unknown;
   try {
     exports = compiled.instantiate(hooks);
   } catch (error) {
     return fail({ kind: 'module-invalid', path: compiled.path, message: `evaluating ${compiled.path} threw ${describeThrown(error)}` });
   }
-  if (typeof exports['createProvider'] === 'function' || typeof exports['default'] === 'function') return ok(compiled);
-  const found = Object.keys(exports).filter((name) => name !== '__esModule');
-  return fail({
-    kind: 'module-invalid',
-    path: compiled.path,
-    message:
-      `${compiled.path} exports neither createProvider(env) nor a default rtc_encryption_provider function` +
-      (found.length > 0 ? ` (it exports: ${found.join(', ')})` : ' (it exports nothing)'),
-  });
+  const exported = exportedProvider(exports);
+  if (exported.ok) return ok(compiled);
+  return fail({ kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem}` });
 }
 
-function providerFromExports(exports: Record<string, unknown>, env: ProviderEnv): CreatedProvider {
-  const factory = exports['createProvider'];
-  if (typeof factory === 'function') return callFactory(factory as CreateProvider, env);
-  const provider = exports['default'];
-  if (typeof provider === 'function') return { ok: true, provider: provider as EncryptionProvider };
-  return { ok: false, problem: 'the module exports neither createProvider(env) nor a default function' };
+type Exported =
+  | { readonly ok: true; readonly factory: CreateProvider }
+  | { readonly ok: true; readonly provider: EncryptionProvider }
+  | { readonly ok: false; readonly problem: string };
+
+// Read defensively: a module may set module.exports to null, a number, or a Proxy whose every trap throws.
+function exportedProvider(exports: unknown): Exported {
+  try {
+    const record = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? (exports as Record<string, unknown>) : {};
+    const factory = record['createProvider'];
+    if (typeof factory === 'function') return { ok: true, factory: factory as CreateProvider };
+    const provider = record['default'];
+    if (typeof provider === 'function') return { ok: true, provider: provider as EncryptionProvider };
+    const found = Object.keys(record).filter((name) => name !== '__esModule');
+    return {
+      ok: false,
+      problem:
+        'exports neither createProvider(env) nor a default rtc_encryption_provider function' +
+        (found.length > 0 ? ` (it exports: ${found.join(', ')})` : ' (it exports nothing)'),
+    };
+  } catch (error) {
+    return { ok: false, problem: `exports neither createProvider(env) nor a default function: reading its exports threw ${describeThrown(error)}` };
+  }
+}
+
+function providerFromExports(exports: unknown, env: ProviderEnv): CreatedProvider {
+  const exported = exportedProvider(exports);
+  if (!exported.ok) return { ok: false, problem: `the module ${exported.problem}` };
+  if ('factory' in exported) return callFactory(exported.factory, env);
+  return { ok: true, provider: exported.provider };
 }
 
 function callFactory(createProvider: CreateProvider, env: ProviderEnv): CreatedProvider {
@@ -88,12 +106,17 @@ function callFactory(createProvider: CreateProvider, env: ProviderEnv): CreatedP
     return { ok: false, problem: `createProvider(env) threw ${describeThrown(error)}` };
   }
   if (typeof provider !== 'function') {
-    const got = provider === null ? 'null' : typeof provider;
-    const thenable = got === 'object' && typeof (provider as { then?: unknown }).then === 'function';
-    return {
-      ok: false,
-      problem: `createProvider(env) must return the provider function, got ${thenable ? 'a promise (async factories are not supported)' : got}`,
-    };
+    return { ok: false, problem: `createProvider(env) must return the provider function, got ${describeFactoryResult(provider)}` };
   }
   return { ok: true, provider: provider as EncryptionProvider };
+}
+
+function describeFactoryResult(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function' ? 'a promise (async factories are not supported)' : 'object';
+  } catch {
+    return 'an object whose `then` cannot be read';
+  }
 }
