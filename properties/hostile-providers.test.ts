@@ -5,9 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { drawConfig } from '../src/config/swarm.ts';
+import { isSandboxPromise } from '../src/providers/sandbox.ts';
 import { sourceFromFactory, sourceFromModule, validateModuleExports, type ProviderSource } from '../src/providers/source.ts';
-import type { CreateProvider, ProviderRequest } from '../src/providers/types.ts';
-import { simulate, type RunOutcome } from '../src/simulate.ts';
+import type { CreateProvider, ProviderEnv, ProviderRequest } from '../src/providers/types.ts';
+import { simulate, type RunOutcome, type SimulationResult } from '../src/simulate.ts';
 import { everyTrapThrows, expectClassified, hostileModules, hostileValue, type Expected } from './fixtures/hostile-values.ts';
 
 // Faults off: these suites are about what the provider does, and a fault could end a run first.
@@ -137,6 +138,73 @@ describe('hostile provider modules, through the sandbox (its own realm, microtas
     );
   }, runTimeoutMs);
 });
+
+describe('stray rejections: a provider that leaves a promise unhandled never crashes the tool', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-stray-'));
+  const strayModules = {
+    'unawaited-write.ts': `env.keyStore.set('audit/' + env.clientId, 'x');`,
+    'unawaited-chain.ts': `env.keyStore.set('audit/' + env.clientId, 'x').then(() => undefined);`,
+    'forgotten-reject.ts': `Promise.reject(new Error('forgotten'));`,
+  };
+  const sources = new Map<string, ProviderSource>();
+  for (const [name, statement] of Object.entries(strayModules)) {
+    writeFileSync(join(folder, name), `export function createProvider(env) {\n  return async ({ keyHint }) => {\n    ${statement}\n    return { key: 'the key', keyHint: keyHint ?? 'v1' };\n  };\n}\n`);
+    const module = await loadProviderModule(join(folder, name));
+    if (!module.ok) throw new Error(module.error.message);
+    sources.set(name, sourceFromModule(module.value));
+  }
+  // Every client's first key-store operation fails: the write the provider does not await.
+  const failFirstWrites = (seed: number) =>
+    drawConfig(seed, {
+      clients: 2,
+      faults: { phaseEndMs: 60_000, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0, events: ['c1', 'c2'].map((client) => ({ kind: 'key-store-failure' as const, client, operationNumber: 1 })) },
+    });
+  const failedWrites = (result: SimulationResult) => (result.trace ?? []).filter((record) => record.kind === 'store' && record.result.startsWith('FAILED')).length;
+  const unawaitedWrite: CreateProvider = (env: ProviderEnv) => async ({ keyHint }) => {
+    void env.keyStore.set(`audit/${env.clientId}`, 'x');
+    return { key: 'the key', keyHint: keyHint ?? 'v1' };
+  };
+
+  it('a failing key-store write nobody awaits is in the trace, and is no unhandled rejection (host realm and sandbox)', async () => {
+    for (const source of [sourceFromFactory(unawaitedWrite), sources.get('unawaited-write.ts')]) {
+      const { value: results, stray } = await unhandledDuring(async () => Promise.all([1, 2, 3].map((seed) => simulate({ config: failFirstWrites(seed), source: source as ProviderSource, record: true }))));
+      expect(results.map(failedWrites)).toEqual([2, 2, 2]);
+      expect(results.map((result) => result.outcome)).toEqual([{ kind: 'pass' }, { kind: 'pass' }, { kind: 'pass' }]);
+      expect(stray).toEqual([]);
+    }
+  });
+
+  it("a rejection the provider's own code leaves unhandled is told apart from rtc-sim's (isSandboxPromise)", async () => {
+    for (const name of ['unawaited-chain.ts', 'forgotten-reject.ts']) {
+      const { value: result, stray } = await unhandledDuring(() => simulate({ config: failFirstWrites(1), source: sources.get(name) as ProviderSource }));
+      expect(result.outcome).toEqual({ kind: 'pass' });
+      expect(stray.length).toBeGreaterThan(0);
+      expect(stray.every(({ promise }) => isSandboxPromise(promise))).toBe(true);
+    }
+    expect(isSandboxPromise(Promise.reject(new Error('rtc-sim bug')).catch(() => undefined))).toBe(false);
+    expect([null, 42, everyTrapThrows({})].map(isSandboxPromise)).toEqual([false, false, false]);
+  });
+});
+
+/**
+ * Runs `action` with the process's unhandled-rejection listeners (vitest's) replaced by a recorder, and waits
+ * for Node to report what stayed unhandled (it does so once the host's microtask queue has drained).
+ */
+async function unhandledDuring<T>(action: () => Promise<T>): Promise<{ value: T; stray: { reason: unknown; promise: unknown }[] }> {
+  const stray: { reason: unknown; promise: unknown }[] = [];
+  const saved = process.listeners('unhandledRejection');
+  const record = (reason: unknown, promise: unknown): void => void stray.push({ reason, promise });
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', record);
+  try {
+    const value = await action();
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    return { value, stray };
+  } finally {
+    process.off('unhandledRejection', record);
+    for (const listener of saved) process.on('unhandledRejection', listener);
+  }
+}
 
 /** A provider that performs `operations` in order, in the given way of settling. */
 function settling(operations: readonly string[], how: string): () => unknown {

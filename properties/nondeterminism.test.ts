@@ -142,7 +142,8 @@ describe('nondeterminism in provider code is routed to the simulation or reporte
     for (const name of [...goodExamples, ...buggyExamples]) {
       const findings: NondeterminismFinding[] = [];
       const source = reportingSource(await exampleSource(name), findings);
-      for (let seed = 1; seed <= 60; seed++) await simulate({ config: drawConfig(seed, {}), source });
+      // Faults off: a key-store fault rejecting a write a buggy example never awaits is not what this tests.
+      for (let seed = 1; seed <= 60; seed++) await simulate({ config: drawConfig(seed, { faultMode: 'never' }), source });
       expect({ name, findings }).toEqual({ name, findings: [] });
     }
   });

@@ -10,7 +10,11 @@ export interface Deferred<T> {
  * `settle()` returns a promise only when it has to wait for the host event loop.
  */
 export interface Realm {
-  /** A deferred whose reactions run in this realm's microtask queue. */
+  /**
+   * A deferred whose reactions run in this realm's microtask queue. Its promise counts as handled, so that a
+   * rejection the provider never awaits (a forgotten key-store write that fails) cannot crash the process;
+   * what the provider does with it is still judged by its consequences in the run.
+   */
   deferred<T>(): Deferred<T>;
   /**
    * Calls `onValue` or `onError` once when `thenable` settles, whatever the thenable does (calls back twice,
@@ -106,6 +110,8 @@ export function createHostRealm(): Realm {
         resolve = onResolve;
         reject = onReject;
       });
+      // A provider may leave a key-store call unawaited: its failure must end up in the trace, not crash Node.
+      promise.catch(() => undefined);
       return {
         promise,
         resolve(value) {

@@ -2,6 +2,7 @@ import vm from 'node:vm';
 
 /** Objects made inside the sandbox, so that they belong to its realm and its microtask queue. */
 export interface SandboxHelpers {
+  /** A promise and its settling functions; a rejection nobody awaits is not a process-level unhandled one. */
   deferred(): unknown;
   wrap(callback: (argument: unknown) => void): (argument: unknown) => void;
   bytes(length: number): Uint8Array;
@@ -34,6 +35,7 @@ const helpersSource = `(() => {
     deferred() {
       let resolve, reject;
       const promise = new Promise((onResolve, onReject) => { resolve = onResolve; reject = onReject; });
+      promise.catch(() => undefined);
       return { promise, resolve, reject };
     },
     wrap(callback) { return (argument) => callback(argument); },

@@ -45,6 +45,27 @@ interface CompileOptions {
   readonly requireFromModule: NodeJS.Require;
 }
 
+// The Promise.prototype of every sandbox: a promise whose chain reaches one was made by provider code.
+const sandboxPromisePrototypes = new WeakSet<object>();
+
+/**
+ * Whether `value` is a promise made inside a provider sandbox (by provider code, or derived from a promise it
+ * was given) rather than by rtc-sim: for a process-level `unhandledRejection` handler, which must report the
+ * former as the provider's stray rejection and the latter as an rtc-sim bug.
+ */
+export function isSandboxPromise(value: unknown): boolean {
+  try {
+    let prototype: unknown = value;
+    for (let depth = 0; depth < 16 && typeof prototype === 'object' && prototype !== null; depth++) {
+      prototype = Object.getPrototypeOf(prototype);
+      if (typeof prototype === 'object' && prototype !== null && sandboxPromisePrototypes.has(prototype)) return true;
+    }
+  } catch {
+    // A Proxy whose getPrototypeOf throws is nobody's promise.
+  }
+  return false;
+}
+
 // The CommonJS wrapper's names, then the globals each instance sees in place of the sandbox's own.
 const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', ...instanceGlobalNames];
 
@@ -60,6 +81,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   );
   vm.runInContext('globalThis.queueMicrotask = (task) => { Promise.resolve().then(() => task()); };', context);
   const helpers = createSandboxHelpers(context);
+  sandboxPromisePrototypes.add(vm.runInContext('Promise.prototype', context) as object);
   const contextGlobal = vm.runInContext('globalThis', context) as Record<string, unknown>;
   const moduleFunction = vm.compileFunction(options.code, parameterNames, { parsingContext: context, filename: options.path });
   const realm = sandboxRealm(context, helpers);
