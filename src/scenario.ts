@@ -6,7 +6,8 @@ import { exactClocks, noFaults } from './config/fault-plan.ts';
 import { drawConfig } from './config/swarm.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { loadProviderModule } from './providers/loader.ts';
-import { sourceFromModule } from './providers/source.ts';
+import { moduleTokenSource, withTokenSource } from './model/auth/token-source.ts';
+import { sourceFromModule, type ProviderSource } from './providers/source.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 
 /** A scripted scenario: a story, a provider, a pinned world, and how it must end. */
@@ -15,6 +16,8 @@ export interface Scenario {
   readonly story: readonly string[];
   /** The provider module, relative to the package root. */
   readonly provider: string;
+  /** A token provider module (with JWT authentication), relative to the package root; default: the built-in. */
+  readonly tokenProvider?: string;
   readonly seed: number;
   readonly pins: ConfigPins;
   /** `pass`, or the property the scenario must violate. */
@@ -40,9 +43,15 @@ export async function loadScenario(name: string): Promise<Result<Scenario>> {
 export async function runScenario(scenario: Scenario): Promise<Result<SimulationResult>> {
   const compiled = await loadProviderModule(`${packageRoot}${scenario.provider}`);
   if (!compiled.ok) return compiled;
+  let source: ProviderSource = sourceFromModule(compiled.value);
+  if (scenario.tokenProvider !== undefined) {
+    const tokens = await loadProviderModule(`${packageRoot}${scenario.tokenProvider}`);
+    if (!tokens.ok) return tokens;
+    source = withTokenSource(source, moduleTokenSource(tokens.value));
+  }
   // A scenario's world is what its script says: no faults or clock skew unless it pins them.
   const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins });
-  return ok(await simulate({ config, source: sourceFromModule(compiled.value), record: true }));
+  return ok(await simulate({ config, source, record: true }));
 }
 
 /** How a scenario run ended, in the terms of its `expected` field. */

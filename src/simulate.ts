@@ -46,7 +46,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const { config, source } = options;
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
   const decisions: string[] | undefined = options.record ? [] : undefined;
-  const checkers = createCheckers(options.properties);
+  const checkers = createCheckers(options.properties, config.auth !== undefined);
   let step = 0;
   let violation: Violation | undefined;
   const emit = (observation: Observation): void => {
@@ -67,9 +67,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const end = await runLoop({
     queue: world.queue,
     strategy: options.wrapStrategy === undefined ? strategy : options.wrapStrategy(strategy),
-    // User code's reactions first; then the model's own queued work, whose continuations may touch user code
-    // again — so the loop settles until both are quiet.
-    settle: () => source.realm.settle() ?? world.hostWork.drain() ?? source.realm.settle(),
+    settle: () => settleWorld(world, source),
     isHalted: () => violation !== undefined || world.done,
     eventsMax: config.eventsMax,
     virtualTimeMsMax: config.virtualTimeMsMax,
@@ -80,6 +78,26 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   });
   world.closed = true;
   return { config, outcome: outcomeOf(end, violation, world), steps: end.steps, endTimeMs: world.queue.nowMs, trace, decisions };
+}
+
+/**
+ * User code's reactions first; then the model's own queued work, whose continuations may touch user code
+ * again — the loop calls this until it returns undefined. After real host work, one full host turn lets
+ * host-side continuations finish (they may resolve promises user code awaits), and the sandbox is then
+ * marked for draining, since reactions queued from the host side do not mark it themselves.
+ */
+function settleWorld(world: World, source: ProviderSource): Promise<void> | undefined {
+  const tokenRealm = world.tokens?.realm;
+  const userCode = source.realm.settle() ?? tokenRealm?.settle();
+  if (userCode !== undefined) return userCode;
+  const hostWork = world.hostWork.drain();
+  if (hostWork === undefined) return source.realm.settle() ?? tokenRealm?.settle();
+  return hostWork
+    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+    .then(() => {
+      source.realm.touch();
+      tokenRealm?.touch();
+    });
 }
 
 function outcomeOf(end: Awaited<ReturnType<typeof runLoop>>, violation: Violation | undefined, world: World): RunOutcome {

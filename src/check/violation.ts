@@ -8,7 +8,8 @@ export type PropertyName =
   | 'retention'
   | 'liveness'
   | 'content-integrity'
-  | 'provider-contract';
+  | 'provider-contract'
+  | 'authorization';
 
 /** A broken property, with where in the run it broke. */
 export interface Violation {

@@ -30,6 +30,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
       .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
       .option('--config <file>', 'a JSON file pinning any fields of the run configuration')
+      .addOption(new Option('--auth <mode>', 'connection authentication: none (default) | jwt').choices(['none', 'jwt']))
+      .option('--leeway <seconds>', 'clock leeway the server allows on JWT times (default 30)', wholeNumber(0, 86_400))
       .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
       .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
       .option('--json', 'print one JSON object instead of text');

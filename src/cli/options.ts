@@ -71,7 +71,12 @@ export interface WorldOptions {
   readonly depth?: number;
   readonly faults?: FaultMode;
   readonly crypto?: 'symbolic' | 'real';
+  readonly auth?: 'none' | 'jwt';
+  readonly leeway?: number;
 }
+
+/** JWT settings as the CLI resolves them: 30 s leeway and five-minute tokens unless told otherwise. */
+const jwtDefaults = { mode: 'jwt', leewaySeconds: 30, tokenLifetimeSeconds: 300 } as const;
 
 /** The configuration fields the user pinned (flags win over the `--config` file) and the swarm ranges. */
 export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): SwarmSettings {
@@ -84,6 +89,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
     ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
+    ...(options.auth === 'jwt' ? { auth: { ...jwtDefaults, ...(options.leeway === undefined ? {} : { leewaySeconds: options.leeway }) } } : {}),
   };
 }
 
@@ -98,6 +104,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string): string {
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);
   if (pins.crypto !== undefined) flags.push(`--crypto ${pins.crypto}`);
+  if (pins.auth !== undefined) flags.push(`--auth jwt --leeway ${pins.auth.leewaySeconds}`);
   return flags.join(' ');
 }
 

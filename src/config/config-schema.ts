@@ -23,6 +23,7 @@ const faultEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('latency-spike'), atMs: milliseconds, durationMs: milliseconds, factor: z.number().min(1).max(1000) }).strict(),
   z.object({ kind: z.literal('server-restart'), atMs: milliseconds, downMs: milliseconds }).strict(),
   z.object({ kind: z.literal('key-store-failure'), client: clientName, operationNumber: z.number().int().min(1) }).strict(),
+  z.object({ kind: z.literal('clock-sync'), atMs: milliseconds, client: clientName }).strict(),
 ]);
 const faultPlan = z
   .object({
@@ -54,7 +55,23 @@ const runConfigShape = z.object({
   eventsMax: z.number().int().min(1).max(10 ** 9),
   virtualTimeMsMax: milliseconds.min(1),
   faults: faultPlan.optional(),
-  clocks: z.object({ skewMsMax: milliseconds, driftPpmMax: z.number().min(0).max(1_000_000) }).strict().optional(),
+  clocks: z
+    .object({
+      skewMsMax: milliseconds,
+      driftPpmMax: z.number().min(0).max(1_000_000),
+      skewsMs: z.record(z.string(), z.number().int().min(-(10 ** 12)).max(10 ** 12)).optional(),
+    })
+    .strict()
+    .optional(),
+  auth: z
+    .object({
+      mode: z.literal('jwt'),
+      leewaySeconds: z.number().int().min(0).max(86_400),
+      tokenLifetimeSeconds: z.number().int().min(1).max(10 ** 8),
+      viewers: z.array(clientName).optional(),
+    })
+    .strict()
+    .optional(),
   keyStoreConsistency: z.object({ mode: z.enum(['strong', 'eventual']), lagMs: milliseconds }).strict().optional(),
   pendingSessionTimeoutMs: milliseconds.min(1).optional(),
   crypto: z.enum(['symbolic', 'real']).optional(),

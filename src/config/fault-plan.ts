@@ -11,7 +11,9 @@ export type FaultEvent =
   /** The server restarts: every connection drops, sessions being established are lost, established ones stay. */
   | { readonly kind: 'server-restart'; readonly atMs: number; readonly downMs: number }
   /** The n-th key-store operation a client's provider starts fails (is not applied). */
-  | { readonly kind: 'key-store-failure'; readonly client: string; readonly operationNumber: number };
+  | { readonly kind: 'key-store-failure'; readonly client: string; readonly operationNumber: number }
+  /** The client's clock is corrected (NTP): from then on it reads true time. */
+  | { readonly kind: 'clock-sync'; readonly atMs: number; readonly client: string };
 
 /** The faults of one run: scheduled ones, per-operation rates, and when they stop. */
 export interface FaultPlan {
@@ -28,6 +30,19 @@ export interface FaultPlan {
 export interface ClockSettings {
   readonly skewMsMax: number;
   readonly driftPpmMax: number;
+  /** Exact skews for named nodes (`c2`, `server`), instead of drawn ones. */
+  readonly skewsMs?: Readonly<Record<string, number>>;
+}
+
+/** JWT authentication: every connection presents a token the server verifies against its JWK set. */
+export interface AuthSettings {
+  readonly mode: 'jwt';
+  /** Clock leeway the server allows on iat, nbf and exp; the RTC documentation gives none. */
+  readonly leewaySeconds: number;
+  /** Lifetime of the tokens the built-in token provider signs. */
+  readonly tokenLifetimeSeconds: number;
+  /** Clients whose built-in tokens carry the `viewer` role (read-only). */
+  readonly viewers?: readonly string[];
 }
 
 /** How the key store answers reads: at once, or from a replica that lags writes by up to `lagMs`. */
@@ -62,6 +77,8 @@ export function describeFaultPlan(plan: FaultPlan): string {
         return `server restarts at ${event.atMs}ms (down ${event.downMs}ms)`;
       case 'key-store-failure':
         return `${event.client}'s key-store operation #${event.operationNumber} fails`;
+      case 'clock-sync':
+        return `${event.client}'s clock is corrected at ${event.atMs}ms`;
     }
   });
   const rates = `key-store failures ${plan.keyStoreFailureRate * 100}% and timeouts ${plan.keyStoreTimeoutRate * 100}% until ${plan.phaseEndMs}ms`;

@@ -1,4 +1,4 @@
-import type { ClockSettings, FaultPlan, KeyStoreConsistency } from './fault-plan.ts';
+import type { AuthSettings, ClockSettings, FaultPlan, KeyStoreConsistency } from './fault-plan.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
 export interface LatencyModel {
@@ -50,6 +50,8 @@ export interface RunConfig {
   readonly pendingSessionTimeoutMs?: number;
   /** Session encryption: symbolic (the fast default) or real WebCrypto. */
   readonly crypto?: 'symbolic' | 'real';
+  /** JWT authentication of every connection; absent: none. */
+  readonly auth?: AuthSettings;
 }
 
 /** The scheduling strategies a run can use. */

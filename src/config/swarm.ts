@@ -48,7 +48,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   return {
     pctStepsEstimate: 12 + 14 * resolved.clients,
     faults: drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'),
-    clocks: drawClocks(forkStream(seed, 'clock-settings')),
+    clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
     ...resolved,
   };
 }
@@ -101,7 +101,16 @@ function drawFaultEvent(stream: RandomStream, phaseEndMs: number, clients: numbe
   }
 }
 
-/** Most seeds have agreeing clocks; some draw skews up to two minutes and drifts up to 200 ppm. */
-export function drawClocks(stream: RandomStream): ClockSettings {
-  return { skewMsMax: stream.pick([0, 0, 50, 2_000, 120_000]), driftPpmMax: stream.pick([0, 0, 200]) };
+/**
+ * Most seeds have agreeing clocks; some draw skews up to two minutes and drifts up to 200 ppm. With JWT
+ * authentication on, drawn skews stay within half the leeway (two clocks may err in opposite directions),
+ * less a margin:
+ * clocks that disagree beyond the leeway are a misconfiguration to pin on purpose, not a provider bug.
+ */
+export function drawClocks(stream: RandomStream, leewaySeconds?: number): ClockSettings {
+  const skewMsMax = stream.pick([0, 0, 50, 2_000, 120_000]);
+  const driftPpmMax = stream.pick([0, 0, 200]);
+  // JWT times are whole seconds, so a margin of 1.5 s per clock keeps rounding and drift inside the leeway.
+  const withinLeewayMs = leewaySeconds === undefined ? skewMsMax : Math.max(0, Math.min(skewMsMax, (leewaySeconds * 1000) / 2 - 1_500));
+  return { skewMsMax: withinLeewayMs, driftPpmMax };
 }

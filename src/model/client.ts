@@ -6,6 +6,8 @@ import type { SimulatedKeyStore } from './key-store.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
 import type { ClientState } from './observations.ts';
+import { callTokenProvider, tokenLifetimeMs } from './auth/token-call.ts';
+import { tokenProviderEnv, type TokenProvider } from './auth/token-source.ts';
 import { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
@@ -19,7 +21,12 @@ export interface ClientParts {
   readonly clock: NodeClock;
   /** Called whenever the client reaches `collaborating` or `failed`. */
   readonly onSettled: () => void;
+  /** Whether the race is over (tokens are no longer refreshed then). */
+  readonly isRaceOver: () => boolean;
 }
+
+/** How long the plugin waits before reconnecting after a `jwt` disconnect. */
+export const jwtReconnectBackoffMs = 5_000;
 
 /** The plugin's reconnect backoff when the server does not answer. */
 export const reconnectBackoffMs = 2_000;
@@ -41,6 +48,7 @@ export class Client implements Node {
   private arrived = false;
   private epoch = 0;
   private caller: ProviderCaller | undefined;
+  private tokenProvider: TokenProvider | undefined;
   private created: { readonly keyHint: string; readonly key: string; readonly session: NewSession } | undefined;
   private createdKeys = new Map<string, string>();
   private announcedHint: string | undefined;
@@ -93,6 +101,11 @@ export class Client implements Node {
     if (this.state !== 'disconnected') this.disconnect(restartAfterMs, 'the browser crashed');
   }
 
+  /** The clock is corrected (NTP): from now on it reads true time. */
+  synchroniseClock(): void {
+    this.parts.clock.synchronise(this.parts.world.queue.nowMs);
+  }
+
   /** Reconnects and runs the join flow again; retries later while the server is down. */
   reconnect(): void {
     if (this.state !== 'disconnected') return;
@@ -124,6 +137,8 @@ export class Client implements Node {
         return this.onAnnouncement(message.keyHint);
       case 'startOver':
         return this.connect();
+      case 'authFailed':
+        return this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${message.message}`);
       default:
         return undefined;
     }
@@ -146,6 +161,15 @@ export class Client implements Node {
       return false;
     }
     this.caller = new ProviderCaller(world, this.id, created.provider);
+    if (world.tokens !== undefined) {
+      const tokens = world.tokens.create(tokenProviderEnv(this.id, () => this.parts.clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork), instanceHooks(world, this.id, this.parts.clock));
+      if (!tokens.ok) {
+        world.emit({ kind: 'provider-contract', actor: this.id, problem: tokens.problem });
+        this.fail(`its token provider could not be created: ${tokens.problem}`);
+        return false;
+      }
+      this.tokenProvider = tokens.provider;
+    }
     return true;
   }
 
@@ -156,8 +180,47 @@ export class Client implements Node {
     this.announcedHint = undefined;
     this.heldKey = undefined;
     this.sessionData = undefined;
-    this.send({ type: 'requestSession', documentId: this.documentId });
     this.enter('requesting', 'the server to answer requestSession');
+    if (this.tokenProvider === undefined) return this.send({ type: 'requestSession', documentId: this.documentId });
+    this.withToken((token) => this.send({ type: 'requestSession', documentId: this.documentId, token }));
+  }
+
+  // rtc_token_provider is called for every connection and before the token expires; a failure is a `jwt`
+  // disconnect, after which the plugin reconnects.
+  private withToken(use: (token: string) => void): void {
+    const { world } = this.parts;
+    const provider = this.tokenProvider;
+    if (provider === undefined) return;
+    const epoch = this.epoch;
+    this.waitingFor = 'its token provider';
+    const context = {
+      realm: world.tokens?.realm ?? world.source.realm,
+      startTimeout: (onTimeout: () => void) => {
+        const timer = world.queue.timer({ key: `token-timeout:${this.id}#${epoch}`, actor: this.id, resources: [this.id], delayMs: world.config.providerTimeoutMs, action: onTimeout });
+        return () => world.queue.cancel(timer);
+      },
+    };
+    callTokenProvider(provider, this.documentId, context, (outcome) => {
+      if (world.closed || this.epoch !== epoch) return;
+      if (!outcome.ok) return this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${outcome.problem}`);
+      this.scheduleTokenRefresh(outcome.token, epoch);
+      use(outcome.token);
+    });
+  }
+
+  private scheduleTokenRefresh(token: string, epoch: number): void {
+    const lifetimeMs = tokenLifetimeMs(token);
+    if (lifetimeMs === undefined) return;
+    this.parts.world.queue.timer({
+      key: `token-refresh:${this.id}#${epoch}@${this.parts.world.queue.nowMs}`,
+      actor: this.id,
+      resources: [this.id],
+      delayMs: Math.max(1_000, Math.floor(lifetimeMs * 0.8)),
+      action: () => {
+        if (this.epoch !== epoch || this.parts.isRaceOver() || this.state === 'failed' || this.state === 'disconnected') return;
+        this.withToken((fresh) => this.send({ type: 'refreshToken', documentId: this.documentId, token: fresh }));
+      },
+    });
   }
 
   private scheduleReconnect(afterMs: number): void {

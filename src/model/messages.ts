@@ -9,7 +9,11 @@ export interface SessionMetadata {
 
 /** Messages between a client and the server (one websocket per client: FIFO each way). */
 export type Message =
-  | { readonly type: 'requestSession'; readonly documentId: string }
+  | { readonly type: 'requestSession'; readonly documentId: string; readonly token?: string }
+  /** The token was refused (`jwt` disconnect); `message` is the server's error text. */
+  | { readonly type: 'authFailed'; readonly documentId: string; readonly message: string }
+  /** A fresh token for the open connection, before the old one expires. */
+  | { readonly type: 'refreshToken'; readonly documentId: string; readonly token: string }
   | { readonly type: 'noSession'; readonly documentId: string }
   | { readonly type: 'sessionPending'; readonly documentId: string }
   | {
@@ -35,6 +39,8 @@ export function describeMessage(message: Message): string {
       return `newSessionAvailable(keyHint ${JSON.stringify(message.keyHint)})`;
     case 'sessionExists':
       return `sessionExists(keyHint ${JSON.stringify(message.session.keyHint)})`;
+    case 'authFailed':
+      return `authFailed(${JSON.stringify(message.message)})`;
     default:
       return message.type;
   }

@@ -75,6 +75,18 @@ export type Observation =
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
   | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
+  | {
+      readonly kind: 'auth';
+      readonly actor: 'server';
+      readonly client: string;
+      readonly documentId: string;
+      readonly ok: boolean;
+      /** For an admitted token: its role and the document it is limited to, if any. */
+      readonly role?: string;
+      readonly tokenDocument?: string;
+      /** For a refused token: the exact error text. */
+      readonly error?: string;
+    }
   | { readonly kind: 'phase'; readonly actor: 'world'; readonly phase: string; readonly detail: string }
   | {
       readonly kind: 'probe';

@@ -24,7 +24,7 @@ export function runRetentionProbe(
   expectations: readonly Expectation[],
   onDone: () => void,
 ): void {
-  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`));
+  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId);
   const env = createProviderEnv({
     clientId: probeId,
     clock: () => clock.read(world.queue.nowMs),

@@ -1,3 +1,6 @@
+import { publicJwks } from './auth/test-keys.ts';
+import { verifyToken, type VerifiedClaims } from './auth/verify-token.ts';
+import type { NodeClock } from './clocks.ts';
 import type { EncryptedContent } from './crypto.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
@@ -28,11 +31,14 @@ export const pendingSessionTimeoutMsDefault = 15_000;
 export class Server implements Node {
   readonly id = 'server';
   private readonly documents = new Map<string, DocumentSessions>();
+  /** With JWT authentication: the verified claims of each client's current connection. */
+  private readonly admitted = new Map<string, VerifiedClaims>();
   private downUntilMs = 0;
 
   constructor(
     private readonly world: WorldContext,
     private readonly network: Network,
+    private readonly clock: NodeClock,
   ) {}
 
   /** The established sessions, in the order their documents were first seen. */
@@ -57,18 +63,62 @@ export class Server implements Node {
     const entry = this.document(message.documentId);
     switch (message.type) {
       case 'requestSession':
-        return this.onRequest(from, message.documentId, entry);
+        return this.authenticate(from, message.documentId, message.token, () => this.onRequest(from, message.documentId, entry));
+      case 'refreshToken':
+        return this.authenticate(from, message.documentId, message.token, () => undefined);
       case 'createSession':
+        if (!this.mayWrite(from, message.documentId)) return this.reply(from, { type: 'createRejected', documentId: message.documentId });
         return this.onCreate(from, message.documentId, message.session, entry);
       case 'uploadContent':
+        if (!this.mayWrite(from, message.documentId)) return undefined;
         return this.onUpload(from, message.documentId, message.content, entry);
       default:
         return undefined;
     }
   }
 
+  /**
+   * With JWT authentication on, the token is verified on the server's own clock before anything else; a
+   * refused token gets the verifier's exact text, and the connection is closed (a `jwt` disconnect).
+   */
+  authenticate(from: string, documentId: string, token: string | undefined, proceed: () => void): void {
+    const settings = this.world.config.auth;
+    if (settings === undefined) return proceed();
+    // A request without a token is fine on a connection whose token was already admitted for this document.
+    const admitted = this.admitted.get(from);
+    if (token === undefined && admitted !== undefined && (admitted.documentId === undefined || admitted.documentId === documentId)) return proceed();
+    const verifying = verifyToken(token, {
+      jwks: publicJwks(),
+      nowSeconds: Math.floor(this.clock.read(this.world.queue.nowMs) / 1000),
+      leewaySeconds: settings.leewaySeconds,
+      documentId,
+    });
+    this.world.hostWork.track(verifying, (outcome) => {
+      if (this.world.closed) return;
+      const result = outcome.ok ? outcome.value : { ok: false as const, message: 'JWT signature is invalid' };
+      if (!result.ok) {
+        this.admitted.delete(from);
+        this.world.emit({ kind: 'auth', actor: 'server', client: from, documentId, ok: false, error: result.message });
+        this.reply(from, { type: 'authFailed', documentId, message: result.message });
+        return;
+      }
+      this.admitted.set(from, result.claims);
+      const { role, documentId: tokenDocument } = result.claims;
+      this.world.emit({ kind: 'auth', actor: 'server', client: from, documentId, ok: true, role, ...(tokenDocument === undefined ? {} : { tokenDocument }) });
+      proceed();
+    });
+  }
+
+  /** Without authentication everyone may write; with it, only an admitted editor for this document. */
+  mayWrite(client: string, documentId: string): boolean {
+    if (this.world.config.auth === undefined) return true;
+    const claims = this.admitted.get(client);
+    return claims !== undefined && claims.role === 'editor' && (claims.documentId === undefined || claims.documentId === documentId);
+  }
+
   /** A client's connection closed: it no longer hears announcements; an abandoned creation is released later. */
   onDisconnect(client: string): void {
+    this.admitted.delete(client);
     for (const [documentId, entry] of this.documents) {
       const index = entry.connected.indexOf(client);
       if (index >= 0) entry.connected.splice(index, 1);
@@ -98,6 +148,7 @@ export class Server implements Node {
   /** The server restarts: connections are gone, so is every session still being established. */
   restart(downMs: number): void {
     this.downUntilMs = this.world.queue.nowMs + downMs;
+    this.admitted.clear();
     for (const entry of this.documents.values()) entry.connected.length = 0;
     this.dropPendingSessions();
   }
@@ -120,7 +171,13 @@ export class Server implements Node {
       return;
     }
     if (!entry.connected.includes(from)) entry.connected.push(from);
-    this.reply(from, { type: entry.status === 'pending' ? 'sessionPending' : 'noSession', documentId });
+    const waits = entry.status === 'pending' || this.mustWaitForEditor(from);
+    this.reply(from, { type: waits ? 'sessionPending' : 'noSession', documentId });
+  }
+
+  /** A viewer cannot create: it waits for an editor's session as if one were being established. */
+  mustWaitForEditor(client: string): boolean {
+    return this.admitted.get(client)?.role === 'viewer';
   }
 
   private onCreate(from: string, documentId: string, session: SessionMetadata, entry: DocumentSessions): void {

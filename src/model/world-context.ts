@@ -3,6 +3,7 @@ import type { EventQueue } from '../kernel/event-queue.ts';
 import type { HostWork } from '../kernel/host-work.ts';
 import type { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
+import type { TokenSource } from './auth/token-source.ts';
 import type { CryptoScheme } from './crypto.ts';
 import type { Observation } from './observations.ts';
 
@@ -16,6 +17,8 @@ export interface WorldContext {
   readonly hostWork: HostWork;
   /** The session encryption scheme: symbolic (fast) or real (WebCrypto). */
   readonly crypto: CryptoScheme;
+  /** Where clients get their JWTs, with authentication on. */
+  readonly tokens: TokenSource | undefined;
   /** Records an observation in the trace; checkers see it at once. */
   emit(observation: Observation): void;
   /** True once the run has ended: late work from user code is then ignored. */

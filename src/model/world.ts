@@ -5,6 +5,7 @@ import { HostWork } from '../kernel/host-work.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { Client } from './client.ts';
+import { builtInTokenSource, type SourceWithTokens, type TokenSource } from './auth/token-source.ts';
 import { drawClock } from './clocks.ts';
 import { cryptoScheme, type CryptoScheme } from './crypto.ts';
 import { SimulatedKeyStore } from './key-store.ts';
@@ -24,6 +25,8 @@ export class World implements WorldContext {
   readonly queue = new EventQueue();
   readonly hostWork = new HostWork();
   readonly crypto: CryptoScheme;
+  /** Where clients get their JWTs, with authentication on. */
+  readonly tokens: TokenSource | undefined;
   readonly streams: RandomStreams;
   readonly clients: Client[] = [];
   readonly server: Server;
@@ -44,7 +47,8 @@ export class World implements WorldContext {
     this.crypto = cryptoScheme(config.crypto);
     this.network = new Network(this);
     this.keyStore = new SimulatedKeyStore(this, source.realm);
-    this.server = new Server(this, this.network);
+    this.server = new Server(this, this.network, drawClock(config.epochMs, config.clocks, this.streams.get('clock:server'), 'server'));
+    this.tokens = config.auth === undefined ? undefined : ((source as SourceWithTokens).tokens ?? builtInTokenSource(config.auth));
     this.network.attach(this.server);
   }
 
@@ -61,8 +65,9 @@ export class World implements WorldContext {
         network: this.network,
         server: this.server,
         keyStore: this.keyStore,
-        clock: drawClock(config.epochMs, config.clocks, this.streams.get(`clock:${id}`)),
+        clock: drawClock(config.epochMs, config.clocks, this.streams.get(`clock:${id}`), id),
         onSettled: () => this.onClientSettled(),
+        isRaceOver: () => this.raceOver,
       });
       this.clients.push(client);
       this.network.attach(client);
@@ -123,6 +128,9 @@ export class World implements WorldContext {
       case 'latency-spike':
         this.emit({ kind: 'fault', actor: 'network', fault: 'latency spike', detail: `latencies ×${fault.factor} for ${fault.durationMs}ms` });
         return this.network.spikeLatency(fault.factor, nowMs + fault.durationMs);
+      case 'clock-sync':
+        this.emit({ kind: 'fault', actor: fault.client, fault: 'clock sync', detail: 'the clock is corrected (NTP) and now reads true time' });
+        return client?.synchroniseClock();
       case 'server-restart':
         this.emit({ kind: 'fault', actor: 'server', fault: 'restart', detail: `every connection drops; the server is down for ${fault.downMs}ms` });
         this.server.restart(fault.downMs);

@@ -32,6 +32,10 @@ export function describeRecord(record: TraceRecord): string {
       return `console.${record.level}: ${record.text}`;
     case 'fault':
       return `⚡ ${record.fault}: ${record.detail}`;
+    case 'auth':
+      return record.ok
+        ? `admits ${record.client}'s token for ${record.documentId} (role ${record.role ?? 'editor'}${record.tokenDocument === undefined ? '' : `, limited to ${record.tokenDocument}`})`
+        : `refuses ${record.client}'s token for ${record.documentId}: ${record.error ?? ''}`;
     case 'phase':
       return `── ${record.phase}: ${record.detail}`;
     case 'probe':

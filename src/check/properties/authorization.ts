@@ -1,0 +1,41 @@
+import type { Checker } from '../violation.ts';
+
+interface Admission {
+  readonly documentId: string;
+  readonly role: string;
+  readonly tokenDocument: string | undefined;
+}
+
+const sessionData = new Set(['sessionExists', 'createAccepted', 'newSessionAvailable']);
+
+/**
+ * (h) With JWT authentication on: no client is given a session without a valid token for that document on
+ * its current connection; a viewer never writes (creates or uploads a session); a token limited to document
+ * A never opens document B.
+ */
+export function authorization(): Checker {
+  const admitted = new Map<string, Admission>();
+  return {
+    property: 'authorization',
+    observe(record) {
+      if (record.kind === 'auth') {
+        if (record.ok) admitted.set(record.client, { documentId: record.documentId, role: record.role ?? 'editor', tokenDocument: record.tokenDocument });
+        return undefined;
+      }
+      if (record.kind === 'state' && (record.state === 'disconnected' || record.state === 'failed')) {
+        admitted.delete(record.actor);
+        return undefined;
+      }
+      if (record.kind === 'session' && record.status !== 'released' && admitted.get(record.owner)?.role === 'viewer') {
+        return `${record.owner}, admitted as a viewer, wrote: its session for ${record.documentId} is ${record.status}`;
+      }
+      if (record.kind !== 'deliver' || record.from !== 'server' || !sessionData.has(record.message.type)) return undefined;
+      const admission = admitted.get(record.actor);
+      if (admission === undefined) return `the server sent ${record.message.type} for ${record.message.documentId} to ${record.actor}, which presented no valid token on this connection`;
+      if (admission.tokenDocument !== undefined && admission.tokenDocument !== record.message.documentId) {
+        return `${record.actor}'s token is limited to ${admission.tokenDocument}, yet it was given ${record.message.documentId}`;
+      }
+      return undefined;
+    },
+  };
+}
