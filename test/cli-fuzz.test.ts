@@ -284,6 +284,17 @@ describe('known misbehaviours (reported, not fixed here)', () => {
     await expectInputError(['check', 'examples/providers/buggy-new-key-every-call.ts', '--no-shrink', '--failures-dir', 'package.json'], '--failures-dir');
   });
 
+  it.fails('--out naming an existing file, with a failing module, is an input error rather than internal error 70', async () => {
+    await expectInputError(['check', 'examples/providers/buggy-new-key-every-call.ts', '--no-shrink', '--failures-dir', folder, '--out', 'package.json'], '--out');
+  });
+
+  it.fails('a provider whose own code leaves a rejection unhandled does not kill the process (today: a stack trace, exit 1)', async () => {
+    const stray = join(folder, 'stray-rejection.ts');
+    writeFileSync(stray, `export default async ({ keyHint }) => {\n  Promise.reject(new Error('forgotten'));\n  return { key: 'k', keyHint: keyHint ?? 'v1' };\n};\n`);
+    const result = await spawnCli(['check', stray, '--runs', '20']);
+    expect({ code: result.code, stackTrace: /^\s+at /m.test(result.err) }).toEqual({ code: 0, stackTrace: false });
+  }, 60_000);
+
   it.fails('--config is validated with --strategy exhaustive too (today a bad file is silently ignored: exit 0)', async () => {
     await expectInputError(['check', module, '--strategy', 'exhaustive', '--runs', '2', '--config', file('{"clients": "many"}')], 'clients:');
   });
