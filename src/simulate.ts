@@ -8,6 +8,8 @@ import type { Observation, TraceRecord } from './model/observations.ts';
 import { World } from './model/world.ts';
 import type { ProviderSource } from './providers/source.ts';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** How one run ended. */
 export type RunOutcome =
   | { readonly kind: 'pass' }
@@ -50,7 +52,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   let step = 0;
   let violation: Violation | undefined;
   const emit = (observation: Observation): void => {
-    const record = { ...observation, step, timeMs: world.queue.nowMs } as TraceRecord;
+    // Every observation is a fresh literal at its call site: stamping it in place saves a copy per record.
+    const record = observation as Mutable<TraceRecord>;
+    record.step = step;
+    record.timeMs = world.queue.nowMs;
     trace?.push(record);
     if (violation !== undefined) return;
     for (const checker of checkers) {

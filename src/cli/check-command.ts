@@ -6,6 +6,8 @@ import { drawConfig } from '../config/swarm.ts';
 import { prepareCounterexample, type PreparedCounterexample } from '../explore/counterexample.ts';
 import { writeDecisionFile } from '../explore/decision-file.ts';
 import { exhaustivePins, exploreExhaustively } from '../explore/exhaustive.ts';
+import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts';
+import { shardSlice, type Shard } from '../explore/shards.ts';
 import { sweep, type FailureKind } from '../explore/sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { describeNearestPass } from '../report/nearest-pass-text.ts';
@@ -32,7 +34,14 @@ export interface CheckCommandOptions extends WorldOptions {
   readonly out?: string;
   /** How the failing run is shown: the text timeline (default) or a Mermaid sequence diagram. */
   readonly format?: ReportFormat;
+  /** Worker threads to spread the seeds over (default: the available cores). */
+  readonly workers?: number;
+  /** This job's slice of the seeds, for a CI matrix (`k/n`). */
+  readonly shard?: Shard;
 }
+
+// Below this many runs a pool's start-up (a loader and a module build per worker) costs more than it saves.
+const parallelRunsMin = 1000;
 
 /** How `check` shows the failing run. */
 export type ReportFormat = 'text' | 'mermaid';
@@ -72,14 +81,20 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   const pins = { ...filePins.value, ...flagPins };
   const sink = options.json === true ? undefined : progressSinkFor(io);
   const progress = sink === undefined ? undefined : createProgress({ runsTotal: options.runs, sink });
-  const report = await sweep({
+  const slice = options.shard === undefined ? { start: 0, runs: options.runs } : shardSlice(options.runs, options.shard);
+  const sweepOptions = {
     source,
-    runs: options.runs,
-    seed: options.seed,
+    runs: slice.runs,
+    seed: options.seed + slice.start,
     pins,
     ...(progress === undefined ? {} : { onProgress: (runsDone: number) => progress.update(runsDone) }),
     ...(options.verbose === true ? { onRun: (config: RunConfig) => io.out(`world: ${describeConfig(config)}`) } : {}),
-  });
+  };
+  const workers = options.workers ?? defaultWorkerCount();
+  const report =
+    workers > 1 && slice.runs > parallelRunsMin && options.verbose !== true
+      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), workers })
+      : await sweep(sweepOptions);
   progress?.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...report.failure,
@@ -87,8 +102,9 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     decisions: report.failure.replayed.decisions ?? [],
     replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config)),
   });
-  if (options.json === true) printCheckJson(modulePath, report, failure, io);
-  else printCheckText(modulePath, report, failure, io);
+  const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config) };
+  if (options.json === true) printCheckJson(modulePath, report, failure, io, shard === undefined ? {} : { shard });
+  else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`);
   summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }

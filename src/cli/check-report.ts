@@ -10,9 +10,9 @@ import { describeConfig } from './describe-config.ts';
 import { painterFor, type Io } from './io.ts';
 
 /** The text report of a sweep: pass with its coverage, or the failure with its shrunk run and replay lines. */
-export function printCheckText(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io): void {
+export function printCheckText(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io, slice?: string): void {
   const paint = painterFor(io);
-  const seeds = `seeds ${report.seed}…${report.seed + report.runs - 1}`;
+  const seeds = `${slice === undefined ? '' : `${slice}: `}seeds ${report.seed}…${report.seed + report.runs - 1}`;
   if (failure === undefined) {
     io.out(paint.green(`✓ PASS ${modulePath}: ${report.runs} runs (${seeds}), every property held`));
     for (const line of confidenceLines(report.coverage)) io.out(`  ${line}`);
@@ -45,8 +45,8 @@ function printFailure(failure: ReportedFailure, io: Io): void {
 }
 
 /** The JSON report of a sweep. */
-export function printCheckJson(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io): void {
-  io.out(JSON.stringify({ module: modulePath, verdict: report.verdict, runs: report.runs, seed: report.seed, coverage: report.coverage, ...failureJson(failure) }));
+export function printCheckJson(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io, extra: object = {}): void {
+  io.out(JSON.stringify({ module: modulePath, verdict: report.verdict, runs: report.runs, seed: report.seed, ...extra, coverage: report.coverage, ...failureJson(failure) }));
 }
 
 /** The report of an exhaustive search: how much it covered, and whether completely. */

@@ -7,6 +7,7 @@ import { loadSource } from './load-source.ts';
 import { clientCount, shellWord, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
+import { mergeCommand, shardOption } from './merge-command.ts';
 import { replay } from '../explore/sweep.ts';
 import { parseExamplesTable } from '../report/examples-table.ts';
 import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure } from '../report/step-summary.ts';
@@ -47,10 +48,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--failures-dir <dir>', 'where failing runs are saved as decision files', 'rtc-sim-failures')
       .option('--out <dir>', "write the failing run's trace JSON, Mermaid diagram and HTML report into <dir>")
       .addOption(new Option('--format <format>', 'show the failing run as a text timeline or a Mermaid sequence diagram').choices(['text', 'mermaid']).default('text'))
+      .option('--workers <n>', 'worker threads to spread the seeds over (default: the available cores)', wholeNumber(1, 256))
+      .option('--shard <k/n>', "run only this CI job's slice of the seeds; combine the --json reports with merge", shardOption)
       .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, options) => {
     exitCode = await checkCommand(module, options, io);
   });
+
+  program
+    .command('merge')
+    .description('combine the --json reports of check --shard k/n jobs into the verdict one job would give')
+    .argument('<reports...>', 'the JSON report files, one per shard')
+    .option('--json', 'print one JSON object instead of text')
+    .action((files: string[], options: { json?: boolean }) => {
+      exitCode = mergeCommand(files, options, io);
+    });
 
   worldOptions(
     program

@@ -16,6 +16,16 @@ export interface StrategyCoverage {
 
 const distinctTracked = 1_000_000;
 
+/** A tally as plain data: per strategy, its runs, schedule fingerprints, n, k and PCT runs per depth. */
+export type ExportedTally = readonly {
+  readonly strategy: string;
+  readonly runs: number;
+  readonly hashes: readonly number[];
+  readonly actorsMax: number;
+  readonly stepsMax: number;
+  readonly runsByDepth: Readonly<Record<number, number>>;
+}[];
+
 /** Collects, per strategy, the runs, distinct schedules and the n and k that PCT's guarantee needs. */
 export class CoverageTally {
   private readonly byStrategy = new Map<string, { runs: number; hashes: Set<number>; actorsMax: number; stepsMax: number; runsByDepth: Record<number, number> }>();
@@ -59,6 +69,27 @@ export class CoverageTally {
         if (name === 'pct') entry.runsByDepth[config.pctDepth] = (entry.runsByDepth[config.pctDepth] ?? 0) + 1;
       },
     };
+  }
+
+  /** The tally as plain data, to cross a worker boundary or a CI shard. */
+  export(): ExportedTally {
+    return [...this.byStrategy].map(([strategy, entry]) => ({ strategy, runs: entry.runs, hashes: [...entry.hashes], actorsMax: entry.actorsMax, stepsMax: entry.stepsMax, runsByDepth: { ...entry.runsByDepth } }));
+  }
+
+  /** Adds another tally's runs (from a worker or a shard): counts add up, schedule fingerprints unite. */
+  absorb(other: ExportedTally): void {
+    for (const part of other) {
+      let entry = this.byStrategy.get(part.strategy);
+      if (entry === undefined) {
+        entry = { runs: 0, hashes: new Set(), actorsMax: 0, stepsMax: 0, runsByDepth: {} };
+        this.byStrategy.set(part.strategy, entry);
+      }
+      entry.runs += part.runs;
+      for (const hash of part.hashes) if (entry.hashes.size < distinctTracked) entry.hashes.add(hash);
+      entry.actorsMax = Math.max(entry.actorsMax, part.actorsMax);
+      entry.stepsMax = Math.max(entry.stepsMax, part.stepsMax);
+      for (const [depth, runs] of Object.entries(part.runsByDepth)) entry.runsByDepth[Number(depth)] = (entry.runsByDepth[Number(depth)] ?? 0) + runs;
+    }
   }
 
   /** The coverage of every strategy that ran, in the order first seen. */

@@ -43,6 +43,12 @@ export interface SweepReport {
 
 const yieldEveryRuns = 64;
 
+/** The first failing seed of a range, as found without recording. */
+export interface FirstFailure {
+  readonly seed: number;
+  readonly outcome: RunOutcome;
+}
+
 /**
  * Runs seeds `seed … seed+runs-1` without recording, stops at the first failure, and replays that seed with
  * the full trace. The replay must end the same way: if it does not, the failure is reported as
@@ -50,6 +56,14 @@ const yieldEveryRuns = 64;
  */
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const tally = new CoverageTally();
+  const found = await scanRange(options, tally);
+  if (found === undefined) return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
+  const failure = await explainFailure(options.source, found, options.pins);
+  return { verdict: 'fail', runs: found.seed - options.seed + 1, seed: options.seed, failure, coverage: tally.summary() };
+}
+
+/** Runs a range of seeds without recording and returns the first failing one; the tally sees every run. */
+export async function scanRange(options: SweepOptions, tally: CoverageTally): Promise<FirstFailure | undefined> {
   for (let index = 0; index < options.runs; index++) {
     const seed = options.seed + index;
     const config = drawConfig(seed, options.pins);
@@ -57,17 +71,20 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     const observer = tally.observe(config);
     const result = await simulate({ config, source: options.source, wrapStrategy: observer.wrap });
     observer.close();
-    if (result.outcome.kind !== 'pass') {
-      const replayed = await simulate({ config, source: options.source, record: true });
-      const failure = describeFailure(seed, config, result.outcome, replayed);
-      return { verdict: 'fail', runs: index + 1, seed: options.seed, failure, coverage: tally.summary() };
-    }
+    if (result.outcome.kind !== 'pass') return { seed, outcome: result.outcome };
     if ((index + 1) % yieldEveryRuns === 0) {
       options.onProgress?.(index + 1);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
+  return undefined;
+}
+
+/** Replays a failing seed with its full trace and describes the failure (or the nondeterminism). */
+export async function explainFailure(source: ProviderSource, found: FirstFailure, pins: SwarmSettings): Promise<SweepFailure> {
+  const config = drawConfig(found.seed, pins);
+  const replayed = await simulate({ config, source, record: true });
+  return describeFailure(found.seed, config, found.outcome, replayed);
 }
 
 /** Runs one seed again with its full trace and decision log. */

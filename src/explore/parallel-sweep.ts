@@ -1,0 +1,70 @@
+import { availableParallelism } from 'node:os';
+import Tinypool from 'tinypool';
+import type { SwarmSettings } from '../config/run-config.ts';
+import type { ProviderSource } from '../providers/source.ts';
+import { CoverageTally } from './coverage.ts';
+import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
+import { explainFailure, scanRange, sweep, type FirstFailure, type SweepReport } from './sweep.ts';
+
+/** What a parallel sweep needs: the module's absolute path (each worker loads it), and a local source for the replay. */
+export interface ParallelSweepOptions {
+  readonly modulePath: string;
+  readonly source: ProviderSource;
+  readonly runs: number;
+  readonly seed: number;
+  readonly pins: SwarmSettings;
+  readonly workers: number;
+  readonly onProgress?: (runsDone: number) => void;
+}
+
+/** The default worker count: the cores the process may use. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+const chunkRunsMax = 250;
+
+/**
+ * Spreads the seeds over a worker pool in contiguous chunks and reports exactly what a single process would:
+ * the lowest failing seed (not the first to be found), replayed here with its full trace. Once a failure is
+ * known at seed s, no chunk starting after s is handed out; chunks before it must still finish, since one of
+ * them may hold a lower failing seed.
+ */
+export async function parallelSweep(options: ParallelSweepOptions): Promise<SweepReport> {
+  if (options.workers <= 1 || options.runs <= chunkRunsMax) return sweep(options);
+  // The first chunk runs here while nothing else is started: a bug found in it costs no pool start-up.
+  const tally = new CoverageTally();
+  const early = await scanRange({ ...options, runs: chunkRunsMax }, tally);
+  if (early !== undefined) return failed(options, early, tally);
+  const chunkRuns = Math.max(32, Math.min(chunkRunsMax, Math.ceil((options.runs - chunkRunsMax) / (options.workers * 8))));
+  const chunks: ChunkTask[] = [];
+  for (let start = chunkRunsMax; start < options.runs; start += chunkRuns) {
+    chunks.push({ modulePath: options.modulePath, seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
+  }
+  const pool = new Tinypool({ filename: new URL('./sweep-worker.mjs', import.meta.url).href, minThreads: options.workers, maxThreads: options.workers });
+  let lowest: FirstFailure | undefined;
+  let next = 0;
+  let runsDone = chunkRunsMax;
+  const workOn = async (): Promise<void> => {
+    for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) {
+      if (lowest !== undefined && chunk.seed > lowest.seed) continue;
+      const result = (await pool.run(chunk)) as ChunkResult;
+      tally.absorb(result.coverage);
+      runsDone += result.runs;
+      options.onProgress?.(runsDone);
+      if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) lowest = result.failure;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.workers }, workOn));
+  } finally {
+    await pool.destroy();
+  }
+  if (lowest === undefined) return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
+  return failed(options, lowest, tally);
+}
+
+async function failed(options: ParallelSweepOptions, found: FirstFailure, tally: CoverageTally): Promise<SweepReport> {
+  const failure = await explainFailure(options.source, found, options.pins);
+  return { verdict: 'fail', runs: found.seed - options.seed + 1, seed: options.seed, failure, coverage: tally.summary() };
+}
