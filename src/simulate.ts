@@ -66,7 +66,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       }
     }
   };
-  const world = new World(config, source, emit);
+  const wanted = new Set(checkers.flatMap((checker) => checker.kinds));
+  const world = new World(config, source, emit, trace === undefined ? (kind) => wanted.has(kind) : () => true);
   world.start();
   const strategy = options.strategy ?? createStrategy(config, world.streams);
   const end = await runLoop({

@@ -23,5 +23,7 @@ export interface Violation {
 /** An observer of the trace: it reads records and never changes the world. Returns a message on violation. */
 export interface Checker {
   readonly property: PropertyName;
+  /** The record kinds it reads: a run that keeps no trace need not build the others. */
+  readonly kinds: readonly TraceRecord['kind'][];
   observe(record: TraceRecord): string | undefined;
 }

@@ -74,7 +74,7 @@ export class Client implements Node {
   /** The browser opens the document: load the provider, connect, ask the server for a session. */
   arrive(): void {
     this.arrived = true;
-    this.parts.world.emit({ kind: 'arrive', actor: this.id, documentId: this.documentId });
+    if (this.parts.world.wants('arrive')) this.parts.world.emit({ kind: 'arrive', actor: this.id, documentId: this.documentId });
     if (!this.loadProvider()) return;
     if (this.parts.server.isUp()) {
       this.connect();
@@ -352,6 +352,8 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
     clock: () => clock.read(world.queue.nowMs),
     elapsed: () => world.queue.nowMs,
     random: () => globalsRandom.next(),
-    log: (level: string, text: string) => world.emit({ kind: 'console', actor: clientId, level, text }),
+    log: (level: string, text: string) => {
+      if (world.wants('console')) world.emit({ kind: 'console', actor: clientId, level, text });
+    },
   };
 }

@@ -67,7 +67,8 @@ export class SimulatedKeyStore {
     this.operationCounts.set(clientId, count);
     const fault = this.drawFault(clientId, count);
     const isRead = operation === 'get' || operation === 'list';
-    const record = (result: string): void =>
+    const record = (result: string): void => {
+      if (!this.world.wants('store')) return;
       this.world.emit({
         kind: 'store',
         actor: clientId,
@@ -76,6 +77,7 @@ export class SimulatedKeyStore {
         ...(value === undefined ? {} : { value: value as string }),
         result,
       });
+    };
     this.world.queue.async({
       key: `store:${clientId}#${count}`,
       actor: `store:${clientId}`,

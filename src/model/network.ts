@@ -49,7 +49,7 @@ export class Network {
         resources: [to === 'server' ? `server:${message.documentId}` : to],
         delayMs,
         action: () => {
-          this.world.emit({ kind: 'deliver', actor: to, from, message });
+          if (this.world.wants('deliver')) this.world.emit({ kind: 'deliver', actor: to, from, message });
           this.nodes.get(to)?.receive(from, message);
         },
       },

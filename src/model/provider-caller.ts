@@ -47,7 +47,7 @@ export class ProviderCaller {
     const stillWanted = this.stillWanted;
     if (!stillWanted()) return;
     const callNumber = ++this.callCount;
-    world.emit({ kind: 'provider-call', actor: clientId, documentId, keyHint, attempt });
+    if (world.wants('provider-call')) world.emit({ kind: 'provider-call', actor: clientId, documentId, keyHint, attempt });
     const context = {
       realm: world.source.realm,
       startTimeout: (onTimeout: () => void) => {

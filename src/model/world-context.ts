@@ -21,6 +21,8 @@ export interface WorldContext {
   readonly tokens: TokenSource | undefined;
   /** Records an observation in the trace; checkers see it at once. */
   emit(observation: Observation): void;
+  /** Whether a record of this kind is wanted: kept in the trace, or read by a checker. */
+  wants(kind: Observation['kind']): boolean;
   /** True once the run has ended: late work from user code is then ignored. */
   readonly closed: boolean;
 }

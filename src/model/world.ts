@@ -42,6 +42,7 @@ export class World implements WorldContext {
     readonly config: RunConfig,
     readonly source: ProviderSource,
     readonly emit: (observation: Observation) => void,
+    readonly wants: (kind: Observation['kind']) => boolean = () => true,
   ) {
     this.streams = new RandomStreams(config.seed);
     this.crypto = cryptoScheme(config.crypto);

@@ -7,6 +7,7 @@ export function agreement(): Checker {
   const book = new SessionBook();
   return {
     property: 'agreement',
+    kinds: ['state', 'provider-answer', 'session'],
     observe(record) {
       book.read(record);
       if (record.kind !== 'state') return undefined;

@@ -17,6 +17,7 @@ export function authorization(): Checker {
   const admitted = new Map<string, Admission>();
   return {
     property: 'authorization',
+    kinds: ['auth', 'state', 'session', 'deliver'],
     observe(record) {
       if (record.kind === 'auth') {
         if (record.ok) admitted.set(record.client, { documentId: record.documentId, role: record.role ?? 'editor', tokenDocument: record.tokenDocument });

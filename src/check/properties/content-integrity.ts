@@ -6,6 +6,7 @@ export function contentIntegrity(): Checker {
   const book = new SessionBook();
   return {
     property: 'content-integrity',
+    kinds: ['state', 'provider-answer', 'session'],
     observe(record) {
       book.read(record);
       if (record.kind !== 'state' || record.state !== 'collaborating') return undefined;

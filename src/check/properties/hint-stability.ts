@@ -6,6 +6,7 @@ export function hintStability(): Checker {
   const first = new Map<string, { key: string; actor: string }>();
   return {
     property: 'hint-stability',
+    kinds: ['provider-answer'],
     observe(record) {
       if (record.kind !== 'provider-answer') return undefined;
       // A new key is filed under the hint it came with; a requested key under the hint asked for.

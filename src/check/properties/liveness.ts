@@ -4,6 +4,7 @@ import type { Checker } from '../violation.ts';
 export function liveness(): Checker {
   return {
     property: 'liveness',
+    kinds: ['state', 'stuck'],
     observe(record) {
       if (record.kind === 'state' && record.state === 'failed' && !record.detail.startsWith('encryption')) {
         return `${record.actor} gave up on ${record.documentId}: ${record.detail}`;

@@ -4,6 +4,7 @@ import type { Checker } from '../violation.ts';
 export function providerContract(): Checker {
   return {
     property: 'provider-contract',
+    kinds: ['provider-contract'],
     observe(record) {
       return record.kind === 'provider-contract' ? `${record.actor}'s provider broke the contract: ${record.problem}` : undefined;
     },

@@ -5,6 +5,7 @@ import { shortKey } from '../../report/format.ts';
 export function retention(): Checker {
   return {
     property: 'retention',
+    kinds: ['probe'],
     observe(record) {
       if (record.kind !== 'probe') return undefined;
       const when = record.actor === 'probe-1' ? 'right after the race' : 'after the quiet period';

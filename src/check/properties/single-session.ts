@@ -5,6 +5,7 @@ export function singleSession(): Checker {
   const owners = new Map<string, string>();
   return {
     property: 'single-session',
+    kinds: ['session'],
     observe(record) {
       if (record.kind !== 'session' || record.status !== 'established') return undefined;
       const earlier = owners.get(record.documentId);
