@@ -47,7 +47,12 @@ const yieldEveryRuns = 64;
 export interface FirstFailure {
   readonly seed: number;
   readonly outcome: RunOutcome;
+  /** Set when the determinism self-check saw the seed's two recorded runs differ. */
+  readonly divergence?: string;
 }
+
+/** Every this many runs, a sweep runs the seed twice more with full traces and compares them. */
+export const selfCheckEveryRuns = 97;
 
 /**
  * Runs seeds `seed … seed+runs-1` without recording, stops at the first failure, and replays that seed with
@@ -72,6 +77,10 @@ export async function scanRange(options: SweepOptions, tally: CoverageTally): Pr
     const result = await simulate({ config, source: options.source, wrapStrategy: observer.wrap });
     observer.close();
     if (result.outcome.kind !== 'pass') return { seed, outcome: result.outcome };
+    if (index % selfCheckEveryRuns === 0) {
+      const divergence = await selfCheck(options.source, config);
+      if (divergence !== undefined) return { seed, outcome: result.outcome, divergence };
+    }
     if ((index + 1) % yieldEveryRuns === 0) {
       options.onProgress?.(index + 1);
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -84,7 +93,26 @@ export async function scanRange(options: SweepOptions, tally: CoverageTally): Pr
 export async function explainFailure(source: ProviderSource, found: FirstFailure, pins: SwarmSettings): Promise<SweepFailure> {
   const config = drawConfig(found.seed, pins);
   const replayed = await simulate({ config, source, record: true });
+  if (found.divergence !== undefined) return { property: 'nondeterminism', message: found.divergence, seed: found.seed, config, replayed };
   return describeFailure(found.seed, config, found.outcome, replayed);
+}
+
+/**
+ * The determinism self-check (FoundationDB and madsim check their own on every run): the same seed, run
+ * twice with full traces, must give byte-identical traces. Returns where they part, if they do.
+ */
+export async function selfCheck(source: ProviderSource, config: RunConfig): Promise<string | undefined> {
+  const first = await simulate({ config, source, record: true });
+  const second = await simulate({ config, source, record: true });
+  const firstLines = (first.trace ?? []).map((record) => JSON.stringify(record));
+  const secondLines = (second.trace ?? []).map((record) => JSON.stringify(record));
+  const length = Math.max(firstLines.length, secondLines.length);
+  for (let index = 0; index < length; index++) {
+    if (firstLines[index] === secondLines[index]) continue;
+    return `seed ${config.seed} run twice gave different traces; they part at record ${index + 1}: first ${firstLines[index] ?? '(trace ended)'}; second ${secondLines[index] ?? '(trace ended)'} — something outside the seed (state kept between runs, real time, real randomness) steers the provider`;
+  }
+  if (JSON.stringify(first.decisions) !== JSON.stringify(second.decisions)) return `seed ${config.seed} run twice made different scheduling decisions`;
+  return undefined;
 }
 
 /** Runs one seed again with its full trace and decision log. */
