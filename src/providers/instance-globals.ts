@@ -49,10 +49,7 @@ export function instanceGlobals(
   parts: GlobalsParts & { readonly sources: SimulatedSources; readonly console: object; readonly contextGlobal: object; readonly base: NodeJS.Require },
 ): { readonly globals: Record<InstanceGlobalName, unknown>; readonly require: NodeJS.Require } {
   const { helpers, sources } = parts;
-  const later = (task: () => void): void => {
-    helpers.later(task);
-    parts.touch();
-  };
+  const later = microtaskScheduler(parts);
   const webCrypto = routedWebCrypto({ random: () => sources.random(), helpers, later });
   const performance = { now: () => sources.elapsed() };
   const overrides: Record<string, unknown> = {
@@ -89,11 +86,7 @@ export function installContextReporters(contextGlobal: Record<string, unknown>, 
     report(api, advice.escapedGlobal);
     return parts.answerFrom();
   };
-  const later = (task: () => void): void => {
-    helpers.later(task);
-    parts.touch();
-  };
-  const webCrypto = routedWebCrypto({ random: () => parts.answerFrom().random(), helpers, later }) as {
+  const webCrypto = routedWebCrypto({ random: () => parts.answerFrom().random(), helpers, later: microtaskScheduler(parts) }) as {
     getRandomValues: (array: ArrayBufferView) => ArrayBufferView;
     randomUUID: () => string;
   };
@@ -110,11 +103,20 @@ export function installContextReporters(contextGlobal: Record<string, unknown>, 
   for (const [name, value] of Object.entries(reporting)) {
     Object.defineProperty(contextGlobal, name, { value, writable: true, enumerable: false, configurable: true });
   }
-  // The intrinsics stay reachable from the routed Date's and Math's prototype chains: make those report too.
+  // The intrinsics stay reachable through prototype chains (the routed Math inherits from the real one, a
+  // routed date's prototype from the real Date.prototype): make what they lead to report too.
   const method = { writable: true, enumerable: false, configurable: true };
   Object.defineProperty(helpers.intrinsicDate, 'now', { ...method, value: { now: () => escaped('Date.now()').clock() }.now });
   Object.defineProperty(helpers.intrinsicDate.prototype, 'constructor', { ...method, value: reporting['Date'] });
   Object.defineProperty(helpers.intrinsicMath, 'random', { ...method, value: { random: () => escaped('Math.random()').random() }.random });
+}
+
+// Work queued from outside user code (a routed callback) must be settled like a user continuation.
+function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void) => void {
+  return (task) => {
+    helpers.later(task);
+    touch();
+  };
 }
 
 /** Timers and network APIs, refused and reported: nothing the simulation schedules can stand in for them. */
