@@ -1,5 +1,6 @@
 import { agreement } from './properties/agreement.ts';
 import { authorization } from './properties/authorization.ts';
+import { determinism } from './properties/determinism.ts';
 import { contentIntegrity } from './properties/content-integrity.ts';
 import { hintStability } from './properties/hint-stability.ts';
 import { liveness } from './properties/liveness.ts';
@@ -13,6 +14,6 @@ import type { Checker, PropertyName } from './violation.ts';
  * `authorization` watches only runs with JWT authentication on.
  */
 export function createCheckers(only?: readonly PropertyName[], withAuthentication = false): Checker[] {
-  const all = [providerContract(), singleSession(), ...(withAuthentication ? [authorization()] : []), hintStability(), agreement(), contentIntegrity(), retention(), liveness()];
+  const all = [determinism(), providerContract(), singleSession(), ...(withAuthentication ? [authorization()] : []), hintStability(), agreement(), contentIntegrity(), retention(), liveness()];
   return only === undefined ? all : all.filter((checker) => only.includes(checker.property));
 }

@@ -9,7 +9,8 @@ export type PropertyName =
   | 'liveness'
   | 'content-integrity'
   | 'provider-contract'
-  | 'authorization';
+  | 'authorization'
+  | 'determinism';
 
 /** A broken property, with where in the run it broke. */
 export interface Violation {

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunConfig } from '../config/run-config.ts';
+import type { ConfigPins, RunConfig } from '../config/run-config.ts';
+import { existsSync, statSync } from 'node:fs';
 import { describeConfig } from './describe-config.ts';
 import { drawConfig } from '../config/swarm.ts';
 import { prepareCounterexample, type PreparedCounterexample } from '../explore/counterexample.ts';
@@ -40,6 +41,19 @@ export interface CheckCommandOptions extends WorldOptions {
   readonly shard?: Shard;
 }
 
+/** The largest world exhaustive search accepts: its space grows factorially with the clients. */
+const exhaustiveClientsMax = 5;
+
+// A folder the run writes into must be a folder (or not exist yet): checked before hours of runs, not after.
+function outputFolderProblem(options: CheckCommandOptions, cwd: string): string | undefined {
+  for (const [flag, folder] of [['--failures-dir', options.failuresDir], ['--out', options.out]] as const) {
+    if (folder === undefined) continue;
+    const path = resolve(cwd, folder);
+    if (existsSync(path) && !statSync(path).isDirectory()) return `${flag} ${folder} names a file, not a folder`;
+  }
+  return undefined;
+}
+
 // Below this many runs a pool's start-up (a loader and a module build per worker) costs more than it saves.
 const parallelRunsMin = 1000;
 
@@ -71,12 +85,17 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     return exitCodes.input;
   }
   const source = loaded.value;
-  if (options.strategy === 'exhaustive') return exhaustiveCheck(modulePath, source, options, io);
   const filePins = options.config === undefined ? ok({}) : readConfigPins(options.config, io.cwd);
   if (!filePins.ok) {
     io.err(inputErrorMessage(filePins.error));
     return exitCodes.input;
   }
+  const folders = outputFolderProblem(options, io.cwd);
+  if (folders !== undefined) {
+    io.err(`usage error: ${folders}`);
+    return exitCodes.input;
+  }
+  if (options.strategy === 'exhaustive') return exhaustiveCheck(modulePath, source, options, filePins.value, io);
   const flagPins = pinsFrom(options);
   const pins = { ...filePins.value, ...flagPins };
   const sink = options.json === true ? undefined : progressSinkFor(io);
@@ -109,9 +128,14 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
-async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, io: Io): Promise<number> {
-  const clients = typeof options.clients === 'number' ? options.clients : 2;
-  const config = drawConfig(options.seed, exhaustivePins(clients, Math.min(options.documents ?? 1, clients)));
+async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, filePins: ConfigPins, io: Io): Promise<number> {
+  const clients = typeof options.clients === 'number' ? options.clients : (filePins.clients ?? 2);
+  if (clients > exhaustiveClientsMax) {
+    io.err(`usage error: --strategy exhaustive enumerates small worlds: --clients at most ${exhaustiveClientsMax}, got ${clients}`);
+    return exitCodes.input;
+  }
+  // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
+  const config = drawConfig(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(options.documents ?? filePins.documents ?? 1, clients)) });
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
   const elapsedMs = performance.now() - started;

@@ -13,7 +13,7 @@ export const exitCodes = {
 /** The exit code for a failed sweep or run. */
 export function exitCodeForFailure(kind: FailureKind): number {
   if (kind === 'limit') return exitCodes.limit;
-  if (kind === 'nondeterminism') return exitCodes.nondeterminism;
+  if (kind === 'nondeterminism' || kind === 'determinism') return exitCodes.nondeterminism;
   return exitCodes.violation;
 }
 

@@ -50,6 +50,8 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     faults: drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'),
     clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
     ...resolved,
+    // The event bound grows with the world: a run of many clients is long, not runaway.
+    eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
   };
 }
 

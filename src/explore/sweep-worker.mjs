@@ -4,5 +4,13 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { runChunk } = await import('./sweep-chunk.ts');
+const { watchStrayRejections } = await import('../cli/stray-rejections.ts');
+
+// A provider's stray rejection must not kill the worker; it is reported once the worker is done.
+const strays = watchStrayRejections((text) => process.stderr.write(`${text}\n`));
+process.on('exit', () => {
+  const summary = strays.summary();
+  if (summary !== undefined) process.stderr.write(`${summary} (in a worker)\n`);
+});
 
 export default runChunk;

@@ -8,6 +8,7 @@ import type { Network, Node } from './network.ts';
 import type { ClientState } from './observations.ts';
 import { callTokenProvider, tokenLifetimeMs } from './auth/token-call.ts';
 import { tokenProviderEnv, type TokenProvider } from './auth/token-source.ts';
+import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
@@ -21,6 +22,8 @@ export interface ClientParts {
   readonly clock: NodeClock;
   /** Called whenever the client reaches `collaborating` or `failed`. */
   readonly onSettled: () => void;
+  /** Called with +1 when the client becomes settled (collaborating or failed) and −1 when it stops being so. */
+  readonly settledChange: (delta: 1 | -1) => void;
   /** Whether the race is over (tokens are no longer refreshed then). */
   readonly isRaceOver: () => boolean;
 }
@@ -311,12 +314,20 @@ export class Client implements Node {
     this.caller?.request(this.documentId, keyHint, (answer) => current() && onAnswer(answer), (reason) => current() && this.fail(reason), current);
   }
 
+  // The world counts settled clients instead of scanning them all on every change (100,000 clients).
+  private moveTo(state: ClientState): void {
+    const was = settledStates.has(this.state);
+    this.state = state;
+    const is = settledStates.has(state);
+    if (was !== is) this.parts.settledChange(is ? 1 : -1);
+  }
+
   private send(message: Message): void {
     this.parts.network.send(this.id, 'server', message);
   }
 
   private enter(state: ClientState, waitingFor: string, held?: { key: string; content: string }): void {
-    this.state = state;
+    this.moveTo(state);
     this.waitingFor = waitingFor;
     this.parts.world.emit({
       kind: 'state',
@@ -330,12 +341,14 @@ export class Client implements Node {
   }
 
   private fail(reason: string): void {
-    this.state = 'failed';
+    this.moveTo('failed');
     this.waitingFor = 'nothing (it gave up)';
     this.parts.world.emit({ kind: 'state', actor: this.id, documentId: this.documentId, state: 'failed', detail: reason });
     this.parts.onSettled();
   }
 }
+
+const settledStates: ReadonlySet<ClientState> = new Set(['collaborating', 'failed']);
 
 /** The virtual-time sleep of one client's env. */
 export function wakeAfter(world: WorldContext, clientId: string): (ms: number, wake: () => void) => void {
@@ -349,6 +362,8 @@ export function wakeAfter(world: WorldContext, clientId: string): (ms: number, w
 export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock) {
   const globalsRandom = world.streams.get(`globals:${clientId}`);
   return {
+    clientId,
+    report: (finding: NondeterminismFinding) => world.emit({ kind: 'nondeterminism', actor: finding.clientId ?? 'world', api: finding.api, detail: finding.detail }),
     clock: () => clock.read(world.queue.nowMs),
     elapsed: () => world.queue.nowMs,
     random: () => globalsRandom.next(),

@@ -75,6 +75,8 @@ export type Observation =
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
   | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
+  /** Provider code reached a real clock, real randomness, a real timer or the network. */
+  | { readonly kind: 'nondeterminism'; readonly actor: string; readonly api: string; readonly detail: string }
   | {
       readonly kind: 'auth';
       readonly actor: 'server';

@@ -11,8 +11,8 @@ interface DocumentSessions {
   owner: string | undefined;
   session: SessionMetadata | undefined;
   content: EncryptedContent | undefined;
-  /** Clients connected for the document before its session existed: they hear the announcement. */
-  readonly connected: string[];
+  /** Clients connected for the document before its session existed: they hear the announcement (in order). */
+  readonly connected: Set<string>;
 }
 
 /** How long the server waits for a disconnected creator before releasing its session, by default. */
@@ -120,8 +120,7 @@ export class Server implements Node {
   onDisconnect(client: string): void {
     this.admitted.delete(client);
     for (const [documentId, entry] of this.documents) {
-      const index = entry.connected.indexOf(client);
-      if (index >= 0) entry.connected.splice(index, 1);
+      entry.connected.delete(client);
       if (entry.status === 'pending' && entry.owner === client) {
         this.world.queue.timer({
           key: `release:${documentId}#${client}@${this.world.queue.nowMs}`,
@@ -142,14 +141,16 @@ export class Server implements Node {
     entry.owner = undefined;
     entry.session = undefined;
     this.world.emit({ kind: 'session', actor: 'server', documentId, status: 'released', owner, keyHint: '' });
-    for (const client of entry.connected.splice(0)) this.reply(client, { type: 'startOver', documentId });
+    const waiting = [...entry.connected];
+    entry.connected.clear();
+    for (const client of waiting) this.reply(client, { type: 'startOver', documentId });
   }
 
   /** The server restarts: connections are gone, so is every session still being established. */
   restart(downMs: number): void {
     this.downUntilMs = this.world.queue.nowMs + downMs;
     this.admitted.clear();
-    for (const entry of this.documents.values()) entry.connected.length = 0;
+    for (const entry of this.documents.values()) entry.connected.clear();
     this.dropPendingSessions();
   }
 
@@ -170,7 +171,7 @@ export class Server implements Node {
       this.reply(from, { type: 'sessionExists', documentId, session: entry.session, content: entry.content });
       return;
     }
-    if (!entry.connected.includes(from)) entry.connected.push(from);
+    entry.connected.add(from);
     const waits = entry.status === 'pending' || this.mustWaitForEditor(from);
     this.reply(from, { type: waits ? 'sessionPending' : 'noSession', documentId });
   }
@@ -188,7 +189,7 @@ export class Server implements Node {
     entry.status = 'pending';
     entry.owner = from;
     entry.session = session;
-    if (!entry.connected.includes(from)) entry.connected.push(from);
+    entry.connected.add(from);
     this.world.emit({ kind: 'session', actor: 'server', documentId, status: 'pending', owner: from, keyHint: session.keyHint });
     this.reply(from, { type: 'createAccepted', documentId });
   }
@@ -206,7 +207,7 @@ export class Server implements Node {
   private document(documentId: string): DocumentSessions {
     let entry = this.documents.get(documentId);
     if (entry === undefined) {
-      entry = { status: 'none', owner: undefined, session: undefined, content: undefined, connected: [] };
+      entry = { status: 'none', owner: undefined, session: undefined, content: undefined, connected: new Set() };
       this.documents.set(documentId, entry);
     }
     return entry;

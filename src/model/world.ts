@@ -37,6 +37,7 @@ export class World implements WorldContext {
   private readonly keyStore: SimulatedKeyStore;
   private deadline: ReturnType<EventQueue['timer']> | undefined;
   private raceOver = false;
+  private settledClients = 0;
 
   constructor(
     readonly config: RunConfig,
@@ -68,6 +69,9 @@ export class World implements WorldContext {
         keyStore: this.keyStore,
         clock: drawClock(config.epochMs, config.clocks, this.streams.get(`clock:${id}`), id),
         onSettled: () => this.onClientSettled(),
+        settledChange: (delta) => {
+          this.settledClients += delta;
+        },
         isRaceOver: () => this.raceOver,
       });
       this.clients.push(client);
@@ -141,7 +145,7 @@ export class World implements WorldContext {
   }
 
   private onClientSettled(): void {
-    if (this.raceOver || !this.clients.every((client) => client.state === 'collaborating' || client.state === 'failed')) return;
+    if (this.raceOver || this.settledClients < this.clients.length) return;
     if (this.queue.nowMs < (this.config.faults?.phaseEndMs ?? 0) && this.clients.some((client) => client.state !== 'failed')) return;
     this.raceOver = true;
     if (this.deadline !== undefined) this.queue.cancel(this.deadline);

@@ -32,6 +32,8 @@ export function describeRecord(record: TraceRecord): string {
       return `console.${record.level}: ${record.text}`;
     case 'fault':
       return `⚡ ${record.fault}: ${record.detail}`;
+    case 'nondeterminism':
+      return `nondeterminism: called ${record.api} (${record.detail})`;
     case 'auth':
       return record.ok
         ? `admits ${record.client}'s token for ${record.documentId} (role ${record.role ?? 'editor'}${record.tokenDocument === undefined ? '' : `, limited to ${record.tokenDocument}`})`

@@ -1,0 +1,18 @@
+import type { Checker } from '../violation.ts';
+
+/**
+ * (i) Provider code stays inside the simulation: a call the sandbox could not route to the simulated clock,
+ * randomness or timers (a real timer, the network, the shared global reached by escaping) is reported with
+ * the call and the client, since a run that depends on it cannot be trusted to replay.
+ */
+export function determinism(): Checker {
+  return {
+    property: 'determinism',
+    kinds: ['nondeterminism'],
+    observe(record) {
+      if (record.kind !== 'nondeterminism') return undefined;
+      const who = record.actor === 'world' ? 'provider code (no client could be named)' : `${record.actor}'s provider`;
+      return `${who} called ${record.api}: ${record.detail}`;
+    },
+  };
+}

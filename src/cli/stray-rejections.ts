@@ -1,0 +1,25 @@
+import { describeThrown } from '../errors.ts';
+import { isSandboxPromise } from '../providers/sandbox.ts';
+
+/**
+ * Catches promise rejections nobody handled. One that belongs to provider code (a promise of its sandbox) is
+ * the provider's stray rejection: counted and reported at the end, never a crash — in a browser it would be
+ * an error in the console, not a broken session. Any other is an rtc-sim bug: reported and exit 70.
+ * Node reports rejections after the fact, so the run and client that left it cannot be named.
+ */
+export function watchStrayRejections(writeError: (text: string) => void): { summary(): string | undefined } {
+  let count = 0;
+  let first = '';
+  process.on('unhandledRejection', (reason, promise) => {
+    if (isSandboxPromise(promise)) {
+      if (count++ === 0) first = describeThrown(reason);
+      return;
+    }
+    writeError(`rtc-sim internal error (please report it): an unhandled rejection: ${describeThrown(reason)}`);
+    process.exit(70);
+  });
+  return {
+    summary: () =>
+      count === 0 ? undefined : `warning: provider code left ${count} promise rejection${count === 1 ? '' : 's'} unhandled (the first: ${first}); in a browser each is an error in the console`,
+  };
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli-support.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-determinism-'));
+const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-determinism-failures-'));
+
+function module(name: string, code: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, code);
+  return path;
+}
+
+describe('the determinism property, end to end', () => {
+  it('a provider that waits with a real timer gets a determinism verdict naming the call, and exit 4', async () => {
+    const path = module('real-timer.ts', `export default async ({ keyHint }) => {\n  await new Promise((resolve) => setTimeout(resolve, 5));\n  return { key: 'k', keyHint: keyHint ?? 'v1' };\n};\n`);
+    const result = await runCli(['check', path, '--runs', '50', '--failures-dir', failuresDir]);
+    expect(result.code).toBe(4);
+    expect(result.out).toMatch(/determinism violated .*provider called setTimeout\(\)/);
+  });
+
+  it('a provider that escapes to the real global for randomness is reported too', async () => {
+    const path = module('escape.ts', `export default async ({ keyHint }) => {\n  const real = Function('return this')();\n  return { key: 'k', keyHint: keyHint ?? String(real.Math.random()) };\n};\n`);
+    const result = await runCli(['check', path, '--runs', '50', '--failures-dir', failuresDir]);
+    expect(result.code).toBe(4);
+    expect(result.out).toContain('Math.random()');
+  });
+
+  it('routed calls (Date.now, Math.random, crypto.randomUUID) and node:crypto hashing are never flagged', async () => {
+    const path = module('routed.ts', `import { createHmac } from 'node:crypto';\nexport default async ({ documentId, keyHint }) => {\n  const hint = keyHint ?? \`\${Date.now()}-\${Math.random()}-\${crypto.randomUUID()}\`;\n  return { key: createHmac('sha256', 'secret').update(documentId + hint).digest('hex'), keyHint: hint };\n};\n`);
+    const result = await runCli(['check', path, '--runs', '200', '--failures-dir', failuresDir]);
+    expect(result.out).toContain('✓ PASS');
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('exhaustive search refuses worlds too large to enumerate', () => {
+  it('--clients above the cap is a usage error, not an out-of-memory crash', async () => {
+    const result = await runCli(['check', 'examples/providers/good-static-key.ts', '--strategy', 'exhaustive', '--clients', '100000']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--clients at most 5');
+  });
+});
