@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { runBaseline } from './baseline-fc-scheduler.ts';
 import { runLarge } from './large-run.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
+import { drawConfig } from '../src/config/swarm.ts';
+import { parallelSweep } from '../src/explore/parallel-sweep.ts';
+import { simulate } from '../src/simulate.ts';
 
 const targets = { ratioAtThreeClients: 15, schedulesPerSecondAtThreeClients: 60_000, eventsPerSecond: 1_000_000, bytesPerEvent: 300 };
 const plans = [
@@ -93,8 +96,32 @@ for (const run of largeRuns) {
   );
 }
 
+// How cost grows with the world: events/s over doubling client counts (flat means linear, the n log n target).
+console.log('\ngrowth: one run each, 1 document, growing client counts');
+const growth = [];
+for (const clients of [2_500, 5_000, 10_000, 20_000]) {
+  const started = performance.now();
+  const result = await simulate({ config: drawConfig(seed, { clients, documents: 1, strategy: 'random', faultMode: 'never', eventsMax: 5_000_000 }), source });
+  const elapsedMs = performance.now() - started;
+  growth.push({ clients, events: result.steps, elapsedMs, eventsPerSecond: perSecond(result.steps, elapsedMs) });
+  console.log(`  ${String(clients).padStart(6)} clients: ${formatNumber(result.steps)} events in ${formatNumber(elapsedMs)} ms = ${formatNumber(perSecond(result.steps, elapsedMs))} events/s (${result.outcome.kind})`);
+}
+
+// Workers: the same seeds over 1 and 2 worker threads (the verdict must not change, only the time).
+const workerRuns = 20_000;
+const modulePath = fileURLToPath(new URL('../examples/providers/good-store-backed-dynamic.ts', import.meta.url));
+const timedSweep = async (workers: number) => {
+  const started = performance.now();
+  const report = await parallelSweep({ modulePath, source, runs: workerRuns, seed, pins: {}, workers });
+  return { workers, verdict: report.verdict, elapsedMs: performance.now() - started };
+};
+const oneWorker = await timedSweep(1);
+const twoWorkers = await timedSweep(2);
+const speedUp = oneWorker.elapsedMs / twoWorkers.elapsedMs;
+console.log(`\nworkers: ${formatNumber(workerRuns)} schedules (3 clients, swarm worlds) in ${formatNumber(oneWorker.elapsedMs)} ms with 1 worker, ${formatNumber(twoWorkers.elapsedMs)} ms with 2 (pool start-up included): speed-up ${speedUp.toFixed(2)}× (target ≥ 1.8× on 2 cores → ${versus(speedUp, 1.8)}); verdicts ${oneWorker.verdict}/${twoWorkers.verdict}`);
+
 const resultsDirectory = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDirectory, { recursive: true });
-const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, large };
+const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp } };
 writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`\nwrote ${resultsDirectory}latest.json`);

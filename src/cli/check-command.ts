@@ -79,7 +79,7 @@ export interface ReportedFailure {
 
 /** `rtc-sim check <module>`: sweeps seeded schedules (or explores them all); prints the verdict. */
 export async function checkCommand(modulePath: string, options: CheckCommandOptions, io: Io): Promise<number> {
-  const loaded = await loadSource(modulePath, io.cwd);
+  const loaded = await loadSource(modulePath, io.cwd, options.tokenProvider);
   if (!loaded.ok) {
     io.err(inputErrorMessage(loaded.error));
     return exitCodes.input;
@@ -112,16 +112,16 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   const workers = options.workers ?? defaultWorkerCount();
   const report =
     workers > 1 && slice.runs > parallelRunsMin && options.verbose !== true
-      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), workers })
+      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), ...(options.tokenProvider === undefined ? {} : { tokenProviderPath: resolve(io.cwd, options.tokenProvider) }), workers })
       : await sweep(sweepOptions);
   progress?.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...report.failure,
     strategy: report.failure.config.strategy === 'pct' ? `pct (depth ${report.failure.config.pctDepth})` : report.failure.config.strategy,
     decisions: report.failure.replayed.decisions ?? [],
-    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config)),
+    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options.tokenProvider)),
   });
-  const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config) };
+  const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options.tokenProvider) };
   if (options.json === true) printCheckJson(modulePath, report, failure, io, shard === undefined ? {} : { shard });
   else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`);
   summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);
@@ -161,7 +161,7 @@ async function reportFailure(
   io: Io,
   failure: { property: FailureKind; message: string; seed: number; config: RunConfig; strategy: string; decisions: readonly string[]; replaySeed: string | undefined },
 ): Promise<ReportedFailure> {
-  const counterexample = await prepareCounterexample(source, { module: modulePath, ...failure }, options.shrink);
+  const counterexample = await prepareCounterexample(source, { module: modulePath, ...(options.tokenProvider === undefined ? {} : { tokenProvider: options.tokenProvider }), ...failure }, options.shrink);
   // Written before anything is printed, so that the run is on disk whatever happens to the process next.
   const filePath = writeDecisionFile(resolve(io.cwd, options.failuresDir), counterexample.file);
   const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, '');

@@ -73,6 +73,8 @@ export interface WorldOptions {
   readonly crypto?: 'symbolic' | 'real';
   readonly auth?: 'none' | 'jwt';
   readonly leeway?: number;
+  /** A token provider module, for JWT authentication (implies `--auth jwt`). */
+  readonly tokenProvider?: string;
 }
 
 /** JWT settings as the CLI resolves them: 30 s leeway and five-minute tokens unless told otherwise. */
@@ -89,12 +91,12 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
     ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
-    ...(options.auth === 'jwt' ? { auth: { ...jwtDefaults, ...(options.leeway === undefined ? {} : { leewaySeconds: options.leeway }) } } : {}),
+    ...(options.auth === 'jwt' || (options.tokenProvider !== undefined && options.auth !== 'none') ? { auth: { ...jwtDefaults, ...(options.leeway === undefined ? {} : { leewaySeconds: options.leeway }) } } : {}),
   };
 }
 
 /** The same pins as command-line flags, for replay lines. */
-export function pinsAsFlags(pins: SwarmSettings, configFile?: string): string {
+export function pinsAsFlags(pins: SwarmSettings, configFile?: string, tokenProvider?: string): string {
   const flags: string[] = [];
   if (configFile !== undefined) flags.push(`--config ${shellWord(configFile)}`);
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
@@ -105,6 +107,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string): string {
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);
   if (pins.crypto !== undefined) flags.push(`--crypto ${pins.crypto}`);
   if (pins.auth !== undefined) flags.push(`--auth jwt --leeway ${pins.auth.leewaySeconds}`);
+  if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
   return flags.join(' ');
 }
 

@@ -26,7 +26,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     return exitCodes.input;
   }
   const drift: ReplayDrift = { missed: 0, firstMissedStep: undefined };
-  let run: { module: string; execute: (source: Parameters<typeof replay>[0]) => Promise<SimulationResult> };
+  let run: { module: string; tokenProvider: string | undefined; execute: (source: Parameters<typeof replay>[0]) => Promise<SimulationResult> };
   if (options.file !== undefined) {
     const file = readDecisionFile(resolve(io.cwd, options.file));
     if (!file.ok) {
@@ -37,7 +37,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     const nextToFile = join(decisionFileDirectory(resolve(io.cwd, options.file)), module);
     const chosenModule = modulePath ?? (existsSync(resolve(io.cwd, module)) || !existsSync(nextToFile) ? module : nextToFile);
     const keys = decisions.map((decision) => decision.event);
-    run = { module: chosenModule, execute: (source) => simulate({ config, source, record: true, strategy: replayStrategy(keys, drift) }) };
+    run = { module: chosenModule, tokenProvider: options.tokenProvider ?? file.value.tokenProvider, execute: (source) => simulate({ config, source, record: true, strategy: replayStrategy(keys, drift) }) };
   } else {
     if (modulePath === undefined) {
       io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");
@@ -50,9 +50,9 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
       return exitCodes.input;
     }
     const pins = { ...filePins.value, ...pinsFrom(options) };
-    run = { module: modulePath, execute: (source) => replay(source, seed, pins) };
+    run = { module: modulePath, tokenProvider: options.tokenProvider, execute: (source) => replay(source, seed, pins) };
   }
-  const source = await loadSource(run.module, io.cwd);
+  const source = await loadSource(run.module, io.cwd, run.tokenProvider);
   if (!source.ok) {
     io.err(inputErrorMessage(source.error));
     return exitCodes.input;

@@ -18,6 +18,7 @@ export interface PreparedCounterexample {
 /** What a failure needs to become a counterexample. */
 export interface FailureParts {
   readonly module: string;
+  readonly tokenProvider?: string;
   readonly property: FailureKind;
   readonly message: string;
   readonly seed: number;
@@ -34,6 +35,7 @@ export async function prepareCounterexample(source: ProviderSource, failure: Fai
   return {
     file: toDecisionFile({
       module: failure.module,
+      ...(failure.tokenProvider === undefined ? {} : { tokenProvider: failure.tokenProvider }),
       property: failure.property,
       message: outcome.kind === 'violation' ? outcome.violation.message : failure.message,
       originalSeed: failure.seed,

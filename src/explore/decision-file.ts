@@ -22,6 +22,8 @@ const decisionFileSchema = z
     format: z.literal('rtc-sim-decisions'),
     version: z.literal(1),
     module: z.string().min(1),
+    /** The token provider module of a run with JWT authentication, if it used one. */
+    tokenProvider: z.string().min(1).optional(),
     property: z.string().min(1),
     message: z.string(),
     originalSeed: z.number().int().min(0),
@@ -36,6 +38,7 @@ export type DecisionFile = Omit<z.infer<typeof decisionFileSchema>, 'config'> & 
 /** What a decision file is made from. */
 export interface DecisionFileParts {
   readonly module: string;
+  readonly tokenProvider?: string;
   readonly property: string;
   readonly message: string;
   readonly originalSeed: number;
@@ -63,6 +66,7 @@ export function toDecisionFile(parts: DecisionFileParts): DecisionFile {
     format: 'rtc-sim-decisions',
     version: 1,
     module: parts.module,
+    ...(parts.tokenProvider === undefined ? {} : { tokenProvider: parts.tokenProvider }),
     property: parts.property,
     message: parts.message,
     originalSeed: parts.originalSeed,

@@ -9,6 +9,8 @@ import { explainFailure, scanRange, sweep, type FirstFailure, type SweepReport }
 /** What a parallel sweep needs: the module's absolute path (each worker loads it), and a local source for the replay. */
 export interface ParallelSweepOptions {
   readonly modulePath: string;
+  /** The token provider module's absolute path, when JWT authentication uses one. */
+  readonly tokenProviderPath?: string;
   readonly source: ProviderSource;
   readonly runs: number;
   readonly seed: number;
@@ -39,7 +41,7 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   const chunkRuns = Math.max(32, Math.min(chunkRunsMax, Math.ceil((options.runs - chunkRunsMax) / (options.workers * 8))));
   const chunks: ChunkTask[] = [];
   for (let start = chunkRunsMax; start < options.runs; start += chunkRuns) {
-    chunks.push({ modulePath: options.modulePath, seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
+    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
   }
   const pool = new Tinypool({ filename: new URL('./sweep-worker.mjs', import.meta.url).href, minThreads: options.workers, maxThreads: options.workers });
   let lowest: FirstFailure | undefined;

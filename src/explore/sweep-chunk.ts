@@ -1,5 +1,6 @@
 import type { SwarmSettings } from '../config/run-config.ts';
 import { loadProviderModule } from '../providers/loader.ts';
+import { moduleTokenSource, withTokenSource } from '../model/auth/token-source.ts';
 import { sourceFromModule, type ProviderSource } from '../providers/source.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { CoverageTally, type ExportedTally } from './coverage.ts';
@@ -8,6 +9,7 @@ import { scanRange } from './sweep.ts';
 /** One slice of a sweep, as a worker receives it: plain data only. */
 export interface ChunkTask {
   readonly modulePath: string;
+  readonly tokenProviderPath?: string;
   readonly seed: number;
   readonly runs: number;
   readonly pins: SwarmSettings;
@@ -24,14 +26,19 @@ export interface ChunkResult {
 // A worker loads each module once and keeps it for every chunk it is given.
 const sources = new Map<string, Promise<ProviderSource>>();
 
-function sourceFor(modulePath: string): Promise<ProviderSource> {
-  let source = sources.get(modulePath);
+function sourceFor(modulePath: string, tokenProviderPath: string | undefined): Promise<ProviderSource> {
+  const name = `${modulePath}\u0000${tokenProviderPath ?? ''}`;
+  let source = sources.get(name);
   if (source === undefined) {
-    source = loadProviderModule(modulePath).then((compiled) => {
+    source = (async () => {
+      const compiled = await loadProviderModule(modulePath);
       if (!compiled.ok) throw new Error(compiled.error.message);
-      return sourceFromModule(compiled.value);
-    });
-    sources.set(modulePath, source);
+      if (tokenProviderPath === undefined) return sourceFromModule(compiled.value);
+      const tokens = await loadProviderModule(tokenProviderPath);
+      if (!tokens.ok) throw new Error(tokens.error.message);
+      return withTokenSource(sourceFromModule(compiled.value), moduleTokenSource(tokens.value));
+    })();
+    sources.set(name, source);
   }
   return source;
 }
@@ -39,6 +46,6 @@ function sourceFor(modulePath: string): Promise<ProviderSource> {
 /** Runs one slice of seeds and reports its first failure; the default export a pool worker calls. */
 export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   const tally = new CoverageTally();
-  const found = await scanRange({ source: await sourceFor(task.modulePath), runs: task.runs, seed: task.seed, pins: task.pins }, tally);
+  const found = await scanRange({ source: await sourceFor(task.modulePath, task.tokenProviderPath), runs: task.runs, seed: task.seed, pins: task.pins }, tally);
   return { seed: task.seed, runs: task.runs, failure: found, coverage: tally.export() };
 }
