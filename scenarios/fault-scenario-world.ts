@@ -1,5 +1,6 @@
 import type { FaultEvent } from '../src/config/fault-plan.ts';
 import type { ConfigPins } from '../src/config/run-config.ts';
+import { scriptedWorld } from './scripted-world.ts';
 
 /**
  * The world of the fault scenarios: two browsers opening the document together, 10 ms network and 5 ms key
@@ -8,11 +9,7 @@ import type { ConfigPins } from '../src/config/run-config.ts';
  */
 export function faultScenarioPins(events: readonly FaultEvent[], phaseEndMs: number, clients = 2): ConfigPins {
   return {
-    strategy: 'timed',
-    clients,
-    arrivalTimesMs: Array.from({ length: clients }, () => 0),
-    network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
-    keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+    ...scriptedWorld(Array.from({ length: clients }, () => 0)),
     retryBackoffMs: 1_000,
     faults: { phaseEndMs, events, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 },
   };

@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts';
+import { scriptedWorld } from './scripted-world.ts';
 import { scenarioAuth } from './jwt-scenario-world.ts';
 
 /** The seeds' "Server reports JWT authentication was issued in the future", and its fix. */
@@ -12,11 +13,7 @@ export const scenario: Scenario = {
   provider: 'examples/providers/good-store-backed-dynamic.ts',
   seed: 1,
   pins: {
-    strategy: 'timed',
-    clients: 2,
-    arrivalTimesMs: [0, 0],
-    network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
-    keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+    ...scriptedWorld([0, 0]),
     auth: scenarioAuth,
     clocks: { skewMsMax: 0, driftPpmMax: 0, skewsMs: { c2: 300_000 } },
     faults: { phaseEndMs: 30_000, events: [{ kind: 'clock-sync', atMs: 20_000, client: 'c2' }], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 },

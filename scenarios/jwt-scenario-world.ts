@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts';
+import { scriptedWorld } from './scripted-world.ts';
 
 /** JWT authentication as the fault-free scenarios use it: 30 s leeway, five-minute tokens. */
 export const scenarioAuth = { mode: 'jwt', leewaySeconds: 30, tokenLifetimeSeconds: 300 } as const;
@@ -15,11 +16,7 @@ export function refusedTokenScenario(errorText: string, tokenProvider: string, w
     tokenProvider: `scenarios/token-providers/${tokenProvider}`,
     seed: 1,
     pins: {
-      strategy: 'timed',
-      clients: 1,
-      arrivalTimesMs: [0],
-      network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
-      keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+      ...scriptedWorld([0]),
       livenessBoundMs: 30_000,
       auth: scenarioAuth,
     },

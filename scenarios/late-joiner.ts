@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts';
+import { scriptedWorld } from './scripted-world.ts';
 
 /** A third browser opens the document a minute after the race: it asks its provider for the existing hint. */
 export const scenario: Scenario = {
@@ -10,11 +11,7 @@ export const scenario: Scenario = {
   provider: 'examples/providers/good-store-backed-dynamic.ts',
   seed: 1,
   pins: {
-    strategy: 'timed',
-    clients: 3,
-    arrivalTimesMs: [0, 0, 60_000],
-    network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
-    keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+    ...scriptedWorld([0, 0, 60_000]),
   },
   expected: 'pass',
 };

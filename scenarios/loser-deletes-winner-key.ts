@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts';
+import { scriptedWorld } from './scripted-world.ts';
 
 /** The seeds' warning: a provider that discards the previous key when it makes a new one loses the winner's. */
 export const scenario: Scenario = {
@@ -10,11 +11,7 @@ export const scenario: Scenario = {
   provider: 'examples/providers/buggy-discard-previous-key.ts',
   seed: 1,
   pins: {
-    strategy: 'timed',
-    clients: 2,
-    arrivalTimesMs: [0, 11],
-    network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
-    keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+    ...scriptedWorld([0, 11]),
   },
   expected: 'liveness',
 };

@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario.ts';
+import { scriptedWorld } from './scripted-world.ts';
 
 /** The seeds' race, step by step: two browsers open an unknown document in the same millisecond. */
 export const scenario: Scenario = {
@@ -14,11 +15,7 @@ export const scenario: Scenario = {
   provider: 'examples/providers/good-store-backed-dynamic.ts',
   seed: 1,
   pins: {
-    strategy: 'timed',
-    clients: 2,
-    arrivalTimesMs: [0, 0],
-    network: { minMs: 10, maxMs: 10, tailProbability: 0, tailMaxMs: 10 },
-    keyStore: { minMs: 5, maxMs: 5, tailProbability: 0, tailMaxMs: 5 },
+    ...scriptedWorld([0, 0]),
   },
   expected: 'pass',
 };

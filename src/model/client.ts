@@ -6,9 +6,9 @@ import type { SimulatedKeyStore } from './key-store.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
 import type { ClientState } from './observations.ts';
-import { callTokenProvider, tokenLifetimeMs } from './auth/token-call.ts';
-import { tokenProviderEnv, type TokenProvider } from './auth/token-source.ts';
-import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
+import { ClientTokens, type TokenClient } from './auth/client-tokens.ts';
+import { tokenProviderEnv } from './auth/token-source.ts';
+import { instanceHooks, wakeAfter } from './instance-hooks.ts';
 import { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
@@ -51,7 +51,7 @@ export class Client implements Node {
   private arrived = false;
   private epoch = 0;
   private caller: ProviderCaller | undefined;
-  private tokenProvider: TokenProvider | undefined;
+  private tokens: ClientTokens | undefined;
   private created: { readonly keyHint: string; readonly key: string; readonly session: NewSession } | undefined;
   private createdKeys = new Map<string, string>();
   private announcedHint: string | undefined;
@@ -171,7 +171,7 @@ export class Client implements Node {
         this.fail(`its token provider could not be created: ${tokens.problem}`);
         return false;
       }
-      this.tokenProvider = tokens.provider;
+      this.tokens = new ClientTokens(world, this.tokenClient(), tokens.provider);
     }
     return true;
   }
@@ -184,46 +184,24 @@ export class Client implements Node {
     this.heldKey = undefined;
     this.sessionData = undefined;
     this.enter('requesting', 'the server to answer requestSession');
-    if (this.tokenProvider === undefined) return this.send({ type: 'requestSession', documentId: this.documentId });
-    this.withToken((token) => this.send({ type: 'requestSession', documentId: this.documentId, token }));
+    if (this.tokens === undefined) return this.send({ type: 'requestSession', documentId: this.documentId });
+    this.tokens.fetch(
+      (token) => this.send({ type: 'requestSession', documentId: this.documentId, token }),
+      (token) => this.send({ type: 'refreshToken', documentId: this.documentId, token }),
+    );
   }
 
-  // rtc_token_provider is called for every connection and before the token expires; a failure is a `jwt`
-  // disconnect, after which the plugin reconnects.
-  private withToken(use: (token: string) => void): void {
-    const { world } = this.parts;
-    const provider = this.tokenProvider;
-    if (provider === undefined) return;
-    const epoch = this.epoch;
-    this.waitingFor = 'its token provider';
-    const context = {
-      realm: world.tokens?.realm ?? world.source.realm,
-      startTimeout: (onTimeout: () => void) => {
-        const timer = world.queue.timer({ key: `token-timeout:${this.id}#${epoch}`, actor: this.id, resources: [this.id], delayMs: world.config.providerTimeoutMs, action: onTimeout });
-        return () => world.queue.cancel(timer);
+  private tokenClient(): TokenClient {
+    return {
+      id: this.id,
+      documentId: this.documentId,
+      epoch: () => this.epoch,
+      wantsRefresh: () => !this.parts.isRaceOver() && this.state !== 'failed' && this.state !== 'disconnected',
+      disconnectForJwt: (problem) => this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${problem}`),
+      waitingFor: (text) => {
+        this.waitingFor = text;
       },
     };
-    callTokenProvider(provider, this.documentId, context, (outcome) => {
-      if (world.closed || this.epoch !== epoch) return;
-      if (!outcome.ok) return this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${outcome.problem}`);
-      this.scheduleTokenRefresh(outcome.token, epoch);
-      use(outcome.token);
-    });
-  }
-
-  private scheduleTokenRefresh(token: string, epoch: number): void {
-    const lifetimeMs = tokenLifetimeMs(token);
-    if (lifetimeMs === undefined) return;
-    this.parts.world.queue.timer({
-      key: `token-refresh:${this.id}#${epoch}@${this.parts.world.queue.nowMs}`,
-      actor: this.id,
-      resources: [this.id],
-      delayMs: Math.max(1_000, Math.floor(lifetimeMs * 0.8)),
-      action: () => {
-        if (this.epoch !== epoch || this.parts.isRaceOver() || this.state === 'failed' || this.state === 'disconnected') return;
-        this.withToken((fresh) => this.send({ type: 'refreshToken', documentId: this.documentId, token: fresh }));
-      },
-    });
   }
 
   private scheduleReconnect(afterMs: number): void {
@@ -349,26 +327,3 @@ export class Client implements Node {
 }
 
 const settledStates: ReadonlySet<ClientState> = new Set(['collaborating', 'failed']);
-
-/** The virtual-time sleep of one client's env. */
-export function wakeAfter(world: WorldContext, clientId: string): (ms: number, wake: () => void) => void {
-  let count = 0;
-  return (ms, wake) => {
-    world.queue.timer({ key: `sleep:${clientId}#${++count}`, actor: clientId, resources: [clientId], delayMs: ms, action: wake });
-  };
-}
-
-/** The clock, randomness and console a module instance of one client sees in place of the real ones. */
-export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock) {
-  const globalsRandom = world.streams.get(`globals:${clientId}`);
-  return {
-    clientId,
-    report: (finding: NondeterminismFinding) => world.emit({ kind: 'nondeterminism', actor: finding.clientId ?? 'world', api: finding.api, detail: finding.detail }),
-    clock: () => clock.read(world.queue.nowMs),
-    elapsed: () => world.queue.nowMs,
-    random: () => globalsRandom.next(),
-    log: (level: string, text: string) => {
-      if (world.wants('console')) world.emit({ kind: 'console', actor: clientId, level, text });
-    },
-  };
-}

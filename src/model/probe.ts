@@ -1,6 +1,6 @@
 import { createProviderEnv } from '../providers/env.ts';
 import { drawClock } from './clocks.ts';
-import { instanceHooks, wakeAfter } from './client.ts';
+import { instanceHooks, wakeAfter } from './instance-hooks.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
 import { ProviderCaller } from './provider-caller.ts';
 import type { WorldContext } from './world-context.ts';

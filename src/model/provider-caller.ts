@@ -1,6 +1,7 @@
 import type { ValidAnswer } from '../providers/contract.ts';
 import { invokeProvider } from '../providers/invoke.ts';
 import type { EncryptionProvider } from '../providers/types.ts';
+import { virtualTimeout } from './instance-hooks.ts';
 import type { WorldContext } from './world-context.ts';
 
 /** How a caller learns that a provider step could not be completed. */
@@ -48,19 +49,7 @@ export class ProviderCaller {
     if (!stillWanted()) return;
     const callNumber = ++this.callCount;
     if (world.wants('provider-call')) world.emit({ kind: 'provider-call', actor: clientId, documentId, keyHint, attempt });
-    const context = {
-      realm: world.source.realm,
-      startTimeout: (onTimeout: () => void) => {
-        const timer = world.queue.timer({
-          key: `timeout:${clientId}#${callNumber}`,
-          actor: clientId,
-          resources: [clientId],
-          delayMs: world.config.providerTimeoutMs,
-          action: onTimeout,
-        });
-        return () => world.queue.cancel(timer);
-      },
-    };
+    const context = { realm: world.source.realm, startTimeout: virtualTimeout(world, `timeout:${clientId}#${callNumber}`, clientId) };
     invokeProvider(this.provider, { documentId, keyHint }, context, (outcome) => {
       if (world.closed || !stillWanted()) return;
       if (outcome.ok) {
