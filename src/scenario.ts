@@ -5,9 +5,7 @@ import type { ConfigPins } from './config/run-config.ts';
 import { exactClocks, noFaults } from './config/fault-plan.ts';
 import { drawConfig } from './config/swarm.ts';
 import { fail, ok, type Result } from './errors.ts';
-import { loadProviderModule } from './providers/loader.ts';
-import { moduleTokenSource, withTokenSource } from './model/auth/token-source.ts';
-import { sourceFromModule, type ProviderSource } from './providers/source.ts';
+import { loadProviderSource } from './load-provider-source.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 
 /** A scripted scenario: a story, a provider, a pinned world, and how it must end. */
@@ -41,14 +39,9 @@ export async function loadScenario(name: string): Promise<Result<Scenario>> {
 
 /** Runs a scenario with its full trace. */
 export async function runScenario(scenario: Scenario): Promise<Result<SimulationResult>> {
-  const compiled = await loadProviderModule(`${packageRoot}${scenario.provider}`);
-  if (!compiled.ok) return compiled;
-  let source: ProviderSource = sourceFromModule(compiled.value);
-  if (scenario.tokenProvider !== undefined) {
-    const tokens = await loadProviderModule(`${packageRoot}${scenario.tokenProvider}`);
-    if (!tokens.ok) return tokens;
-    source = withTokenSource(source, moduleTokenSource(tokens.value));
-  }
+  const loaded = await loadProviderSource(`${packageRoot}${scenario.provider}`, scenario.tokenProvider === undefined ? undefined : `${packageRoot}${scenario.tokenProvider}`);
+  if (!loaded.ok) return loaded;
+  const source = loaded.value;
   // A scenario's world is what its script says: no faults or clock skew unless it pins them.
   const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins });
   return ok(await simulate({ config, source, record: true }));

@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configPinsSchema } from '../config/config-schema.ts';
 import { strategyNames, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
-import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import type { Result } from '../errors.ts';
+import { readJsonFile } from '../json-file.ts';
 
 /** A commander parser for a whole number within [min, max]; the error names the accepted range. */
 export function wholeNumber(min: number, max: number): (value: string) => number {
@@ -47,19 +47,7 @@ export function clientCount(value: string): ClientCount {
 
 /** Reads a `--config` file of pinned fields; every problem names the field. */
 export function readConfigPins(path: string, cwd: string): Result<ConfigPins> {
-  const file = resolve(cwd, path);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    return fail({ kind: 'file-invalid', path: file, message: `cannot read the config file ${file}: ${describeThrown(error)}` });
-  }
-  const parsed = configPinsSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    return fail({ kind: 'file-invalid', path: file, message: `${file} is not a valid config file: ${issues.join('; ')}` });
-  }
-  return ok(parsed.data as ConfigPins);
+  return readJsonFile(resolve(cwd, path), configPinsSchema, 'config file') as Result<ConfigPins>;
 }
 
 /** The options that shape the simulated world, shared by check and replay. */

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { RunConfig } from '../config/run-config.ts';
 import { runConfigSchema } from '../config/config-schema.ts';
-import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import type { Result } from '../errors.ts';
+import { readJsonFile } from '../json-file.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import { describeRecord } from '../report/describe-record.ts';
 import type { SimulationResult } from '../simulate.ts';
@@ -86,24 +87,7 @@ export function writeDecisionFile(directory: string, file: DecisionFile): string
 
 /** Reads and validates a decision file; every problem names the field. */
 export function readDecisionFile(path: string): Result<DecisionFile> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return fail({ kind: 'file-invalid', path, message: `cannot read decision file ${path}` });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return fail({ kind: 'file-invalid', path, message: `${path} is not valid JSON: ${describeThrown(error)}` });
-  }
-  const parsed = decisionFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    return fail({ kind: 'file-invalid', path, message: `${path} is not a valid decision file: ${issues.join('; ')}` });
-  }
-  return ok(parsed.data as DecisionFile);
+  return readJsonFile(path, decisionFileSchema, 'decision file') as Result<DecisionFile>;
 }
 
 /** The directory a decision file's relative module path is tried against after the working directory. */

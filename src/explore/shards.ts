@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import { fail, ok, type Result } from '../errors.ts';
+import { readJsonFile } from '../json-file.ts';
 
 /** Which slice of a sweep's seeds one CI job runs: shard `index` of `count`, counted from 1. */
 export interface Shard {
@@ -40,18 +40,7 @@ export type ShardReport = z.infer<typeof shardReportSchema>;
 
 /** Reads a shard report; every problem names the file and the field. */
 export function readShardReport(path: string): Result<ShardReport> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    return fail({ kind: 'file-invalid', path, message: `cannot read the shard report ${path}: ${describeThrown(error)}` });
-  }
-  const parsed = shardReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    return fail({ kind: 'file-invalid', path, message: `${path} is not a shard report of check --shard --json: ${issues.join('; ')}` });
-  }
-  return ok(parsed.data);
+  return readJsonFile(path, shardReportSchema, 'shard report of check --shard --json');
 }
 
 /** What the shards say together: the verdict one job would give, with the lowest failing seed. */

@@ -1,7 +1,6 @@
 import type { SwarmSettings } from '../config/run-config.ts';
-import { loadProviderModule } from '../providers/loader.ts';
-import { moduleTokenSource, withTokenSource } from '../model/auth/token-source.ts';
-import { sourceFromModule, type ProviderSource } from '../providers/source.ts';
+import { loadProviderSource } from '../load-provider-source.ts';
+import type { ProviderSource } from '../providers/source.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { CoverageTally, type ExportedTally } from './coverage.ts';
 import { scanRange } from './sweep.ts';
@@ -30,14 +29,11 @@ function sourceFor(modulePath: string, tokenProviderPath: string | undefined): P
   const name = `${modulePath}\u0000${tokenProviderPath ?? ''}`;
   let source = sources.get(name);
   if (source === undefined) {
-    source = (async () => {
-      const compiled = await loadProviderModule(modulePath);
-      if (!compiled.ok) throw new Error(compiled.error.message);
-      if (tokenProviderPath === undefined) return sourceFromModule(compiled.value);
-      const tokens = await loadProviderModule(tokenProviderPath);
-      if (!tokens.ok) throw new Error(tokens.error.message);
-      return withTokenSource(sourceFromModule(compiled.value), moduleTokenSource(tokens.value));
-    })();
+    // The main thread loaded the same files before starting the pool, so a failure here is not the user's.
+    source = loadProviderSource(modulePath, tokenProviderPath).then((loaded) => {
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      return loaded.value;
+    });
     sources.set(name, source);
   }
   return source;

@@ -1,0 +1,30 @@
+import { fail, ok, type Result } from './errors.ts';
+import { moduleTokenSource, withTokenSource } from './model/auth/token-source.ts';
+import { loadProviderModule } from './providers/loader.ts';
+import type { InstanceHooks } from './providers/sandbox.ts';
+import { sourceFromModule, validateModuleExports, type ProviderSource } from './providers/source.ts';
+
+// Hooks for the one instance made to check a module's exports: no run exists yet, so nothing is recorded.
+const checkingHooks: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined };
+
+/**
+ * A provider module (absolute path) as a source, its exports checked; with a token provider module, the
+ * source carries it for JWT authentication. Each module is built once. The CLI, the pool workers and the
+ * scenarios all load their providers here.
+ */
+export async function loadProviderSource(modulePath: string, tokenProviderPath?: string): Promise<Result<ProviderSource>> {
+  const compiled = await loadProviderModule(modulePath);
+  if (!compiled.ok) return compiled;
+  const validated = validateModuleExports(compiled.value, checkingHooks);
+  if (!validated.ok) return validated;
+  const source = sourceFromModule(validated.value);
+  if (tokenProviderPath === undefined) return ok(source);
+  const tokens = await loadProviderModule(tokenProviderPath);
+  if (!tokens.ok) return tokens;
+  const exported = tokens.value.instantiate(checkingHooks);
+  if (typeof exported['createTokenProvider'] !== 'function' && typeof exported['default'] !== 'function') {
+    const path = tokens.value.path;
+    return fail({ kind: 'module-invalid', path, message: `${path} exports neither createTokenProvider(env) nor a default rtc_token_provider function` });
+  }
+  return ok(withTokenSource(source, moduleTokenSource(tokens.value)));
+}
