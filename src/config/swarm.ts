@@ -59,6 +59,11 @@ function definedOnly<T extends object>(pins: T): Partial<T> {
   return Object.fromEntries(Object.entries(pins).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
+/** A latency that is always exactly `ms`: for scripted, exhaustive and shrunk worlds. */
+export function fixedLatency(ms: number): LatencyModel {
+  return { minMs: ms, maxMs: ms, tailProbability: 0, tailMaxMs: ms };
+}
+
 /** Draws one latency from a model with a seeded stream. */
 export function drawLatency(model: LatencyModel, next: () => number): number {
   if (model.tailProbability > 0 && next() < model.tailProbability) {

@@ -56,18 +56,9 @@ export class CoverageTally {
           },
         };
       },
-      close: () => {
-        let entry = this.byStrategy.get(name);
-        if (entry === undefined) {
-          entry = { runs: 0, hashes: new Set(), actorsMax: 0, stepsMax: 0, runsByDepth: {} };
-          this.byStrategy.set(name, entry);
-        }
-        entry.runs++;
-        if (entry.hashes.size < distinctTracked) entry.hashes.add(hash >>> 0);
-        entry.actorsMax = Math.max(entry.actorsMax, actors.size);
-        entry.stepsMax = Math.max(entry.stepsMax, steps);
-        if (name === 'pct') entry.runsByDepth[config.pctDepth] = (entry.runsByDepth[config.pctDepth] ?? 0) + 1;
-      },
+      // One run is a tally of one: it is added the way a worker's tally is.
+      close: () =>
+        this.absorb([{ strategy: name, runs: 1, hashes: [hash >>> 0], actorsMax: actors.size, stepsMax: steps, runsByDepth: name === 'pct' ? { [config.pctDepth]: 1 } : {} }]),
     };
   }
 

@@ -1,5 +1,6 @@
 import { exactClocks, noFaults } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
+import { fixedLatency } from '../config/swarm.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { Strategy } from '../kernel/strategy.ts';
 import type { ProviderSource } from '../providers/source.ts';
@@ -127,7 +128,7 @@ export function exhaustivePins(clients: number, documents: number): Partial<RunC
     faults: noFaults,
     clocks: exactClocks,
     arrivalTimesMs: Array.from({ length: clients }, () => 0),
-    network: { minMs: 1, maxMs: 1, tailProbability: 0, tailMaxMs: 1 },
-    keyStore: { minMs: 1, maxMs: 1, tailProbability: 0, tailMaxMs: 1 },
+    network: fixedLatency(1),
+    keyStore: fixedLatency(1),
   };
 }

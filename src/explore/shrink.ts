@@ -1,5 +1,6 @@
 import { exactClocks, noFaults } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
+import { fixedLatency } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
 import { nonDefaultCount, notingDefaults } from './default-choices.ts';
@@ -32,7 +33,6 @@ export interface ShrinkReport {
 }
 
 const researchSeeds = 40;
-const fixedLatency = (ms: number) => ({ minMs: ms, maxMs: ms, tailProbability: 0, tailMaxMs: ms });
 
 /**
  * Delta debugging over the world and the schedule together: fewer clients, fewer documents, simultaneous

@@ -137,10 +137,7 @@ export class Server implements Node {
   releaseAbandonedSession(documentId: string, owner: string): void {
     const entry = this.document(documentId);
     if (entry.status !== 'pending' || entry.owner !== owner) return;
-    entry.status = 'none';
-    entry.owner = undefined;
-    entry.session = undefined;
-    this.world.emit({ kind: 'session', actor: 'server', documentId, status: 'released', owner, keyHint: '' });
+    this.forgetPending(documentId, entry);
     const waiting = [...entry.connected];
     entry.connected.clear();
     for (const client of waiting) this.reply(client, { type: 'startOver', documentId });
@@ -157,13 +154,16 @@ export class Server implements Node {
   /** Forgets sessions that were not established: they were never durable. */
   dropPendingSessions(): void {
     for (const [documentId, entry] of this.documents) {
-      if (entry.status !== 'pending') continue;
-      const owner = entry.owner ?? '';
-      entry.status = 'none';
-      entry.owner = undefined;
-      entry.session = undefined;
-      this.world.emit({ kind: 'session', actor: 'server', documentId, status: 'released', owner, keyHint: '' });
+      if (entry.status === 'pending') this.forgetPending(documentId, entry);
     }
+  }
+
+  private forgetPending(documentId: string, entry: DocumentSessions): void {
+    const owner = entry.owner ?? '';
+    entry.status = 'none';
+    entry.owner = undefined;
+    entry.session = undefined;
+    this.world.emit({ kind: 'session', actor: 'server', documentId, status: 'released', owner, keyHint: '' });
   }
 
   private onRequest(from: string, documentId: string, entry: DocumentSessions): void {
