@@ -1,12 +1,12 @@
 // `npm run bench:crypto`: schedules per second with symbolic and with real (WebCrypto) session encryption.
 // A benchmark, not a test: it prints the slowdown and asserts nothing.
-import { fileURLToPath } from 'node:url';
 import { sweep } from '../src/explore/sweep.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { sourceFromModule } from '../src/providers/source.ts';
+import { packageRoot } from '../src/package-root.ts';
 
 const runs = Number(process.env['CRYPTO_BENCH_RUNS'] ?? 300);
-const compiled = await loadProviderModule(fileURLToPath(new URL('../examples/providers/good-store-backed-dynamic.ts', import.meta.url)));
+const compiled = await loadProviderModule(`${packageRoot}examples/providers/good-store-backed-dynamic.ts`);
 if (!compiled.ok) throw new Error(compiled.error.message);
 const source = sourceFromModule(compiled.value);
 

@@ -1,15 +1,15 @@
 // `npm run bench:find`: how many runs each strategy needs to catch each bundled buggy example.
 // A benchmark, not a test: it prints medians and maxima over many first seeds and asserts nothing.
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SwarmSettings } from '../src/config/run-config.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { sourceFromModule } from '../src/providers/source.ts';
+import { packageRoot } from '../src/package-root.ts';
 
 const seedsPerCell = Number(process.env['FIND_SEEDS'] ?? 20);
 const runsCap = 5_000;
-const folder = fileURLToPath(new URL('../examples/providers/', import.meta.url));
+const folder = `${packageRoot}examples/providers/`;
 const strategies: Record<string, SwarmSettings> = {
   random: { strategy: 'random' },
   pct: { strategy: 'pct' },

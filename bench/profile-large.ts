@@ -1,13 +1,13 @@
 // One large run, for `node --cpu-prof`: `tsx bench/profile-large.ts [clients] [documents]`.
-import { fileURLToPath } from 'node:url';
 import { drawConfig } from '../src/config/swarm.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { sourceFromModule } from '../src/providers/source.ts';
 import { simulate } from '../src/simulate.ts';
+import { packageRoot } from '../src/package-root.ts';
 
 const clients = Number(process.argv[2] ?? 10_000);
 const documents = Number(process.argv[3] ?? 1);
-const compiled = await loadProviderModule(fileURLToPath(new URL('../examples/providers/good-store-backed-dynamic.ts', import.meta.url)));
+const compiled = await loadProviderModule(`${packageRoot}examples/providers/good-store-backed-dynamic.ts`);
 if (!compiled.ok) throw new Error(compiled.error.message);
 const started = performance.now();
 const pins = process.env['SWARM'] === '1' ? { clients, documents } : ({ clients, documents, strategy: 'random', faultMode: 'never' } as const);

@@ -1,14 +1,14 @@
 // Throughput of rtc-sim's own sweep on the bundled good store-backed dynamic provider.
-import { fileURLToPath } from 'node:url';
 import { drawConfig } from '../src/config/swarm.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { sourceFromFactory, sourceFromModule, type ProviderSource } from '../src/providers/source.ts';
 import { simulate } from '../src/simulate.ts';
 import { createProvider } from '../examples/providers/good-store-backed-dynamic.ts';
+import { packageRoot } from '../src/package-root.ts';
 
 /** The bundled good provider module that every rtc-sim measurement uses. */
-export const goodProviderPath = fileURLToPath(new URL('../examples/providers/good-store-backed-dynamic.ts', import.meta.url));
+export const goodProviderPath = `${packageRoot}examples/providers/good-store-backed-dynamic.ts`;
 
 /** How the provider reaches rtc-sim: a compiled sandboxed module (the CLI path) or an in-process factory. */
 export type SourceKind = 'module' | 'factory';

@@ -1,13 +1,13 @@
 // The benchmark: fast-check's scheduler against rtc-sim's sweep on the same race, then two large rtc-sim runs.
 // Targets are printed next to the measurements as information; nothing here fails on a missed target.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { runBaseline } from './baseline-fc-scheduler.ts';
 import { runLarge } from './large-run.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
 import { drawConfig } from '../src/config/swarm.ts';
 import { parallelSweep } from '../src/explore/parallel-sweep.ts';
 import { simulate } from '../src/simulate.ts';
+import { packageRoot } from '../src/package-root.ts';
 
 const targets = { ratioAtThreeClients: 15, schedulesPerSecondAtThreeClients: 60_000, eventsPerSecond: 1_000_000, bytesPerEvent: 300 };
 const plans = [
@@ -109,7 +109,7 @@ for (const clients of [2_500, 5_000, 10_000, 20_000]) {
 
 // Workers: the same seeds over 1 and 2 worker threads (the verdict must not change, only the time).
 const workerRuns = 20_000;
-const modulePath = fileURLToPath(new URL('../examples/providers/good-store-backed-dynamic.ts', import.meta.url));
+const modulePath = `${packageRoot}examples/providers/good-store-backed-dynamic.ts`;
 const timedSweep = async (workers: number) => {
   const started = performance.now();
   const report = await parallelSweep({ modulePath, source, runs: workerRuns, seed, pins: {}, workers });
@@ -120,7 +120,7 @@ const twoWorkers = await timedSweep(2);
 const speedUp = oneWorker.elapsedMs / twoWorkers.elapsedMs;
 console.log(`\nworkers: ${formatNumber(workerRuns)} schedules (3 clients, swarm worlds) in ${formatNumber(oneWorker.elapsedMs)} ms with 1 worker, ${formatNumber(twoWorkers.elapsedMs)} ms with 2 (pool start-up included): speed-up ${speedUp.toFixed(2)}× (target ≥ 1.8× on 2 cores → ${versus(speedUp, 1.8)}); verdicts ${oneWorker.verdict}/${twoWorkers.verdict}`);
 
-const resultsDirectory = fileURLToPath(new URL('./results/', import.meta.url));
+const resultsDirectory = `${packageRoot}bench/results/`;
 mkdirSync(resultsDirectory, { recursive: true });
 const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp } };
 writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);

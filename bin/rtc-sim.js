@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The package's bin: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The package's bin: runs the CLI from its esbuild bundle (see self-bundle.mjs), or through tsx.
+import { runEntry } from './self-bundle.mjs';
 
-register();
-await import('../src/cli.ts');
+await runEntry('src/cli.ts');

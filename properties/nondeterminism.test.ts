@@ -8,6 +8,7 @@ import { drawConfig } from '../src/config/swarm.ts';
 import { describeThrown } from '../src/errors.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { forkStream } from '../src/kernel/random.ts';
+import { instanceGlobalNames, namesUsedBy } from '../src/providers/instance-globals.ts';
 import type { NondeterminismFinding } from '../src/providers/nondeterminism.ts';
 import type { InstanceHooks } from '../src/providers/sandbox.ts';
 import type { ProviderSource } from '../src/providers/source.ts';
@@ -130,6 +131,32 @@ describe('nondeterminism in provider code is routed to the simulation or reporte
       }),
       { numRuns: 25 },
     );
+  });
+
+  describe('globals a module never names are not made, yet nothing can reach an unrouted one', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-unnamed-globals-'));
+    // Each reaches the instance's Date without the word "Date" in scope where the scan could miss it.
+    const reaches: Record<string, string> = {
+      'direct eval': `export default async () => ({ key: String(eval('Da' + 'te').now()), keyHint: 'h' });`,
+      'the wrapper\'s arguments': `const found = Array.from(arguments).find((value) => typeof value === 'function' && typeof value.now === 'function' && typeof value.UTC === 'function');
+        export default async () => ({ key: String(found.now()), keyHint: 'h' });`,
+    };
+    for (const [how, code] of Object.entries(reaches)) {
+      it(`through ${how}, the simulated clock answers and nothing is reported`, async () => {
+        const path = join(folder, `${how.replace(/\W+/g, '-')}.js`);
+        writeFileSync(path, code);
+        const { hooks, findings } = collectingHooks('c3', 9, 42_000);
+        expect(await callOnce(await moduleSource(path), hooks)).toEqual({ value: { key: '42000', keyHint: 'h' } });
+        expect(findings).toEqual([]);
+      });
+    }
+
+    it('the scan names exactly the globals a module mentions, as whole words', () => {
+      expect(namesUsedBy('const t = Date.now(); const p = performance; require("x");')).toEqual({ globals: new Set(['Date', 'performance']), require: true });
+      expect(namesUsedBy('const xDate = 1, Date$ = 2, $fetch = 3; // nothing else')).toEqual({ globals: new Set(), require: false });
+      expect(namesUsedBy('module.exports = 1;\n//# sourceMappingURL=data:application/json;base64,Date fetch')).toEqual({ globals: new Set(), require: false });
+      expect(namesUsedBy('eval(x)').globals.size).toBe(instanceGlobalNames.length);
+    });
   });
 
   it('node:crypto random sources draw from the seeded stream: two seeds give two answers', async () => {

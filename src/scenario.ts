@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { PropertyName } from './check/violation.ts';
 import type { ConfigPins } from './config/run-config.ts';
 import { exactClocks, noFaults } from './config/fault-plan.ts';
 import { drawConfig } from './config/swarm.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { loadProviderSource } from './load-provider-source.ts';
+import { importTypeScript } from './import-typescript.ts';
+import { packageRoot } from './package-root.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 
 /** A scripted scenario: a story, a provider, a pinned world, and how it must end. */
@@ -22,8 +24,6 @@ export interface Scenario {
   readonly expected: 'pass' | PropertyName;
 }
 
-/** The package's own root, where scenarios/ and examples/ live. */
-export const packageRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /** Loads `scenarios/<name>.ts`; the name must be a plain scenario name. */
 export async function loadScenario(name: string): Promise<Result<Scenario>> {
@@ -32,7 +32,7 @@ export async function loadScenario(name: string): Promise<Result<Scenario>> {
   }
   const file = `${packageRoot}scenarios/${name}.ts`;
   if (!existsSync(file)) return fail({ kind: 'scenario-not-found', name, message: `no scenario named ${name} (looked for ${file})` });
-  const module = (await import(pathToFileURL(file).href)) as { scenario?: Scenario };
+  const module = (await importTypeScript(pathToFileURL(file).href)) as { scenario?: Scenario };
   if (module.scenario === undefined) return fail({ kind: 'file-invalid', path: file, message: `${file} does not export a scenario` });
   return ok(module.scenario);
 }

@@ -1,5 +1,4 @@
 import { relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
 import { describeConfig } from './describe-config.ts';
@@ -21,6 +20,7 @@ import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.t
 import { progressSinkFor, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
 import { ok } from '../errors.ts';
+import { packageRoot } from '../package-root.ts';
 import { pinsAsFlags, pinsFrom, readConfigPins, shellWord, type WorldOptions } from './options.ts';
 
 /** Options of `rtc-sim check`. */
@@ -211,6 +211,6 @@ function summarise(io: Io, modulePath: string, verdict: { verdict: 'pass' | 'fai
 
 /** The one command line that replays a run, relative to the working directory. */
 export function replayCommandLine(cwd: string, target: string, flags: string): string {
-  const cli = relative(cwd, fileURLToPath(new URL('../cli.ts', import.meta.url))) || 'src/cli.ts';
+  const cli = relative(cwd, `${packageRoot}src/cli.ts`) || 'src/cli.ts';
   return `npx tsx ${shellWord(cli)} replay ${target}${flags === '' ? '' : ` ${flags}`}`;
 }

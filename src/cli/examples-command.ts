@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sweep } from '../explore/sweep.ts';
 import { exitCodes, inputErrorMessage } from './exit-codes.ts';
 import { painterFor, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
+import { packageRoot } from '../package-root.ts';
 
 /** The bundled example providers, next to the package's sources. */
-export const bundledExamplesDirectory = fileURLToPath(new URL('../../examples/providers/', import.meta.url));
+export const bundledExamplesDirectory = `${packageRoot}examples/providers/`;
 
 /** Options of `rtc-sim examples`. */
 export interface ExamplesCommandOptions {

@@ -65,14 +65,14 @@ export function fixedLatency(ms: number): LatencyModel {
 }
 
 /** Draws one latency from a model with a seeded stream. */
-export function drawLatency(model: LatencyModel, next: () => number): number {
-  if (model.tailProbability > 0 && next() < model.tailProbability) {
+export function drawLatency(model: LatencyModel, stream: Pick<RandomStream, 'next'>): number {
+  if (model.tailProbability > 0 && stream.next() < model.tailProbability) {
     // Log-uniform between maxMs and tailMaxMs: most tail draws are moderate, a few are very long.
     const low = Math.log(Math.max(1, model.maxMs));
     const high = Math.log(Math.max(1, model.tailMaxMs));
-    return Math.round(Math.exp(low + next() * (high - low)));
+    return Math.round(Math.exp(low + stream.next() * (high - low)));
   }
-  return model.minMs + Math.floor(next() * (model.maxMs - model.minMs + 1));
+  return model.minMs + Math.floor(stream.next() * (model.maxMs - model.minMs + 1));
 }
 
 /** With `sometimes`, half the seeds run without faults; the others draw a few scheduled faults and rates. */

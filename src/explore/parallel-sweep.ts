@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import Tinypool from 'tinypool';
+import { bundleEntry } from '../../bin/self-bundle.mjs';
 import type { SwarmSettings } from '../config/run-config.ts';
+import { packageRoot } from '../package-root.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { CoverageTally } from './coverage.ts';
 import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
@@ -43,7 +46,7 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   for (let start = chunkRunsMax; start < options.runs; start += chunkRuns) {
     chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
   }
-  const pool = new Tinypool({ filename: new URL('./sweep-worker.mjs', import.meta.url).href, minThreads: options.workers, maxThreads: options.workers });
+  const pool = new Tinypool({ filename: await workerEntry(), minThreads: options.workers, maxThreads: options.workers });
   let lowest: FirstFailure | undefined;
   let next = 0;
   let runsDone = chunkRunsMax;
@@ -64,6 +67,15 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   }
   if (lowest === undefined) return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
   return failed(options, lowest, tally);
+}
+
+let bundledWorker: Promise<string | undefined> | undefined;
+
+/** The workers' entry: a plain-JavaScript bundle, built once per process, else the tsx-loading fallback. */
+async function workerEntry(): Promise<string> {
+  bundledWorker ??= bundleEntry('src/explore/sweep-worker-entry.ts').catch(() => undefined);
+  const bundle = await bundledWorker;
+  return pathToFileURL(bundle ?? `${packageRoot}src/explore/sweep-worker.mjs`).href;
 }
 
 async function failed(options: ParallelSweepOptions, found: FirstFailure, tally: CoverageTally): Promise<SweepReport> {

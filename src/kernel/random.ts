@@ -19,29 +19,39 @@ export interface RandomStream {
  * in one component never shifts the numbers another component sees (the turmoil/madsim habit).
  */
 export function forkStream(seed: number | string, name: string): RandomStream {
-  const generator = seedrandom.alea(`${seed}/${name}`);
-  const next = (): number => generator();
-  return {
-    next,
-    integer(min, max) {
-      return min + Math.floor(next() * (max - min + 1));
-    },
-    bytes(length) {
-      const out = new Uint8Array(length);
-      for (let index = 0; index < length; index++) out[index] = Math.floor(next() * 256);
-      return out;
-    },
-    hex(length) {
-      let out = '';
-      for (let index = 0; index < length; index++) out += Math.floor(next() * 256).toString(16).padStart(2, '0');
-      return out;
-    },
-    pick(items) {
-      const item = items[Math.floor(next() * items.length)];
-      if (item === undefined) throw new RangeError('pick() needs a non-empty array');
-      return item;
-    },
-  };
+  return new SeededStream(seedrandom.alea(`${seed}/${name}`));
+}
+
+// Classes rather than object literals of closures: a large world holds a few streams per client, and methods
+// on a prototype cost nothing per stream.
+class SeededStream implements RandomStream {
+  constructor(private readonly generator: () => number) {}
+
+  next(): number {
+    return this.generator();
+  }
+
+  integer(min: number, max: number): number {
+    return min + Math.floor(this.generator() * (max - min + 1));
+  }
+
+  bytes(length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let index = 0; index < length; index++) out[index] = Math.floor(this.generator() * 256);
+    return out;
+  }
+
+  hex(length: number): string {
+    let out = '';
+    for (let index = 0; index < length; index++) out += Math.floor(this.generator() * 256).toString(16).padStart(2, '0');
+    return out;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.generator() * items.length)];
+    if (item === undefined) throw new RangeError('pick() needs a non-empty array');
+    return item;
+  }
 }
 
 /**
@@ -57,21 +67,42 @@ export class RandomStreams {
   get(name: string): RandomStream {
     let stream = this.streams.get(name);
     if (stream === undefined) {
-      stream = lazyStream(() => forkStream(this.seed, name));
+      stream = new LazyStream(this.seed, name);
       this.streams.set(name, stream);
     }
     return stream;
   }
 }
 
-function lazyStream(create: () => RandomStream): RandomStream {
-  let inner: RandomStream | undefined;
-  const real = (): RandomStream => (inner ??= create());
-  return {
-    next: () => real().next(),
-    integer: (min, max) => real().integer(min, max),
-    bytes: (length) => real().bytes(length),
-    hex: (length) => real().hex(length),
-    pick: (items) => real().pick(items),
-  };
+/** A stream seeded at its first draw. */
+class LazyStream implements RandomStream {
+  private inner: RandomStream | undefined;
+  constructor(
+    private readonly seed: number | string,
+    private readonly name: string,
+  ) {}
+
+  private real(): RandomStream {
+    return (this.inner ??= forkStream(this.seed, this.name));
+  }
+
+  next(): number {
+    return this.real().next();
+  }
+
+  integer(min: number, max: number): number {
+    return this.real().integer(min, max);
+  }
+
+  bytes(length: number): Uint8Array {
+    return this.real().bytes(length);
+  }
+
+  hex(length: number): string {
+    return this.real().hex(length);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return this.real().pick(items);
+  }
 }

@@ -20,12 +20,18 @@ export interface ClientParts {
   readonly server: Server;
   readonly keyStore: SimulatedKeyStore;
   readonly clock: NodeClock;
+  /** The world's count of settled clients, one object shared by every client. */
+  readonly roster: ClientRoster;
+}
+
+/** What a client tells the world about settling, and what it asks it. */
+export interface ClientRoster {
   /** Called whenever the client reaches `collaborating` or `failed`. */
-  readonly onSettled: () => void;
+  onSettled(): void;
   /** Called with +1 when the client becomes settled (collaborating or failed) and −1 when it stops being so. */
-  readonly settledChange: (delta: 1 | -1) => void;
+  settledChange(delta: 1 | -1): void;
   /** Whether the race is over (tokens are no longer refreshed then). */
-  readonly isRaceOver: () => boolean;
+  isRaceOver(): boolean;
 }
 
 /** How long the plugin waits before reconnecting after a `jwt` disconnect. */
@@ -53,7 +59,8 @@ export class Client implements Node {
   private caller: ProviderCaller | undefined;
   private tokens: ClientTokens | undefined;
   private created: { readonly keyHint: string; readonly key: string; readonly session: NewSession } | undefined;
-  private createdKeys = new Map<string, string>();
+  // Made on the first create: most clients of a large world only ever join.
+  private createdKeys: Map<string, string> | undefined;
   private announcedHint: string | undefined;
   private heldKey: { readonly keyHint: string; readonly key: string } | undefined;
   private sessionData: { readonly session: SessionMetadata; readonly content: EncryptedContent } | undefined;
@@ -71,7 +78,7 @@ export class Client implements Node {
 
   /** The provider key this client created a session under `keyHint` with, if it did. */
   createdKey(keyHint: string): string | undefined {
-    return this.createdKeys.get(keyHint);
+    return this.createdKeys?.get(keyHint);
   }
 
   /** The browser opens the document: load the provider, connect, ask the server for a session. */
@@ -196,7 +203,7 @@ export class Client implements Node {
       id: this.id,
       documentId: this.documentId,
       epoch: () => this.epoch,
-      wantsRefresh: () => !this.parts.isRaceOver() && this.state !== 'failed' && this.state !== 'disconnected',
+      wantsRefresh: () => !this.parts.roster.isRaceOver() && this.state !== 'failed' && this.state !== 'disconnected',
       disconnectForJwt: (problem) => this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${problem}`),
       waitingFor: (text) => {
         this.waitingFor = text;
@@ -228,7 +235,7 @@ export class Client implements Node {
         if (!outcome.ok) return this.fail(`encryption: sealing the new session failed: ${String(outcome.error)}`);
         const session = outcome.value;
         this.created = { keyHint: answer.keyHint, key: answer.key, session };
-        this.createdKeys.set(answer.keyHint, answer.key);
+        (this.createdKeys ??= new Map()).set(answer.keyHint, answer.key);
         this.send({ type: 'createSession', documentId: this.documentId, session: { keyHint: answer.keyHint, wrappedKey: session.wrappedKey, salt: session.salt } });
         this.enter('create-sent', 'the server to accept or reject createSession', { key: answer.key, content: this.initialContent });
       });
@@ -297,7 +304,7 @@ export class Client implements Node {
     const was = settledStates.has(this.state);
     this.state = state;
     const is = settledStates.has(state);
-    if (was !== is) this.parts.settledChange(is ? 1 : -1);
+    if (was !== is) this.parts.roster.settledChange(is ? 1 : -1);
   }
 
   private send(message: Message): void {
@@ -315,14 +322,14 @@ export class Client implements Node {
       detail: state === 'collaborating' ? 'collaborating' : `waits for ${waitingFor}`,
       ...held,
     });
-    if (state === 'collaborating') this.parts.onSettled();
+    if (state === 'collaborating') this.parts.roster.onSettled();
   }
 
   private fail(reason: string): void {
     this.moveTo('failed');
     this.waitingFor = 'nothing (it gave up)';
     this.parts.world.emit({ kind: 'state', actor: this.id, documentId: this.documentId, state: 'failed', detail: reason });
-    this.parts.onSettled();
+    this.parts.roster.onSettled();
   }
 }
 

@@ -15,21 +15,25 @@ export interface NodeClock {
 export function drawClock(epochMs: number, settings: ClockSettings | undefined, stream: RandomStream, node: string): NodeClock {
   const drawnSkewMs = settings === undefined || settings.skewMsMax === 0 ? 0 : stream.integer(-settings.skewMsMax, settings.skewMsMax);
   const driftPpm = settings === undefined || settings.driftPpmMax === 0 ? 0 : Math.round((stream.next() * 2 - 1) * settings.driftPpmMax);
-  let skewMs = settings?.skewsMs?.[node] ?? drawnSkewMs;
-  let drift = driftPpm;
-  let driftSinceMs = 0;
-  return {
-    get skewMs() {
-      return skewMs;
-    },
-    get driftPpm() {
-      return drift;
-    },
-    read: (virtualMs) => epochMs + virtualMs + skewMs + Math.round(((virtualMs - driftSinceMs) * drift) / 1_000_000),
-    synchronise(virtualMs) {
-      skewMs = 0;
-      drift = 0;
-      driftSinceMs = virtualMs;
-    },
-  };
+  return new DriftingClock(epochMs, settings?.skewsMs?.[node] ?? drawnSkewMs, driftPpm);
+}
+
+// A class, not an object literal of closures: a large world holds one clock per client.
+class DriftingClock implements NodeClock {
+  private driftSinceMs = 0;
+  constructor(
+    private readonly epochMs: number,
+    public skewMs: number,
+    public driftPpm: number,
+  ) {}
+
+  read(virtualMs: number): number {
+    return this.epochMs + virtualMs + this.skewMs + Math.round(((virtualMs - this.driftSinceMs) * this.driftPpm) / 1_000_000);
+  }
+
+  synchronise(virtualMs: number): void {
+    this.skewMs = 0;
+    this.driftPpm = 0;
+    this.driftSinceMs = virtualMs;
+  }
 }

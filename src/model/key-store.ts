@@ -82,7 +82,7 @@ export class SimulatedKeyStore {
       key: `store:${clientId}#${count}`,
       actor: `store:${clientId}`,
       resources: isRead ? [clientId, `store:${String(key)}`] : [clientId, `store:${String(key)}`, 'store:list'],
-      delayMs: fault === 'timeout' ? keyStoreTimeoutMs : drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore').next),
+      delayMs: fault === 'timeout' ? keyStoreTimeoutMs : drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore')),
       action: () => {
         if (fault !== undefined) {
           const reason = fault === 'timeout' ? 'key store: the operation timed out (simulated fault)' : 'key store: the operation failed (simulated fault)';

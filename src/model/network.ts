@@ -36,7 +36,7 @@ export class Network {
     this.sentCounts.set(name, count);
     const client = from === 'server' ? to : from;
     const nowMs = this.world.queue.nowMs;
-    const latencyMs = drawLatency(this.world.config.network, this.world.streams.get('network').next);
+    const latencyMs = drawLatency(this.world.config.network, this.world.streams.get('network'));
     let delayMs = latencyMs;
     // A spike is a slow period: a message sent in it arrives at the latest one latency after it ends.
     if (this.spike !== undefined && nowMs < this.spike.untilMs) delayMs = Math.min(latencyMs * this.spike.factor, this.spike.untilMs - nowMs + latencyMs);

@@ -4,7 +4,7 @@ import { EventQueue } from '../kernel/event-queue.ts';
 import { HostWork } from '../kernel/host-work.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { Client } from './client.ts';
+import { Client, type ClientRoster } from './client.ts';
 import { builtInTokenSource, type SourceWithTokens, type TokenSource } from './auth/token-source.ts';
 import { drawClock } from './clocks.ts';
 import { cryptoScheme, type CryptoScheme } from './crypto.ts';
@@ -60,6 +60,13 @@ export class World implements WorldContext {
     const arrivals = this.streams.get('arrivals');
     let previousMs = 0;
     let lastMs = 0;
+    const roster: ClientRoster = {
+      onSettled: () => this.onClientSettled(),
+      settledChange: (delta) => {
+        this.settledClients += delta;
+      },
+      isRaceOver: () => this.raceOver,
+    };
     for (let index = 0; index < config.clients; index++) {
       const id = `c${index + 1}`;
       const client = new Client(id, `d${(index % config.documents) + 1}`, {
@@ -68,11 +75,7 @@ export class World implements WorldContext {
         server: this.server,
         keyStore: this.keyStore,
         clock: drawClock(config.epochMs, config.clocks, this.streams.get(`clock:${id}`), id),
-        onSettled: () => this.onClientSettled(),
-        settledChange: (delta) => {
-          this.settledClients += delta;
-        },
-        isRaceOver: () => this.raceOver,
+        roster,
       });
       this.clients.push(client);
       this.network.attach(client);

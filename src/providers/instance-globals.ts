@@ -39,40 +39,88 @@ export const instanceGlobalNames = [
 
 type InstanceGlobalName = (typeof instanceGlobalNames)[number];
 
+/** What one instance's globals are made from. */
+export interface InstanceGlobalsParts extends GlobalsParts {
+  readonly sources: SimulatedSources;
+  readonly console: () => object;
+  readonly contextGlobal: object;
+  readonly base: NodeJS.Require;
+}
+
 /**
  * One instance's globals (see the table in nondeterminism.ts): clock, randomness and crypto routed to its
  * client, timers and network refused and reported, and a `globalThis` that is its own view of the shared
  * global object — reads of the names above answer as the plain names do, every other read and every write
  * goes to the shared object, so that instances can still share state through it on purpose.
+ *
+ * Each is made on first use: a sweep instantiates the module for every client of every run, and most
+ * modules name few of these globals (see `namesUsedBy`).
  */
-export function instanceGlobals(
-  parts: GlobalsParts & { readonly sources: SimulatedSources; readonly console: object; readonly contextGlobal: object; readonly base: NodeJS.Require },
-): { readonly globals: Record<InstanceGlobalName, unknown>; readonly require: NodeJS.Require } {
-  const { helpers, sources } = parts;
-  const later = microtaskScheduler(parts);
-  const webCrypto = routedWebCrypto({ random: () => sources.random(), helpers, later });
-  const performance = { now: () => sources.elapsed() };
-  const overrides: Record<string, unknown> = {
-    console: parts.console,
-    Math: helpers.mathWith(() => sources.random()),
-    Date: helpers.dateWith(() => sources.clock()),
-    performance,
-    crypto: webCrypto,
-    ...refusals(parts),
-  };
-  const view: object = new Proxy(parts.contextGlobal, {
-    get: (target, key) => (Object.hasOwn(overrides, key) ? overrides[key as string] : Reflect.get(target, key)),
-    set: (target, key, value) => Reflect.set(target, key, value),
-  });
-  overrides['globalThis'] = view;
-  const require = instanceRequire({
-    base: parts.base,
-    report: parts.report,
-    helpers,
-    performance,
-    nodeCrypto: (real) => instrumentedNodeCrypto(real, { random: () => sources.random(), helpers, later, report: parts.report, webCrypto }),
-  });
-  return { globals: overrides as Record<InstanceGlobalName, unknown>, require };
+export class InstanceGlobals {
+  private readonly made = new Map<InstanceGlobalName, unknown>();
+  private madeRequire: NodeJS.Require | undefined;
+
+  constructor(private readonly parts: InstanceGlobalsParts) {}
+
+  get(name: InstanceGlobalName): unknown {
+    if (this.made.has(name)) return this.made.get(name);
+    const value = this.make(name);
+    this.made.set(name, value);
+    return value;
+  }
+
+  /** The instance's `require`: node:crypto and node:perf_hooks routed, network and timer modules refused. */
+  get require(): NodeJS.Require {
+    const parts = this.parts;
+    return (this.madeRequire ??= instanceRequire({
+      base: parts.base,
+      report: parts.report,
+      helpers: parts.helpers,
+      performance: () => this.get('performance') as object,
+      nodeCrypto: (real) =>
+        instrumentedNodeCrypto(real, { random: () => parts.sources.random(), helpers: parts.helpers, later: microtaskScheduler(parts), report: parts.report, webCrypto: this.get('crypto') as object }),
+    }));
+  }
+
+  private make(name: InstanceGlobalName): unknown {
+    const { helpers, sources } = this.parts;
+    switch (name) {
+      case 'console':
+        return this.parts.console();
+      case 'Math':
+        return helpers.mathWith(() => sources.random());
+      case 'Date':
+        return helpers.dateWith(() => sources.clock());
+      case 'performance':
+        return { now: () => sources.elapsed() };
+      case 'crypto':
+        return routedWebCrypto({ random: () => sources.random(), helpers, later: microtaskScheduler(this.parts) });
+      case 'globalThis':
+        return new Proxy(this.parts.contextGlobal, {
+          get: (target, key) => (isInstanceGlobalName(key) ? this.get(key) : Reflect.get(target, key)),
+          set: (target, key, value) => Reflect.set(target, key, value),
+        });
+      default:
+        return refusal(name, this.parts);
+    }
+  }
+}
+
+const instanceGlobalNameSet: ReadonlySet<unknown> = new Set(instanceGlobalNames);
+
+function isInstanceGlobalName(key: unknown): key is InstanceGlobalName {
+  return instanceGlobalNameSet.has(key);
+}
+
+/**
+ * The instance globals (and whether `require`) a module's code can reach: those it names. Code that uses
+ * `eval` or `arguments` could reach any wrapper parameter without naming it, so it gets them all.
+ */
+export function namesUsedBy(code: string): { readonly globals: ReadonlySet<InstanceGlobalName>; readonly require: boolean } {
+  const body = code.split('//# sourceMappingURL=')[0] ?? code;
+  const names = (name: string): boolean => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(body);
+  if (names('eval') || names('arguments')) return { globals: new Set(instanceGlobalNames), require: true };
+  return { globals: new Set(instanceGlobalNames.filter(names)), require: names('require') };
 }
 
 /**
@@ -119,36 +167,43 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis'>;
+
+const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
+
 /** Timers and network APIs, refused and reported: nothing the simulation schedules can stand in for them. */
-function refusals({ helpers, report, touch }: GlobalsParts): Record<string, unknown> {
-  const timer = (name: string) =>
-    ({
-      [name]: (): never => {
-        report(`${name}()`, advice.timer);
-        throw helpers.error(`rtc-sim: ${name} is not available inside the simulation: ${advice.timer}`);
-      },
-    })[name];
-  const constructor = (name: string) =>
-    ({
-      [name]: function (): never {
-        report(`new ${name}()`, advice.network);
-        throw helpers.error(`rtc-sim: ${name} is not available inside the simulation: ${advice.network}`);
-      },
-    })[name];
-  const ignore = (): void => undefined;
-  return {
-    setTimeout: timer('setTimeout'),
-    setInterval: timer('setInterval'),
-    setImmediate: timer('setImmediate'),
-    clearTimeout: ignore,
-    clearInterval: ignore,
-    clearImmediate: ignore,
-    fetch: (): Promise<never> => {
-      report('fetch()', advice.network);
-      touch();
-      return helpers.rejected(helpers.error(`rtc-sim: fetch is not available inside the simulation: ${advice.network}`));
-    },
-    WebSocket: constructor('WebSocket'),
-    XMLHttpRequest: constructor('XMLHttpRequest'),
-  };
+function refusals(parts: GlobalsParts): Record<string, unknown> {
+  return Object.fromEntries(refusedNames.map((name) => [name, refusal(name, parts)]));
+}
+
+function refusal(name: RefusedName, { helpers, report, touch }: GlobalsParts): unknown {
+  switch (name) {
+    case 'setTimeout':
+    case 'setInterval':
+    case 'setImmediate':
+      return {
+        [name]: (): never => {
+          report(`${name}()`, advice.timer);
+          throw helpers.error(`rtc-sim: ${name} is not available inside the simulation: ${advice.timer}`);
+        },
+      }[name];
+    case 'clearTimeout':
+    case 'clearInterval':
+    case 'clearImmediate':
+      return (): void => undefined;
+    case 'fetch':
+      return (): Promise<never> => {
+        report('fetch()', advice.network);
+        touch();
+        return helpers.rejected(helpers.error(`rtc-sim: fetch is not available inside the simulation: ${advice.network}`));
+      };
+    case 'WebSocket':
+    case 'XMLHttpRequest':
+      return {
+        [name]: function (): never {
+          report(`new ${name}()`, advice.network);
+          throw helpers.error(`rtc-sim: ${name} is not available inside the simulation: ${advice.network}`);
+        },
+      }[name];
+  }
 }

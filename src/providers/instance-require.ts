@@ -11,7 +11,7 @@ export interface RequireParts {
   /** Builds the instance's instrumented copy of node:crypto from the real one. */
   readonly nodeCrypto: (real: object) => object;
   /** The instance's routed `performance`, for node:perf_hooks. */
-  readonly performance: object;
+  readonly performance: () => object;
 }
 
 // Modules whose only purpose is what the simulation cannot allow: real network I/O, real timers.
@@ -44,7 +44,7 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
   const substitutes = new Map<string, unknown>();
   const substitute = (name: string, specifier: string): unknown => {
     if (name === 'crypto') return parts.nodeCrypto(builtin(name));
-    if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance };
+    if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance() };
     const why = unsimulatedModules.get(name);
     if (why === undefined) return undefined;
     parts.report(`require("${specifier}")`, why);

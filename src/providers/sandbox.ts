@@ -1,6 +1,6 @@
 import vm from 'node:vm';
 import { describeThrown } from '../errors.ts';
-import { installContextReporters, instanceGlobalNames, instanceGlobals } from './instance-globals.ts';
+import { InstanceGlobals, installContextReporters, instanceGlobalNames, namesUsedBy } from './instance-globals.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
@@ -87,24 +87,26 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const realm = sandboxRealm(context, helpers);
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
+  const used = namesUsedBy(options.code);
   return {
     path: options.path,
     realm,
     instantiate(hooks) {
       realm.touch();
-      const report = findingSink(hooks, true);
-      const { globals, require } = instanceGlobals({
+      const globals = new InstanceGlobals({
         helpers,
-        report,
+        report: findingSink(hooks, true),
         touch: realm.touch,
         sources: hooks,
-        console: simulatedConsole(hooks),
+        console: () => simulatedConsole(hooks),
         contextGlobal,
         base: options.requireFromModule,
       });
       const module = { exports: {} as Record<string, unknown> };
-      const wrapper = [module.exports, require, module, options.path, options.directory, options.url];
-      running.runAs(hooks, () => moduleFunction(...wrapper, ...instanceGlobalNames.map((name) => globals[name])));
+      const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url];
+      // A global the code never names cannot be reached: it is left undefined rather than made.
+      const values = instanceGlobalNames.map((name) => (used.globals.has(name) ? globals.get(name) : undefined));
+      running.runAs(hooks, () => moduleFunction(...wrapper, ...values));
       return module.exports;
     },
     runAs: (hooks, action) => running.runAs(hooks, action),

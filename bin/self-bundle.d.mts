@@ -1,0 +1,4 @@
+/** Bundles an entry (relative to the package root) into node_modules/.cache/rtc-sim; undefined if it cannot be written. */
+export function bundleEntry(entry: string): Promise<string | undefined>;
+/** Runs an entry (relative to the package root) from its bundle, else through tsx. */
+export function runEntry(entry: string): Promise<unknown>;
