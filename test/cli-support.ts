@@ -13,12 +13,12 @@ export async function runCli(argv: readonly string[]): Promise<{ code: number; o
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-/** Runs the CLI as a real process, as a user would. */
+/** Runs the CLI as a real process through the package's bin (its esbuild bundle), as a user would. */
 export function spawnCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...argv],
+      ['bin/rtc-sim.js', ...argv],
       { cwd: repositoryRoot, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
