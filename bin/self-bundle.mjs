@@ -4,15 +4,29 @@
 // `keepNames` wrappers, which give every named closure a property table of its own (half the heap of a
 // 10,000-client run went to them). npm packages stay outside the bundle and resolve from the package root.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const packageRoot = fileURLToPath(new URL('../', import.meta.url));
+/**
+ * The directory of rtc-sim's own package.json (with a trailing slash), found by walking up from this module,
+ * so that the answer is the same from bin/, from src/ through tsx, and from inside a bundle under
+ * node_modules/.cache/rtc-sim.
+ */
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start) {
+  for (let directory = start; ; directory = dirname(directory)) {
+    const manifest = join(directory, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'rtc-sim') return `${directory}/`;
+    if (dirname(directory) === directory) throw new Error(`rtc-sim: no package.json named rtc-sim above ${start}`);
+  }
+}
 
 /**
  * Bundles `entry` (a path relative to the package root) and returns the bundle's absolute path, or undefined
- * when it cannot be written (a read-only install): the caller then runs the TypeScript through tsx.
+ * when it cannot be written (a read-only install): the caller then runs the TypeScript through tsx. A build
+ * that fails is rtc-sim's own bug and throws.
  */
 export async function bundleEntry(entry) {
   const { build } = await import('esbuild');
@@ -49,7 +63,7 @@ export async function bundleEntry(entry) {
  * be built or written.
  */
 export async function runEntry(entry) {
-  const bundle = await bundleEntry(entry).catch(() => undefined);
+  const bundle = await bundleEntry(entry);
   if (bundle !== undefined) return import(pathToFileURL(bundle).href);
   const { register } = await import('tsx/esm/api');
   register();

@@ -125,6 +125,13 @@ describe('as a real process', () => {
     expect(`${missing.err}${violated.err}`).not.toMatch(/^\s+at /m);
   });
 
+  it('the bundled bin spreads a sweep over two workers, themselves run from a bundle', async () => {
+    const result = await spawnCli(['check', 'examples/providers/good-static-key.ts', '--runs', '600', '--workers', '2', '--json']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ verdict: 'pass', runs: 600 });
+  });
+
   it('run --scenario seeds-race exits 0 and tells the story', async () => {
     const result = await spawnCli(['run', '--scenario', 'seeds-race']);
     expect(result.code).toBe(0);

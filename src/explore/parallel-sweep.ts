@@ -73,7 +73,7 @@ let bundledWorker: Promise<string | undefined> | undefined;
 
 /** The workers' entry: a plain-JavaScript bundle, built once per process, else the tsx-loading fallback. */
 async function workerEntry(): Promise<string> {
-  bundledWorker ??= bundleEntry('src/explore/sweep-worker-entry.ts').catch(() => undefined);
+  bundledWorker ??= bundleEntry('src/explore/sweep-worker-entry.ts');
   const bundle = await bundledWorker;
   return pathToFileURL(bundle ?? `${packageRoot}src/explore/sweep-worker.mjs`).href;
 }
