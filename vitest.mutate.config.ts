@@ -1,17 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites `npm run mutate` runs against every mutant: the scenarios, which pin traces and break model logic
-// on purpose, and the fast property suites. The slow sweeps, the browser test and the CLI processes are
-// left to `npm test`.
+// The suites `npm run mutate` runs against every mutant. Stryker runs, for each mutant, only the tests that
+// reached it, so per-mutant time is what the full run costs: the fast unit tests of test/unit come first
+// (they pin messages, boundaries and branches in milliseconds), then the scripted scenarios and the quick
+// property suites about provider failures and the JWT verifier. The sweeps over thousands of schedules
+// (examples, determinism, self-check, faults, jwt-model: whole worlds that reach every model mutant and
+// cost seconds each), the browser test and the CLI processes are left to `npm test`.
 export default defineConfig({
   test: {
     include: [
+      'test/unit/**/*.test.ts',
       'scenarios/**/*.test.ts',
-      'properties/event-queue.test.ts',
       'properties/provider-failures.test.ts',
-      'properties/examples.test.ts',
-      'properties/determinism.test.ts',
-      'properties/self-check.test.ts',
+      'properties/jwt-verifier.test.ts',
     ],
     testTimeout: 120_000,
   },
