@@ -43,6 +43,7 @@ export function runRetentionProbe(
       world.emit({ kind: 'probe', actor: probeId, documentId, keyHint, expectedKey, ...outcome });
       next(index + 1);
     };
+    // Stryker disable next-line StringLiteral: unreachable: a caller exists whenever the provider was created
     if (caller === undefined) return report({ failure: created.ok ? 'no provider' : created.problem });
     caller.request(documentId, keyHint, (answer) => report({ key: answer.key }), (reason) => report({ failure: reason }));
   };

@@ -35,6 +35,7 @@ export class ProviderCaller {
     this.attempt(documentId, keyHint, 1, onAnswer, giveUp);
   }
 
+  // Stryker disable next-line ArrowFunction,BooleanLiteral: request() sets it before every use
   private stillWanted: () => boolean = () => true;
 
   private attempt(

@@ -173,6 +173,7 @@ export class World implements WorldContext {
   private expectations(): Expectation[] {
     const result: Expectation[] = [];
     for (const session of this.server.established()) {
+      // Stryker disable next-line OptionalChaining: the owner of an established session is always one of the clients
       const expectedKey = this.clients.find((client) => client.id === session.owner)?.createdKey(session.keyHint);
       if (expectedKey !== undefined) result.push({ documentId: session.documentId, keyHint: session.keyHint, expectedKey });
     }

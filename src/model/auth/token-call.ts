@@ -15,6 +15,7 @@ export function callTokenProvider(provider: TokenProvider, documentId: string, c
     }
     let token: unknown;
     try {
+      // Stryker disable next-line OptionalChaining: reading from null throws, and the catch below gives the same answer
       token = (end.value as { token?: unknown } | null)?.token;
     } catch (error) {
       token = error;
