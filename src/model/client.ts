@@ -146,6 +146,10 @@ export class Client implements Node {
       case 'newSessionAvailable':
         return this.onAnnouncement(message.keyHint);
       case 'startOver':
+        // A createSession in flight is answered after this (a connection is FIFO), against the freed
+        // document: its answer says what to do next. Starting over here would drop that answer and leave the
+        // client waiting for the very session the server has just made it the owner of.
+        if (this.state === 'create-sent') return undefined;
         return this.connect();
       case 'authFailed':
         return this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${message.message}`);

@@ -186,6 +186,8 @@ export class Server implements Node {
 
   private onCreate(from: string, documentId: string, session: SessionMetadata, entry: DocumentSessions): void {
     if (entry.status !== 'none') {
+      // The rejected creator waits for the announcement, so it must hear it (a release may have cleared the list).
+      entry.connected.add(from);
       this.reply(from, { type: 'createRejected', documentId });
       return;
     }

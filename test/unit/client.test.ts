@@ -138,6 +138,42 @@ describe('client', () => {
   });
 });
 
+describe('client: a release overtaken by its own create', () => {
+  // c1's session goes pending and c1 drops before uploading; c2's createSession is held by a partition until
+  // after the server released c1's session. On c2's one connection the server's startOver (sent at the
+  // release) comes before its createAccepted (sent when the held create lands on the freed document).
+  const world = (slowProvider: CreateProvider) =>
+    run(slowProvider, {
+      clients: 2,
+      arrivalTimesMs: [0, 0],
+      quietPeriodMs: 10,
+      ...faultPlan(
+        [
+          { kind: 'disconnect', atMs: 40, client: 'c1', reconnectAfterMs: 60_000 },
+          { kind: 'partition', atMs: 50, client: 'c2', healAfterMs: 30_000 },
+        ],
+        10_000,
+      ),
+    });
+
+  it('the client in create-sent lets its create be answered, becomes the owner, and everyone converges', async () => {
+    const result = await world(slowC2);
+    expect(result.outcome).toEqual({ kind: 'pass' });
+    expect(lines(result.trace, (record) => record.actor === 'c2' && (record.kind === 'deliver' || record.kind === 'state'))).toEqual([
+      '0 c2 requesting: waits for the server to answer requestSession',
+      '20 c2 gets noSession from server',
+      '20 c2 creating: waits for its provider to answer keyHint null',
+      '125 c2 create-sent: waits for the server to accept or reject createSession',
+      '30060 c2 gets startOver from server',
+      '30070 c2 gets createAccepted from server',
+      '30070 c2 establishing: waits for newSessionAvailable for its own session',
+      '30090 c2 gets newSessionAvailable(keyHint "' + (ofKind(result.trace, 'session').at(-1)?.keyHint ?? '') + '") from server',
+      '30090 c2 collaborating: collaborating',
+    ]);
+    expect(ofKind(result.trace, 'session').map((record) => `${record.status} ${record.owner}`)).toEqual(['pending c1', 'released c1', 'pending c2', 'established c2']);
+  });
+});
+
 describe('client with JWT authentication', () => {
   it('a viewer waits for an editor\'s session and joins it', async () => {
     const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 100], quietPeriodMs: 10, auth: { ...auth, viewers: ['c1'] } });

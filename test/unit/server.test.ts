@@ -53,6 +53,18 @@ describe('server without authentication', () => {
     expect(server.established()).toEqual([{ documentId: 'd1', owner: 'c1', keyHint: 'h1' }]);
   });
 
+  it('a creator rejected after a release still hears the announcement of the session that won', () => {
+    const { server, replies } = setUp();
+    server.receive('c1', create('h1'));
+    server.receive('c2', request());
+    server.onDisconnect('c1');
+    server.releaseAbandonedSession('d1', 'c1');
+    server.receive('c3', create('h3'));
+    server.receive('c2', create('h2'));
+    server.receive('c3', upload());
+    expect(replies()).toEqual(['c1: createAccepted', 'c2: sessionPending', 'c2: startOver', 'c3: createAccepted', 'c2: createRejected', 'c3: newSessionAvailable', 'c2: newSessionAvailable']);
+  });
+
   it('keeps documents apart and lists established sessions in the order documents were first seen', () => {
     const { server } = setUp();
     server.receive('c1', request('d2'));
