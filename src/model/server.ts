@@ -186,9 +186,14 @@ export class Server implements Node {
 
   private onCreate(from: string, documentId: string, session: SessionMetadata, entry: DocumentSessions): void {
     if (entry.status !== 'none') {
-      // The rejected creator waits for the announcement, so it must hear it (a release may have cleared the list).
-      entry.connected.add(from);
       this.reply(from, { type: 'createRejected', documentId });
+      // A creator missing from the list (a release cleared it while this create was held in flight) heard
+      // nothing since: it is listed again, to hear the announcement it now waits for, and told at once of a
+      // session that was already announced.
+      if (!entry.connected.has(from)) {
+        entry.connected.add(from);
+        if (entry.status === 'established' && entry.session !== undefined) this.reply(from, { type: 'newSessionAvailable', documentId, keyHint: entry.session.keyHint });
+      }
       return;
     }
     entry.status = 'pending';
