@@ -1,4 +1,4 @@
-// One large run, for `node --cpu-prof`: `tsx bench/profile-large.ts [clients] [documents]`.
+// One large run, for `node --cpu-prof bin/run-ts.mjs bench/profile-large.ts [clients] [documents]`.
 import { drawConfig } from '../src/config/swarm.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { sourceFromModule } from '../src/providers/source.ts';

@@ -1,4 +1,4 @@
-// Runs only the 3-client rtc-sim sweep, for `node --cpu-prof --import tsx bench/profile-sweep.ts`.
+// Runs only the 3-client rtc-sim sweep, for `node --cpu-prof bin/run-ts.mjs bench/profile-sweep.ts [SCHEDULES]`.
 import { runRtcSim } from './rtc-sim-throughput.ts';
 
 const schedules = Number(process.argv[2] ?? 5_000);
