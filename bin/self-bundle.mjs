@@ -4,7 +4,7 @@
 // `keepNames` wrappers, which give every named closure a property table of its own (half the heap of a
 // 10,000-client run went to them). npm packages stay outside the bundle and resolve from the package root.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -52,9 +52,25 @@ export async function bundleEntry(entry) {
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, code);
     renameSync(partial, file);
+    pruneOlderBundles(dirname(file), name, file);
     return file;
   } catch {
     return undefined;
+  }
+}
+
+// Each change to the sources writes a new bundle. Older bundles of the same entry are removed once they are
+// an hour old: a process that started from one has long imported it (and its workers with it).
+function pruneOlderBundles(directory, name, keep) {
+  const hourAgoMs = Date.now() - 60 * 60 * 1000;
+  for (const entry of readdirSync(directory)) {
+    const path = join(directory, entry);
+    if (path === keep || !entry.startsWith(`${name}-`) || !/^[0-9a-f]{16}\.mjs$/.test(entry.slice(name.length + 1))) continue;
+    try {
+      if (statSync(path).mtimeMs < hourAgoMs) rmSync(path, { force: true });
+    } catch {
+      // Another process removed it first.
+    }
   }
 }
 
