@@ -19,46 +19,45 @@ export interface RandomStream {
  * in one component never shifts the numbers another component sees (the turmoil/madsim habit).
  */
 export function forkStream(seed: number | string, name: string): RandomStream {
-  return new SeededStream(seedrandom.alea(`${seed}/${name}`));
+  return new SeededStream(`${seed}/${name}`);
 }
 
-// Classes rather than object literals of closures: a large world holds a few streams per client, and methods
-// on a prototype cost nothing per stream.
+// A class rather than an object literal of closures: a large world holds a few streams per client, and
+// methods on a prototype cost nothing per stream. Seeding a generator is the costly part, and a run names
+// about twenty-five streams of which many are never drawn from (clocks that agree, faults that are off), so
+// a stream is seeded at its first draw; the numbers are the same either way.
 class SeededStream implements RandomStream {
-  constructor(private readonly generator: () => number) {}
+  private generator: (() => number) | undefined;
+  constructor(private readonly seedText: string) {}
 
   next(): number {
-    return this.generator();
+    return (this.generator ??= seedrandom.alea(this.seedText))();
   }
 
   integer(min: number, max: number): number {
-    return min + Math.floor(this.generator() * (max - min + 1));
+    return min + Math.floor(this.next() * (max - min + 1));
   }
 
   bytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
-    for (let index = 0; index < length; index++) out[index] = Math.floor(this.generator() * 256);
+    for (let index = 0; index < length; index++) out[index] = Math.floor(this.next() * 256);
     return out;
   }
 
   hex(length: number): string {
     let out = '';
-    for (let index = 0; index < length; index++) out += Math.floor(this.generator() * 256).toString(16).padStart(2, '0');
+    for (let index = 0; index < length; index++) out += Math.floor(this.next() * 256).toString(16).padStart(2, '0');
     return out;
   }
 
   pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.generator() * items.length)];
+    const item = items[Math.floor(this.next() * items.length)];
     if (item === undefined) throw new RangeError('pick() needs a non-empty array');
     return item;
   }
 }
 
-/**
- * Streams forked by name from one run seed. Seeding a generator is the costly part, and a run names about
- * twenty-five streams of which many are never drawn from (clocks that agree, faults that are off), so a
- * stream is seeded only at its first draw.
- */
+/** Streams forked by name from one run seed, each made once and seeded at its first draw. */
 export class RandomStreams {
   private readonly streams = new Map<string, RandomStream>();
   constructor(readonly seed: number | string) {}
@@ -67,42 +66,9 @@ export class RandomStreams {
   get(name: string): RandomStream {
     let stream = this.streams.get(name);
     if (stream === undefined) {
-      stream = new LazyStream(this.seed, name);
+      stream = forkStream(this.seed, name);
       this.streams.set(name, stream);
     }
     return stream;
-  }
-}
-
-/** A stream seeded at its first draw. */
-class LazyStream implements RandomStream {
-  private inner: RandomStream | undefined;
-  constructor(
-    private readonly seed: number | string,
-    private readonly name: string,
-  ) {}
-
-  private real(): RandomStream {
-    return (this.inner ??= forkStream(this.seed, this.name));
-  }
-
-  next(): number {
-    return this.real().next();
-  }
-
-  integer(min: number, max: number): number {
-    return this.real().integer(min, max);
-  }
-
-  bytes(length: number): Uint8Array {
-    return this.real().bytes(length);
-  }
-
-  hex(length: number): string {
-    return this.real().hex(length);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return this.real().pick(items);
   }
 }
