@@ -140,9 +140,9 @@ export class Server implements Node {
     const entry = this.document(documentId);
     if (entry.status !== 'pending' || entry.owner !== owner) return;
     this.forgetPending(documentId, entry);
-    const waiting = [...entry.connected];
-    entry.connected.clear();
-    for (const client of waiting) this.reply(client, { type: 'startOver', documentId });
+    // The clients stay on the document's list: one whose createSession is still in flight must hear the
+    // announcement of whichever session wins, as every other client does.
+    for (const client of entry.connected) this.reply(client, { type: 'startOver', documentId });
   }
 
   /** The server restarts: connections are gone, so is every session still being established. */
@@ -187,13 +187,6 @@ export class Server implements Node {
   private onCreate(from: string, documentId: string, session: SessionMetadata, entry: DocumentSessions): void {
     if (entry.status !== 'none') {
       this.reply(from, { type: 'createRejected', documentId });
-      // A creator missing from the list (a release cleared it while this create was held in flight) heard
-      // nothing since: it is listed again, to hear the announcement it now waits for, and told at once of a
-      // session that was already announced.
-      if (!entry.connected.has(from)) {
-        entry.connected.add(from);
-        if (entry.status === 'established' && entry.session !== undefined) this.reply(from, { type: 'newSessionAvailable', documentId, keyHint: entry.session.keyHint });
-      }
       return;
     }
     entry.status = 'pending';
