@@ -10,7 +10,7 @@ import { sweep } from '../src/explore/sweep.ts';
 import { forkStream } from '../src/kernel/random.ts';
 import { instanceGlobalNames, namesUsedBy } from '../src/providers/instance-globals.ts';
 import type { NondeterminismFinding } from '../src/providers/nondeterminism.ts';
-import type { InstanceHooks } from '../src/providers/sandbox.ts';
+import type { InstanceHooks, TimeAndRandom } from '../src/providers/sandbox.ts';
 import type { ProviderSource } from '../src/providers/source.ts';
 import type { ProviderEnv } from '../src/providers/types.ts';
 import { simulate } from '../src/simulate.ts';
@@ -20,7 +20,7 @@ const clientIds = fc.constantFrom('c1', 'c2', 'c7', 'probe-1');
 const seeds = fc.integer({ min: 0, max: 2 ** 31 });
 
 /** One instance's hooks, with its findings and console lines collected. */
-function collectingHooks(clientId: string, seed: number, clockMs = 1_767_225_600_000, elapsedMs = 1_234) {
+function collectingHooks(clientId: string, seed: number, clockMs = 1_767_225_600_000, elapsedMs = 1_234, timeAndRandom: TimeAndRandom = 'route') {
   const findings: NondeterminismFinding[] = [];
   const logs: string[] = [];
   const stream = forkStream(seed, `globals:${clientId}`);
@@ -31,6 +31,7 @@ function collectingHooks(clientId: string, seed: number, clockMs = 1_767_225_600
     random: () => stream.next(),
     log: (level, text) => logs.push(`${level}: ${text}`),
     report: (finding) => findings.push(finding),
+    timeAndRandom,
   };
   return { hooks, findings, logs };
 }
@@ -112,7 +113,24 @@ describe('nondeterminism in provider code is routed to the simulation or reporte
     });
   }
 
-  it('routed and pure APIs are never reported, and answer from the simulated clock and seeded stream alone', async () => {
+  it('by default, reading the clock or Math.random is reported once per call and client, answered from the simulation; crypto randomness and pure APIs are not', async () => {
+    await fc.assert(
+      fc.asyncProperty(clientIds, seeds, fc.integer({ min: 0, max: 4e12 }), async (clientId, seed, clockMs) => {
+        const reporting = collectingHooks(clientId, seed, clockMs, 1_234, 'report');
+        const routing = collectingHooks(clientId, seed, clockMs, 1_234, 'route');
+        const answer = await callOnce(routedSource, reporting.hooks);
+        // Reporting changes nothing the module sees: the run is as reproducible and shrinkable as a routed one.
+        expect(await callOnce(routedSource, routing.hooks)).toEqual(answer);
+        const reported = reporting.findings.map((finding) => `${finding.clientId ?? '-'} ${finding.api}`).sort();
+        expect(reported).toEqual([`${clientId} Date()`, `${clientId} Date.now()`, `${clientId} Math.random()`, `${clientId} new Date()`, `${clientId} performance.now()`]);
+        expect(reporting.findings.find((finding) => finding.api === 'Date.now()')?.detail).toContain('env.now()');
+        expect(reporting.findings.find((finding) => finding.api === 'Math.random()')?.detail).toContain('--time-and-random route');
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('with --time-and-random route, routed and pure APIs are never reported, and answer from the simulated clock and seeded stream alone', async () => {
     await fc.assert(
       fc.asyncProperty(clientIds, seeds, fc.integer({ min: 0, max: 4e12 }), async (clientId, seed, clockMs) => {
         const first = collectingHooks(clientId, seed, clockMs);

@@ -22,8 +22,8 @@ describe('rtc-sim check and replay', () => {
     const check = await runCli(['check', buggy, '--no-shrink', '--failures-dir', failuresDir]);
     expect(check.code).toBe(1);
     const replayLine = check.out.split('\n').find((line) => line.startsWith('replay: '));
-    expect(replayLine).toMatch(/^replay: npx tsx src\/cli\.ts replay --seed \d+ examples\/providers\/buggy-unawaited-write\.ts$/);
-    const argv = (replayLine ?? '').replace('replay: npx tsx src/cli.ts ', '').split(' ');
+    expect(replayLine).toMatch(/^replay: node bin\/rtc-sim\.js replay --seed \d+ examples\/providers\/buggy-unawaited-write\.ts$/);
+    const argv = (replayLine ?? '').replace('replay: node bin/rtc-sim.js ', '').split(' ');
     const replay = await runCli(argv);
     expect(replay.code).toBe(1);
     expect(timelineLines(replay.out)).toEqual(timelineLines(check.out));

@@ -28,8 +28,20 @@ describe('the determinism property, end to end', () => {
     expect(result.out).toContain('Math.random()');
   });
 
-  it('routed calls (Date.now, Math.random, crypto.randomUUID) and node:crypto hashing are never flagged', async () => {
+  it('a provider that reads the clock or Math.random gets a nondeterminism verdict naming the call, unless told to route them', async () => {
     const path = module('routed.ts', `import { createHmac } from 'node:crypto';\nexport default async ({ documentId, keyHint }) => {\n  const hint = keyHint ?? \`\${Date.now()}-\${Math.random()}-\${crypto.randomUUID()}\`;\n  return { key: createHmac('sha256', 'secret').update(documentId + hint).digest('hex'), keyHint: hint };\n};\n`);
+    const reported = await runCli(['check', path, '--runs', '200', '--failures-dir', failuresDir]);
+    expect(reported.code).toBe(4);
+    expect(reported.out).toMatch(/determinism violated .*c1's provider called Date\.now\(\)/);
+    expect(reported.out).toContain('nondeterminism: called Math.random()');
+    expect(reported.out).toContain('--time-and-random route');
+    const routed = await runCli(['check', path, '--runs', '200', '--time-and-random', 'route', '--failures-dir', failuresDir]);
+    expect(routed.out).toContain('✓ PASS');
+    expect(routed.code).toBe(0);
+  });
+
+  it('Date.parse, new Date(x), crypto.randomUUID and node:crypto HMAC are never flagged', async () => {
+    const path = module('pure.ts', `import { createHmac } from 'node:crypto';\nexport default async ({ documentId, keyHint }) => {\n  const hint = keyHint ?? \`\${Date.parse('2026-01-01T00:00:00Z')}-\${new Date(86400000).toISOString()}-\${crypto.randomUUID()}\`;\n  return { key: createHmac('sha256', 'secret').update(documentId + hint).digest('hex'), keyHint: hint };\n};\n`);
     const result = await runCli(['check', path, '--runs', '200', '--failures-dir', failuresDir]);
     expect(result.out).toContain('✓ PASS');
     expect(result.code).toBe(0);

@@ -28,7 +28,7 @@ describe('the CI job summary (GITHUB_STEP_SUMMARY)', () => {
     expect(summary).toMatch(/^## rtc-sim check examples\/providers\/buggy-unawaited-write\.ts$/m);
     expect(summary).toContain('| module | verdict | property | runs | failing seed |');
     expect(summary).toMatch(/^\| `examples\/providers\/buggy-unawaited-write\.ts` \| ❌ fail \| hint-stability \| \d+ \| \d+ \|$/m);
-    expect(summary).toMatch(/^- `npx tsx src\/cli\.ts replay --file .*\.json`$/m);
+    expect(summary).toMatch(/^- `node bin\/rtc-sim\.js replay --file .*\.json`$/m);
     const [diagram, ...others] = mermaidBlocks(summary);
     expect(others).toEqual([]);
     await expect(mermaid.parse(diagram ?? '')).resolves.toMatchObject({ diagramType: 'sequence' });

@@ -12,7 +12,7 @@ describe('check --token-provider: a user\'s own rtc_token_provider module', () =
     expect(check.code).toBe(1);
     expect(check.out).toContain('Unsupported JWT signature algorithm');
     expect(check.out).toMatch(/^replay: .* --token-provider scenarios\/token-providers\/hs256\.ts$/m);
-    const file = /replay the shrunk run: npx tsx src\/cli\.ts replay --file (\S+)/.exec(check.out)?.[1];
+    const file = /replay the shrunk run: node bin\/rtc-sim\.js replay --file (\S+)/.exec(check.out)?.[1];
     expect(file).toBeDefined();
     const replay = await runCli(['replay', '--file', file ?? '']);
     expect(replay.code).toBe(1);

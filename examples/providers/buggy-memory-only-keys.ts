@@ -3,10 +3,9 @@
 import type { ProviderRequest } from '../../src/index.ts';
 
 const keysByHint = new Map<string, string>();
-let counter = 0;
 
 export default async function provider({ documentId, keyHint }: ProviderRequest) {
-  const hint = keyHint ?? `${documentId}-${Date.now()}-${counter++}`;
+  const hint = keyHint ?? `${documentId}-${crypto.randomUUID()}`;
   let key = keysByHint.get(hint);
   if (key === undefined) {
     key = crypto.randomUUID();

@@ -211,6 +211,6 @@ function summarise(io: Io, modulePath: string, verdict: { verdict: 'pass' | 'fai
 
 /** The one command line that replays a run, relative to the working directory. */
 export function replayCommandLine(cwd: string, target: string, flags: string): string {
-  const cli = relative(cwd, `${packageRoot}src/cli.ts`) || 'src/cli.ts';
-  return `npx tsx ${shellWord(cli)} replay ${target}${flags === '' ? '' : ` ${flags}`}`;
+  const cli = relative(cwd, `${packageRoot}bin/rtc-sim.js`);
+  return `node ${shellWord(cli)} replay ${target}${flags === '' ? '' : ` ${flags}`}`;
 }

@@ -35,6 +35,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--leeway <seconds>', 'clock leeway the server allows on JWT times (default 30)', wholeNumber(0, 86_400))
       .option('--token-provider <module>', 'your rtc_token_provider module (createTokenProvider(env) or a default export); implies --auth jwt')
       .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
+      .addOption(
+        new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(['report', 'route']),
+      )
       .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
       .option('--json', 'print one JSON object instead of text');
 

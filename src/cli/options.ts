@@ -59,6 +59,7 @@ export interface WorldOptions {
   readonly depth?: number;
   readonly faults?: FaultMode;
   readonly crypto?: 'symbolic' | 'real';
+  readonly timeAndRandom?: 'report' | 'route';
   readonly auth?: 'none' | 'jwt';
   readonly leeway?: number;
   /** A token provider module, for JWT authentication (implies `--auth jwt`). */
@@ -79,6 +80,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
     ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
+    ...(options.timeAndRandom === undefined ? {} : { timeAndRandom: options.timeAndRandom }),
     ...(options.auth === 'jwt' || (options.tokenProvider !== undefined && options.auth !== 'none') ? { auth: { ...jwtDefaults, ...(options.leeway === undefined ? {} : { leewaySeconds: options.leeway }) } } : {}),
   };
 }
@@ -94,6 +96,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, tokenProvi
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);
   if (pins.crypto !== undefined) flags.push(`--crypto ${pins.crypto}`);
+  if (pins.timeAndRandom !== undefined) flags.push(`--time-and-random ${pins.timeAndRandom}`);
   if (pins.auth !== undefined) flags.push(`--auth jwt --leeway ${pins.auth.leewaySeconds}`);
   if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
   return flags.join(' ');

@@ -75,6 +75,7 @@ const runConfigShape = z.object({
   keyStoreConsistency: z.object({ mode: z.enum(['strong', 'eventual']), lagMs: milliseconds }).strict().optional(),
   pendingSessionTimeoutMs: milliseconds.min(1).optional(),
   crypto: z.enum(['symbolic', 'real']).optional(),
+  timeAndRandom: z.enum(['report', 'route']).optional(),
 });
 
 /** The schema of a resolved run configuration, as decision files store it. */

@@ -50,6 +50,11 @@ export interface RunConfig {
   readonly pendingSessionTimeoutMs?: number;
   /** Session encryption: symbolic (the fast default) or real WebCrypto. */
   readonly crypto?: 'symbolic' | 'real';
+  /**
+   * What a provider's `Date.now()`, `new Date()`, `performance.now()` and `Math.random()` do: answered from the
+   * simulation and reported as nondeterminism (absent or `report`), or answered silently (`route`).
+   */
+  readonly timeAndRandom?: 'report' | 'route';
   /** JWT authentication of every connection; absent: none. */
   readonly auth?: AuthSettings;
 }

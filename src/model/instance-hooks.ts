@@ -23,6 +23,7 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
   const globalsRandom = world.streams.get(`globals:${clientId}`);
   return {
     clientId,
+    timeAndRandom: world.config.timeAndRandom ?? 'report',
     report: (finding: NondeterminismFinding) => world.emit({ kind: 'nondeterminism', actor: finding.clientId ?? 'world', api: finding.api, detail: finding.detail }),
     clock: () => clock.read(world.queue.nowMs),
     elapsed: () => world.queue.nowMs,

@@ -8,6 +8,8 @@ export interface SimulatedSources {
   clock(): number;
   elapsed(): number;
   random(): number;
+  /** `route`: clock reads and `Math.random()` are answered silently; absent or `report`: also reported. */
+  readonly timeAndRandom?: 'report' | 'route';
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -83,16 +85,18 @@ export class InstanceGlobals {
   }
 
   private make(name: InstanceGlobalName): unknown {
-    const { helpers, sources } = this.parts;
+    const { helpers, sources, report } = this.parts;
+    // The call is answered from the simulation either way; reporting it is the default (see TimeAndRandom).
+    const noted: ReportFinding = sources.timeAndRandom === 'route' ? () => undefined : report;
     switch (name) {
       case 'console':
         return this.parts.console();
       case 'Math':
-        return helpers.mathWith(() => sources.random());
+        return helpers.mathWith(() => (noted('Math.random()', advice.unseededRandom), sources.random()));
       case 'Date':
-        return helpers.dateWith(() => sources.clock());
+        return helpers.dateWith((api) => (noted(api, advice.clockRead), sources.clock()));
       case 'performance':
-        return { now: () => sources.elapsed() };
+        return { now: () => (noted('performance.now()', advice.clockRead), sources.elapsed()) };
       case 'crypto':
         return routedWebCrypto({ random: () => sources.random(), helpers, later: microtaskScheduler(this.parts) });
       case 'globalThis':

@@ -5,15 +5,17 @@
  * either ROUTED to the simulated one (ordinary code keeps working and stays deterministic) or REPORTED as a
  * finding. A reported call never reads the real clock or the real random source either: it answers from the
  * simulation or is refused, so that a run with a finding still replays byte for byte and can be shrunk.
+ * "routed*" rows are also reported unless the run sets `timeAndRandom: 'route'` (`--time-and-random route`):
+ * in production they read the real clock and an unseeded generator.
  *
  * | API                                                          | decision | what the module gets                          |
  * | ------------------------------------------------------------ | -------- | --------------------------------------------- |
- * | `Date.now()`, `new Date()`, `Date()`                         | routed   | the client's simulated clock                  |
+ * | `Date.now()`, `new Date()`, `Date()`                         | routed*  | the client's simulated clock                  |
  * | `Date.parse`, `Date.UTC`, `new Date(x)`                      | pure     | the real functions                            |
- * | `Math.random()`                                              | routed   | the client's seeded `globals` stream          |
- * | `performance.now()`, node:perf_hooks `performance`           | routed   | virtual ms since the run started              |
+ * | `Math.random()`                                              | routed*  | the client's seeded `globals` stream          |
+ * | `performance.now()`, node:perf_hooks `performance`           | routed*  | virtual ms since the run started              |
  * | `crypto.getRandomValues()`, `crypto.randomUUID()`            | routed   | the seeded stream                             |
- * | `globalThis.` any name above                                 | routed   | `globalThis` is the instance's own view       |
+ * | `globalThis.` any name above                                 | as above | `globalThis` is the instance's own view       |
  * | node:crypto `randomBytes`, `randomFill(Sync)`, `randomInt`,  | routed   | the seeded stream; callbacks run as sandbox   |
  * |   `randomUUID`, `getRandomValues`, `webcrypto`, deprecated   |          |   microtasks; at most 1 MiB per call          |
  * |   `pseudoRandomBytes`, `prng`, `rng`                         |          |                                               |
@@ -87,6 +89,10 @@ export const advice = {
   timerModule: 'real timers fire in real time, outside the simulated schedule; rtc-sim returned a stand-in whose functions throw — use `await env.sleep(ms)`',
   keyGeneration:
     'key generation draws real randomness no seed controls; the real result was returned — derive keys from env.randomBytes (e.g. createSecretKey(Buffer.from(env.randomBytes(32))))',
+  clockRead:
+    "in production this reads the browser's real clock; rtc-sim answered from the client's simulated clock — use env.now(), or run with --time-and-random route to accept clock reads",
+  unseededRandom:
+    'in production this is an unseeded, non-cryptographic generator; rtc-sim answered from the seeded stream — use env.random() or env.randomBytes(n) (crypto.getRandomValues for keys), or run with --time-and-random route to accept it',
   escapedGlobal:
     "reached the sandbox's real global object past the instance's routed view; rtc-sim answered from the simulation — call it by its plain name",
 } as const;

@@ -22,7 +22,16 @@ export interface InstanceHooks {
    * timers or the network (see nondeterminism.ts), once per API. Without it, findings are logged as warnings.
    */
   report?(finding: NondeterminismFinding): void;
+  /**
+   * What `Date.now()`, `new Date()`, `Date()`, `performance.now()` and `Math.random()` do. Either way they answer
+   * from the simulated clock and seeded stream, so the run replays; `report` (the default) also makes each a
+   * finding, since the same call reads the real clock or an unseeded generator in production.
+   */
+  readonly timeAndRandom?: TimeAndRandom;
 }
+
+/** Whether reads of the clock and of `Math.random()` are reported as findings or silently routed. */
+export type TimeAndRandom = 'report' | 'route';
 
 /** A provider module compiled once in its own sandbox, ready to be instantiated per simulated client. */
 export interface CompiledModule {
