@@ -45,27 +45,29 @@ export async function bundleEntry(entry) {
   const code = result.outputFiles[0].text;
   const name = entry.replace(/\.[cm]?ts$/, '').replace(/[^a-zA-Z0-9]+/g, '-');
   const file = join(packageRoot, 'node_modules', '.cache', 'rtc-sim', `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  if (existsSync(file)) return file;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    // Written aside and renamed, so that a concurrent start never imports half a file.
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, code);
-    renameSync(partial, file);
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      // Written aside and renamed, so that a concurrent start never imports half a file.
+      const partial = `${file}.${process.pid}.partial`;
+      writeFileSync(partial, code);
+      renameSync(partial, file);
+    }
     pruneOlderBundles(dirname(file), name, file);
     return file;
   } catch {
-    return undefined;
+    return existsSync(file) ? file : undefined;
   }
 }
 
 // Each change to the sources writes a new bundle. Older bundles of the same entry are removed once they are
-// an hour old: a process that started from one has long imported it (and its workers with it).
+// an hour old: a process that started from one has long imported it (and its workers with it). So are the
+// half-written files of a process that died between writing and renaming.
 function pruneOlderBundles(directory, name, keep) {
   const hourAgoMs = Date.now() - 60 * 60 * 1000;
   for (const entry of readdirSync(directory)) {
     const path = join(directory, entry);
-    if (path === keep || !entry.startsWith(`${name}-`) || !/^[0-9a-f]{16}\.mjs$/.test(entry.slice(name.length + 1))) continue;
+    if (path === keep || !entry.startsWith(`${name}-`) || !/^[0-9a-f]{16}\.mjs(\.\d+\.partial)?$/.test(entry.slice(name.length + 1))) continue;
     try {
       if (statSync(path).mtimeMs < hourAgoMs) rmSync(path, { force: true });
     } catch {
