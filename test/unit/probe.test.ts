@@ -112,4 +112,11 @@ describe('instance hooks', () => {
       { kind: 'console', actor: 'c1', level: 'info', text: 'wanted' },
     ]);
   });
+
+  it('tell a module instance to report clock and Math.random reads unless the run routes them', () => {
+    const clock = drawClock(1_000, undefined, fakeWorld().streams.get('x'), 'c1');
+    expect(instanceHooks(fakeWorld(), 'c1', clock).timeAndRandom).toBe('report');
+    expect(instanceHooks(fakeWorld({ timeAndRandom: 'report' }), 'c1', clock).timeAndRandom).toBe('report');
+    expect(instanceHooks(fakeWorld({ timeAndRandom: 'route' }), 'c1', clock).timeAndRandom).toBe('route');
+  });
 });
