@@ -3,6 +3,7 @@ import { moduleTokenSource, withTokenSource } from './model/auth/token-source.ts
 import { loadProviderModule } from './providers/loader.ts';
 import type { InstanceHooks } from './providers/sandbox.ts';
 import { sourceFromModule, validateModuleExports, type ProviderSource } from './providers/source.ts';
+import { signalIdle, signalLoad } from './supervisor-signal.ts';
 
 // Hooks for the one instance made to check a module's exports: no run exists yet, so nothing is recorded.
 const checkingHooks: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined };
@@ -15,13 +16,17 @@ const checkingHooks: InstanceHooks = { clock: () => 0, elapsed: () => 0, random:
 export async function loadProviderSource(modulePath: string, tokenProviderPath?: string): Promise<Result<ProviderSource>> {
   const compiled = await loadProviderModule(modulePath);
   if (!compiled.ok) return compiled;
+  signalLoad(modulePath);
   const validated = validateModuleExports(compiled.value, checkingHooks);
+  signalIdle();
   if (!validated.ok) return validated;
   const source = sourceFromModule(validated.value);
   if (tokenProviderPath === undefined) return ok(source);
   const tokens = await loadProviderModule(tokenProviderPath);
   if (!tokens.ok) return tokens;
+  signalLoad(tokenProviderPath);
   const exported = tokens.value.instantiate(checkingHooks);
+  signalIdle();
   if (typeof exported['createTokenProvider'] !== 'function' && typeof exported['default'] !== 'function') {
     const path = tokens.value.path;
     return fail({ kind: 'module-invalid', path, message: `${path} exports neither createTokenProvider(env) nor a default rtc_token_provider function` });

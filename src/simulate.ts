@@ -2,11 +2,12 @@ import { createCheckers } from './check/checkers.ts';
 import type { PropertyName, Violation } from './check/violation.ts';
 import type { RunConfig } from './config/run-config.ts';
 import { createStrategy } from './explore/strategies.ts';
-import { runLoop } from './kernel/run-loop.ts';
+import { runLoop, type LoopEnd, type LoopOptions } from './kernel/run-loop.ts';
 import type { Strategy } from './kernel/strategy.ts';
 import type { Observation, TraceRecord } from './model/observations.ts';
 import { World } from './model/world.ts';
 import type { ProviderSource } from './providers/source.ts';
+import { signalBeat, signalIdle, signalRun } from './supervisor-signal.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -46,6 +47,7 @@ export interface SimulateOptions {
 /** Runs one seeded schedule of the race; checkers observe every record as it happens. */
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   const { config, source } = options;
+  signalRun(config.seed);
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
   const decisions: string[] | undefined = options.record ? [] : undefined;
   const checkers = createCheckers(options.properties, config.auth !== undefined);
@@ -70,7 +72,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const world = new World(config, source, emit, trace === undefined ? (kind) => wanted.has(kind) : () => true);
   world.start();
   const strategy = options.strategy ?? createStrategy(config, world.streams);
-  const end = await runLoop({
+  const loop: LoopOptions = {
     queue: world.queue,
     strategy: options.wrapStrategy === undefined ? strategy : options.wrapStrategy(strategy),
     settle: () => settleWorld(world, source),
@@ -79,9 +81,17 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     virtualTimeMsMax: config.virtualTimeMsMax,
     onDecision: (event) => {
       step++;
+      if ((step & 255) === 0) signalBeat();
       decisions?.push(event.key);
     },
-  });
+  };
+  let end: LoopEnd;
+  try {
+    end = await runLoop(loop);
+  } finally {
+    // What the caller does next (compare traces, shrink, print) is not this run, however long it takes.
+    signalIdle();
+  }
   world.closed = true;
   return { config, outcome: outcomeOf(end, violation, world), steps: end.steps, endTimeMs: world.queue.nowMs, trace, decisions };
 }
@@ -106,7 +116,7 @@ function settleWorld(world: World, source: ProviderSource): Promise<void> | unde
     });
 }
 
-function outcomeOf(end: Awaited<ReturnType<typeof runLoop>>, violation: Violation | undefined, world: World): RunOutcome {
+function outcomeOf(end: LoopEnd, violation: Violation | undefined, world: World): RunOutcome {
   if (violation !== undefined) return { kind: 'violation', violation };
   if (end.kind === 'abandoned') return { kind: 'abandoned' };
   if (end.kind === 'limit') {

@@ -14,12 +14,12 @@ export async function runCli(argv: readonly string[]): Promise<{ code: number; o
 }
 
 /** Runs the CLI as a real process through the package's bin (its esbuild bundle), as a user would. */
-export function spawnCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+export function spawnCli(argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['bin/rtc-sim.js', ...argv],
-      { cwd: repositoryRoot, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      { cwd: repositoryRoot, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, out: stdout, err: stderr });

@@ -5,6 +5,7 @@ import { bundleEntry } from '../../bin/self-bundle.mjs';
 import type { SwarmSettings } from '../config/run-config.ts';
 import { packageRoot } from '../package-root.ts';
 import type { ProviderSource } from '../providers/source.ts';
+import { signalIdle } from '../supervisor-signal.ts';
 import { CoverageTally } from './coverage.ts';
 import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
 import { explainFailure, scanRange, sweep, type FirstFailure, type SweepReport } from './sweep.ts';
@@ -61,6 +62,8 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
     }
   };
   try {
+    // The workers run the seeds now; this thread only waits for them.
+    signalIdle();
     await Promise.all(Array.from({ length: options.workers }, workOn));
   } finally {
     await pool.destroy();

@@ -3,6 +3,7 @@ import { loadProviderSource } from '../load-provider-source.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { CoverageTally, type ExportedTally } from './coverage.ts';
+import { signalIdle } from '../supervisor-signal.ts';
 import { scanRange } from './sweep.ts';
 
 /** One slice of a sweep, as a worker receives it: plain data only. */
@@ -43,5 +44,7 @@ function sourceFor(modulePath: string, tokenProviderPath: string | undefined): P
 export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   const tally = new CoverageTally();
   const found = await scanRange({ source: await sourceFor(task.modulePath, task.tokenProviderPath), runs: task.runs, seed: task.seed, pins: task.pins }, tally);
+  // Until the pool hands this worker its next chunk, it waits: not blocked, however long.
+  signalIdle();
   return { seed: task.seed, runs: task.runs, failure: found, coverage: tally.export() };
 }

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleEntry } from '../bin/self-bundle.mjs';
+import { stallSeconds } from '../bin/supervise.mjs';
+import { repositoryRoot, spawnCli } from './cli-support.ts';
+
+// Provider code that never returns cannot be interrupted by a simulated bound: the supervisor in the bin
+// stops the process and names what blocked. A short bound keeps these tests quick.
+const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-supervisor-'));
+const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-supervisor-failures-'));
+const quickly = { RTC_SIM_STALL_SECONDS: '1.5' };
+
+function module(name: string, code: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, code);
+  return path;
+}
+
+describe('the supervisor stops provider code that blocks synchronously', () => {
+  it('an endless loop in the provider: exit 3, naming the seed, in text and JSON', async () => {
+    const path = module('loop.js', `export default async ({ keyHint }) => {\n  if (keyHint === null) for (;;) {}\n  return { key: 'k' };\n};\n`);
+    const text = await spawnCli(['check', path, '--failures-dir', failuresDir], quickly);
+    expect(text.code).toBe(3);
+    expect(text.err).toMatch(/✗ limit: seed 1 ran for 1\.5 s of real time without finishing: provider code blocks synchronously/);
+    const json = await spawnCli(['check', path, '--json', '--failures-dir', failuresDir], quickly);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.out)).toMatchObject({ verdict: 'fail', failure: { property: 'limit', seed: 1, stalled: true } });
+  });
+
+  it('a loop in a worker thread is caught too, and the seed named is one the workers ran', async () => {
+    // The sandbox's shared global counts calls per thread: the main thread's first chunk stays below the
+    // threshold, a worker crosses it.
+    const path = module('later-loop.js', `export default async ({ keyHint }) => {\n  globalThis.calls = (globalThis.calls ?? 0) + 1;\n  if (globalThis.calls > 3000) for (;;) {}\n  return { key: 'k', keyHint: keyHint ?? 'h' };\n};\n`);
+    const result = await spawnCli(['check', path, '--runs', '20000', '--workers', '2', '--json', '--failures-dir', failuresDir], quickly);
+    expect(result.code).toBe(3);
+    const seed = (JSON.parse(result.out) as { failure: { seed: number } }).failure.seed;
+    expect(seed).toBeGreaterThan(250);
+  });
+
+  it('a module body that never returns is an input error (exit 2), and replay is supervised as well', async () => {
+    const path = module('top-level-loop.js', `while (true) {}\nexport default async () => ({ key: 'k', keyHint: 'h' });\n`);
+    for (const argv of [['check', path], ['replay', '--seed', '3', path]]) {
+      const result = await spawnCli(argv, quickly);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`input error: evaluating ${path} did not return within 1.5 s of real time`);
+    }
+  });
+
+  it('a sweep that outlasts the bound many times over is not taken for a blocked one', async () => {
+    // About 2,000 runs a second: each run is far below the bound, the sweep far above it.
+    const result = await spawnCli(['check', 'examples/providers/good-store-backed-dynamic.ts', '--runs', '10000', '--workers', '1'], { RTC_SIM_STALL_SECONDS: '1' });
+    expect(result.err).not.toContain('blocks synchronously');
+    expect(result.code).toBe(0);
+  });
+
+  it('the child tells what each thread does: a run, beats every 256 events of a long run, then idle', async () => {
+    const bundle = await bundleEntry('src/cli.ts');
+    const activity = join(folder, 'activity.log');
+    const fd = openSync(activity, 'w');
+    const child = spawn(process.execPath, ['bin/rtc-sim.js', 'check', 'examples/providers/good-store-backed-dynamic.ts', '--clients', '1500', '--runs', '2', '--faults', 'never', '--json'], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'inherit', fd],
+      env: { ...process.env, RTC_SIM_CLI_BUNDLE: bundle ?? '', RTC_SIM_ACTIVITY_FD: '3' },
+    });
+    const out: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    closeSync(fd);
+    const lines = readFileSync(activity, 'utf8').trim().split('\n').map((line) => line.replace(/^\d+ /, ''));
+    const runs = lines.map((line, index) => [line, index] as const).filter(([line]) => line.startsWith('run '));
+    expect(runs.map(([line]) => line)).toEqual(['run 1', 'run 2']);
+    const steps = (JSON.parse(Buffer.concat(out).toString()) as { coverage: { stepsMax: number }[] }).coverage[0]?.stepsMax ?? 0;
+    const [, secondStart] = runs[1] ?? ['', 0];
+    const second = lines.slice(secondStart + 1, lines.indexOf('idle', secondStart));
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.every((line) => line === 'beat')).toBe(true);
+    expect(second.length).toBeLessThanOrEqual(Math.floor(steps / 256));
+    expect(lines[0]).toMatch(/^load ".*good-store-backed-dynamic\.ts"$/);
+    expect(lines.at(-1)).toBe('idle');
+  });
+
+  it('the bound is read from RTC_SIM_STALL_SECONDS, and a bad value is a usage error', async () => {
+    expect(stallSeconds(undefined)).toEqual({ seconds: 30 });
+    expect(stallSeconds('2.5')).toEqual({ seconds: 2.5 });
+    for (const bad of ['abc', '0', '-1', 'Infinity', '1e9']) expect(stallSeconds(bad).problem).toContain('RTC_SIM_STALL_SECONDS');
+    const result = await spawnCli(['check', 'examples/providers/good-static-key.ts'], { RTC_SIM_STALL_SECONDS: 'soon' });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('usage error: RTC_SIM_STALL_SECONDS must be a number of seconds');
+  });
+});
