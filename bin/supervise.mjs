@@ -1,11 +1,13 @@
 // Runs the CLI in a child process and stops it when provider code blocks synchronously. A simulated bound
-// cannot interrupt `while (true) {}` in a provider: the thread running it runs nothing else. So the child
-// tells this process what each of its threads is doing, one line per run on a pipe (see
-// src/supervisor-signal.ts), and a thread that stays inside one run, or one module evaluation, for longer
-// than the stall bound is taken as blocked: the child is killed and the seed that blocked is named.
+// cannot interrupt `while (true) {}` in a provider: the thread running it runs nothing else. So each thread of
+// the child keeps a slot of a small file up to date with what it does (see src/supervisor-signal.ts), this
+// process reads the file a few times a second, and a thread that stays inside one run, or one module
+// evaluation, for longer than the stall bound is taken as blocked: the child is killed and the seed that
+// blocked is named.
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
-import { createInterface } from 'node:readline';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Exit codes, as src/cli/exit-codes.ts defines them. */
 const exitInput = 2;
@@ -34,40 +36,59 @@ export async function superviseCli(entry, args, options = {}) {
     return exitInput;
   }
   const stallMs = bound.seconds * 1000;
+  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-activity-'));
+  const activityFile = join(folder, 'threads');
+  writeFileSync(activityFile, '');
   const child = spawn(process.execPath, [...process.execArgv, entry, ...args], {
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    env: { ...process.env, RTC_SIM_ACTIVITY_FD: '3', ...options.env },
-  });
-  /** What each thread of the child is doing: `run`/`load` with what, and since when; idle threads are absent. */
-  const threads = new Map();
-  createInterface({ input: child.stdio[3] }).on('line', (line) => {
-    const match = /^(\d+) (run|load|beat|idle)(?: (.*))?$/.exec(line);
-    if (match === null) return;
-    const [, thread, what, detail] = match;
-    if (what === 'idle') threads.delete(thread);
-    else if (what === 'beat') {
-      const doing = threads.get(thread);
-      if (doing !== undefined) doing.sinceMs = Date.now();
-    } else threads.set(thread, { what, detail, sinceMs: Date.now() });
+    stdio: 'inherit',
+    env: { ...process.env, RTC_SIM_ACTIVITY_FILE: activityFile, ...options.env },
   });
   // Signals are passed on, and the child's exit decides this one's (a terminal's Ctrl-C reaches both).
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+  /** Per slot: its last text and since when it has read so. */
+  const seen = new Map();
   let stalled;
   const watch = setInterval(() => {
-    for (const doing of threads.values()) {
-      if (Date.now() - doing.sinceMs < stallMs) continue;
-      stalled = doing;
+    const nowMs = Date.now();
+    for (const [slot, text] of readSlots(activityFile)) {
+      const before = seen.get(slot);
+      if (before === undefined || before.text !== text) {
+        seen.set(slot, { text, sinceMs: nowMs });
+        continue;
+      }
+      const doing = /^\d+ (run|load) (.*)$/.exec(text);
+      if (doing === null || nowMs - before.sinceMs < stallMs) continue;
+      stalled = { what: doing[1], detail: doing[2] };
       child.kill('SIGKILL');
       clearInterval(watch);
       return;
     }
-  }, Math.min(1000, stallMs / 4));
+  }, Math.min(250, stallMs / 4));
   const { code, signal } = await new Promise((resolve) => child.on('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal })));
   clearInterval(watch);
+  rmSync(folder, { recursive: true, force: true });
   if (stalled !== undefined) return reportStall(stalled, bound.seconds, args.includes('--json'));
   if (code !== null) return code;
   return 128 + (constants.signals[signal] ?? 0);
+}
+
+const slotBytes = 4096; // activitySlotBytes in src/supervisor-signal.ts
+
+/** The non-empty slots of the activity file, by slot number. */
+function readSlots(path) {
+  const slots = new Map();
+  let content;
+  try {
+    content = readFileSync(path);
+  } catch {
+    return slots;
+  }
+  for (let start = 0; start < content.length; start += slotBytes) {
+    const text = content.subarray(start, start + slotBytes).toString('utf8').replace(/[\0 ]+$/, '');
+    if (text !== '') slots.set(start / slotBytes, text);
+  }
+  return slots;
 }
 
 function reportStall(doing, seconds, json) {

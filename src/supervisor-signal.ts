@@ -1,50 +1,65 @@
-import { writeSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 
 /**
  * What this process tells its supervisor (bin/rtc-sim.js) about what each thread is doing, so that the
  * supervisor can stop it when provider code blocks synchronously — an endless loop no simulated bound can
- * interrupt, since nothing else runs on that thread. One short line per run on the pipe the supervisor
- * named in `RTC_SIM_ACTIVITY_FD`: `<thread> run <seed>`, `<thread> load <path>`, `<thread> beat` (every 256 events of a long run),
- * `<thread> idle`. Without that variable (tests, benchmarks, `npx tsx src/cli.ts`), every call is a no-op.
+ * interrupt, since nothing else runs on that thread.
+ *
+ * Each thread owns one slot of the file named in `RTC_SIM_ACTIVITY_FILE` (slot = thread id) and overwrites
+ * it in place: `<count> run <seed>`, `<count> load <path>`, `<count> idle`; the count grows with every write,
+ * and a long run rewrites its slot every 256 events (a beat). The supervisor reads the file a few times a
+ * second: a slot that says `run` or `load` and has not changed for the stall bound is a blocked thread. A
+ * positioned write wakes nobody, so a run costs two system calls and no context switch. Without the
+ * variable (tests, benchmarks, `npx tsx src/cli.ts`), every call is a no-op.
  *
  * Only the host's liveness is written here, never anything the model reads: runs stay deterministic.
  */
-let activityFd = parseFd(process.env['RTC_SIM_ACTIVITY_FD']);
+export const activitySlotBytes = 4096;
 
-function parseFd(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d+$/.test(text)) return undefined;
-  const fd = Number(text);
-  return fd >= 3 ? fd : undefined;
+let slot: { readonly fd: number; readonly position: number; count: number; written: number } | undefined = openSlot(process.env['RTC_SIM_ACTIVITY_FILE']);
+
+function openSlot(path: string | undefined): typeof slot {
+  if (path === undefined || path === '') return undefined;
+  try {
+    return { fd: openSync(path, 'r+'), position: threadId * activitySlotBytes, count: 0, written: 0 };
+  } catch {
+    return undefined;
+  }
 }
 
-function send(line: string): void {
-  if (activityFd === undefined) return;
+let current = 'idle';
+
+function write(state: string): void {
+  if (slot === undefined) return;
+  current = state;
+  slot.count++;
+  const text = `${slot.count} ${state}`.slice(0, activitySlotBytes - 1);
   try {
-    // Lines are far shorter than PIPE_BUF, so the lines of different threads never interleave.
-    writeSync(activityFd, `${threadId} ${line}\n`);
+    // Padded over whatever the slot held before, so that a shorter state leaves nothing of a longer one behind.
+    writeSync(slot.fd, text.padEnd(slot.written, ' '), slot.position);
+    slot.written = Math.max(slot.written, text.length);
   } catch {
-    // The supervisor is gone (or never read): stop telling it.
-    activityFd = undefined;
+    slot = undefined;
   }
 }
 
 /** This thread starts a run of `seed`. */
 export function signalRun(seed: number): void {
-  send(`run ${seed}`);
+  write(`run ${seed}`);
 }
 
 /** This thread evaluates the module at `path` (its body runs: a top-level loop would block here). */
 export function signalLoad(path: string): void {
-  send(`load ${JSON.stringify(path)}`);
+  write(`load ${JSON.stringify(path)}`);
 }
 
-/** This thread's run is still making progress (long runs say so every few thousand events). */
+/** This thread's run is still making progress (long runs say so every 256 events). */
 export function signalBeat(): void {
-  send('beat');
+  write(current);
 }
 
 /** This thread waits for others, or has nothing to do: however long that lasts, it is not blocked. */
 export function signalIdle(): void {
-  send('idle');
+  write('idle');
 }
