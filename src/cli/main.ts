@@ -17,30 +17,51 @@ const seedDefault = 1;
 
 /** Parses arguments and runs one command; resolves to the exit code. Never throws for bad input. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  let exitCode: number = exitCodes.pass;
+  const exit: ExitCode = { code: exitCodes.pass };
   const program = new Command('rtc-sim')
     .description('A deterministic simulator of the TinyMCE RTC create-session race that checks your rtc_encryption_provider.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)');
+  for (const addCommand of [addCheck, addMerge, addReplay, addRun, addExamples]) addCommand(program, io, exit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
+        ? exitCodes.pass
+        : exitCodes.input;
+    }
+    throw error;
+  }
+  return exit.code;
+}
 
-  const worldOptions = (command: Command): Command =>
-    command
-      .option('--clients <n>', 'simulated browsers: N, or A-B for a count drawn per seed', clientCount)
-      .option('--documents <m>', 'documents the clients open', wholeNumber(1, 100_000))
-      .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
-      .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
-      .option('--config <file>', 'a JSON file pinning any fields of the run configuration')
-      .addOption(new Option('--auth <mode>', 'connection authentication: none (default) | jwt').choices(['none', 'jwt']))
-      .option('--leeway <seconds>', 'clock leeway the server allows on JWT times (default 30)', wholeNumber(0, 86_400))
-      .option('--token-provider <module>', 'your rtc_token_provider module (createTokenProvider(env) or a default export); implies --auth jwt')
-      .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
-      .addOption(
-        new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(['report', 'route']),
-      )
-      .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
-      .option('--json', 'print one JSON object instead of text');
+/** Where a command's action leaves its exit code for main() to return. */
+interface ExitCode {
+  code: number;
+}
 
+/** The options that shape the simulated world, shared by check and replay. */
+function worldOptions(command: Command): Command {
+  return command
+    .option('--clients <n>', 'simulated browsers: N, or A-B for a count drawn per seed', clientCount)
+    .option('--documents <m>', 'documents the clients open', wholeNumber(1, 100_000))
+    .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
+    .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
+    .option('--config <file>', 'a JSON file pinning any fields of the run configuration')
+    .addOption(new Option('--auth <mode>', 'connection authentication: none (default) | jwt').choices(['none', 'jwt']))
+    .option('--leeway <seconds>', 'clock leeway the server allows on JWT times (default 30)', wholeNumber(0, 86_400))
+    .option('--token-provider <module>', 'your rtc_token_provider module (createTokenProvider(env) or a default export); implies --auth jwt')
+    .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
+    .addOption(
+      new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(['report', 'route']),
+    )
+    .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
+    .option('--json', 'print one JSON object instead of text');
+}
+
+function addCheck(program: Command, io: Io, exit: ExitCode): void {
   worldOptions(
     program
       .command('check')
@@ -56,18 +77,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--shard <k/n>', "run only this CI job's slice of the seeds; combine the --json reports with merge", shardOption)
       .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, options) => {
-    exitCode = await checkCommand(module, options, io);
+    exit.code = await checkCommand(module, options, io);
   });
+}
 
+function addMerge(program: Command, io: Io, exit: ExitCode): void {
   program
     .command('merge')
     .description('combine the --json reports of check --shard k/n jobs into the verdict one job would give')
     .argument('<reports...>', 'the JSON report files, one per shard')
     .option('--json', 'print one JSON object instead of text')
     .action((files: string[], options: { json?: boolean }) => {
-      exitCode = mergeCommand(files, options, io);
+      exit.code = mergeCommand(files, options, io);
     });
+}
 
+function addReplay(program: Command, io: Io, exit: ExitCode): void {
   worldOptions(
     program
       .command('replay')
@@ -76,18 +101,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--seed <s>', 'the seed of the run to replay', wholeNumber(0, 2 ** 32 + 100_000_000))
       .option('--file <path>', 'a decision file written by check'),
   ).action(async (module: string | undefined, options) => {
-    exitCode = await replayCommand(module, options, io);
+    exit.code = await replayCommand(module, options, io);
   });
+}
 
+function addRun(program: Command, io: Io, exit: ExitCode): void {
   program
     .command('run')
     .description('run a scripted scenario from scenarios/')
     .requiredOption('--scenario <name>', 'scenario name, e.g. seeds-race')
     .option('--json', 'print one JSON object instead of text')
     .action(async (options: { scenario: string; json?: boolean }) => {
-      exitCode = await scenarioCommand(options.scenario, options, io);
+      exit.code = await scenarioCommand(options.scenario, options, io);
     });
+}
 
+function addExamples(program: Command, io: Io, exit: ExitCode): void {
   program
     .command('examples')
     .description('check every example provider (good-*, buggy-*) and print a verdict table')
@@ -95,20 +124,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--runs <n>', 'schedules per example', wholeNumber(1, 100_000_000), runsDefault)
     .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
     .action(async (directory: string | undefined, options: { runs: number; seed: number }) => {
-      exitCode = await examplesWithSummary(directory, options, io);
+      exit.code = await examplesWithSummary(directory, options, io);
     });
-
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
-        ? exitCodes.pass
-        : exitCodes.input;
-    }
-    throw error;
-  }
-  return exitCode;
 }
 
 /**

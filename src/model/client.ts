@@ -1,15 +1,13 @@
 import type { ValidAnswer } from '../providers/contract.ts';
-import { createProviderEnv } from '../providers/env.ts';
 import type { NodeClock } from './clocks.ts';
 import type { EncryptedContent, NewSession } from './crypto.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
 import type { ClientState } from './observations.ts';
-import { ClientTokens, type TokenClient } from './auth/client-tokens.ts';
-import { tokenProviderEnv } from './auth/token-source.ts';
-import { instanceHooks, wakeAfter } from './instance-hooks.ts';
-import { ProviderCaller } from './provider-caller.ts';
+import type { ClientTokens, TokenClient } from './auth/client-tokens.ts';
+import { loadBrowserModules } from './browser-modules.ts';
+import type { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
 
@@ -160,31 +158,13 @@ export class Client implements Node {
   }
 
   private loadProvider(): boolean {
-    const { world } = this.parts;
-    const env = createProviderEnv({
-      clientId: this.id,
-      clock: () => this.parts.clock.read(world.queue.nowMs),
-      random: world.streams.get(`client:${this.id}`),
-      realm: world.source.realm,
-      keyStore: this.parts.keyStore.viewFor(this.id),
-      wakeAfter: wakeAfter(world, this.id),
-    });
-    const created = world.source.create(env, instanceHooks(world, this.id, this.parts.clock));
-    if (!created.ok) {
-      world.emit({ kind: 'provider-contract', actor: this.id, problem: created.problem });
-      this.fail(`its provider could not be created: ${created.problem}`);
+    const loaded = loadBrowserModules({ world: this.parts.world, clientId: this.id, clock: this.parts.clock, keyStore: this.parts.keyStore, tokenClient: () => this.tokenClient() });
+    if (!loaded.ok) {
+      this.fail(loaded.reason);
       return false;
     }
-    this.caller = new ProviderCaller(world, this.id, created.provider);
-    if (world.tokens !== undefined) {
-      const tokens = world.tokens.create(tokenProviderEnv(this.id, () => this.parts.clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork), instanceHooks(world, this.id, this.parts.clock));
-      if (!tokens.ok) {
-        world.emit({ kind: 'provider-contract', actor: this.id, problem: tokens.problem });
-        this.fail(`its token provider could not be created: ${tokens.problem}`);
-        return false;
-      }
-      this.tokens = new ClientTokens(world, this.tokenClient(), tokens.provider);
-    }
+    this.caller = loaded.caller;
+    this.tokens = loaded.tokens;
     return true;
   }
 

@@ -1,0 +1,54 @@
+import { createProviderEnv } from '../providers/env.ts';
+import { ClientTokens, type TokenClient } from './auth/client-tokens.ts';
+import { tokenProviderEnv } from './auth/token-source.ts';
+import type { NodeClock } from './clocks.ts';
+import { instanceHooks, wakeAfter } from './instance-hooks.ts';
+import type { SimulatedKeyStore } from './key-store.ts';
+import { ProviderCaller } from './provider-caller.ts';
+import type { WorldContext } from './world-context.ts';
+
+/** What a browser loads when it opens the document (and again after a crash): its provider, its token provider. */
+export type BrowserModules =
+  | { readonly ok: true; readonly caller: ProviderCaller; readonly tokens: ClientTokens | undefined }
+  | { readonly ok: false; readonly reason: string };
+
+/** What loading needs from the browser. */
+export interface BrowserParts {
+  readonly world: WorldContext;
+  readonly clientId: string;
+  readonly clock: NodeClock;
+  readonly keyStore: SimulatedKeyStore;
+  /** The browser as its token provider sees it; asked for only when authentication is on. */
+  readonly tokenClient: () => TokenClient;
+}
+
+/**
+ * Makes a fresh instance of the provider module (and of the token provider module, with authentication on)
+ * for one browser, wired to its clock, its seeded stream and the shared key store. A module that cannot be
+ * created is a `provider-contract` record and the reason the browser gives up.
+ */
+export function loadBrowserModules(parts: BrowserParts): BrowserModules {
+  const { world, clientId, clock } = parts;
+  const env = createProviderEnv({
+    clientId,
+    clock: () => clock.read(world.queue.nowMs),
+    random: world.streams.get(`client:${clientId}`),
+    realm: world.source.realm,
+    keyStore: parts.keyStore.viewFor(clientId),
+    wakeAfter: wakeAfter(world, clientId),
+  });
+  const created = world.source.create(env, instanceHooks(world, clientId, clock));
+  if (!created.ok) {
+    world.emit({ kind: 'provider-contract', actor: clientId, problem: created.problem });
+    return { ok: false, reason: `its provider could not be created: ${created.problem}` };
+  }
+  const caller = new ProviderCaller(world, clientId, created.provider);
+  if (world.tokens === undefined) return { ok: true, caller, tokens: undefined };
+  const tokenEnv = tokenProviderEnv(clientId, () => clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork);
+  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock));
+  if (!tokens.ok) {
+    world.emit({ kind: 'provider-contract', actor: clientId, problem: tokens.problem });
+    return { ok: false, reason: `its token provider could not be created: ${tokens.problem}` };
+  }
+  return { ok: true, caller, tokens: new ClientTokens(world, parts.tokenClient(), tokens.provider) };
+}
