@@ -2,6 +2,7 @@
 // Targets are printed next to the measurements as information; nothing here fails on a missed target.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runBaseline } from './baseline-fc-scheduler.ts';
+import { runBareLoop } from './bare-loop.ts';
 import { runLarge } from './large-run.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
 import { drawConfig } from '../src/config/swarm.ts';
@@ -74,7 +75,12 @@ for (const row of rows) {
   for (const failure of [row.baseline.failure, row.rtcSim.failure, row.rtcSimFactory.failure]) if (failure !== undefined) console.log(`  FAILURE: ${failure}`);
 }
 const three = rows[0];
+// The machine's ceiling for this race: no trace, checks, sandbox or faults (bench/bare-loop.ts).
+const bare = await fastestOf(() => runBareLoop({ clients: 3, runs: 100_000, seed }));
+const barePerSecond = perSecond(bare.runs, bare.elapsedMs);
+console.log(`\nbare event loop, 3 clients (the ceiling: no trace, checks, sandbox or faults): ${formatNumber(barePerSecond)} runs/s, ${bare.eventsPerRun.toFixed(1)} events/run = ${formatNumber(barePerSecond * bare.eventsPerRun)} events/s`);
 if (three !== undefined) {
+  console.log(`3 clients: the baseline runs at ${(three.baseline.schedulesPerSecond / barePerSecond * 100).toFixed(1)} % of the bare loop, rtc-sim at ${(three.rtcSim.schedulesPerSecond / barePerSecond * 100).toFixed(1)} %; 15× the baseline would be ${(targets.ratioAtThreeClients * three.baseline.schedulesPerSecond / barePerSecond * 100).toFixed(0)} % of it`);
   console.log(`\n3 clients: ratio ${three.ratio.toFixed(2)}× vs target ≥ ${targets.ratioAtThreeClients}× → ${versus(three.ratio, targets.ratioAtThreeClients)}`);
   console.log(
     `3 clients: ${formatNumber(three.rtcSim.schedulesPerSecond)} schedules/s vs target ≥ ${formatNumber(targets.schedulesPerSecondAtThreeClients)} → ${versus(three.rtcSim.schedulesPerSecond, targets.schedulesPerSecondAtThreeClients)}`,
@@ -124,6 +130,6 @@ console.log(`\nworkers: ${formatNumber(workerRuns)} schedules (3 clients, swarm 
 
 const resultsDirectory = `${packageRoot}bench/results/`;
 mkdirSync(resultsDirectory, { recursive: true });
-const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp } };
+const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp } };
 writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`\nwrote ${resultsDirectory}latest.json`);
