@@ -51,7 +51,8 @@ export function signalRun(seed: number): void {
 
 /** This thread evaluates the module at `path` (its body runs: a top-level loop would block here). */
 export function signalLoad(path: string): void {
-  write(`load ${JSON.stringify(path)}`);
+  // ASCII only (JSON escapes for the rest), so that a slot's characters are its bytes.
+  write(`load ${JSON.stringify(path).replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
 }
 
 /** This thread's run is still making progress (long runs say so every 256 events). */

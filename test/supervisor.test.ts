@@ -42,7 +42,7 @@ describe('the supervisor stops provider code that blocks synchronously', () => {
   });
 
   it('a module body that never returns is an input error (exit 2), and replay is supervised as well', async () => {
-    const path = module('top-level-loop.js', `while (true) {}\nexport default async () => ({ key: 'k', keyHint: 'h' });\n`);
+    const path = module('top-level-lööp.js', `while (true) {}\nexport default async () => ({ key: 'k', keyHint: 'h' });\n`);
     for (const argv of [['check', path], ['replay', '--seed', '3', path]]) {
       const result = await spawnCli(argv, quickly);
       expect(result.code).toBe(2);
