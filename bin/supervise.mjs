@@ -94,7 +94,7 @@ function readSlots(path) {
 function reportStall(doing, seconds, json) {
   const after = `${seconds} s of real time`;
   if (doing.what === 'load') {
-    const message = `evaluating ${JSON.parse(doing.detail)} did not return within ${after}: the module's body blocks synchronously (an endless loop at its top level?). rtc-sim stopped it.`;
+    const message = `evaluating ${modulePath(doing.detail)} did not return within ${after}: the module's body blocks synchronously (an endless loop at its top level?). rtc-sim stopped it.`;
     // As for every input error, nothing is written to stdout, even with --json.
     process.stderr.write(`input error: ${message}\n`);
     return exitInput;
@@ -104,4 +104,13 @@ function reportStall(doing, seconds, json) {
   process.stderr.write(`✗ limit: ${message}\n`);
   if (json) process.stdout.write(`${JSON.stringify({ verdict: 'fail', failure: { property: 'limit', message, seed, stalled: true } })}\n`);
   return exitLimit;
+}
+
+// The path as the child wrote it (JSON, ASCII-escaped); a path too long for its slot arrives cut short.
+function modulePath(detail) {
+  try {
+    return JSON.parse(detail);
+  } catch {
+    return `${detail}…`;
+  }
 }
