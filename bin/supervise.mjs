@@ -73,7 +73,8 @@ export async function superviseCli(entry, args, options = {}) {
   return 128 + (constants.signals[signal] ?? 0);
 }
 
-const slotBytes = 4096; // activitySlotBytes in src/supervisor-signal.ts
+/** The bytes of one thread's slot in the activity file (src/supervisor-signal.ts writes them). */
+export const activitySlotBytes = 4096;
 
 /** The non-empty slots of the activity file, by slot number. */
 function readSlots(path) {
@@ -84,9 +85,9 @@ function readSlots(path) {
   } catch {
     return slots;
   }
-  for (let start = 0; start < content.length; start += slotBytes) {
-    const text = content.subarray(start, start + slotBytes).toString('utf8').replace(/[\0 ]+$/, '');
-    if (text !== '') slots.set(start / slotBytes, text);
+  for (let start = 0; start < content.length; start += activitySlotBytes) {
+    const text = content.subarray(start, start + activitySlotBytes).toString('utf8').replace(/[\0 ]+$/, '');
+    if (text !== '') slots.set(start / activitySlotBytes, text);
   }
   return slots;
 }

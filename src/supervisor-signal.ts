@@ -1,5 +1,6 @@
 import { openSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
+import { activitySlotBytes } from '../bin/supervise.mjs';
 
 /**
  * What this process tells its supervisor (bin/rtc-sim.js) about what each thread is doing, so that the
@@ -15,7 +16,6 @@ import { threadId } from 'node:worker_threads';
  *
  * Only the host's liveness is written here, never anything the model reads: runs stay deterministic.
  */
-export const activitySlotBytes = 4096;
 
 let slot: { readonly fd: number; readonly position: number; count: number; written: number } | undefined = openSlot(process.env['RTC_SIM_ACTIVITY_FILE']);
 

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
 
@@ -26,4 +29,18 @@ export function spawnCli(argv: readonly string[], env: Record<string, string> = 
       },
     );
   });
+}
+
+/** A temporary folder of provider modules written by a test, and one for the failures their checks save. */
+export function scratchModules(prefix: string): { readonly folder: string; readonly failuresDir: string; write(name: string, code: string): string } {
+  const folder = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return {
+    folder,
+    failuresDir: mkdtempSync(join(tmpdir(), `${prefix}-failures-`)),
+    write(name, code) {
+      const path = join(folder, name);
+      writeFileSync(path, code);
+      return path;
+    },
+  };
 }

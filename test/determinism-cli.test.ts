@@ -1,17 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli-support.ts';
+import { runCli, scratchModules } from './cli-support.ts';
 
-const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-determinism-'));
-const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-determinism-failures-'));
-
-function module(name: string, code: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, code);
-  return path;
-}
+const { failuresDir, write: module } = scratchModules('rtc-sim-determinism');
 
 describe('the determinism property, end to end', () => {
   it('a provider that waits with a real timer gets a determinism verdict naming the call, and exit 4', async () => {

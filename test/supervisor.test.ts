@@ -1,24 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleEntry } from '../bin/self-bundle.mjs';
-import { stallSeconds } from '../bin/supervise.mjs';
-import { activitySlotBytes } from '../src/supervisor-signal.ts';
-import { repositoryRoot, spawnCli } from './cli-support.ts';
+import { activitySlotBytes, stallSeconds } from '../bin/supervise.mjs';
+import { repositoryRoot, scratchModules, spawnCli } from './cli-support.ts';
 
 // Provider code that never returns cannot be interrupted by a simulated bound: the supervisor in the bin
 // stops the process and names what blocked. A short bound keeps these tests quick.
-const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-supervisor-'));
-const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-supervisor-failures-'));
+const { folder, failuresDir, write: module } = scratchModules('rtc-sim-supervisor');
 const quickly = { RTC_SIM_STALL_SECONDS: '1.5' };
-
-function module(name: string, code: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, code);
-  return path;
-}
 
 describe('the supervisor stops provider code that blocks synchronously', () => {
   it('an endless loop in the provider: exit 3, naming the seed, in text and JSON', async () => {

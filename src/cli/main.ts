@@ -11,6 +11,7 @@ import { mergeCommand, shardOption } from './merge-command.ts';
 import { replay } from '../explore/sweep.ts';
 import { parseExamplesTable } from '../report/examples-table.ts';
 import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure } from '../report/step-summary.ts';
+import { timeAndRandomModes } from '../providers/nondeterminism.ts';
 
 const runsDefault = 2000;
 const seedDefault = 1;
@@ -55,7 +56,7 @@ function worldOptions(command: Command): Command {
     .option('--token-provider <module>', 'your rtc_token_provider module (createTokenProvider(env) or a default export); implies --auth jwt')
     .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
     .addOption(
-      new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(['report', 'route']),
+      new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(timeAndRandomModes),
     )
     .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
     .option('--json', 'print one JSON object instead of text');

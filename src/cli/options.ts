@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { configPinsSchema } from '../config/config-schema.ts';
 import { strategyNames, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
 import type { Result } from '../errors.ts';
+import type { TimeAndRandom } from '../providers/nondeterminism.ts';
 import { readJsonFile } from '../json-file.ts';
 
 /** A commander parser for a whole number within [min, max]; the error names the accepted range. */
@@ -59,7 +60,7 @@ export interface WorldOptions {
   readonly depth?: number;
   readonly faults?: FaultMode;
   readonly crypto?: 'symbolic' | 'real';
-  readonly timeAndRandom?: 'report' | 'route';
+  readonly timeAndRandom?: TimeAndRandom;
   readonly auth?: 'none' | 'jwt';
   readonly leeway?: number;
   /** A token provider module, for JWT authentication (implies `--auth jwt`). */

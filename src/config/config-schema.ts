@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strategyNames } from './run-config.ts';
+import { timeAndRandomModes } from '../providers/nondeterminism.ts';
 
 const milliseconds = z.number().int().min(0).max(10 ** 12);
 
@@ -75,7 +76,7 @@ const runConfigShape = z.object({
   keyStoreConsistency: z.object({ mode: z.enum(['strong', 'eventual']), lagMs: milliseconds }).strict().optional(),
   pendingSessionTimeoutMs: milliseconds.min(1).optional(),
   crypto: z.enum(['symbolic', 'real']).optional(),
-  timeAndRandom: z.enum(['report', 'route']).optional(),
+  timeAndRandom: z.enum(timeAndRandomModes).optional(),
 });
 
 /** The schema of a resolved run configuration, as decision files store it. */

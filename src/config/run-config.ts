@@ -1,3 +1,4 @@
+import type { TimeAndRandom } from '../providers/nondeterminism.ts';
 import type { AuthSettings, ClockSettings, FaultPlan, KeyStoreConsistency } from './fault-plan.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
@@ -54,7 +55,7 @@ export interface RunConfig {
    * What a provider's `Date.now()`, `new Date()`, `performance.now()` and `Math.random()` do: answered from the
    * simulation and reported as nondeterminism (absent or `report`), or answered silently (`route`).
    */
-  readonly timeAndRandom?: 'report' | 'route';
+  readonly timeAndRandom?: TimeAndRandom;
   /** JWT authentication of every connection; absent: none. */
   readonly auth?: AuthSettings;
 }

@@ -1,6 +1,6 @@
 import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedWebCrypto } from './node-crypto.ts';
-import { advice, type ReportFinding } from './nondeterminism.ts';
+import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
 
 /** The simulated clock and randomness values are answered from. */
@@ -9,7 +9,7 @@ export interface SimulatedSources {
   elapsed(): number;
   random(): number;
   /** `route`: clock reads and `Math.random()` are answered silently; absent or `report`: also reported. */
-  readonly timeAndRandom?: 'report' | 'route';
+  readonly timeAndRandom?: TimeAndRandom;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */

@@ -43,6 +43,12 @@
  * `Date`, which depend on the machine rather than the run.
  */
 
+/** What clock reads and `Math.random()` do (the routed* rows): `report` (the default) or `route`. */
+export const timeAndRandomModes = ['report', 'route'] as const;
+
+/** Whether reads of the clock and of `Math.random()` are reported as findings or silently routed. */
+export type TimeAndRandom = (typeof timeAndRandomModes)[number];
+
 /** A call that would read real time, real randomness, real timers or the network from a provider module. */
 export interface NondeterminismFinding {
   /** The call as the module wrote it, e.g. `Date.now()`, `setTimeout()`, `require("node:http")`. */

@@ -1,7 +1,7 @@
 import vm from 'node:vm';
 import { describeThrown } from '../errors.ts';
 import { InstanceGlobals, installContextReporters, instanceGlobalNames, namesUsedBy } from './instance-globals.ts';
-import { findingSink, type NondeterminismFinding, type ReportFinding } from './nondeterminism.ts';
+import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
 
@@ -29,9 +29,6 @@ export interface InstanceHooks {
    */
   readonly timeAndRandom?: TimeAndRandom;
 }
-
-/** Whether reads of the clock and of `Math.random()` are reported as findings or silently routed. */
-export type TimeAndRandom = 'report' | 'route';
 
 /** A provider module compiled once in its own sandbox, ready to be instantiated per simulated client. */
 export interface CompiledModule {
