@@ -52,7 +52,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
   const decisions: string[] | undefined = options.record ? [] : undefined;
   const checkers = createCheckers(options.properties, config.auth !== undefined);
+  // Steps are numbered from 0, as the decision log and the strategies number them: a record is stamped with
+  // the step whose event made it (records made before the first decision, if any, with 0 too).
   let step = 0;
+  let decisionsTaken = 0;
   let violation: Violation | undefined;
   const emit = (observation: Observation): void => {
     // Every observation is a fresh literal at its call site: stamping it in place saves a copy per record.
@@ -82,8 +85,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     eventsMax: config.eventsMax,
     virtualTimeMsMax: config.virtualTimeMsMax,
     onDecision: (event) => {
-      step++;
-      if ((step & 255) === 0) signalBeat();
+      step = decisionsTaken++;
+      if ((decisionsTaken & 255) === 0) signalBeat();
       decisions?.push(event.key);
     },
   };

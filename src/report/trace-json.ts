@@ -46,7 +46,7 @@ export function toTraceJson(parts: TraceJsonParts): TraceJson {
     config: result.config,
     outcome: result.outcome,
     decisions: (result.decisions ?? []).map((event, index) => ({
-      step: index + 1,
+      step: index,
       event,
       chosen: defaults === undefined || index >= defaults.length ? 'unknown' : defaults[index] === null ? 'default' : 'forced',
     })),
