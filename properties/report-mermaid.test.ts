@@ -40,18 +40,23 @@ const hostileTrace = fc
       { kind: 'provider-contract', actor: 'c2', problem: message, ...stamp(4) },
       { kind: 'store', actor: 'probe-1', operation: 'set', key: `${documentId}/${hint}`, value, result: text, ...stamp(5) },
       { kind: 'session', actor: 'server', documentId, status: 'pending', owner: 'c1', keyHint: hint, ...stamp(6) },
-      { kind: 'state', actor: 'c1', documentId, state: 'collaborating', detail: text, key, content: value, ...stamp(6) },
-      { kind: 'state', actor: 'c2', documentId, state: 'failed', detail: message, ...stamp(6) },
+      { kind: 'state', actor: 'c1', documentId, state: 'collaborating', waitingFor: { kind: 'nothing' }, key, content: value, ...stamp(6) },
+      { kind: 'state', actor: 'c2', documentId, state: 'joining', waitingFor: { kind: 'provider-answer', keyHint: text }, ...stamp(6) },
+      { kind: 'state', actor: 'c2', documentId, state: 'failed', failure: { kind: 'provider-gave-up', reason: message }, ...stamp(6) },
       { kind: 'console', actor, level: 'log', text, ...stamp(7) },
       { kind: 'fault', actor, fault: text, detail: message, ...stamp(7) },
       { kind: 'phase', actor: 'world', phase: text, detail: message, ...stamp(8) },
       { kind: 'probe', actor: 'probe-1', documentId, keyHint: hint, expectedKey: key, failure: message, ...stamp(9) },
-      { kind: 'stuck', actor: 'world', waiting: [{ client: 'c2', state: 'joining', waitingFor: text }], ...stamp(10) },
+      { kind: 'liveness-deadline', actor: 'world', clients: [{ client: 'c2', state: 'joining', waitingFor: { kind: 'provider-answer', keyHint: text } }], ...stamp(10) },
+      { kind: 'stalled', actor: 'world', clients: [{ client: 'c2', state: 'disconnected', waitingFor: { kind: 'reconnection', cause: { kind: 'jwt', problem: message } } }], ...stamp(11) },
     ] as TraceRecord[];
   });
 
 const hostileOutcome = fc.record({ message: hostileText, actor: actorName }).map(
-  ({ message, actor }): RunOutcome => ({ kind: 'violation', violation: { property: 'hint-stability', message, actor, step: 10, timeMs: 70 } }),
+  ({ message, actor }): RunOutcome => ({
+    kind: 'violation',
+    violation: { kind: 'contract-broken', client: actor, problem: message, property: 'provider-contract', message, actor, step: 10, timeMs: 70 },
+  }),
 );
 
 /** Parses with Mermaid's parser; resolves to the error message, or undefined when it parsed. */

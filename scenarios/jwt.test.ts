@@ -29,7 +29,7 @@ describe('JWT scenarios: one per error text of the seeds', () => {
       const trace = result.trace ?? [];
       const refusal = trace.find((record) => record.kind === 'auth' && !record.ok);
       expect(refusal?.kind === 'auth' && refusal.error).toBe(text);
-      expect(trace.some((record) => record.kind === 'state' && record.state === 'disconnected' && record.detail.includes(`reason "jwt": ${text}`))).toBe(true);
+      expect(trace.some((record) => record.kind === 'state' && record.state === 'disconnected' && record.waitingFor.kind === 'reconnection' && record.waitingFor.cause.kind === 'jwt' && record.waitingFor.cause.problem === text)).toBe(true);
       expect(trace.some((record) => record.kind === 'state' && record.state === 'collaborating')).toBe(false);
       expect(scenarioEnding(result)).toBe('liveness');
     });

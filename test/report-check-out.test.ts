@@ -25,7 +25,7 @@ describe('check --out and the nearest passing run, for every bundled buggy examp
     expect(traceJson).toMatch(new RegExp(`${name.replace(/\.ts$/, '')}-seed-\\d+\\.trace\\.json$`));
 
     const trace = JSON.parse(readFileSync(traceJson, 'utf8')) as { schema: string; version: number; outcome: { kind: string; violation: { property: string } }; events: unknown[] };
-    expect(trace).toMatchObject({ schema: 'rtc-sim-trace', version: 1, outcome: { kind: 'violation', violation: { property: failure.property } } });
+    expect(trace).toMatchObject({ schema: 'rtc-sim-trace', version: 2, outcome: { kind: 'violation', violation: { property: failure.property } } });
     expect(trace.events.length).toBeGreaterThan(0);
     await expect(mermaid.parse(readFileSync(diagramPath, 'utf8'))).resolves.toMatchObject({ diagramType: 'sequence' });
     const page = readFileSync(html, 'utf8');

@@ -20,7 +20,7 @@ describe('the trace JSON (rtc-sim-trace, version 1)', () => {
     for (const event of document.events) expect(Object.keys(event).slice(0, 4)).toEqual(['step', 'timeMs', 'actor', 'kind']);
     expect(document.decisions.map((decision) => decision.event)).toEqual(rerun.result.decisions);
     expect(document.decisions.map((decision) => decision.chosen === 'forced')).toEqual(rerun.decisions.map((decision) => decision !== null));
-    expect(document.decisions.map((decision) => decision.step)).toEqual(document.decisions.map((_, index) => index + 1));
+    expect(document.decisions.map((decision) => decision.step)).toEqual(document.decisions.map((_, index) => index));
   });
 
   it('as text, one event a line, and it parses back to the same document', async () => {

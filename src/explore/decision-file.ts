@@ -55,9 +55,9 @@ export function toDecisionFile(parts: DecisionFileParts): DecisionFile {
   const firstRecordOfStep = new Map<number, TraceRecord>();
   for (const record of parts.result.trace ?? []) if (!firstRecordOfStep.has(record.step)) firstRecordOfStep.set(record.step, record);
   const decisions = (parts.result.decisions ?? []).map((event, index) => {
-    const record = firstRecordOfStep.get(index + 1);
+    const record = firstRecordOfStep.get(index);
     return {
-      step: index + 1,
+      step: index,
       event,
       chosen: parts.defaults[index] === null ? ('default' as const) : ('forced' as const),
       meaning: record === undefined ? event : `${record.actor}: ${describeRecord(record)}`,

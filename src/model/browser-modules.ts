@@ -1,4 +1,5 @@
 import { createProviderEnv } from '../providers/env.ts';
+import type { ClientFailure } from './client-outcomes.ts';
 import { ClientTokens, type TokenClient } from './auth/client-tokens.ts';
 import { tokenProviderEnv } from './auth/token-source.ts';
 import type { NodeClock } from './clocks.ts';
@@ -10,7 +11,7 @@ import type { WorldContext } from './world-context.ts';
 /** What a browser loads when it opens the document (and again after a crash): its provider, its token provider. */
 export type BrowserModules =
   | { readonly ok: true; readonly caller: ProviderCaller; readonly tokens: ClientTokens | undefined }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly failure: ClientFailure };
 
 /** What loading needs from the browser. */
 export interface BrowserParts {
@@ -40,7 +41,7 @@ export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const created = world.source.create(env, instanceHooks(world, clientId, clock));
   if (!created.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: created.problem });
-    return { ok: false, reason: `its provider could not be created: ${created.problem}` };
+    return { ok: false, failure: { kind: 'module-not-created', module: 'provider', problem: created.problem } };
   }
   const caller = new ProviderCaller(world, clientId, created.provider);
   if (world.tokens === undefined) return { ok: true, caller, tokens: undefined };
@@ -48,7 +49,7 @@ export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock));
   if (!tokens.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: tokens.problem });
-    return { ok: false, reason: `its token provider could not be created: ${tokens.problem}` };
+    return { ok: false, failure: { kind: 'module-not-created', module: 'token provider', problem: tokens.problem } };
   }
   return { ok: true, caller, tokens: new ClientTokens(world, parts.tokenClient(), tokens.provider) };
 }

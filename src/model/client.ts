@@ -4,6 +4,7 @@ import type { EncryptedContent, NewSession } from './crypto.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
+import type { ClientFailure, DisconnectCause, WaitingReason } from './client-outcomes.ts';
 import type { ClientState } from './observations.ts';
 import type { ClientTokens, TokenClient } from './auth/client-tokens.ts';
 import { loadBrowserModules } from './browser-modules.ts';
@@ -50,8 +51,8 @@ export const reconnectBackoffMs = 2_000;
  */
 export class Client implements Node {
   state: ClientState = 'requesting';
-  /** What the client is waiting for, in words, for liveness reports. */
-  waitingFor = 'arrival';
+  /** What the client is waiting for, for liveness reports. */
+  waitingFor: WaitingReason = { kind: 'arrival' };
   private arrived = false;
   private epoch = 0;
   private caller: ProviderCaller | undefined;
@@ -88,17 +89,17 @@ export class Client implements Node {
       this.connect();
       return;
     }
-    this.enter('disconnected', 'its reconnection (the server is down)');
+    this.enter('disconnected', { kind: 'reconnection', cause: { kind: 'server-down' } });
     this.scheduleReconnect(reconnectBackoffMs);
   }
 
   /** The connection drops: in-flight messages are lost; the plugin reconnects after `reconnectAfterMs`. */
-  disconnect(reconnectAfterMs: number, reason = 'the connection dropped'): void {
+  disconnect(reconnectAfterMs: number, cause: DisconnectCause = { kind: 'connection-dropped' }): void {
     if (!this.arrived || this.state === 'failed' || this.state === 'disconnected') return;
     this.epoch++;
     this.parts.network.dropConnection(this.id);
     this.parts.server.onDisconnect(this.id);
-    this.enter('disconnected', `its reconnection (${reason})`);
+    this.enter('disconnected', { kind: 'reconnection', cause });
     this.scheduleReconnect(reconnectAfterMs);
   }
 
@@ -106,7 +107,7 @@ export class Client implements Node {
   crash(restartAfterMs: number): void {
     if (!this.arrived || this.state === 'failed') return;
     this.caller = undefined;
-    if (this.state !== 'disconnected') this.disconnect(restartAfterMs, 'the browser crashed');
+    if (this.state !== 'disconnected') this.disconnect(restartAfterMs, { kind: 'browser-crashed' });
   }
 
   /** The clock is corrected (NTP): from now on it reads true time. */
@@ -132,7 +133,7 @@ export class Client implements Node {
       case 'noSession':
         return this.createSession();
       case 'sessionPending':
-        return this.enter('waiting', 'newSessionAvailable (a session is being established)');
+        return this.enter('waiting', { kind: 'announcement', after: 'session-pending' });
       case 'sessionExists':
         this.sessionData = { session: message.session, content: message.content };
         return this.join(message.session.keyHint);
@@ -140,7 +141,7 @@ export class Client implements Node {
         return this.upload();
       case 'createRejected':
         if (this.announcedHint !== undefined) return this.join(this.announcedHint);
-        return this.enter('waiting', 'newSessionAvailable (its create was rejected)');
+        return this.enter('waiting', { kind: 'announcement', after: 'create-rejected' });
       case 'newSessionAvailable':
         return this.onAnnouncement(message.keyHint);
       case 'startOver':
@@ -150,7 +151,7 @@ export class Client implements Node {
         if (this.state === 'create-sent') return undefined;
         return this.connect();
       case 'authFailed':
-        return this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${message.message}`);
+        return this.disconnect(jwtReconnectBackoffMs, { kind: 'jwt', problem: message.message });
       // Stryker disable next-line ConditionalExpression: returning undefined for message types a client never receives is what the switch does without the default too
       default:
         return undefined;
@@ -160,7 +161,7 @@ export class Client implements Node {
   private loadProvider(): boolean {
     const loaded = loadBrowserModules({ world: this.parts.world, clientId: this.id, clock: this.parts.clock, keyStore: this.parts.keyStore, tokenClient: () => this.tokenClient() });
     if (!loaded.ok) {
-      this.fail(loaded.reason);
+      this.fail(loaded.failure);
       return false;
     }
     this.caller = loaded.caller;
@@ -175,7 +176,7 @@ export class Client implements Node {
     this.announcedHint = undefined;
     this.heldKey = undefined;
     this.sessionData = undefined;
-    this.enter('requesting', 'the server to answer requestSession');
+    this.enter('requesting', { kind: 'request-answer' });
     if (this.tokens === undefined) return this.send({ type: 'requestSession', documentId: this.documentId });
     this.tokens.fetch(
       (token) => this.send({ type: 'requestSession', documentId: this.documentId, token }),
@@ -189,9 +190,9 @@ export class Client implements Node {
       documentId: this.documentId,
       epoch: () => this.epoch,
       wantsRefresh: () => !this.parts.roster.isRaceOver() && this.state !== 'failed' && this.state !== 'disconnected',
-      disconnectForJwt: (problem) => this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${problem}`),
-      waitingFor: (text) => {
-        this.waitingFor = text;
+      disconnectForJwt: (problem) => this.disconnect(jwtReconnectBackoffMs, { kind: 'jwt', problem }),
+      waitingForToken: () => {
+        this.waitingFor = { kind: 'token-provider' };
       },
     };
   }
@@ -210,19 +211,19 @@ export class Client implements Node {
   }
 
   private createSession(): void {
-    this.enter('creating', 'its provider to answer keyHint null');
+    this.enter('creating', { kind: 'provider-answer', keyHint: null });
     this.ask(null, (answer) => {
       const { world } = this.parts;
       const epoch = this.epoch;
       const sealing = world.crypto.createSession(answer.key, this.initialContent, world.streams.get(`crypto:${this.id}`));
       world.hostWork.track(sealing, (outcome) => {
         if (world.closed || this.epoch !== epoch) return;
-        if (!outcome.ok) return this.fail(`encryption: sealing the new session failed: ${String(outcome.error)}`);
+        if (!outcome.ok) return this.fail({ kind: 'encryption', operation: 'seal', error: String(outcome.error) });
         const session = outcome.value;
         this.created = { keyHint: answer.keyHint, key: answer.key, session };
         (this.createdKeys ??= new Map()).set(answer.keyHint, answer.key);
         this.send({ type: 'createSession', documentId: this.documentId, session: { keyHint: answer.keyHint, wrappedKey: session.wrappedKey, salt: session.salt } });
-        this.enter('create-sent', 'the server to accept or reject createSession', { key: answer.key, content: this.initialContent });
+        this.enter('create-sent', { kind: 'create-answer' }, { key: answer.key, content: this.initialContent });
       });
     });
   }
@@ -230,13 +231,13 @@ export class Client implements Node {
   private upload(): void {
     if (this.created === undefined) return;
     this.send({ type: 'uploadContent', documentId: this.documentId, content: this.created.session.content });
-    this.enter('establishing', 'newSessionAvailable for its own session');
+    this.enter('establishing', { kind: 'own-announcement' });
   }
 
   private onAnnouncement(keyHint: string): void {
     // Stryker disable next-line OptionalChaining: a client establishing has always made its session ('created' is set)
     if (this.state === 'establishing' && this.created?.keyHint === keyHint) {
-      this.enter('collaborating', 'nothing', { key: this.created.key, content: this.initialContent });
+      this.enter('collaborating', { kind: 'nothing' }, { key: this.created.key, content: this.initialContent });
       return;
     }
     if (this.state === 'waiting') {
@@ -249,7 +250,7 @@ export class Client implements Node {
 
   // Step 7: ask the provider for the winner's hint; fetch the session metadata if the client lacks it.
   private join(keyHint: string): void {
-    this.enter('joining', `its provider to answer keyHint ${JSON.stringify(keyHint)}`);
+    this.enter('joining', { kind: 'provider-answer', keyHint });
     if (this.heldKey?.keyHint === keyHint) return this.completeJoin();
     this.ask(keyHint, (answer) => {
       this.heldKey = { keyHint, key: answer.key };
@@ -261,7 +262,7 @@ export class Client implements Node {
     if (this.heldKey === undefined) return;
     if (this.sessionData === undefined) {
       this.send({ type: 'requestSession', documentId: this.documentId });
-      this.waitingFor = 'the session metadata (sessionExists)';
+      this.waitingFor = { kind: 'session-metadata' };
       return;
     }
     const { session, content } = this.sessionData;
@@ -273,9 +274,9 @@ export class Client implements Node {
       if (!outcome.ok || !outcome.value.ok) {
         // Stryker disable next-line StringLiteral: unreachable: this branch runs only when the opening failed
         const reason = outcome.ok ? (outcome.value.ok ? '' : outcome.value.reason) : String(outcome.error);
-        return this.fail(`encryption: with the key its provider gave for hint ${JSON.stringify(session.keyHint)}, ${reason}`);
+        return this.fail({ kind: 'encryption', operation: 'open', keyHint: session.keyHint, reason });
       }
-      this.enter('collaborating', 'nothing', { key: held.key, content: outcome.value.text });
+      this.enter('collaborating', { kind: 'nothing' }, { key: held.key, content: outcome.value.text });
     });
   }
 
@@ -284,7 +285,7 @@ export class Client implements Node {
     const epoch = this.epoch;
     const current = (): boolean => this.epoch === epoch;
     // Stryker disable next-line OptionalChaining: a connected client always has its caller: a crash clears it only until the reconnect loads a new one
-    this.caller?.request(this.documentId, keyHint, (answer) => current() && onAnswer(answer), (reason) => current() && this.fail(reason), current);
+    this.caller?.request(this.documentId, keyHint, (answer) => current() && onAnswer(answer), (reason) => current() && this.fail({ kind: 'provider-gave-up', reason }), current);
   }
 
   // The world counts settled clients instead of scanning them all on every change (100,000 clients).
@@ -299,7 +300,7 @@ export class Client implements Node {
     this.parts.network.send(this.id, 'server', message);
   }
 
-  private enter(state: ClientState, waitingFor: string, held?: { key: string; content: string }): void {
+  private enter(state: Exclude<ClientState, 'failed'>, waitingFor: WaitingReason, held?: { key: string; content: string }): void {
     this.moveTo(state);
     this.waitingFor = waitingFor;
     this.parts.world.emit({
@@ -307,16 +308,16 @@ export class Client implements Node {
       actor: this.id,
       documentId: this.documentId,
       state,
-      detail: state === 'collaborating' ? 'collaborating' : `waits for ${waitingFor}`,
+      waitingFor,
       ...held,
     });
     if (state === 'collaborating') this.parts.roster.onSettled();
   }
 
-  private fail(reason: string): void {
+  private fail(failure: ClientFailure): void {
     this.moveTo('failed');
-    this.waitingFor = 'nothing (it gave up)';
-    this.parts.world.emit({ kind: 'state', actor: this.id, documentId: this.documentId, state: 'failed', detail: reason });
+    this.waitingFor = { kind: 'gave-up' };
+    this.parts.world.emit({ kind: 'state', actor: this.id, documentId: this.documentId, state: 'failed', failure });
     this.parts.roster.onSettled();
   }
 }

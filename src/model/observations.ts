@@ -1,3 +1,4 @@
+import type { ClientFailure, WaitingReason } from './client-outcomes.ts';
 import type { Message } from './messages.ts';
 
 /** The states a client moves through while it joins a document. */
@@ -11,6 +12,13 @@ export type ClientState =
   | 'collaborating'
   | 'disconnected'
   | 'failed';
+
+/** What one client is doing, as the world sees it when the liveness checker must judge. */
+export interface ClientStatus {
+  readonly client: string;
+  readonly state: ClientState;
+  readonly waitingFor: WaitingReason;
+}
 
 /** Why a provider call did not give an answer. */
 export type ProviderFailure = 'rejected' | 'threw' | 'timeout';
@@ -64,14 +72,24 @@ export type Observation =
       readonly kind: 'state';
       readonly actor: string;
       readonly documentId: string;
-      readonly state: ClientState;
-      readonly detail: string;
+      readonly state: Exclude<ClientState, 'failed'>;
+      readonly waitingFor: WaitingReason;
       /**
        * For `create-sent` and `collaborating`: the provider key the client holds, and the content it uploads
        * or decrypted. Known to the model for checking; the key never reaches the server.
        */
       readonly key?: string;
       readonly content?: string;
+    }
+  | {
+      readonly kind: 'state';
+      readonly actor: string;
+      readonly documentId: string;
+      readonly state: 'failed';
+      readonly failure: ClientFailure;
+      /** A client that gave up holds nothing (declared so that `record.key` reads on any state record). */
+      readonly key?: never;
+      readonly content?: never;
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
   | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
@@ -99,11 +117,10 @@ export type Observation =
       readonly key?: string;
       readonly failure?: string;
     }
-  | {
-      readonly kind: 'stuck';
-      readonly actor: 'world';
-      readonly waiting: readonly { readonly client: string; readonly state: string; readonly waitingFor: string }[];
-    };
+  /** The liveness deadline passed with the race still on: what every client is doing (the checker judges). */
+  | { readonly kind: 'liveness-deadline'; readonly actor: 'world'; readonly clients: readonly ClientStatus[] }
+  /** Nothing was left to happen, yet the world had not finished: what every client is doing then. */
+  | { readonly kind: 'stalled'; readonly actor: 'world'; readonly clients: readonly ClientStatus[] };
 
 /** An observation stamped with when it happened. */
 export type TraceRecord = Observation & { readonly step: number; readonly timeMs: number };

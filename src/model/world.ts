@@ -10,7 +10,7 @@ import { drawClock } from './clocks.ts';
 import { cryptoScheme, type CryptoScheme } from './crypto.ts';
 import { SimulatedKeyStore } from './key-store.ts';
 import { Network } from './network.ts';
-import type { Observation } from './observations.ts';
+import type { ClientStatus, Observation } from './observations.ts';
 import { runRetentionProbe, type Expectation } from './probe.ts';
 import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
@@ -105,7 +105,7 @@ export class World implements WorldContext {
       actor: 'world',
       resources: ['world'],
       delayMs: Math.max(lastMs, config.faults?.phaseEndMs ?? 0) + config.livenessBoundMs,
-      action: () => this.reportStuck(),
+      action: () => this.emit({ kind: 'liveness-deadline', actor: 'world', clients: this.waitingClients() }),
     });
   }
 
@@ -142,7 +142,7 @@ export class World implements WorldContext {
       case 'server-restart':
         this.emit({ kind: 'fault', actor: 'server', fault: 'restart', detail: `every connection drops; the server is down for ${fault.downMs}ms` });
         this.server.restart(fault.downMs);
-        for (const each of this.clients) each.disconnect(fault.downMs, 'the server restarted');
+        for (const each of this.clients) each.disconnect(fault.downMs, { kind: 'server-restarted' });
         return undefined;
     }
   }
@@ -180,10 +180,14 @@ export class World implements WorldContext {
     return result;
   }
 
-  private reportStuck(): void {
-    const waiting = this.clients
+  /** Nothing is left to happen: unless every phase ran, records who still waits, for the liveness checker. */
+  reportStalled(): void {
+    if (!this.done) this.emit({ kind: 'stalled', actor: 'world', clients: this.waitingClients() });
+  }
+
+  private waitingClients(): ClientStatus[] {
+    return this.clients
       .filter((client) => client.state !== 'collaborating')
       .map((client) => ({ client: client.id, state: client.state, waitingFor: client.waitingFor }));
-    this.emit({ kind: 'stuck', actor: 'world', waiting });
   }
 }

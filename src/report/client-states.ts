@@ -1,3 +1,4 @@
+import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import { describeRecord } from './describe-record.ts';
 import { shortKey } from './format.ts';
@@ -82,7 +83,7 @@ function nextSnapshot(before: ClientSnapshot, record: TraceRecord): ClientSnapsh
       return {
         ...next,
         state: record.state,
-        waitingFor: record.state === 'collaborating' ? 'nothing' : record.detail.replace(/^waits for /, ''),
+        waitingFor: record.state === 'failed' ? describeClientFailure(record.failure) : describeWaitingReason(record.waitingFor),
         ...(record.key === undefined ? {} : { keyHeld: shortKey(record.key) }),
       };
     case 'provider-call':

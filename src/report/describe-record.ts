@@ -1,5 +1,7 @@
+import { assertNever } from '../assert-never.ts';
+import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
 import { describeMessage } from '../model/messages.ts';
-import type { TraceRecord } from '../model/observations.ts';
+import type { ClientStatus, TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
 import { shortKey } from './format.ts';
 
@@ -25,9 +27,10 @@ export function describeRecord(record: TraceRecord): string {
         ? `session for ${record.documentId} is released (${record.owner}, its creator, is gone)`
         : `session for ${record.documentId} is ${record.status} (owner ${record.owner}, keyHint ${JSON.stringify(record.keyHint)})`;
     case 'state':
+      if (record.state === 'failed') return `failed: ${describeClientFailure(record.failure)}`;
       return record.state === 'collaborating'
         ? `collaborates on ${record.documentId} with key ${shortKey(record.key ?? '')}`
-        : `${record.state}: ${record.detail}`;
+        : `${record.state}: waits for ${describeWaitingReason(record.waitingFor)}`;
     case 'console':
       return `console.${record.level}: ${record.text}`;
     case 'fault':
@@ -44,7 +47,15 @@ export function describeRecord(record: TraceRecord): string {
       return record.failure !== undefined
         ? `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: fails (${record.failure})`
         : `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: gets ${shortKey(record.key ?? '')}`;
-    case 'stuck':
-      return `liveness deadline: ${record.waiting.map((entry) => `${entry.client} waits for ${entry.waitingFor}`).join('; ')}`;
+    case 'liveness-deadline':
+      return `liveness deadline: ${describeWaiting(record.clients)}`;
+    case 'stalled':
+      return record.clients.length > 0 ? `nothing is left to happen: ${describeWaiting(record.clients)}` : 'nothing is left to happen, but a retention probe never completed';
+    default:
+      return assertNever(record);
   }
+}
+
+function describeWaiting(clients: readonly ClientStatus[]): string {
+  return clients.map((entry) => `${entry.client} waits for ${describeWaitingReason(entry.waitingFor)}`).join('; ');
 }

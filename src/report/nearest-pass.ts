@@ -18,7 +18,7 @@ export interface NearestPassSearch {
 
 /** One decision that differs between the failing run and the passing one. */
 export interface DecisionChange {
-  /** The step (1-based, as the timeline numbers them). */
+  /** The step (from 0, as the timeline, the trace and the decision log number them). */
   readonly step: number;
   readonly failingEvent: string;
   readonly passingEvent: string;
@@ -62,7 +62,7 @@ export async function findNearestPass(search: NearestPassSearch): Promise<Neares
   const enabledAtStep: string[][] = [];
   const failing = await replayDecisions(search, search.decisions, enabledAtStep);
   if (failing.outcome.kind !== 'violation') return { kind: 'not-applicable', failing };
-  const violationIndex = Math.min(failing.outcome.violation.step, failing.decisions?.length ?? 0) - 1;
+  const violationIndex = failing.outcome.violation.step;
   const forced = search.decisions.flatMap((decision, index) => (decision !== null && index <= violationIndex ? [index] : [])).reverse();
   let attempts = 0;
   let stepsTried = 0;
@@ -133,11 +133,11 @@ async function replayDecisions(search: NearestPassSearch, decisions: readonly (s
 
 function changeAt(index: number, failing: SimulationResult, passing: SimulationResult): DecisionChange {
   return {
-    step: index + 1,
+    step: index,
     failingEvent: failing.decisions?.[index] ?? '(none)',
     passingEvent: passing.decisions?.[index] ?? '(none)',
-    failingRecord: firstRecordOfStep(failing, index + 1),
-    passingRecord: firstRecordOfStep(passing, index + 1),
+    failingRecord: firstRecordOfStep(failing, index),
+    passingRecord: firstRecordOfStep(passing, index),
   };
 }
 

@@ -3,7 +3,7 @@ import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome, SimulationResult } from '../simulate.ts';
 
 /** The name and version of the trace format; docs/trace-schema.md describes it. */
-export const traceSchema = { schema: 'rtc-sim-trace', version: 1 } as const;
+export const traceSchema = { schema: 'rtc-sim-trace', version: 2 } as const;
 
 /** One scheduling decision of a run: the event chosen at a step, and whether it was the default choice. */
 export interface TraceJsonDecision {
@@ -46,7 +46,7 @@ export function toTraceJson(parts: TraceJsonParts): TraceJson {
     config: result.config,
     outcome: result.outcome,
     decisions: (result.decisions ?? []).map((event, index) => ({
-      step: index + 1,
+      step: index,
       event,
       chosen: defaults === undefined || index >= defaults.length ? 'unknown' : defaults[index] === null ? 'default' : 'forced',
     })),

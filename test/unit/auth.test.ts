@@ -177,7 +177,7 @@ describe('ClientTokens', () => {
       epoch: () => epoch,
       wantsRefresh: () => wantsRefresh,
       disconnectForJwt: (problem) => log.push(`${world.queue.nowMs} jwt: ${problem}`),
-      waitingFor: (text) => log.push(`${world.queue.nowMs} waits for ${text}`),
+      waitingForToken: () => log.push(`${world.queue.nowMs} waits for its token provider`),
     };
     const tokens = new ClientTokens(world, client, provider);
     const fetch = (): void => tokens.fetch((token) => log.push(`${world.queue.nowMs} use ${token}`), (token) => log.push(`${world.queue.nowMs} refresh ${token}`));

@@ -10,7 +10,9 @@ import { providerContract } from '../../src/check/properties/provider-contract.t
 import { retention } from '../../src/check/properties/retention.ts';
 import { singleSession } from '../../src/check/properties/single-session.ts';
 import type { Observation } from '../../src/model/observations.ts';
-import { answer, feed, session, state, verdict } from './support.ts';
+import { answer, feed, gaveUp, session, state, verdict } from './support.ts';
+
+const badKey = { kind: 'encryption', operation: 'open', keyHint: 'h1', reason: 'bad key' } as const;
 
 const longKey = 'k'.repeat(30);
 
@@ -41,7 +43,7 @@ describe('createCheckers', () => {
       agreement: ['state', 'provider-answer', 'session'],
       'content-integrity': ['state', 'provider-answer', 'session'],
       retention: ['probe'],
-      liveness: ['state', 'stuck'],
+      liveness: ['state', 'liveness-deadline', 'stalled'],
     });
   });
 });
@@ -51,18 +53,20 @@ const c1Wins: Observation[] = [answer('c1', 'k1', 'h1'), state('c1', 'create-sen
 
 describe('agreement', () => {
   it('reports a client that cannot decrypt, naming the winner and its key', () => {
-    const failed = state('c2', 'failed', { detail: 'encryption: bad key' });
-    expect(verdict(agreement(), [...c1Wins, failed])).toBe(`c2 cannot open d1: encryption: bad key (the winner c1's key is "k1")`);
-    expect(verdict(agreement(), [failed])).toBe('c2 cannot open d1: encryption: bad key');
+    const failed = state('c2', 'failed', { failure: badKey });
+    expect(verdict(agreement(), [...c1Wins, failed])).toBe(`c2 cannot open d1: encryption: with the key its provider gave for hint "h1", bad key (the winner c1's key is "k1")`);
+    expect(verdict(agreement(), [failed])).toBe('c2 cannot open d1: encryption: with the key its provider gave for hint "h1", bad key');
+    expect(verdict(agreement(), [state('c2', 'failed', { failure: { kind: 'encryption', operation: 'seal', error: 'no' } })])).toBe('c2 cannot open d1: encryption: sealing the new session failed: no');
     expect(verdict(agreement(), [answer('c1', longKey, 'h1'), state('c1', 'create-sent', { key: longKey }), session('c1', 'established'), failed])).toBe(
-      `c2 cannot open d1: encryption: bad key (the winner c1's key is "kkkkkkkkkkkkkkkk"…(30 chars))`,
+      `c2 cannot open d1: encryption: with the key its provider gave for hint "h1", bad key (the winner c1's key is "kkkkkkkkkkkkkkkk"…(30 chars))`,
     );
   });
 
-  it('ignores failures that are not about encryption, and encryption words in other states', () => {
-    expect(verdict(agreement(), [...c1Wins, state('c2', 'failed', { detail: 'its provider failed 4 times' })])).toBeUndefined();
-    expect(verdict(agreement(), [...c1Wins, state('c2', 'failed', { detail: 'no encryption' })])).toBeUndefined();
-    expect(verdict(agreement(), [...c1Wins, state('c2', 'waiting', { detail: 'encryption' })])).toBeUndefined();
+  it('ignores failures that are not about encryption, whatever their words', () => {
+    expect(verdict(agreement(), [...c1Wins, state('c2', 'failed', { failure: gaveUp('its provider failed 4 times') })])).toBeUndefined();
+    expect(verdict(agreement(), [...c1Wins, state('c2', 'failed', { failure: gaveUp('encryption: bad key') })])).toBeUndefined();
+    expect(verdict(agreement(), [...c1Wins, state('c2', 'failed', { failure: { kind: 'module-not-created', module: 'provider', problem: 'encryption' } })])).toBeUndefined();
+    expect(verdict(agreement(), [...c1Wins, state('c2', 'waiting')])).toBeUndefined();
   });
 
   it('reports a collaborator whose key is not the winner\'s', () => {
@@ -220,22 +224,36 @@ describe('hint-stability', () => {
 
 describe('liveness', () => {
   it('reports a client that gave up for a reason other than encryption', () => {
-    expect(verdict(liveness(), [state('c1', 'failed', { detail: 'its provider failed 4 times' })])).toBe('c1 gave up on d1: its provider failed 4 times');
-    expect(verdict(liveness(), [state('c1', 'failed', { detail: 'no encryption' })])).toBe('c1 gave up on d1: no encryption');
-    expect(verdict(liveness(), [state('c1', 'failed', { detail: 'encryption: bad key' })])).toBeUndefined();
-    expect(verdict(liveness(), [state('c1', 'waiting', { detail: 'x' })])).toBeUndefined();
+    expect(verdict(liveness(), [state('c1', 'failed', { failure: gaveUp('its provider failed 4 times') })])).toBe('c1 gave up on d1: its provider failed 4 times');
+    expect(verdict(liveness(), [state('c1', 'failed', { failure: gaveUp('encryption: words alone decide nothing') })])).toBe('c1 gave up on d1: encryption: words alone decide nothing');
+    expect(verdict(liveness(), [state('c1', 'failed', { failure: { kind: 'module-not-created', module: 'token provider', problem: 'no export' } })])).toBe(
+      'c1 gave up on d1: its token provider could not be created: no export',
+    );
+    expect(verdict(liveness(), [state('c1', 'failed', { failure: badKey })])).toBeUndefined();
+    expect(verdict(liveness(), [state('c1', 'waiting')])).toBeUndefined();
   });
 
   it('lists every client still waiting at the deadline', () => {
-    const stuck: Observation = {
-      kind: 'stuck',
+    const deadline: Observation = {
+      kind: 'liveness-deadline',
       actor: 'world',
-      waiting: [
-        { client: 'c1', state: 'waiting', waitingFor: 'an announcement' },
-        { client: 'c2', state: 'joining', waitingFor: 'its provider' },
+      clients: [
+        { client: 'c1', state: 'waiting', waitingFor: { kind: 'announcement', after: 'create-rejected' } },
+        { client: 'c2', state: 'joining', waitingFor: { kind: 'provider-answer', keyHint: 'h1' } },
       ],
     };
-    expect(verdict(liveness(), [stuck])).toBe('not every client was collaborating by the liveness deadline: c1 (waiting) waits for an announcement; c2 (joining) waits for its provider');
+    expect(verdict(liveness(), [deadline])).toBe(
+      'not every client was collaborating by the liveness deadline: c1 (waiting) waits for newSessionAvailable (its create was rejected); c2 (joining) waits for its provider to answer keyHint "h1"',
+    );
+    expect(verdict(liveness(), [{ kind: 'liveness-deadline', actor: 'world', clients: [] }])).toBeUndefined();
+  });
+
+  it('decides a stalled world: who still waits, or the probe that never completed', () => {
+    const waiting = [{ client: 'c2', state: 'disconnected', waitingFor: { kind: 'reconnection', cause: { kind: 'jwt', problem: 'expired' } } }] as const;
+    expect(verdict(liveness(), [{ kind: 'stalled', actor: 'world', clients: waiting }])).toBe(
+      'nothing was left to happen but the run had not finished: c2 (disconnected) waits for its reconnection (rtc_server_disconnected reason "jwt": expired)',
+    );
+    expect(verdict(liveness(), [{ kind: 'stalled', actor: 'world', clients: [] }])).toBe('nothing was left to happen but the run had not finished (a retention probe never completed)');
   });
 });
 

@@ -220,7 +220,9 @@ describe('client with JWT authentication', () => {
       '20 c1 gets authFailed("A part was not correctly base64 encoded") from server',
       '20 c1 disconnected: waits for its reconnection (rtc_server_disconnected reason "jwt": A part was not correctly base64 encoded)',
     ]);
-    expect(ofKind(result.trace, 'stuck')[0]?.waiting).toEqual([{ client: 'c1', state: 'disconnected', waitingFor: 'its reconnection (rtc_server_disconnected reason "jwt": A part was not correctly base64 encoded)' }]);
+    expect(ofKind(result.trace, 'liveness-deadline')[0]?.clients).toEqual([
+      { client: 'c1', state: 'disconnected', waitingFor: { kind: 'reconnection', cause: { kind: 'jwt', problem: 'A part was not correctly base64 encoded' } } },
+    ]);
   });
 
   it('refreshes tokens while the race is on, and stops once it is over', async () => {
@@ -256,7 +258,7 @@ describe('client with JWT authentication', () => {
   it('a client waiting for its token provider says so', async () => {
     const tokens: TokenSource = { create: () => ({ ok: true, provider: () => new Promise(() => undefined) }) };
     const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], auth, livenessBoundMs: 1_000 }, 1, ['liveness'], tokens);
-    expect(ofKind(result.trace, 'stuck')[0]?.waiting).toEqual([{ client: 'c1', state: 'requesting', waitingFor: 'its token provider' }]);
+    expect(ofKind(result.trace, 'liveness-deadline')[0]?.clients).toEqual([{ client: 'c1', state: 'requesting', waitingFor: { kind: 'token-provider' } }]);
   });
 });
 
@@ -292,7 +294,7 @@ describe('client, driven directly', () => {
 
   it('starts requesting, waiting for its arrival', () => {
     const { client } = setUp();
-    expect([client.state, client.waitingFor]).toEqual(['requesting', 'arrival']);
+    expect([client.state, client.waitingFor]).toEqual(['requesting', { kind: 'arrival' }]);
     expect(client.initialContent).toBe('initial content typed in c1');
     expect(client.createdKey('x')).toBeUndefined();
   });
@@ -303,7 +305,7 @@ describe('client, driven directly', () => {
     await runQueue(world);
     expect(client.state).toBe('collaborating');
     expect([settled(), settledCalls()]).toEqual([1, 1]);
-    expect(client.waitingFor).toBe('nothing');
+    expect(client.waitingFor).toEqual({ kind: 'nothing' });
     const hint = ofKind(world.records, 'session')[0]?.keyHint ?? '';
     expect(client.createdKey(hint)).toBe(`key-of-${hint}`);
     // Messages for a collaborating client are ignored.
@@ -330,7 +332,7 @@ describe('client, driven directly', () => {
     client.disconnect(10);
     client.crash(10);
     expect(states()).toEqual(['failed: its provider could not be created: createProvider(env) threw Error: x']);
-    expect([client.waitingFor, settled(), settledCalls()]).toEqual(['nothing (it gave up)', 1, 1]);
+    expect([client.waitingFor, settled(), settledCalls()]).toEqual([{ kind: 'gave-up' }, 1, 1]);
   });
 
   it('ignores faults before it arrives, and a reconnect while connected', async () => {
@@ -380,9 +382,9 @@ describe('client, driven directly', () => {
     client.arrive();
     client.receive('server', { type: 'sessionPending', documentId: 'd1' });
     client.receive('server', { type: 'newSessionAvailable', documentId: 'd1', keyHint: 'h' });
-    expect([client.state, client.waitingFor]).toEqual(['joining', 'its provider to answer keyHint "h"']);
+    expect([client.state, client.waitingFor]).toEqual(['joining', { kind: 'provider-answer', keyHint: 'h' }]);
     await settle(world);
-    expect(client.waitingFor).toBe('the session metadata (sessionExists)');
+    expect(client.waitingFor).toEqual({ kind: 'session-metadata' });
   });
 
   it('a sealing failure is an encryption failure; a sealing that ends after a disconnect or the run is dropped', async () => {

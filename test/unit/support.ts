@@ -1,3 +1,4 @@
+import { describeFinding } from '../../src/check/describe-violation.ts';
 import type { Checker, PropertyName } from '../../src/check/violation.ts';
 import type { RunConfig } from '../../src/config/run-config.ts';
 import { exactClocks, noFaults } from '../../src/config/fault-plan.ts';
@@ -8,6 +9,7 @@ import { HostWork } from '../../src/kernel/host-work.ts';
 import { RandomStreams } from '../../src/kernel/random.ts';
 import { symbolicCrypto } from '../../src/model/crypto-symbolic.ts';
 import { withTokenSource, type TokenSource } from '../../src/model/auth/token-source.ts';
+import { describeClientFailure, describeWaitingReason, type ClientFailure, type WaitingReason } from '../../src/model/client-outcomes.ts';
 import { describeMessage } from '../../src/model/messages.ts';
 import type { Observation, TraceRecord } from '../../src/model/observations.ts';
 import type { WorldContext } from '../../src/model/world-context.ts';
@@ -20,9 +22,12 @@ export function stamp(observation: Observation, step = 0, timeMs = 0): TraceReco
   return { ...observation, step, timeMs } as TraceRecord;
 }
 
-/** Feeds records to a checker in order and returns what it said about each (undefined: nothing). */
+/** Feeds records to a checker in order and returns what it said about each, in words (undefined: nothing). */
 export function feed(checker: Checker, observations: readonly Observation[]): (string | undefined)[] {
-  return observations.map((observation) => checker.observe(stamp(observation)));
+  return observations.map((observation) => {
+    const finding = checker.observe(stamp(observation));
+    return finding === undefined ? undefined : describeFinding(finding);
+  });
 }
 
 /** The last thing a checker said after reading every record. */
@@ -30,10 +35,26 @@ export function verdict(checker: Checker, observations: readonly Observation[]):
   return feed(checker, observations).at(-1);
 }
 
-/** A client state record. */
-export function state(actor: string, value: Extract<Observation, { kind: 'state' }>['state'], extra: { detail?: string; key?: string; content?: string; documentId?: string } = {}): Observation {
-  const { detail = `waits for something`, documentId = 'd1', ...held } = extra;
-  return { kind: 'state', actor, documentId, state: value, detail, ...held };
+/** A provider caller's give-up, as a client failure. */
+export function gaveUp(reason: string): ClientFailure {
+  return { kind: 'provider-gave-up', reason };
+}
+
+/** A client state record: a failed one gives up with `failure` (by default its provider gave up). */
+export function state(
+  actor: string,
+  value: Extract<Observation, { kind: 'state' }>['state'],
+  extra: { waitingFor?: WaitingReason; failure?: ClientFailure; key?: string; content?: string; documentId?: string } = {},
+): Observation {
+  const { waitingFor = { kind: 'arrival' }, failure = gaveUp('it gave up'), documentId = 'd1', ...held } = extra;
+  if (value === 'failed') return { kind: 'state', actor, documentId, state: value, failure };
+  return { kind: 'state', actor, documentId, state: value, waitingFor, ...held };
+}
+
+/** A state record's old one-line detail: "waits for …", "collaborating", or why it failed. */
+export function stateDetail(record: Extract<Observation, { kind: 'state' }>): string {
+  if (record.state === 'failed') return describeClientFailure(record.failure);
+  return record.state === 'collaborating' ? 'collaborating' : `waits for ${describeWaitingReason(record.waitingFor)}`;
 }
 
 /** A server session record. */
@@ -163,7 +184,7 @@ export function lines(trace: readonly TraceRecord[] | undefined, keep: (record: 
 function describeRecord(record: TraceRecord): string {
   switch (record.kind) {
     case 'state':
-      return `${record.state}: ${record.detail}`;
+      return `${record.state}: ${stateDetail(record)}`;
     case 'deliver':
       return `gets ${describeMessage(record.message)} from ${record.from}`;
     case 'provider-call':

@@ -6,7 +6,9 @@ import { RandomStreams } from '../../src/kernel/random.ts';
 import { drawClock } from '../../src/model/clocks.ts';
 import { World } from '../../src/model/world.ts';
 import { sourceFromFactory } from '../../src/providers/source.ts';
-import { lines, ofKind, run, runEvents, storeBacked, unitConfig } from './support.ts';
+import { violatingRecordIndex } from '../../src/report/violating-record.ts';
+import { simulate } from '../../src/simulate.ts';
+import { lines, ofKind, run, runEvents, stateDetail, storeBacked, unitConfig } from './support.ts';
 
 const faultPlan = (events: readonly FaultEvent[], phaseEndMs = 10_000) => ({ faults: { phaseEndMs, events, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 } });
 
@@ -14,7 +16,7 @@ const faultPlan = (events: readonly FaultEvent[], phaseEndMs = 10_000) => ({ fau
 const states = (trace: readonly Observation[] | undefined, actor?: string): string[] =>
   ofKind(trace, 'state')
     .filter((record) => actor === undefined || record.actor === actor)
-    .map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.actor} ${record.state}: ${record.detail}`);
+    .map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.actor} ${record.state}: ${stateDetail(record)}`);
 
 const phases = (trace: readonly Observation[] | undefined): string[] =>
   ofKind(trace, 'phase').map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.phase}: ${record.detail}`);
@@ -57,14 +59,14 @@ describe('world', () => {
     const hangs: CreateProvider = () => () => new Promise(() => undefined);
     const result = await run(hangs, { clients: 2, arrivalTimesMs: [0, 300], livenessBoundMs: 1_000, providerTimeoutMs: 100_000 });
     expect(result.outcome.kind).toBe('violation');
-    const stuck = ofKind(result.trace, 'stuck');
-    expect(stuck).toEqual([
+    const deadline = ofKind(result.trace, 'liveness-deadline');
+    expect(deadline).toEqual([
       {
-        kind: 'stuck',
+        kind: 'liveness-deadline',
         actor: 'world',
-        waiting: [
-          { client: 'c1', state: 'creating', waitingFor: 'its provider to answer keyHint null' },
-          { client: 'c2', state: 'creating', waitingFor: 'its provider to answer keyHint null' },
+        clients: [
+          { client: 'c1', state: 'creating', waitingFor: { kind: 'provider-answer', keyHint: null } },
+          { client: 'c2', state: 'creating', waitingFor: { kind: 'provider-answer', keyHint: null } },
         ],
         step: expect.any(Number),
         timeMs: 1_300,
@@ -75,7 +77,7 @@ describe('world', () => {
   it('counts the deadline from the end of the fault phase when it is later', async () => {
     const hangs: CreateProvider = () => () => new Promise(() => undefined);
     const result = await run(hangs, { clients: 1, arrivalTimesMs: [0], livenessBoundMs: 1_000, providerTimeoutMs: 100_000, ...faultPlan([], 5_000) });
-    expect(ofKind(result.trace, 'stuck').map((record) => (record as unknown as { timeMs: number }).timeMs)).toEqual([6_000]);
+    expect(ofKind(result.trace, 'liveness-deadline').map((record) => (record as unknown as { timeMs: number }).timeMs)).toEqual([6_000]);
     expect(phases(result.trace)).toEqual(['5000 liveness: faults stop; every client must now settle']);
   });
 
@@ -214,7 +216,7 @@ describe('world scheduling', () => {
   it('lists only the clients that are not collaborating when the deadline passes', async () => {
     const c2Hangs: CreateProvider = (env) => (env.clientId === 'c2' ? hangs(env) : storeBacked(env));
     const result = await run(c2Hangs, { clients: 2, arrivalTimesMs: [0, 100], livenessBoundMs: 1_000, providerTimeoutMs: 100_000 });
-    expect(ofKind(result.trace, 'stuck')[0]?.waiting).toEqual([{ client: 'c2', state: 'joining', waitingFor: expect.stringMatching(/^its provider to answer keyHint "/) }]);
+    expect(ofKind(result.trace, 'liveness-deadline')[0]?.clients).toEqual([{ client: 'c2', state: 'joining', waitingFor: { kind: 'provider-answer', keyHint: expect.any(String) } }]);
   });
 
   it('the world states its phases, and the server reads its own pinned clock', async () => {
@@ -228,6 +230,40 @@ describe('world scheduling', () => {
       clocks: { skewMsMax: 0, driftPpmMax: 0, skewsMs: { server: 400_000 } },
     }, 1, ['liveness']);
     expect(ofKind(ahead.trace, 'auth').map((record) => record.error)).toEqual(['JWT has expired']);
+  });
+
+  it('when nothing is left to happen before it finished, records who still waits, and nothing once it is done', async () => {
+    const records: Observation[] = [];
+    const world = new World(unitConfig({ clients: 2, arrivalTimesMs: [0, 50] }), sourceFromFactory(storeBacked), (observation) => records.push(observation));
+    world.start();
+    world.queue.enabled()[0]?.action();
+    world.reportStalled();
+    expect(ofKind(records, 'stalled')).toEqual([
+      {
+        kind: 'stalled',
+        actor: 'world',
+        clients: [
+          { client: 'c1', state: 'requesting', waitingFor: { kind: 'request-answer' } },
+          { client: 'c2', state: 'requesting', waitingFor: { kind: 'arrival' } },
+        ],
+      },
+    ]);
+    world.done = true;
+    world.reportStalled();
+    expect(ofKind(records, 'stalled')).toHaveLength(1);
+  });
+
+  it('a violation carries the index of the trace record that broke it, the one the reports mark', async () => {
+    const c2Hangs: CreateProvider = (env) => (env.clientId === 'c2' ? hangs(env) : storeBacked(env));
+    const result = await run(c2Hangs, { clients: 2, arrivalTimesMs: [0, 100], livenessBoundMs: 1_000, providerTimeoutMs: 100_000 });
+    const violation = result.outcome.kind === 'violation' ? result.outcome.violation : undefined;
+    const trace = result.trace ?? [];
+    expect(violation?.kind).toBe('not-settled');
+    expect(trace[violation?.recordIndex ?? -1]).toBe(ofKind(trace, 'liveness-deadline')[0]);
+    expect(violatingRecordIndex(trace, result.outcome)).toBe(violation?.recordIndex);
+    expect([violation?.step, violation?.timeMs]).toEqual([trace[violation?.recordIndex ?? -1]?.step, 1_100]);
+    const unrecorded = await simulate({ config: unitConfig({ clients: 2, arrivalTimesMs: [0, 100], livenessBoundMs: 1_000, providerTimeoutMs: 100_000 }), source: sourceFromFactory(c2Hangs) });
+    expect(unrecorded.outcome.kind === 'violation' && unrecorded.outcome.violation.recordIndex).toBeUndefined();
   });
 
   it('records every kind by default', () => {

@@ -1,6 +1,5 @@
 import { SessionBook } from '../session-book.ts';
 import type { Checker } from '../violation.ts';
-import { shortKey } from '../../report/format.ts';
 
 /** (b) Every client collaborating on a document holds the winner's key; a client that cannot decrypt breaks it. */
 export function agreement(): Checker {
@@ -12,12 +11,11 @@ export function agreement(): Checker {
       book.read(record);
       if (record.kind !== 'state') return undefined;
       const winner = book.winner(record.documentId);
-      if (record.state === 'failed' && record.detail.startsWith('encryption')) {
-        const whose = winner === undefined ? '' : ` (the winner ${winner.owner}'s key is ${shortKey(winner.key)})`;
-        return `${record.actor} cannot open ${record.documentId}: ${record.detail}${whose}`;
+      if (record.state === 'failed' && record.failure.kind === 'encryption') {
+        return { kind: 'cannot-open', client: record.actor, documentId: record.documentId, failure: record.failure, winner };
       }
       if (record.state === 'collaborating' && winner !== undefined && record.key !== winner.key) {
-        return `${record.actor} collaborates on ${record.documentId} with key ${shortKey(record.key ?? '')}, but the winner ${winner.owner}'s key is ${shortKey(winner.key)}`;
+        return { kind: 'key-differs-from-winner', client: record.actor, documentId: record.documentId, key: record.key ?? '', winner };
       }
       return undefined;
     },

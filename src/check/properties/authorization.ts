@@ -28,13 +28,13 @@ export function authorization(): Checker {
         return undefined;
       }
       if (record.kind === 'session' && record.status !== 'released' && admitted.get(record.owner)?.role === 'viewer') {
-        return `${record.owner}, admitted as a viewer, wrote: its session for ${record.documentId} is ${record.status}`;
+        return { kind: 'viewer-wrote', client: record.owner, documentId: record.documentId, status: record.status };
       }
       if (record.kind !== 'deliver' || record.from !== 'server' || !sessionData.has(record.message.type)) return undefined;
       const admission = admitted.get(record.actor);
-      if (admission === undefined) return `the server sent ${record.message.type} for ${record.message.documentId} to ${record.actor}, which presented no valid token on this connection`;
+      if (admission === undefined) return { kind: 'session-without-token', client: record.actor, messageType: record.message.type, documentId: record.message.documentId };
       if (admission.tokenDocument !== undefined && admission.tokenDocument !== record.message.documentId) {
-        return `${record.actor}'s token is limited to ${admission.tokenDocument}, yet it was given ${record.message.documentId}`;
+        return { kind: 'token-for-other-document', client: record.actor, tokenDocument: admission.tokenDocument, documentId: record.message.documentId };
       }
       return undefined;
     },

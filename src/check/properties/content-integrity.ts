@@ -11,9 +11,9 @@ export function contentIntegrity(): Checker {
       book.read(record);
       if (record.kind !== 'state' || record.state !== 'collaborating') return undefined;
       const winner = book.winner(record.documentId);
-      if (winner === undefined) return `${record.actor} collaborates on ${record.documentId} before any session was established`;
+      if (winner === undefined) return { kind: 'content-before-session', client: record.actor, documentId: record.documentId };
       if (record.content !== winner.content) {
-        return `${record.actor} sees ${JSON.stringify(record.content)} on ${record.documentId}, not the winner ${winner.owner}'s ${JSON.stringify(winner.content)}`;
+        return { kind: 'content-differs-from-winner', client: record.actor, documentId: record.documentId, content: record.content, winner };
       }
       return undefined;
     },

@@ -11,8 +11,7 @@ export function determinism(): Checker {
     kinds: ['nondeterminism'],
     observe(record) {
       if (record.kind !== 'nondeterminism') return undefined;
-      const who = record.actor === 'world' ? 'provider code (no client could be named)' : `${record.actor}'s provider`;
-      return `${who} called ${record.api}: ${record.detail}`;
+      return { kind: 'nondeterminism', client: record.actor, api: record.api, detail: record.detail };
     },
   };
 }

@@ -1,9 +1,8 @@
 import type { Checker } from '../violation.ts';
-import { shortKey } from '../../report/format.ts';
 
 /** (c) For every (document, hint), every answer the providers ever gave carried the same key. */
 export function hintStability(): Checker {
-  const first = new Map<string, { key: string; actor: string }>();
+  const first = new Map<string, { key: string; owner: string }>();
   return {
     property: 'hint-stability',
     kinds: ['provider-answer'],
@@ -14,11 +13,11 @@ export function hintStability(): Checker {
       const name = `${record.documentId}\u0000${hint}`;
       const earlier = first.get(name);
       if (earlier === undefined) {
-        first.set(name, { key: record.key, actor: record.actor });
+        first.set(name, { key: record.key, owner: record.actor });
         return undefined;
       }
       if (earlier.key === record.key) return undefined;
-      return `for ${record.documentId} and keyHint ${JSON.stringify(hint)}, ${earlier.actor}'s provider answered key ${shortKey(earlier.key)} but ${record.actor}'s answered ${shortKey(record.key)}`;
+      return { kind: 'hint-answered-twice', documentId: record.documentId, keyHint: hint, first: earlier, second: { owner: record.actor, key: record.key } };
     },
   };
 }

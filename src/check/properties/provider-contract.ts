@@ -6,7 +6,7 @@ export function providerContract(): Checker {
     property: 'provider-contract',
     kinds: ['provider-contract'],
     observe(record) {
-      return record.kind === 'provider-contract' ? `${record.actor}'s provider broke the contract: ${record.problem}` : undefined;
+      return record.kind === 'provider-contract' ? { kind: 'contract-broken', client: record.actor, problem: record.problem } : undefined;
     },
   };
 }

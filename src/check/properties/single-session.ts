@@ -9,9 +9,7 @@ export function singleSession(): Checker {
     observe(record) {
       if (record.kind !== 'session' || record.status !== 'established') return undefined;
       const earlier = owners.get(record.documentId);
-      if (earlier !== undefined) {
-        return `${record.documentId} has two established sessions: ${earlier}'s and ${record.owner}'s`;
-      }
+      if (earlier !== undefined) return { kind: 'two-sessions', documentId: record.documentId, firstOwner: earlier, secondOwner: record.owner };
       owners.set(record.documentId, record.owner);
       return undefined;
     },

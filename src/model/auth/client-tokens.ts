@@ -13,7 +13,8 @@ export interface TokenClient {
   wantsRefresh(): boolean;
   /** A `jwt` disconnect: the token provider could not give a token. */
   disconnectForJwt(problem: string): void;
-  waitingFor(text: string): void;
+  /** The client now waits for its token provider. */
+  waitingForToken(): void;
 }
 
 /**
@@ -31,7 +32,7 @@ export class ClientTokens {
   fetch(use: (token: string) => void, refreshWith: (token: string) => void): void {
     const { world, client } = this;
     const epoch = client.epoch();
-    client.waitingFor('its token provider');
+    client.waitingForToken();
     const context = { realm: world.tokens?.realm ?? world.source.realm, startTimeout: virtualTimeout(world, `token-timeout:${client.id}#${epoch}@${world.queue.nowMs}`, client.id) };
     callTokenProvider(this.provider, client.documentId, context, (outcome) => {
       if (world.closed || client.epoch() !== epoch) return;
