@@ -29,10 +29,16 @@ export function routedWebCrypto(parts: CryptoParts): object {
   };
   // Browsers expose `getRandomValues` everywhere, `randomUUID` and `subtle` only in secure contexts.
   const secure = parts.secureContext ?? true;
+  const { hostWork } = parts;
+  // Made on first use: most providers never touch SubtleCrypto, and every client of every run gets this object.
+  let subtle: object | undefined;
   return {
     getRandomValues,
     randomUUID: secure ? () => uuidFrom(parts) : undefined,
-    subtle: !secure ? undefined : parts.hostWork === undefined ? globalThis.crypto.subtle : simulatedSubtle({ ...parts, hostWork: parts.hostWork }),
+    get subtle() {
+      if (!secure) return undefined;
+      return (subtle ??= hostWork === undefined ? globalThis.crypto.subtle : simulatedSubtle({ ...parts, hostWork }));
+    },
   };
 }
 
