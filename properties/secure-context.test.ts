@@ -69,6 +69,7 @@ describe('inside the provider sandbox, the page is what its origin makes it', as
   it('from an https origin: isSecureContext is true, crypto.subtle and randomUUID are there; origin and location follow the page', async () => {
     expect(await pageSeenFrom(source, 'https://editor.example:8443')).toEqual({
       isSecureContext: true,
+      viaGlobalThis: true,
       subtle: 'object',
       randomUUID: 'function',
       getRandomValues: 'function',
@@ -84,6 +85,7 @@ describe('inside the provider sandbox, the page is what its origin makes it', as
   it('from a plain http origin: isSecureContext is false, crypto.subtle and randomUUID are undefined, getRandomValues stays', async () => {
     expect(await pageSeenFrom(source, 'http://staging.example')).toEqual({
       isSecureContext: false,
+      viaGlobalThis: false,
       subtle: 'undefined',
       randomUUID: 'undefined',
       getRandomValues: 'function',
