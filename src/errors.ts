@@ -7,7 +7,9 @@ export type InputError =
   | { readonly kind: 'module-not-found'; readonly path: string; readonly message: string }
   | { readonly kind: 'module-invalid'; readonly path: string; readonly message: string }
   | { readonly kind: 'scenario-not-found'; readonly name: string; readonly message: string }
-  | { readonly kind: 'file-invalid'; readonly path: string; readonly message: string };
+  | { readonly kind: 'file-invalid'; readonly path: string; readonly message: string }
+  /** Every browser would stop at once: the world's page origin is not a secure context. */
+  | { readonly kind: 'insecure-origin'; readonly origin: string; readonly message: string };
 
 /** A value or the input error that prevented it. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: InputError };

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
 import { pinsAsFlags } from './cli/options.ts';
+import { insecureOriginError } from './config/origin.ts';
 import type { SwarmSettings } from './config/run-config.ts';
 import { prepareCounterexample } from './explore/counterexample.ts';
 import { writeDecisionFile } from './explore/decision-file.ts';
@@ -30,6 +31,11 @@ export interface CheckProviderOptions {
   readonly shrink?: boolean;
   /** Where the failing run's decision file is written (default `rtc-sim-failures`, from the working directory). */
   readonly failuresDir?: string;
+  /**
+   * The origin the browsers' pages are served from (default https://app.example). One that is not a secure
+   * context (plain http other than localhost) rejects at once: every browser would stop before RTC starts.
+   */
+  readonly origin?: string;
 }
 
 /** A failure found by `checkProvider`, made ready for the assertion message. */
@@ -61,7 +67,9 @@ export interface ProviderCheckResult {
 /** Sweeps seeded schedules against an in-process `createProvider(env)`; on failure shrinks and saves the run. */
 export async function checkProvider(createProvider: CreateProvider, options: CheckProviderOptions = {}): Promise<ProviderCheckResult> {
   const name = options.name ?? 'createProvider';
-  const pins = options.pins ?? {};
+  const pins = options.origin === undefined ? (options.pins ?? {}) : { ...options.pins, origin: options.origin };
+  const insecure = insecureOriginError(pins.origin);
+  if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
   const source = sourceFromFactory(createProvider, name);
   const report = await sweep({ source, runs: options.runs ?? 2000, seed: options.seed ?? 1, pins });
   const base = { name, runs: report.runs, seed: report.seed, pins, report };

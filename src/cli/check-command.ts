@@ -20,6 +20,7 @@ import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.t
 import { progressSinkFor, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
 import { ok } from '../errors.ts';
+import { insecureOriginError } from '../config/origin.ts';
 import { packageRoot } from '../package-root.ts';
 import { pinsAsFlags, pinsFrom, readConfigPins, shellWord, type WorldOptions } from './options.ts';
 
@@ -85,7 +86,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     return exitCodes.input;
   }
   const source = loaded.value;
-  const filePins = options.config === undefined ? ok({}) : readConfigPins(options.config, io.cwd);
+  const filePins = options.config === undefined ? ok<ConfigPins>({}) : readConfigPins(options.config, io.cwd);
   if (!filePins.ok) {
     io.err(inputErrorMessage(filePins.error));
     return exitCodes.input;
@@ -93,6 +94,11 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   const folders = outputFolderProblem(options, io.cwd);
   if (folders !== undefined) {
     io.err(`usage error: ${folders}`);
+    return exitCodes.input;
+  }
+  const insecure = insecureOriginError(options.origin ?? filePins.value.origin);
+  if (insecure !== undefined) {
+    io.err(inputErrorMessage(insecure));
     return exitCodes.input;
   }
   if (options.strategy === 'exhaustive') return exhaustiveCheck(modulePath, source, options, filePins.value, io);

@@ -1,4 +1,5 @@
 import { describeFaultPlan } from '../config/fault-plan.ts';
+import { defaultOrigin, isSecureOrigin } from '../config/origin.ts';
 import type { LatencyModel, RunConfig } from '../config/run-config.ts';
 import { formatTime } from '../report/format.ts';
 
@@ -20,6 +21,7 @@ export function describeConfig(config: RunConfig): string {
     clocks(config),
     config.keyStoreConsistency?.mode === 'eventual' ? `eventual key store (reads lag up to ${formatTime(config.keyStoreConsistency.lagMs)})` : 'strong key store',
     `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 })}`,
+    `origin ${config.origin ?? defaultOrigin}${isSecureOrigin(config.origin) ? '' : ' (not a secure context)'}`,
   ].join(', ');
 }
 

@@ -26,6 +26,7 @@ export function inputErrorMessage(error: InputError): string {
     case 'module-invalid':
     case 'scenario-not-found':
     case 'file-invalid':
+    case 'insecure-origin':
       return `input error: ${error.message}`;
   }
 }

@@ -4,7 +4,7 @@ import { examplesCommand, type ExamplesCommandOptions } from './examples-command
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
-import { clientCount, shellWord, strategyName, wholeNumber } from './options.ts';
+import { clientCount, pageOrigin, shellWord, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
 import { mergeCommand, shardOption } from './merge-command.ts';
@@ -58,6 +58,7 @@ function worldOptions(command: Command): Command {
     .addOption(
       new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(timeAndRandomModes),
     )
+    .option('--origin <url>', "the origin the browsers' pages are served from (default https://app.example); RTC needs a secure context: https or localhost", pageOrigin)
     .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
     .option('--json', 'print one JSON object instead of text');
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { configPinsSchema } from '../config/config-schema.ts';
+import { originProblem } from '../config/origin.ts';
 import { strategyNames, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
 import type { Result } from '../errors.ts';
 import type { TimeAndRandom } from '../providers/nondeterminism.ts';
@@ -30,6 +31,13 @@ export function strategyName(value: string): StrategyChoice {
     throw new InvalidArgumentError(`expected one of ${strategyChoices.join(', ')}.`);
   }
   return value as StrategyChoice;
+}
+
+/** A commander parser for `--origin`: a page origin, as the config schema accepts it. */
+export function pageOrigin(value: string): string {
+  const problem = originProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
+  return value;
 }
 
 /** A client count, or a range `A-B` the swarm draws each seed's count from. */
@@ -65,6 +73,8 @@ export interface WorldOptions {
   readonly leeway?: number;
   /** A token provider module, for JWT authentication (implies `--auth jwt`). */
   readonly tokenProvider?: string;
+  /** The origin the browsers' pages are served from. */
+  readonly origin?: string;
 }
 
 /** JWT settings as the CLI resolves them: 30 s leeway and five-minute tokens unless told otherwise. */
@@ -82,6 +92,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
     ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
     ...(options.timeAndRandom === undefined ? {} : { timeAndRandom: options.timeAndRandom }),
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
     ...(options.auth === 'jwt' || (options.tokenProvider !== undefined && options.auth !== 'none') ? { auth: { ...jwtDefaults, ...(options.leeway === undefined ? {} : { leewaySeconds: options.leeway }) } } : {}),
   };
 }
@@ -99,6 +110,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, tokenProvi
   if (pins.crypto !== undefined) flags.push(`--crypto ${pins.crypto}`);
   if (pins.timeAndRandom !== undefined) flags.push(`--time-and-random ${pins.timeAndRandom}`);
   if (pins.auth !== undefined) flags.push(`--auth jwt --leeway ${pins.auth.leewaySeconds}`);
+  if (pins.origin !== undefined) flags.push(`--origin ${shellWord(pins.origin)}`);
   if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
   return flags.join(' ');
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { strategyNames } from './run-config.ts';
 import { timeAndRandomModes } from '../providers/nondeterminism.ts';
+import { originProblem } from './origin.ts';
 
 const milliseconds = z.number().int().min(0).max(10 ** 12);
 
@@ -77,6 +78,13 @@ const runConfigShape = z.object({
   pendingSessionTimeoutMs: milliseconds.min(1).optional(),
   crypto: z.enum(['symbolic', 'real']).optional(),
   timeAndRandom: z.enum(timeAndRandomModes).optional(),
+  origin: z
+    .string()
+    .superRefine((text, context) => {
+      const problem = originProblem(text);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 /** The schema of a resolved run configuration, as decision files store it. */

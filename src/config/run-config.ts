@@ -1,4 +1,5 @@
 import type { TimeAndRandom } from '../providers/nondeterminism.ts';
+import { defaultOrigin } from './origin.ts';
 import type { AuthSettings, ClockSettings, FaultPlan, KeyStoreConsistency } from './fault-plan.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
@@ -58,6 +59,8 @@ export interface RunConfig {
   readonly timeAndRandom?: TimeAndRandom;
   /** JWT authentication of every connection; absent: none. */
   readonly auth?: AuthSettings;
+  /** The origin every browser's page is served from (see origin.ts); absent: `defaultOrigin`. */
+  readonly origin?: string;
 }
 
 /** The scheduling strategies a run can use. */
@@ -95,4 +98,5 @@ export const fixedDefaults = {
   epochMs: Date.UTC(2026, 0, 1),
   eventsMax: 50_000,
   virtualTimeMsMax: 48 * 60 * 60 * 1000,
+  origin: defaultOrigin,
 } as const satisfies Partial<RunConfig>;

@@ -1,3 +1,4 @@
+import type { HostOutcome } from '../kernel/host-work.ts';
 import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { NodeClock } from './clocks.ts';
 import type { WorldContext } from './world-context.ts';
@@ -24,6 +25,8 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
   return {
     clientId,
     timeAndRandom: world.config.timeAndRandom ?? 'report',
+    origin: world.config.origin,
+    hostWork: (work: PromiseLike<unknown>, continuation: (outcome: HostOutcome<unknown>) => void) => world.hostWork.track(work, continuation),
     report: (finding: NondeterminismFinding) => world.emit({ kind: 'nondeterminism', actor: finding.clientId ?? 'world', api: finding.api, detail: finding.detail }),
     clock: () => clock.read(world.queue.nowMs),
     elapsed: () => world.queue.nowMs,

@@ -1,5 +1,7 @@
+import { isSecureOrigin } from '../config/origin.ts';
 import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedWebCrypto } from './node-crypto.ts';
+import type { HostWorkTracker } from './simulated-subtle.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
 
@@ -10,6 +12,10 @@ export interface SimulatedSources {
   random(): number;
   /** `route`: clock reads and `Math.random()` are answered silently; absent or `report`: also reported. */
   readonly timeAndRandom?: TimeAndRandom;
+  /** The origin of the browser's page: outside a secure context, `crypto.subtle` is undefined. */
+  readonly origin?: string | undefined;
+  /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation. */
+  readonly hostWork?: HostWorkTracker | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -98,7 +104,7 @@ export class InstanceGlobals {
       case 'performance':
         return { now: () => (noted('performance.now()', advice.clockRead), sources.elapsed()) };
       case 'crypto':
-        return routedWebCrypto({ random: () => sources.random(), helpers, later: microtaskScheduler(this.parts) });
+        return routedWebCrypto({ random: () => sources.random(), helpers, later: microtaskScheduler(this.parts), secureContext: isSecureOrigin(sources.origin), hostWork: sources.hostWork });
       case 'globalThis':
         return new Proxy(this.parts.contextGlobal, {
           get: (target, key) => (isInstanceGlobalName(key) ? this.get(key) : Reflect.get(target, key)),
@@ -148,7 +154,9 @@ export function installContextReporters(contextGlobal: Record<string, unknown>, 
     crypto: {
       getRandomValues: (array: ArrayBufferView) => (escaped('crypto.getRandomValues()'), webCrypto.getRandomValues(array)),
       randomUUID: () => (escaped('crypto.randomUUID()'), webCrypto.randomUUID()),
-      subtle: globalThis.crypto.subtle,
+      get subtle() {
+        return isSecureOrigin(parts.answerFrom().origin) ? globalThis.crypto.subtle : undefined;
+      },
     },
     ...refusals(parts),
   };

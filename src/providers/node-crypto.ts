@@ -1,5 +1,6 @@
 import { advice, type ReportFinding } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
+import { simulatedSubtle, type HostWorkTracker } from './simulated-subtle.ts';
 
 /** What the routed crypto APIs draw from and how they hand work to the sandbox. */
 export interface CryptoParts {
@@ -8,6 +9,10 @@ export interface CryptoParts {
   readonly helpers: SandboxHelpers;
   /** Runs a callback as a sandbox microtask (and marks the realm as having work to settle). */
   readonly later: (task: () => void) => void;
+  /** False on a page outside a secure context: SubtleCrypto and `randomUUID` are then absent (default true). */
+  readonly secureContext?: boolean;
+  /** Where `crypto.subtle`'s real work is handed so that its answers arrive inside the simulation; absent: the host's own. */
+  readonly hostWork?: HostWorkTracker | undefined;
 }
 
 // More than any key provider needs, small enough that one call cannot stall a run (one draw per byte).
@@ -22,10 +27,18 @@ export function routedWebCrypto(parts: CryptoParts): object {
     fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), parts.random);
     return array;
   };
+  // Browsers expose `getRandomValues` everywhere, `randomUUID` and `subtle` only in secure contexts.
+  const secure = parts.secureContext ?? true;
+  const { hostWork } = parts;
+  // Made on first use: most providers never touch SubtleCrypto, and every client of every run gets this object.
+  let subtle: object | undefined;
   return {
     getRandomValues,
-    randomUUID: () => uuidFrom(parts),
-    subtle: globalThis.crypto.subtle,
+    randomUUID: secure ? () => uuidFrom(parts) : undefined,
+    get subtle() {
+      if (!secure) return undefined;
+      return (subtle ??= hostWork === undefined ? globalThis.crypto.subtle : simulatedSubtle({ ...parts, hostWork }));
+    },
   };
 }
 

@@ -15,6 +15,8 @@
  * | `Math.random()`                                              | routed*  | the client's seeded `globals` stream          |
  * | `performance.now()`, node:perf_hooks `performance`           | routed*  | virtual ms since the run started              |
  * | `crypto.getRandomValues()`, `crypto.randomUUID()`            | routed   | the seeded stream                             |
+ * | `crypto.subtle` (absent outside a secure context)            | routed   | the host's, answered before the next event,   |
+ * |                                                              |          |   in call order (simulated-subtle.ts)         |
  * | `globalThis.` any name above                                 | as above | `globalThis` is the instance's own view       |
  * | node:crypto `randomBytes`, `randomFill(Sync)`, `randomInt`,  | routed   | the seeded stream; callbacks run as sandbox   |
  * |   `randomUUID`, `getRandomValues`, `webcrypto`, deprecated   |          |   microtasks; at most 1 MiB per call          |
@@ -38,7 +40,7 @@
  *
  * Not covered (documented limits): npm packages are required normally and run in the host realm, so their own
  * use of real time or randomness is invisible here (a replay that ends differently still exposes it, exit 4);
- * `crypto.subtle` is the host's (its `generateKey`, RSA-OAEP and ECDSA draw real randomness); Diffie-Hellman
+ * `crypto.subtle`'s `generateKey`, RSA-OAEP and ECDSA draw real randomness; Diffie-Hellman
  * and ECDH `generateKeys()`; `Intl.DateTimeFormat().format()` without a date; the local-time-zone methods of
  * `Date`, which depend on the machine rather than the run.
  */

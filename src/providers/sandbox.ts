@@ -1,6 +1,8 @@
 import vm from 'node:vm';
 import { describeThrown } from '../errors.ts';
 import { InstanceGlobals, installContextReporters, instanceGlobalNames, namesUsedBy } from './instance-globals.ts';
+import { installPageGlobals } from './page-globals.ts';
+import type { HostWorkTracker } from './simulated-subtle.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
@@ -28,6 +30,13 @@ export interface InstanceHooks {
    * finding, since the same call reads the real clock or an unseeded generator in production.
    */
   readonly timeAndRandom?: TimeAndRandom;
+  /**
+   * The origin of the browser's page (absent: the default, a secure one). Outside a secure context, as in a
+   * browser, `isSecureContext` is false and `crypto.subtle` and `crypto.randomUUID` are undefined.
+   */
+  readonly origin?: string | undefined;
+  /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation (absent: on the host's timing). */
+  readonly hostWork?: HostWorkTracker | undefined;
 }
 
 /** A provider module compiled once in its own sandbox, ready to be instantiated per simulated client. */
@@ -93,6 +102,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const realm = sandboxRealm(context, helpers);
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
+  installPageGlobals(contextGlobal, () => running.answering().origin);
   const used = namesUsedBy(options.code);
   return {
     path: options.path,
