@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOrigin, insecureOriginError, isSecureOrigin, originProblem, secureContextRequired } from '../src/config/origin.ts';
+import { describeClientFailure } from '../src/model/client-outcomes.ts';
 import { drawConfig } from '../src/config/swarm.ts';
 import { describeThrown } from '../src/errors.ts';
 import { sweep } from '../src/explore/sweep.ts';
@@ -127,7 +128,8 @@ describe('a provider that derives its keys with crypto.subtle.digest', async () 
     expect(trace.some((record) => record.kind === 'provider-call')).toBe(false);
     expect(trace.some((record) => record.kind === 'deliver')).toBe(false);
     const failed = trace.find((record) => record.kind === 'state' && record.state === 'failed');
-    expect(failed?.kind === 'state' && failed.detail).toBe(secureContextRequired);
+    expect(failed?.kind === 'state' && failed.failure.kind).toBe('insecure-context');
+    expect(failed?.kind === 'state' && failed.failure !== undefined && describeClientFailure(failed.failure)).toBe(secureContextRequired);
     expect(secureContextRequired).toBe('RTC services require a secure context');
     expect(result.outcome.kind === 'violation' && result.outcome.violation.property).toBe('liveness');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { secureContextRequired } from '../src/config/origin.ts';
+import { describeClientFailure } from '../src/model/client-outcomes.ts';
 import { describeConfig } from '../src/cli/describe-config.ts';
 import { scenarioEnding } from '../src/scenario.ts';
 import { scenario as insecureScenario } from './secure-context.ts';
@@ -13,7 +14,8 @@ describe('scenario secure-context: the seeds\' "RTC services require a secure co
   it('a page on plain http://staging.example stops the plugin with the seed\'s text, before any provider call or message', () => {
     expect(storyOf(trace)).toEqual(['c1 is failed']);
     const failed = trace.find((record) => record.kind === 'state' && record.state === 'failed');
-    expect(failed?.kind === 'state' && failed.detail).toBe('RTC services require a secure context');
+    expect(failed?.kind === 'state' && failed.failure.kind).toBe('insecure-context');
+    expect(failed?.kind === 'state' && failed.failure !== undefined && describeClientFailure(failed.failure)).toBe('RTC services require a secure context');
     expect(secureContextRequired).toBe('RTC services require a secure context');
     expect(scenarioEnding(result)).toBe('liveness');
     expect(describeConfig(result.config)).toContain('origin http://staging.example (not a secure context)');
@@ -21,9 +23,9 @@ describe('scenario secure-context: the seeds\' "RTC services require a secure co
 
   it('pins the whole trace', () => {
     expect(timelineOf(result)).toMatchInlineSnapshot(`
-      "   1          0ms  c1       opens d1
-         1          0ms  c1       failed: RTC services require a secure context
-      ✗ liveness violated at step 1 (0ms, c1): c1 gave up on d1: RTC services require a secure context"
+      "   0          0ms  c1       opens d1
+         0          0ms  c1       failed: RTC services require a secure context
+      ✗ liveness violated at step 0 (0ms, c1): c1 gave up on d1: RTC services require a secure context"
     `);
   });
 });

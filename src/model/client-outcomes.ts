@@ -1,3 +1,4 @@
+import { secureContextRequired } from '../config/origin.ts';
 import { assertNever } from '../assert-never.ts';
 
 /** Why a client's connection dropped, and so what its reconnection waits behind. */
@@ -30,7 +31,9 @@ export type ClientFailure =
   | { readonly kind: 'encryption'; readonly operation: 'open'; readonly keyHint: string; readonly reason: string }
   | { readonly kind: 'module-not-created'; readonly module: 'provider' | 'token provider'; readonly problem: string }
   /** Its provider caller stopped asking (contract breach, or too many failures in a row); the caller's words. */
-  | { readonly kind: 'provider-gave-up'; readonly reason: string };
+  | { readonly kind: 'provider-gave-up'; readonly reason: string }
+  /** Its page is not a secure context (no SubtleCrypto): the plugin stops before it starts. */
+  | { readonly kind: 'insecure-context' };
 
 /** A waiting reason in words: "its provider to answer keyHint null". */
 export function describeWaitingReason(reason: WaitingReason): string {
@@ -73,6 +76,8 @@ export function describeClientFailure(failure: ClientFailure): string {
       return `its ${failure.module} could not be created: ${failure.problem}`;
     case 'provider-gave-up':
       return failure.reason;
+    case 'insecure-context':
+      return secureContextRequired;
     default:
       return assertNever(failure);
   }

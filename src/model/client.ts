@@ -1,4 +1,4 @@
-import { isSecureOrigin, secureContextRequired } from '../config/origin.ts';
+import { isSecureOrigin } from '../config/origin.ts';
 import type { ValidAnswer } from '../providers/contract.ts';
 import type { NodeClock } from './clocks.ts';
 import type { EncryptedContent, NewSession } from './crypto.ts';
@@ -86,7 +86,7 @@ export class Client implements Node {
     this.arrived = true;
     if (this.parts.world.wants('arrive')) this.parts.world.emit({ kind: 'arrive', actor: this.id, documentId: this.documentId });
     // The plugin needs SubtleCrypto, which a page outside a secure context does not have: it stops here.
-    if (!isSecureOrigin(this.parts.world.config.origin)) return this.fail(secureContextRequired);
+    if (!isSecureOrigin(this.parts.world.config.origin)) return this.fail({ kind: 'insecure-context' });
     if (!this.loadProvider()) return;
     if (this.parts.server.isUp()) {
       this.connect();
