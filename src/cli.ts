@@ -2,6 +2,7 @@ import { describeThrown } from './errors.ts';
 import { main } from './cli/main.ts';
 import { exitProcess, processIo } from './cli/io.ts';
 import { exitOnInterrupt, type CommandUnderway } from './cli/interrupt.ts';
+import { heldHandles, leftOpenWarning } from './cli/left-open.ts';
 import { watchStrayRejections } from './cli/stray-rejections.ts';
 
 // The entry point: everything a user can get wrong is handled inside main(); what escapes is an rtc-sim bug.
@@ -10,6 +11,7 @@ const underway: CommandUnderway = { sweep: undefined, restoreTerminal: undefined
 const io = { ...processIo(), underway };
 const strays = watchStrayRejections(io.err);
 exitOnInterrupt(argv, io);
+const heldBefore = heldHandles();
 let code: number;
 try {
   code = await main(argv, io);
@@ -21,5 +23,7 @@ try {
 await new Promise((resolve) => setImmediate(resolve));
 const summary = strays.summary();
 if (summary !== undefined) io.err(summary);
+const leftOpen = leftOpenWarning(heldBefore);
+if (leftOpen !== undefined) io.err(leftOpen);
 // The verdict ends the process, whatever handles provider code or its packages left open.
 await exitProcess(code);
