@@ -1,17 +1,29 @@
 import { describeThrown } from './errors.ts';
 import { main } from './cli/main.ts';
-import { processIo } from './cli/io.ts';
+import { exitProcess, processIo } from './cli/io.ts';
+import { exitOnInterrupt, type CommandUnderway } from './cli/interrupt.ts';
+import { heldHandles, leftOpenWarning } from './cli/left-open.ts';
 import { watchStrayRejections } from './cli/stray-rejections.ts';
 
 // The entry point: everything a user can get wrong is handled inside main(); what escapes is an rtc-sim bug.
-const strays = watchStrayRejections((text) => process.stderr.write(`${text}\n`));
+const argv = process.argv.slice(2);
+const underway: CommandUnderway = { sweep: undefined, restoreTerminal: undefined };
+const io = { ...processIo(), underway };
+const strays = watchStrayRejections(io.err);
+exitOnInterrupt(argv, io);
+const heldBefore = heldHandles();
+let code: number;
 try {
-  process.exitCode = await main(process.argv.slice(2), processIo());
+  code = await main(argv, io);
 } catch (error) {
-  process.stderr.write(`rtc-sim internal error (please report it): ${describeThrown(error)}\n`);
-  process.exitCode = 70;
+  io.err(`rtc-sim internal error (please report it): ${describeThrown(error)}`);
+  code = 70;
 }
 // Rejections are reported after a turn of the event loop: give the last ones one before summing up.
 await new Promise((resolve) => setImmediate(resolve));
 const summary = strays.summary();
-if (summary !== undefined) process.stderr.write(`${summary}\n`);
+if (summary !== undefined) io.err(summary);
+const leftOpen = leftOpenWarning(heldBefore);
+if (leftOpen !== undefined) io.err(leftOpen);
+// The verdict ends the process, whatever handles provider code or its packages left open.
+await exitProcess(code);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.ts';
+import { interruptionReport, type CommandUnderway } from '../src/cli/interrupt.ts';
+import { sweepProgress, type Io } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
 import { createProgress, formatSeconds, progressText, type ProgressSink } from '../src/report/progress.ts';
 import { repositoryRoot } from './cli-support.ts';
@@ -62,5 +63,26 @@ describe('progress of long sweeps', () => {
     expect(text.filter((line) => line.startsWith('progress: ')).length).toBeGreaterThanOrEqual(2);
     const json = await run(['check', 'examples/providers/good-static-key.ts', '--runs', '400', '--json']);
     expect(json.filter((line) => line.startsWith('progress: '))).toEqual([]);
+  });
+});
+
+describe('an interrupted sweep', () => {
+  it('restores the terminal line the bar was drawn on, draws nothing after, and keeps the count an interruption reports', () => {
+    let nowMs = 0;
+    const written: string[] = [];
+    const underway: CommandUnderway = { sweep: undefined, restoreTerminal: undefined };
+    const io: Io = { out: () => {}, err: () => {}, colour: false, cwd: repositoryRoot, status: (text) => written.push(text), statusIsTerminal: true, now: () => (nowMs += 3000), underway };
+    const progress = sweepProgress(io, { firstSeed: 10, runsTotal: 200_000, json: false });
+    progress.update(640, 512);
+    expect(underway.sweep).toMatchObject({ firstSeed: 10, runsTotal: 200_000, runsDone: 640, seedsPassed: 512 });
+    expect(written.at(-1)).toMatch(/^\r\[.*640\/200,000 runs/);
+    underway.restoreTerminal?.();
+    progress.update(704);
+    expect(written.at(-1)).toBe('\r\u001b[2K');
+    const report = interruptionReport('SIGINT', underway.sweep, ['check', 'x.ts', '--runs=200000', '--shard', '2/4', '--seed', '10', '--json'], repositoryRoot);
+    expect(report.text).toBe('interrupted by SIGINT after 704 of 200,000 runs, no failure so far (seeds 10…713 passed); resume with: node bin/rtc-sim.js check x.ts --json --seed 714 --runs 199296');
+    progress.finish();
+    expect(underway.sweep).toBeUndefined();
+    expect(interruptionReport('SIGTERM', underway.sweep, [], repositoryRoot).text).toBe('interrupted by SIGTERM before the verdict');
   });
 });

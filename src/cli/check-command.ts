@@ -12,12 +12,11 @@ import { sweep, type FailureKind } from '../explore/sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { describeNearestPass } from '../report/nearest-pass-text.ts';
 import { findNearestPass } from '../report/nearest-pass.ts';
-import { createProgress } from '../report/progress.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
 import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
 import { printCheckJson, printCheckText, printExhaustive } from './check-report.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
-import { progressSinkFor, type Io } from './io.ts';
+import { sweepProgress, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
 import { ok } from '../errors.ts';
 import { insecureOriginError } from '../config/origin.ts';
@@ -104,15 +103,14 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   if (options.strategy === 'exhaustive') return exhaustiveCheck(modulePath, source, options, filePins.value, io);
   const flagPins = pinsFrom(options);
   const pins = { ...filePins.value, ...flagPins };
-  const sink = options.json === true ? undefined : progressSinkFor(io);
-  const progress = sink === undefined ? undefined : createProgress({ runsTotal: options.runs, sink });
   const slice = options.shard === undefined ? { start: 0, runs: options.runs } : shardSlice(options.runs, options.shard);
+  const progress = sweepProgress(io, { firstSeed: options.seed + slice.start, runsTotal: slice.runs, json: options.json === true });
   const sweepOptions = {
     source,
     runs: slice.runs,
     seed: options.seed + slice.start,
     pins,
-    ...(progress === undefined ? {} : { onProgress: (runsDone: number) => progress.update(runsDone) }),
+    onProgress: (runsDone: number, seedsPassed?: number) => progress.update(runsDone, seedsPassed),
     ...(options.verbose === true ? { onRun: (config: RunConfig) => io.out(`world: ${describeConfig(config)}`) } : {}),
   };
   const workers = options.workers ?? defaultWorkerCount();
@@ -120,7 +118,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     workers > 1 && slice.runs > parallelRunsMin && options.verbose !== true
       ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), ...(options.tokenProvider === undefined ? {} : { tokenProviderPath: resolve(io.cwd, options.tokenProvider) }), workers })
       : await sweep(sweepOptions);
-  progress?.finish();
+  progress.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...report.failure,
     strategy: report.failure.config.strategy === 'pct' ? `pct (depth ${report.failure.config.pctDepth})` : report.failure.config.strategy,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand, replayCommandLine } from './check-command.ts';
 import { examplesCommand, type ExamplesCommandOptions } from './examples-command.ts';
@@ -12,6 +13,7 @@ import { replay } from '../explore/sweep.ts';
 import { parseExamplesTable } from '../report/examples-table.ts';
 import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure } from '../report/step-summary.ts';
 import { timeAndRandomModes } from '../providers/nondeterminism.ts';
+import { typecheckChoices, typecheckLines, typecheckModule, type TypecheckMode } from './typecheck.ts';
 
 const runsDefault = 2000;
 const seedDefault = 1;
@@ -26,7 +28,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
   for (const addCommand of [addCheck, addMerge, addReplay, addRun, addExamples]) addCommand(program, io, exit);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(typecheckFlagAlone(argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
@@ -60,7 +62,39 @@ function worldOptions(command: Command): Command {
     )
     .option('--origin <url>', "the origin the browsers' pages are served from (default https://app.example); RTC needs a secure context: https or localhost", pageOrigin)
     .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
+    .addOption(new Option('--typecheck [mode]', 'type-check a TypeScript module even without a tsconfig.json; strict: type errors are an input error').choices(typecheckChoices))
+    .option('--no-typecheck', 'do not type-check, even beside a tsconfig.json')
     .option('--json', 'print one JSON object instead of text');
+}
+
+/** `--typecheck` as commander gives it: absent, bare (`true`), a mode, or `--no-typecheck` (`false`). */
+type TypecheckFlag = boolean | (typeof typecheckChoices)[number] | undefined;
+
+/**
+ * `--typecheck` takes an optional mode: followed by anything else (`--typecheck my-provider.ts`), it is the
+ * bare flag, and the word after it stays an argument.
+ */
+function typecheckFlagAlone(argv: readonly string[]): string[] {
+  return argv.map((word, index) => (word === '--typecheck' && !(typecheckChoices as readonly string[]).includes(argv[index + 1] ?? '') ? '--typecheck=warn' : word));
+}
+
+/**
+ * Type-checks the user's TypeScript modules before a command runs them: errors are warnings, or with
+ * `--typecheck strict` an input error. Resolves to false when the command must stop (exit 2).
+ */
+async function typecheckFirst(modules: readonly (string | undefined)[], flag: TypecheckFlag, io: Io): Promise<boolean> {
+  const mode: TypecheckMode = flag === undefined ? 'auto' : flag === true ? 'warn' : flag === false ? 'off' : flag;
+  let clean = true;
+  for (const module of modules) {
+    if (module === undefined) continue;
+    const outcome = await typecheckModule(resolve(io.cwd, module), mode);
+    const lines = typecheckLines(outcome, io.cwd);
+    if (lines.length === 0) continue;
+    clean = false;
+    const [first = '', ...rest] = lines;
+    io.err([`${mode === 'strict' ? 'input error' : 'warning'}: ${first}`, ...rest].join('\n'));
+  }
+  return clean || mode !== 'strict';
 }
 
 function addCheck(program: Command, io: Io, exit: ExitCode): void {
@@ -78,8 +112,9 @@ function addCheck(program: Command, io: Io, exit: ExitCode): void {
       .option('--workers <n>', 'worker threads to spread the seeds over (default: the available cores)', wholeNumber(1, 256))
       .option('--shard <k/n>', "run only this CI job's slice of the seeds; combine the --json reports with merge", shardOption)
       .option('--verbose', "print every run's resolved world"),
-  ).action(async (module: string, options) => {
-    exit.code = await checkCommand(module, options, io);
+  ).action(async (module: string, { typecheck, ...options }) => {
+    if (!(await typecheckFirst([module, options.tokenProvider], typecheck, io))) exit.code = exitCodes.input;
+    else exit.code = await checkCommand(module, options, io);
   });
 }
 
@@ -102,8 +137,9 @@ function addReplay(program: Command, io: Io, exit: ExitCode): void {
       .argument('[module]', 'provider module (with --file: defaults to the one the file names)')
       .option('--seed <s>', 'the seed of the run to replay', wholeNumber(0, 2 ** 32 + 100_000_000))
       .option('--file <path>', 'a decision file written by check'),
-  ).action(async (module: string | undefined, options) => {
-    exit.code = await replayCommand(module, options, io);
+  ).action(async (module: string | undefined, { typecheck, ...options }) => {
+    if (!(await typecheckFirst([module, options.tokenProvider], typecheck, io))) exit.code = exitCodes.input;
+    else exit.code = await replayCommand(module, options, io);
   });
 }
 

@@ -20,7 +20,8 @@ export interface ParallelSweepOptions {
   readonly seed: number;
   readonly pins: SwarmSettings;
   readonly workers: number;
-  readonly onProgress?: (runsDone: number) => void;
+  /** Called now and then with the runs done, and how many seeds from the first on passed without a gap. */
+  readonly onProgress?: (runsDone: number, seedsPassed?: number) => void;
 }
 
 /** The default worker count: the cores the process may use. */
@@ -51,13 +52,19 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   let lowest: FirstFailure | undefined;
   let next = 0;
   let runsDone = chunkRunsMax;
+  const passed = new Set<ChunkTask>();
+  let seedsPassed = chunkRunsMax;
+  let chunksPassed = 0;
   const workOn = async (): Promise<void> => {
     for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) {
       if (lowest !== undefined && chunk.seed > lowest.seed) continue;
       const result = (await pool.run(chunk)) as ChunkResult;
       tally.absorb(result.coverage);
       runsDone += result.runs;
-      options.onProgress?.(runsDone);
+      if (result.failure === undefined) passed.add(chunk);
+      // Chunks finish out of order: the seeds passed without a gap end at the first chunk still running.
+      for (let first = chunks[chunksPassed]; first !== undefined && passed.has(first); first = chunks[++chunksPassed]) seedsPassed += first.runs;
+      options.onProgress?.(runsDone, seedsPassed);
       if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) lowest = result.failure;
     }
   };

@@ -24,8 +24,12 @@ export interface ProgressOptions {
 
 /** A progress display fed with the runs done. */
 export interface Progress {
-  update(runsDone: number): void;
-  /** Erases the bar (on a terminal); call once the sweep has ended, before printing the report. */
+  /** Runs done so far; `seedsPassed`: how many seeds from the first on passed without a gap (default: all). */
+  update(runsDone: number, seedsPassed?: number): void;
+  /**
+   * Erases the bar (on a terminal) and shows nothing more; call once the sweep has ended (or was
+   * interrupted), before printing the report.
+   */
   finish(): void;
 }
 
@@ -41,8 +45,10 @@ export function createProgress(options: ProgressOptions): Progress {
   const quietMs = options.quietMs ?? 2000;
   let lastShownMs = -Infinity;
   let drawn = false;
+  let finished = false;
   return {
     update(runsDone) {
+      if (finished) return;
       const nowMs = sink.now();
       const elapsedMs = nowMs - started;
       if (elapsedMs < quietMs) return;
@@ -60,6 +66,7 @@ export function createProgress(options: ProgressOptions): Progress {
     finish() {
       if (drawn) sink.write('\r\u001b[2K');
       drawn = false;
+      finished = true;
     },
   };
 }

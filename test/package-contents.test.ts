@@ -1,0 +1,44 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { repositoryRoot } from './cli-support.ts';
+
+// What `npm pack` ships is what a user installs: the CLI and everything it reads at run time, and nothing of
+// the repository's own tests, benchmarks, CI or mutation testing.
+describe('the npm package', () => {
+  it('ships the CLI, its sources, examples, scenarios and fixtures, and no tests, benchmarks or CI files', () => {
+    const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repositoryRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }];
+    const paths = listing[0].files.map((file) => file.path);
+    // Read at run time: the bin and what it bundles, the sweep workers' fallback entry, the default of
+    // `examples`, the scenarios `run` loads (and the providers they name), the JWT test keys.
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'bin/rtc-sim.js',
+      'bin/supervise.mjs',
+      'bin/self-bundle.mjs',
+      'src/cli.ts',
+      'src/index.ts',
+      'src/vitest.ts',
+      'src/explore/sweep-worker.mjs',
+      'examples/providers/good-static-key.ts',
+      'examples/token-providers/signed-on-demand.ts',
+      'scenarios/seeds-race.ts',
+      'scenarios/token-providers/expired.ts',
+      'fixtures/jwt/test-keys.json',
+      'docs/trace-schema.md',
+    ]) {
+      expect(paths).toContain(needed);
+    }
+    const unwanted = paths.filter((path) =>
+      /(^|\/)[^/]+\.test\.ts$|^(test|bench|properties|scripts|\.ci|\.github|coverage|reports)\/|stryker|^vitest\.|^scenarios\/(support\.ts|regressions\/)/.test(path),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  it('installs on Node 20 without engine warnings: every locked package accepts this Node', () => {
+    // What `npm ci` would print, without touching node_modules (--dry-run) or the network (--offline).
+    const install = spawnSync('npm', ['ci', '--dry-run', '--offline', '--no-audit', '--no-fund'], { cwd: repositoryRoot, encoding: 'utf8' });
+    expect(install.status).toBe(0);
+    expect(`${install.stdout}${install.stderr}`).not.toContain('EBADENGINE');
+  });
+});
