@@ -106,3 +106,37 @@ describe('npm packages a provider imports are bundled into every simulated brows
     expect(replayed.out).toContain('MODULE_NOT_FOUND rtc-sim: require(\\"nanoid\\") was left out of the provider\'s bundle');
   });
 });
+
+describe('nondeterminism left after bundling is named, by check and by replay', () => {
+  const leaky = project.write(
+    'global-state.js',
+    "export default async ({ keyHint }) => {\n  globalThis.issued = (globalThis.issued ?? 0) + 1;\n  return { key: 'one key', keyHint: keyHint ?? `h${globalThis.issued}` };\n};\n",
+  );
+  const where = /they part at step \d+ \(c\d+\), record \d+: first run: c\d+ provider answers \{ key: "one key", keyHint: "h\d+" \}; second run: c\d+ provider answers \{ key: "one key", keyHint: "h\d+" \}/;
+  const cause = /c\d+'s last call of .*global-state\.js before that was provider\(\{ documentId: "d1", keyHint: null \}\) at step \d+ — the module keeps state on the global object .*\(globalThis\.issued\)/;
+
+  it('check names where the two runs of the seed part, the module and its call, and the shared global, exit 4', async () => {
+    const checked = await runCli(['check', leaky, '--runs', '20', '--failures-dir', project.failuresDir]);
+    expect(checked.code).toBe(4);
+    expect(checked.out).toMatch(where);
+    expect(checked.out).toMatch(cause);
+  });
+
+  it('replay of such a seed says it is nondeterministic instead of "every property held", exit 4, as text and as JSON', async () => {
+    const replayed = await runCli(['replay', '--seed', '1', leaky]);
+    expect(replayed.out).not.toContain('✓ every property held');
+    expect(replayed.out).toMatch(/✗ nondeterministic: seed 1 run twice gave different traces; they part at step/);
+    expect(replayed.out).toMatch(cause);
+    expect(replayed.code).toBe(4);
+    const json = await runCli(['replay', '--seed', '1', '--json', leaky]);
+    expect(JSON.parse(json.out)).toMatchObject({ verdict: 'fail', nondeterminism: expect.stringMatching(where) });
+    expect(json.code).toBe(4);
+  });
+
+  it('replay of a deterministic seed is unchanged: exit 0, every property held, no nondeterminism field', async () => {
+    const replayed = await runCli(['replay', '--seed', '3', '--json', uuidProvider]);
+    expect(JSON.parse(replayed.out)).not.toHaveProperty('nondeterminism');
+    expect(JSON.parse(replayed.out)).toMatchObject({ verdict: 'pass' });
+    expect(replayed.code).toBe(0);
+  });
+});

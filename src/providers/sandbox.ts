@@ -41,6 +41,11 @@ export interface CompiledModule {
    * finding made through the sandbox's real global object meanwhile is attributed to that client.
    */
   runAs<T>(hooks: InstanceHooks, action: () => T): T;
+  /**
+   * The names module code has added to the sandbox's global object since it was made: state that every
+   * instance, in every run, shares (named when two runs of one seed part).
+   */
+  sharedGlobals?(): readonly string[];
 }
 
 interface CompileOptions {
@@ -94,6 +99,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
   const used = namesUsedBy(options.code);
+  const ownGlobals = new Set(Object.getOwnPropertyNames(contextGlobal));
   return {
     path: options.path,
     realm,
@@ -116,6 +122,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
       return module.exports;
     },
     runAs: (hooks, action) => running.runAs(hooks, action),
+    sharedGlobals: () => Object.getOwnPropertyNames(contextGlobal).filter((name) => !ownGlobals.has(name)),
   };
 }
 

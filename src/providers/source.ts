@@ -15,6 +15,8 @@ export interface ProviderSource {
   readonly realm: Realm & { bytes(length: number): Uint8Array };
   /** Makes the provider of one simulated browser: a fresh module instance for a module file. */
   create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
+  /** Names a module file's code has added to the global object all its instances share, across runs. */
+  sharedGlobals?(): readonly string[];
 }
 
 /** A source that instantiates a compiled module afresh for every simulated client. */
@@ -22,6 +24,7 @@ export function sourceFromModule(compiled: CompiledModule): ProviderSource {
   return {
     label: compiled.path,
     realm: compiled.realm,
+    sharedGlobals: () => compiled.sharedGlobals?.() ?? [],
     create(env, hooks) {
       let exports: unknown;
       try {
