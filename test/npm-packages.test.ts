@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawConfig } from '../src/config/swarm.ts';
 import { selfCheck } from '../src/explore/sweep.ts';
 import { loadProviderSource } from '../src/load-provider-source.ts';
+import { loadProviderModule } from '../src/providers/loader.ts';
 import { repositoryRoot, runCli, spawnCli } from './cli-support.ts';
 
 /**
@@ -138,5 +139,33 @@ describe('nondeterminism left after bundling is named, by check and by replay', 
     expect(JSON.parse(replayed.out)).not.toHaveProperty('nondeterminism');
     expect(JSON.parse(replayed.out)).toMatchObject({ verdict: 'pass' });
     expect(replayed.code).toBe(0);
+  });
+});
+
+describe('provider bundles are cached on disk and rebuilt when what they were built from changes', () => {
+  const hooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined };
+  const exported = async (path: string): Promise<unknown> => {
+    const loaded = await loadProviderModule(path);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    return loaded.value.instantiate(hooks)['answer'];
+  };
+
+  it("a changed package file, and a package's symlink pointed at another copy of the same size, are both seen", async () => {
+    const path = project.write('cached.js', "import { answer } from 'cached-package';\nexport { answer };\nexport default async () => ({ key: answer });\n");
+    const packageFile = (folder: string, answer: string) => {
+      project.write(`${folder}/package.json`, JSON.stringify({ name: 'cached-package', version: '1.0.0', main: 'index.js' }));
+      project.write(`${folder}/index.js`, `exports.answer = '${answer}';\n`);
+    };
+    packageFile('store/cached-package-a', 'A1');
+    packageFile('store/cached-package-b', 'B1');
+    symlinkSync(join(project.folder, 'store/cached-package-a'), join(project.folder, 'node_modules/cached-package'), 'dir');
+    expect(await exported(path)).toBe('A1');
+    expect(await exported(path)).toBe('A1');
+    packageFile('store/cached-package-a', 'A22');
+    expect(await exported(path)).toBe('A22');
+    // pnpm's way: the old files stay as they were, only the link moves (replaced by a rename, as installers do).
+    symlinkSync(join(project.folder, 'store/cached-package-b'), join(project.folder, 'node_modules/cached-package-next'), 'dir');
+    renameSync(join(project.folder, 'node_modules/cached-package-next'), join(project.folder, 'node_modules/cached-package'));
+    expect(await exported(path)).toBe('B1');
   });
 });

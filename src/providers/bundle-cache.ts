@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { packageRoot } from '../package-root.ts';
 
 /**
@@ -10,6 +11,9 @@ import { packageRoot } from '../package-root.ts';
  *
  * An entry is valid while every file esbuild read (the provider, its local files, its packages' files) has
  * the size and modification time it had when the entry was written, and the build options are the same.
+ * Files esbuild did not read but that decide what it would resolve — the `node_modules` folders, lock files
+ * and package.json files above the provider, present or absent — are compared too: an install that points a
+ * package's symlink elsewhere (pnpm) leaves every file read last time as it was, but not its folder.
  */
 export interface BundleCache {
   /** The cached code for this provider and build, or undefined when absent or stale. */
@@ -41,10 +45,10 @@ export function bundleCache(providerPath: string, buildKey: string): BundleCache
     },
     write(code, inputs) {
       try {
-        const entry: Entry = { inputs: inputs.map(describe), code };
+        const entry: Entry = { inputs: [...inputs, ...resolutionWitnesses(providerPath)].map(describe), code };
         mkdirSync(directory, { recursive: true });
         // Written aside and renamed, so that a concurrent reader never sees half an entry.
-        const partial = `${file}.${process.pid}.partial`;
+        const partial = `${file}.${process.pid}.${threadId}.partial`;
         writeFileSync(partial, JSON.stringify(entry));
         renameSync(partial, file);
         pruneUnused(directory, file);
@@ -55,18 +59,29 @@ export function bundleCache(providerPath: string, buildKey: string): BundleCache
   };
 }
 
+const resolutionFiles = ['node_modules', 'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
+
+function resolutionWitnesses(providerPath: string): string[] {
+  const witnesses: string[] = [];
+  for (let directory = dirname(providerPath); ; directory = dirname(directory)) {
+    for (const name of resolutionFiles) witnesses.push(join(directory, name));
+    if (dirname(directory) === directory) return witnesses;
+  }
+}
+
+// An absent file is described as size and time -1, so that one appearing later invalidates the entry.
 function describe(path: string): Entry['inputs'][number] {
-  const stats = statSync(path);
-  return { path, size: stats.size, mtimeMs: stats.mtimeMs };
+  try {
+    const stats = statSync(path);
+    return { path, size: stats.size, mtimeMs: stats.mtimeMs };
+  } catch {
+    return { path, size: -1, mtimeMs: -1 };
+  }
 }
 
 function unchanged(input: Entry['inputs'][number]): boolean {
-  try {
-    const stats = statSync(input.path);
-    return stats.size === input.size && stats.mtimeMs === input.mtimeMs;
-  } catch {
-    return false;
-  }
+  const now = describe(input.path);
+  return now.size === input.size && now.mtimeMs === input.mtimeMs;
 }
 
 function pruneUnused(directory: string, keep: string): void {
