@@ -27,7 +27,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     return exitCodes.input;
   }
   const drift: ReplayDrift = { missed: 0, firstMissedStep: undefined };
-  let run: { module: string; tokenProvider: string | undefined; execute: (source: Parameters<typeof replay>[0], drift: ReplayDrift) => Promise<SimulationResult> };
+  let run: { module: string; tokenProvider: string | undefined; execute: (source: Parameters<typeof replay>[0], drift?: ReplayDrift) => Promise<SimulationResult> };
   if (options.file !== undefined) {
     const file = readDecisionFile(resolve(io.cwd, options.file));
     if (!file.ok) {
@@ -38,7 +38,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     const nextToFile = join(decisionFileDirectory(resolve(io.cwd, options.file)), module);
     const chosenModule = modulePath ?? (existsSync(resolve(io.cwd, module)) || !existsSync(nextToFile) ? module : nextToFile);
     const keys = decisions.map((decision) => decision.event);
-    run = { module: chosenModule, tokenProvider: options.tokenProvider ?? file.value.tokenProvider, execute: (source, runDrift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
+    run = { module: chosenModule, tokenProvider: options.tokenProvider ?? file.value.tokenProvider, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
   } else {
     if (modulePath === undefined) {
       io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");
@@ -58,7 +58,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     io.err(inputErrorMessage(source.error));
     return exitCodes.input;
   }
-  const result = await run.execute(source.value, drift);
+  const result = await run.execute(source.value);
   // Run again and compare, as check's self-check does: a trace that the seed does not decide explains nothing.
   const nondeterminism = traceDivergence(source.value, result, await run.execute(source.value, { missed: 0, firstMissedStep: undefined }));
   if (options.json === true) {

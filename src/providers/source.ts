@@ -13,10 +13,10 @@ export interface ProviderSource {
   /** What to call it in reports: the module path or a given name. */
   readonly label: string;
   readonly realm: Realm & { bytes(length: number): Uint8Array };
-  /** Makes the provider of one simulated browser: a fresh module instance for a module file. */
-  create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
   /** Names a module file's code has added to the global object all its instances share, across runs. */
   sharedGlobals?(): readonly string[];
+  /** Makes the provider of one simulated browser: a fresh module instance for a module file. */
+  create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
 }
 
 /** A source that instantiates a compiled module afresh for every simulated client. */
