@@ -98,6 +98,15 @@ describe('npm packages a provider imports are bundled into every simulated brows
     }
   });
 
+  it('a package that cannot be bundled (an import it does not have) is an input error naming the package, exit 2', async () => {
+    project.write('node_modules/broken-dependency/package.json', JSON.stringify({ name: 'broken-dependency', version: '1.0.0', main: 'index.js' }));
+    project.write('node_modules/broken-dependency/index.js', "module.exports = require('not-installed-anywhere');\n");
+    const path = project.write('broken-provider.js', "import broken from 'broken-dependency';\nexport default async ({ keyHint }) => ({ key: String(broken), keyHint: keyHint ?? 'v1' });\n");
+    const result = await runCli(['check', path, '--runs', '5']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/package "broken-dependency" cannot be bundled \(.*broken-dependency\/index\.js line 1:\d+\): Could not resolve "not-installed-anywhere"/);
+  });
+
   it('a module required by a name computed at run time is refused with a message naming it, as a missing module', async () => {
     const path = project.write(
       'computed-require.cjs',
