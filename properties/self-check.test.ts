@@ -12,7 +12,8 @@ describe('the determinism self-check of check', () => {
     const report = await sweep({ source: sourceFromFactory(leaky), runs: selfCheckEveryRuns * 2, seed: 1, pins: { faultMode: 'never' } });
     expect(report.verdict).toBe('fail');
     expect(report.failure?.property).toBe('nondeterminism');
-    expect(report.failure?.message).toMatch(/run twice gave different traces; they part at record \d+: first .*"keyHint":"h\d+".*; second .*"keyHint":"h\d+"/);
+    expect(report.failure?.message).toMatch(/run twice gave different traces; they part at step \d+ \(c\d+\), record \d+: first run: .*keyHint: "h\d+".*; second run: .*keyHint: "h\d+"/);
+    expect(report.failure?.message).toMatch(/c\d+'s last call of createProvider before that was provider\(\{ documentId: "d\d+", keyHint: null \}\) at step \d+/);
   });
 
   it('every bundled example passes the self-check: deterministic providers are never accused', async () => {

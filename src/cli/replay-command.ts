@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { readDecisionFile, decisionFileDirectory } from '../explore/decision-file.ts';
 import { replayStrategy, type ReplayDrift } from '../explore/replay-strategy.ts';
 import { replay } from '../explore/sweep.ts';
+import { traceDivergence } from '../explore/trace-divergence.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
 import { describeConfig } from './describe-config.ts';
@@ -26,7 +27,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     return exitCodes.input;
   }
   const drift: ReplayDrift = { missed: 0, firstMissedStep: undefined };
-  let run: { module: string; tokenProvider: string | undefined; execute: (source: Parameters<typeof replay>[0]) => Promise<SimulationResult> };
+  let run: { module: string; tokenProvider: string | undefined; execute: (source: Parameters<typeof replay>[0], drift?: ReplayDrift) => Promise<SimulationResult> };
   if (options.file !== undefined) {
     const file = readDecisionFile(resolve(io.cwd, options.file));
     if (!file.ok) {
@@ -37,7 +38,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     const nextToFile = join(decisionFileDirectory(resolve(io.cwd, options.file)), module);
     const chosenModule = modulePath ?? (existsSync(resolve(io.cwd, module)) || !existsSync(nextToFile) ? module : nextToFile);
     const keys = decisions.map((decision) => decision.event);
-    run = { module: chosenModule, tokenProvider: options.tokenProvider ?? file.value.tokenProvider, execute: (source) => simulate({ config, source, record: true, strategy: replayStrategy(keys, drift) }) };
+    run = { module: chosenModule, tokenProvider: options.tokenProvider ?? file.value.tokenProvider, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
   } else {
     if (modulePath === undefined) {
       io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");
@@ -58,16 +59,21 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     return exitCodes.input;
   }
   const result = await run.execute(source.value);
+  // Run again and compare, as check's self-check does: a trace that the seed does not decide explains nothing.
+  const nondeterminism = traceDivergence(source.value, result, await run.execute(source.value, { missed: 0, firstMissedStep: undefined }));
   if (options.json === true) {
-    io.out(JSON.stringify({ module: run.module, verdict: result.outcome.kind === 'pass' ? 'pass' : 'fail', drift, ...resultJson(result) }));
+    const verdict = result.outcome.kind === 'pass' && nondeterminism === undefined ? 'pass' : 'fail';
+    io.out(JSON.stringify({ module: run.module, verdict, drift, ...(nondeterminism === undefined ? {} : { nondeterminism }), ...resultJson(result) }));
   } else {
     io.out(`world: ${describeConfig(result.config)}`);
-    io.out(renderTimeline(result.trace ?? [], result.outcome, painterFor(io)));
+    const timeline = renderTimeline(result.trace ?? [], result.outcome, painterFor(io)).split('\n');
+    if (nondeterminism !== undefined) timeline.splice(-1, 1, painterFor(io).red(`✗ nondeterministic: ${nondeterminism}`));
+    io.out(timeline.join('\n'));
     if (drift.missed > 0) {
       io.err(`note: ${drift.missed} recorded decision(s) named events that did not occur (first at step ${drift.firstMissedStep}); the default choice was taken there — the code has changed since the file was written`);
     }
   }
-  return exitCodeForOutcome(result);
+  return nondeterminism === undefined ? exitCodeForOutcome(result) : exitCodes.nondeterminism;
 }
 
 /** The exit code of one run. */

@@ -4,6 +4,7 @@ import { drawConfig } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
 import { CoverageTally, type StrategyCoverage } from './coverage.ts';
+import { traceDivergence } from './trace-divergence.ts';
 
 /** What a sweep runs: `runs` seeds starting at `seed`, each with its own swarm-drawn world. */
 export interface SweepOptions {
@@ -108,15 +109,7 @@ export async function explainFailure(source: ProviderSource, found: FirstFailure
 export async function selfCheck(source: ProviderSource, config: RunConfig): Promise<string | undefined> {
   const first = await simulate({ config, source, record: true });
   const second = await simulate({ config, source, record: true });
-  const firstLines = (first.trace ?? []).map((record) => JSON.stringify(record));
-  const secondLines = (second.trace ?? []).map((record) => JSON.stringify(record));
-  const length = Math.max(firstLines.length, secondLines.length);
-  for (let index = 0; index < length; index++) {
-    if (firstLines[index] === secondLines[index]) continue;
-    return `seed ${config.seed} run twice gave different traces; they part at record ${index + 1}: first ${firstLines[index] ?? '(trace ended)'}; second ${secondLines[index] ?? '(trace ended)'} — something outside the seed (state kept between runs, real time, real randomness) steers the provider`;
-  }
-  if (JSON.stringify(first.decisions) !== JSON.stringify(second.decisions)) return `seed ${config.seed} run twice made different scheduling decisions`;
-  return undefined;
+  return traceDivergence(source, first, second);
 }
 
 /** Runs one seed again with its full trace and decision log. */

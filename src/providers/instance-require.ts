@@ -1,6 +1,7 @@
-import { builtinModules, createRequire } from 'node:module';
+import { builtinModules, createRequire, isBuiltin } from 'node:module';
 import { advice, type ReportFinding } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
+import { nativeAddonMessage } from './unbundleable.ts';
 
 /** What one instance's `require` substitutes for the real modules. */
 export interface RequireParts {
@@ -23,6 +24,9 @@ const unsimulatedModules = new Map<string, string>([
   ['timers/promises', advice.timerModule],
 ]);
 
+/** Modules the bundler leaves out: the sandbox answers them with stand-ins, whether installed or not. */
+export const standInModules: readonly string[] = [...unsimulatedModules.keys()].filter((name) => !isBuiltin(name));
+
 // Builtins are one object per process whoever requires them: loaded once here, not once per instance.
 const hostRequire = createRequire(import.meta.url);
 const builtins = new Map<string, object>();
@@ -37,7 +41,10 @@ function builtin(name: string): object {
 
 /**
  * The `require` a module instance sees: node:crypto comes back instrumented, node:perf_hooks with the routed
- * `performance`, and network and timer modules as reported stand-ins. Everything else is the real module.
+ * `performance`, and network and timer modules as reported stand-ins. Other built-ins are the real module.
+ * Anything else reaching it was left out of the bundle (a name computed at run time, or not found at build
+ * time inside a try): it is refused rather than loaded into the host, where one copy would serve every
+ * browser with the real clock and randomness (see `refuseUnbundled`).
  * Substitutes are made once per instance, so `require('crypto') === require('node:crypto')` still holds.
  */
 export function instanceRequire(parts: RequireParts): NodeJS.Require {
@@ -56,7 +63,7 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
     const name = typeof specifier === 'string' ? specifier.replace(/^node:/, '') : '';
     if (substitutes.has(name)) return substitutes.get(name);
     const made = substitute(name, specifier);
-    if (made === undefined) return parts.base(specifier);
+    if (made === undefined) return typeof specifier === 'string' && isBuiltin(specifier) ? parts.base(specifier) : refuseUnbundled(specifier, parts);
     substitutes.set(name, made);
     return made;
   };
@@ -66,6 +73,24 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
     extensions: parts.base.extensions,
     main: parts.base.main,
   }) as NodeJS.Require;
+}
+
+/**
+ * Throws, in the sandbox's realm, why `specifier` cannot be loaded. The error's code is MODULE_NOT_FOUND, so
+ * that a package probing for an optional dependency (`try { require(x) } catch`) goes on without it.
+ */
+function refuseUnbundled(specifier: unknown, parts: RequireParts): never {
+  let resolved: string | undefined;
+  try {
+    resolved = typeof specifier === 'string' ? parts.base.resolve(specifier) : undefined;
+  } catch {
+    resolved = undefined;
+  }
+  const why =
+    resolved !== undefined && resolved.endsWith('.node')
+      ? nativeAddonMessage(resolved, undefined)
+      : `require(${JSON.stringify(specifier)}) was left out of the provider's bundle (its name is computed at run time, or it was not found when the provider was built); a module runs inside the simulated browser only when it is bundled — import it by its literal name`;
+  throw Object.assign(parts.helpers.error(`rtc-sim: ${why}`), { code: 'MODULE_NOT_FOUND' });
 }
 
 /**

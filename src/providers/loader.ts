@@ -2,20 +2,28 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import { bundleCache } from './bundle-cache.ts';
 import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import { packageOfPath } from './package-name.ts';
+import { standInModules } from './instance-require.ts';
 import { compileInSandbox, type CompiledModule } from './sandbox.ts';
+import { refuseNativeAddons } from './unbundleable.ts';
 
 const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 /**
  * Loads a provider module once so that it can be instantiated afresh for every simulated browser.
  *
- * The file and the local files it imports are bundled by esbuild into one CommonJS body (packages stay
- * external and are required normally); the body is compiled once in the provider sandbox and then called
- * once per client. A fresh call is a fresh module instance whatever the file's module system, which
- * `import(url + '?client=2')` cannot promise (tsx loads .ts outside a package as CommonJS, and the CommonJS
- * cache ignores query strings), and it costs microseconds instead of a module load.
+ * The file, the local files it imports and the npm packages they import (resolved from the file's own
+ * folder, as a browser bundle of the provider would be built) are bundled by esbuild into one CommonJS body;
+ * only node: built-ins stay outside, and the sandbox routes those (see instance-require.ts). The body is
+ * compiled once in the provider sandbox and then called once per client, so every simulated browser gets
+ * its own copy of every package, as every browser tab does, and a package's clock, timers and randomness
+ * are routed and reported like the provider's own. A fresh call is a fresh module instance whatever the
+ * file's module system, which `import(url + '?client=2')` cannot promise (tsx loads .ts outside a package
+ * as CommonJS, and the CommonJS cache ignores query strings), and it costs microseconds instead of a module
+ * load. A package that loads a native addon cannot be bundled: the build fails naming it (exit 2).
  */
 export async function loadProviderModule(pathGiven: string): Promise<Result<CompiledModule>> {
   const path = resolve(pathGiven);
@@ -29,26 +37,9 @@ export async function loadProviderModule(pathGiven: string): Promise<Result<Comp
       message: `provider module must be a ${supportedExtensions.join(', ')} file: ${path}`,
     });
   }
-  let code: string;
-  try {
-    const output = await build({
-      entryPoints: [path],
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-      sourcemap: 'inline',
-      define: { 'import.meta.url': '__rtcsimImportMetaUrl' },
-      // A function compiled in a vm context has no dynamic-import hook: `import(x)` becomes a required module.
-      supported: { 'dynamic-import': false },
-    });
-    code = output.outputFiles[0]?.text ?? '';
-  } catch (error) {
-    return fail({ kind: 'module-invalid', path, message: `cannot build ${path}: ${buildErrorText(error)}` });
-  }
+  const built = await bundleProvider(path);
+  if (!built.ok) return built;
+  const code = built.value;
   try {
     const requireFromModule = createRequire(path);
     return ok(compileInSandbox({ code, path, directory: dirname(path), url: pathToFileURL(path).href, requireFromModule }));
@@ -57,13 +48,60 @@ export async function loadProviderModule(pathGiven: string): Promise<Result<Comp
   }
 }
 
+/** How every provider is built; part of the cache key, so that a change here invalidates cached bundles. */
+const buildOptions = {
+  bundle: true,
+  external: [...standInModules],
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  logLevel: 'silent',
+  sourcemap: 'inline',
+  metafile: true,
+  define: { 'import.meta.url': '__rtcsimImportMetaUrl' },
+  // A function compiled in a vm context has no dynamic-import hook: `import(x)` becomes a required module.
+  supported: { 'dynamic-import': false },
+} as const satisfies BuildOptions;
+
+const buildKey = `esbuild ${esbuildVersion} ${refuseNativeAddons.name} ${JSON.stringify(buildOptions)}`;
+
+/** The provider's bundle: from the cache when no file it was built from has changed, else built and kept. */
+async function bundleProvider(path: string): Promise<Result<string>> {
+  const cache = bundleCache(path, buildKey);
+  const cached = cache.read();
+  if (cached !== undefined) return ok(cached);
+  try {
+    const output = await build({ ...buildOptions, entryPoints: [path], plugins: [refuseNativeAddons] });
+    const code = output.outputFiles[0]?.text ?? '';
+    const inputs = Object.keys(output.metafile.inputs).map((input) => resolve(input));
+    cache.write(code, inputs.filter((input) => existsSync(input)));
+    return ok(code);
+  } catch (error) {
+    return fail({ kind: 'module-invalid', path, message: `cannot build ${path}: ${buildErrorText(error)}` });
+  }
+}
+
+interface BuildMessage {
+  readonly text: string;
+  readonly location?: { readonly file: string; readonly line: number; readonly column: number } | null;
+}
+
+// An error inside an npm package names the package: the user did not write that file, and may not know why
+// it is bundled at all.
 function buildErrorText(error: unknown): string {
-  const errors = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors;
+  const errors = (error as { errors?: BuildMessage[] }).errors;
   if (Array.isArray(errors) && errors.length > 0) {
-    return errors
-      .slice(0, 3)
-      .map((entry) => (entry.location ? `line ${entry.location.line}:${entry.location.column} ${entry.text}` : entry.text))
-      .join('; ');
+    return errors.slice(0, 3).map(describeBuildMessage).join('; ');
   }
   return describeThrown(error);
+}
+
+function describeBuildMessage({ text, location }: BuildMessage): string {
+  if (!location) return text;
+  const inPackage = packageOfPath(location.file);
+  const where = `line ${location.line}:${location.column}`;
+  if (inPackage === undefined) return `${where} ${text}`;
+  if (text.includes(`"${inPackage}"`)) return `${text} (${location.file} ${where})`;
+  return `package "${inPackage}" cannot be bundled (${location.file} ${where}): ${text}`;
 }

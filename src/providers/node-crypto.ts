@@ -47,7 +47,7 @@ export function routedWebCrypto(parts: CryptoParts): object {
  * reported, and everything deterministic (hashing, HMAC, key derivation, ciphers) is the real function.
  */
 export function instrumentedNodeCrypto(real: object, parts: CryptoParts & { readonly report: ReportFinding; readonly webCrypto: object }): object {
-  const copy: Record<string, unknown> = Object.assign({}, snapshotOf(real));
+  const copy = copyOf(snapshotOf(real));
   const randomBytes = (size: unknown, callback?: unknown): Buffer => {
     const bytes = Buffer.alloc(checkedSize(size, 'size', parts));
     fill(bytes, parts.random);
@@ -90,7 +90,7 @@ const snapshots = new WeakMap<object, Readonly<Record<string, unknown>>>();
 
 /**
  * node:crypto's members as plain data properties, taken once per module object: copying them per instance
- * is then one `Object.assign` (copying property descriptors costs ten times more, for every simulated client).
+ * is then a plain copy (copying property descriptors costs ten times more, for every simulated client).
  */
 function snapshotOf(real: object): Readonly<Record<string, unknown>> {
   let snapshot = snapshots.get(real);
@@ -103,6 +103,13 @@ function snapshotOf(real: object): Readonly<Record<string, unknown>> {
     snapshots.set(real, snapshot);
   }
   return snapshot;
+}
+
+// A plain loop over the names: Object.assign and spread took four times longer here, for every instance.
+function copyOf(snapshot: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(snapshot)) copy[name] = snapshot[name];
+  return copy;
 }
 
 function randomFill(buffer: unknown, [offset, size]: unknown[], parts: CryptoParts): unknown {

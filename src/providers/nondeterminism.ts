@@ -38,8 +38,11 @@
  * |   chains): `Date`, `Math.random`, `performance`, `crypto`,   |          |   synchronously, not in a later continuation  |
  * |   timers, `fetch`                                            |          |                                               |
  *
- * Not covered (documented limits): npm packages are required normally and run in the host realm, so their own
- * use of real time or randomness is invisible here (a replay that ends differently still exposes it, exit 4);
+ * npm packages are bundled into the module (loader.ts), so every row applies to their code as to the
+ * provider's own; a module left out of the bundle (a `require` whose name is computed at run time) is refused
+ * as missing rather than loaded into the host, and a native addon is an input error naming its package.
+ *
+ * Not covered (documented limits): state a module keeps on the shared global object between runs;
  * `crypto.subtle`'s `generateKey`, RSA-OAEP and ECDSA draw real randomness; Diffie-Hellman
  * and ECDH `generateKeys()`; `Intl.DateTimeFormat().format()` without a date; the local-time-zone methods of
  * `Date`, which depend on the machine rather than the run.

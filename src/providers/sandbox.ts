@@ -50,6 +50,11 @@ export interface CompiledModule {
    * finding made through the sandbox's real global object meanwhile is attributed to that client.
    */
   runAs<T>(hooks: InstanceHooks, action: () => T): T;
+  /**
+   * The names module code has added to the sandbox's global object since it was made: state that every
+   * instance, in every run, shares (named when two runs of one seed part).
+   */
+  sharedGlobals?(): readonly string[];
 }
 
 interface CompileOptions {
@@ -104,6 +109,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
   installPageGlobals(contextGlobal, () => running.answering().origin);
   const used = namesUsedBy(options.code);
+  const ownGlobals = new Set(Object.getOwnPropertyNames(contextGlobal));
   return {
     path: options.path,
     realm,
@@ -126,6 +132,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
       return module.exports;
     },
     runAs: (hooks, action) => running.runAs(hooks, action),
+    sharedGlobals: () => Object.getOwnPropertyNames(contextGlobal).filter((name) => !ownGlobals.has(name)),
   };
 }
 

@@ -13,6 +13,8 @@ export interface ProviderSource {
   /** What to call it in reports: the module path or a given name. */
   readonly label: string;
   readonly realm: Realm & { bytes(length: number): Uint8Array };
+  /** Names a module file's code has added to the global object all its instances share, across runs. */
+  sharedGlobals?(): readonly string[];
   /** Makes the provider of one simulated browser: a fresh module instance for a module file. */
   create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
 }
@@ -22,6 +24,7 @@ export function sourceFromModule(compiled: CompiledModule): ProviderSource {
   return {
     label: compiled.path,
     realm: compiled.realm,
+    sharedGlobals: () => compiled.sharedGlobals?.() ?? [],
     create(env, hooks) {
       let exports: unknown;
       try {
