@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProviderEnv, ProviderRequest } from 'rtc-sim';
 import { checkProvider } from 'rtc-sim/vitest';
+import { sweep, sourceFromFactory } from 'rtc-sim';
 
 /** A correct provider: one key per (document, hint), created with setIfAbsent, never discarded. */
 function createProvider(env: ProviderEnv) {
@@ -52,7 +53,29 @@ describe('rtc-sim/vitest', () => {
     expect(message).toContain(`npx rtc-sim replay --seed ${result.failure?.seed} --clients 3 path/to/provider.ts`);
     expect(message).toMatch(/npx rtc-sim replay --file .*createForgetfulProvider-seed-\d+\.json path\/to\/provider\.ts/);
     expect(message).toContain('nearest passing run');
+    // The message says which run its timeline shows before showing it: the seed that failed, then the shrunk run.
+    const lines = message.split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^seed ${result.failure?.seed} failed(; shrunk to |, shown below as found: )`));
+    const violation = lines.find((line) => line.startsWith('✗ hint-stability violated'));
+    const shownMessage = lines[1]?.includes('shrunk to') === true ? lines[3]?.replace(/^ {2}the shrunk run, shown below: /, '') : lines[1]?.replace(/^.*shown below as found: /, '');
+    expect(violation?.endsWith(`: ${shownMessage}`)).toBe(true);
     expect(existsSync(result.failure?.decisionFile ?? '')).toBe(true);
     expect(result).not.toPass();
+  });
+
+  it('a wrong pin is an error naming the field and listing the valid ones, not a crash deep in a run', async () => {
+    const wrong = checkProvider(createProvider, { runs: 50, pins: { faults: 'never' } as never });
+    await expect(wrong).rejects.toThrow(/pins\.faults: .*expected object.*valid fields of pins: .*\bclients\b.*\bfaultMode\b.*; .*faultMode: "always" \| "sometimes" \| "never"/);
+    await expect(checkProvider(createProvider, { runs: 50, pins: { clientz: 3 } as never })).rejects.toThrow(/pins: Unrecognized key: "clientz" \(valid fields of pins: .*\bclients\b/);
+  });
+
+  it('a wrong option of the helper itself is an error naming it and listing the valid ones', async () => {
+    await expect(checkProvider(createProvider, { run: 50 } as never)).rejects.toThrow(/Unrecognized key: "run" \(valid fields: runs, seed, pins, name, shrink, failuresDir\)/);
+  });
+
+  it('sweep() checks its pins with the same schema', async () => {
+    const source = sourceFromFactory(createProvider);
+    await expect(sweep({ source, runs: 5, seed: 1, pins: { faults: 'never' } as never })).rejects.toThrow(/invalid sweep options: pins\.faults: /);
+    await expect(sweep({ source, runs: 5, seed: 1, pins: { faultMode: 'never', clients: 2 } })).resolves.toMatchObject({ verdict: 'pass', runs: 5 });
   });
 });

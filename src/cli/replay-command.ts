@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { readDecisionFile, decisionFileDirectory } from '../explore/decision-file.ts';
 import { replayStrategy, type ReplayDrift } from '../explore/replay-strategy.ts';
 import { replay } from '../explore/sweep.ts';
+import type { ProviderSource } from '../providers/source.ts';
+import { runFailurePipeline } from '../report/failure-pipeline.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
 import { describeConfig } from './describe-config.ts';
@@ -58,16 +60,26 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     return exitCodes.input;
   }
   const result = await run.execute(source.value);
+  const nearestPass = await nearestPassOf(result, source.value, run.module);
   if (options.json === true) {
-    io.out(JSON.stringify({ module: run.module, verdict: result.outcome.kind === 'pass' ? 'pass' : 'fail', drift, ...resultJson(result) }));
+    io.out(JSON.stringify({ module: run.module, verdict: result.outcome.kind === 'pass' ? 'pass' : 'fail', drift, ...resultJson(result), ...(nearestPass === undefined ? {} : { nearestPass }) }));
   } else {
     io.out(`world: ${describeConfig(result.config)}`);
     io.out(renderTimeline(result.trace ?? [], result.outcome, painterFor(io)));
+    if (nearestPass !== undefined) io.out(['', ...nearestPass].join('\n'));
     if (drift.missed > 0) {
       io.err(`note: ${drift.missed} recorded decision(s) named events that did not occur (first at step ${drift.firstMissedStep}); the default choice was taken there — the code has changed since the file was written`);
     }
   }
   return exitCodeForOutcome(result);
+}
+
+/** A failing run's nearest passing run in words, from the failure pipeline (not shrunk, not saved). */
+async function nearestPassOf(result: SimulationResult, source: ProviderSource, module: string): Promise<readonly string[] | undefined> {
+  const { outcome } = result;
+  if (outcome.kind !== 'violation') return undefined;
+  const found = { property: outcome.violation.property, message: outcome.violation.message, seed: result.config.seed, config: result.config, decisions: result.decisions ?? [] };
+  return (await runFailurePipeline(found, { source, module, shrink: false })).nearestPass;
 }
 
 /** The exit code of one run. */

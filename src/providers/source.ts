@@ -1,4 +1,5 @@
 import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import type { TokenSource } from '../model/auth/token-source.ts';
 import { createHostRealm, type Realm } from './realm.ts';
 import type { CompiledModule, InstanceHooks } from './sandbox.ts';
 import type { CreateProvider, EncryptionProvider, ProviderEnv } from './types.ts';
@@ -15,6 +16,8 @@ export interface ProviderSource {
   readonly realm: Realm & { bytes(length: number): Uint8Array };
   /** Makes the provider of one simulated browser: a fresh module instance for a module file. */
   create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
+  /** The user's token provider module, a browser's second module (`--token-provider`); absent: the built-in signer. */
+  readonly tokens?: TokenSource;
 }
 
 /** A source that instantiates a compiled module afresh for every simulated client. */
