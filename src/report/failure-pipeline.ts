@@ -93,11 +93,10 @@ export function strategyLabel(config: RunConfig): string {
 export function shownRunLines(report: FailureReport): string[] {
   const { counterexample } = report;
   if (!wasShrunk(counterexample)) return [`seed ${report.seed} failed, shown below as found: ${report.message}`];
-  return [
-    `seed ${report.seed} failed; shrunk to ${sizeText(counterexample.after)} (from ${sizeText(counterexample.before)}; ${counterexample.shrinkAttempts} attempts)`,
-    `  seed ${report.seed}: ${report.message}`,
-    `  the shrunk run, shown below: ${counterexample.file.message}`,
-  ];
+  const shrunkTo = `seed ${report.seed} failed; shrunk to ${sizeText(counterexample.after)} (from ${sizeText(counterexample.before)}; ${counterexample.shrinkAttempts} attempts)`;
+  const shownMessage = counterexample.file.message;
+  if (shownMessage === report.message) return [shrunkTo, `  seed ${report.seed} and the shrunk run shown below: ${shownMessage}`];
+  return [shrunkTo, `  seed ${report.seed}: ${report.message}`, `  the shrunk run, shown below: ${shownMessage}`];
 }
 
 /** Whether shrinking changed the run, so that the run shown is not the failing seed as found. */
