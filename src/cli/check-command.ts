@@ -133,8 +133,8 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     message: found.result.outcome.kind === 'violation' ? found.result.outcome.violation.message : 'bound reached',
     seed: config.seed,
     config,
-    decisions: found.decisions,
     strategy: 'exhaustive',
+    decisions: found.decisions,
     replaySeed: undefined,
   });
   printExhaustive(modulePath, config, report, elapsedMs, failure, options.json === true, io);
