@@ -120,4 +120,23 @@ describe('rtc-sim/vitest', () => {
     expect(Math.random).toBe(realRandom);
     expect(performance.now).toBe(realNow);
   });
+
+  it('two in-process sweeps at once keep their findings apart and leave the host globals as they were', async () => {
+    const realDate = Date;
+    function createTimestampProvider(env: ProviderEnv) {
+      return async ({ documentId, keyHint }: ProviderRequest) => {
+        const hint = keyHint ?? `t-${Date.now()}`;
+        const stored = await env.keyStore.get(`${documentId}/${hint}`);
+        if (stored !== undefined) return { key: stored, keyHint: hint };
+        const key = Buffer.from(env.randomBytes(32)).toString('base64');
+        await env.keyStore.setIfAbsent(`${documentId}/${hint}`, key);
+        return { key, keyHint: hint };
+      };
+    }
+    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-vitest-'));
+    const [good, timestamp] = await Promise.all([checkProvider(createProvider, { runs: 150 }), checkProvider(createTimestampProvider, { runs: 20, failuresDir })]);
+    expect(good.verdict).toBe('pass');
+    expect(timestamp.failure?.message).toMatch(/^c\d+'s provider called Date\.now\(\)/);
+    expect(Date).toBe(realDate);
+  });
 });

@@ -67,11 +67,13 @@ function calledByProviderCode(entry: (...args: never[]) => unknown): boolean {
   return !(caller.includes('/node_modules/') || caller.includes('(node:') || caller.includes('at node:') || caller.includes(ownSources));
 }
 
-// The routing that owns the host's globals now, and how many windows hold it.
-let owner: HostRouting | undefined;
-let holds = 0;
+// The routings whose windows are open, latest last: the latest answers. A synchronous call's window is always
+// the latest while it runs; settle windows of two in-process sweeps interleaved (concurrent tests) overlap, and
+// a continuation in that overlap is answered by the later one.
+const owners: HostRouting[] = [];
 
 function routed<T>(entry: (...args: never[]) => unknown, api: string, detail: string, answer: (hooks: InstanceHooks) => T, real: () => T): T {
+  const owner = owners.at(-1);
   return owner !== undefined && calledByProviderCode(entry) ? answer(owner.answer(api, detail)) : real();
 }
 
@@ -95,23 +97,21 @@ const RoutedDate = routedDate();
 const routedRandom = { random: (): number => routed(routedRandom, 'Math.random()', advice.unseededRandom, (hooks) => hooks.random(), realRandom) }.random;
 const routedPerformanceNow = { now: (): number => routed(routedPerformanceNow, 'performance.now()', advice.clockRead, (hooks) => hooks.elapsed(), realPerformanceNow) }.now;
 
-/** Puts the routed globals in place for `routing` (nested windows share them); `remove` undoes one. */
+/** Puts the routed globals in place for `routing` (nested and overlapping windows share them); `remove` undoes one. */
 function install(routing: HostRouting): { remove(): void } {
-  // Another routing's window is open (two in-process sweeps interleaved): leave its globals to it.
-  if (owner !== undefined && owner !== routing) return { remove: () => undefined };
-  if (holds++ === 0) {
-    owner = routing;
+  if (owners.length === 0) {
     globalThis.Date = RoutedDate;
     Math.random = routedRandom;
     Object.defineProperty(performance, 'now', { value: routedPerformanceNow, writable: true, configurable: true });
   }
+  owners.push(routing);
   let removed = false;
   return {
     remove() {
       if (removed) return;
       removed = true;
-      if (--holds > 0) return;
-      owner = undefined;
+      owners.splice(owners.lastIndexOf(routing), 1);
+      if (owners.length > 0) return;
       globalThis.Date = RealDate;
       Math.random = realRandom;
       delete (performance as { now?: unknown }).now;
