@@ -16,6 +16,7 @@ export type { SweepFailure, SweepReport } from './explore/sweep.ts';
 export type { ProviderSource } from './providers/source.ts';
 export { simulate } from './simulate.ts';
 export { replay, sweep } from './explore/sweep.ts';
+export { OptionsError } from './options-schema.ts';
 export { drawConfig } from './config/swarm.ts';
 export { loadProviderModule } from './providers/loader.ts';
 export { sourceFromFactory, sourceFromModule } from './providers/source.ts';

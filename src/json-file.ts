@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { describeThrown, fail, ok, type Result } from './errors.ts';
+import { describeSchemaIssues } from './options-schema.ts';
 
 /**
  * Reads a JSON file and checks it against a schema. Every problem is an input error that names the file,
@@ -21,8 +22,7 @@ export function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    return fail({ kind: 'file-invalid', path, message: `${path} is not a valid ${what}: ${issues.join('; ')}` });
+    return fail({ kind: 'file-invalid', path, message: `${path} is not a valid ${what}: ${describeSchemaIssues(schema, parsed.error.issues)}` });
   }
   return ok(parsed.data);
 }

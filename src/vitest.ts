@@ -5,16 +5,15 @@
 //   await expect(checkProvider(createProvider, { runs: 2000 })).resolves.toPass();
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
+import { z } from 'zod';
 import { pinsAsFlags } from './cli/options.ts';
 import { insecureOriginError } from './config/origin.ts';
 import type { SwarmSettings } from './config/run-config.ts';
-import { prepareCounterexample } from './explore/counterexample.ts';
-import { writeDecisionFile } from './explore/decision-file.ts';
 import { sweep, type FailureKind, type SweepReport } from './explore/sweep.ts';
+import { parseOptions, swarmSettingsSchema } from './options-schema.ts';
 import { sourceFromFactory } from './providers/source.ts';
 import type { CreateProvider } from './providers/types.ts';
-import { describeNearestPass } from './report/nearest-pass-text.ts';
-import { findNearestPass } from './report/nearest-pass.ts';
+import { foundInSweep, runFailurePipeline, shownRunLines } from './report/failure-pipeline.ts';
 import { renderTimeline } from './report/timeline.ts';
 
 /** How `checkProvider` sweeps. */
@@ -51,6 +50,8 @@ export interface ProviderCheckFailure {
   readonly timeline: string;
   /** The nearest passing run, in words. */
   readonly nearestPass: readonly string[];
+  /** Which run the timeline shows (the failing seed as found, or shrunk) and what each broke. */
+  readonly shownRun: readonly string[];
 }
 
 /** What `checkProvider` resolves to; `expect(…).resolves.toPass()` reads it. */
@@ -64,28 +65,54 @@ export interface ProviderCheckResult {
   readonly failure: ProviderCheckFailure | undefined;
 }
 
-/** Sweeps seeded schedules against an in-process `createProvider(env)`; on failure shrinks and saves the run. */
+/** The schema of `CheckProviderOptions`: `pins` are checked as a `--config` file is, plus the swarm ranges. */
+const checkProviderOptionsSchema = z
+  .object({
+    runs: z.number().int().min(1).max(100_000_000),
+    seed: z.number().int().min(0).max(2 ** 32),
+    pins: swarmSettingsSchema,
+    name: z.string().min(1),
+    shrink: z.boolean(),
+    failuresDir: z.string().min(1),
+    origin: swarmSettingsSchema.shape.origin,
+  })
+  .partial()
+  .strict();
+
+/**
+ * Sweeps seeded schedules against an in-process `createProvider(env)`; on failure shrinks and saves the run.
+ * Options are checked first: a wrong field throws an `OptionsError` naming it and the valid ones.
+ */
 export async function checkProvider(createProvider: CreateProvider, options: CheckProviderOptions = {}): Promise<ProviderCheckResult> {
-  const name = options.name ?? 'createProvider';
-  const pins = options.origin === undefined ? (options.pins ?? {}) : { ...options.pins, origin: options.origin };
+  const checked = parseOptions(checkProviderOptionsSchema, options, 'checkProvider options') as CheckProviderOptions;
+  const name = checked.name ?? 'createProvider';
+  const pins = checked.origin === undefined ? (checked.pins ?? {}) : { ...checked.pins, origin: checked.origin };
   const insecure = insecureOriginError(pins.origin);
   if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
   const source = sourceFromFactory(createProvider, name);
-  const report = await sweep({ source, runs: options.runs ?? 2000, seed: options.seed ?? 1, pins });
+  const report = await sweep({ source, runs: checked.runs ?? 2000, seed: checked.seed ?? 1, pins });
   const base = { name, runs: report.runs, seed: report.seed, pins, report };
-  const found = report.failure;
-  if (found === undefined) return { verdict: 'pass', ...base, failure: undefined };
-  const strategy = found.config.strategy === 'pct' ? `pct (depth ${found.config.pctDepth})` : found.config.strategy;
-  const parts = { module: name, property: found.property, message: found.message, seed: found.seed, config: found.config, decisions: found.replayed.decisions ?? [] };
-  const counterexample = await prepareCounterexample(source, parts, options.shrink ?? true);
-  const decisionFile = writeDecisionFile(resolve(options.failuresDir ?? 'rtc-sim-failures'), counterexample.file);
-  const defaults = counterexample.file.decisions.map((decision) => (decision.chosen === 'default' ? null : decision.event));
-  const nearest = await findNearestPass({ source, config: counterexample.file.config, decisions: defaults });
-  const { trace = [], outcome } = counterexample.result;
+  if (report.failure === undefined) return { verdict: 'pass', ...base, failure: undefined };
+  const failure = await runFailurePipeline(foundInSweep(report.failure), {
+    source,
+    module: name,
+    shrink: checked.shrink ?? true,
+    failuresDir: resolve(checked.failuresDir ?? 'rtc-sim-failures'),
+  });
+  const { trace = [], outcome } = failure.counterexample.result;
   return {
     verdict: 'fail',
     ...base,
-    failure: { property: found.property, message: found.message, seed: found.seed, strategy, decisionFile, timeline: renderTimeline(trace, outcome), nearestPass: describeNearestPass(nearest) },
+    failure: {
+      property: failure.property,
+      message: failure.message,
+      seed: failure.seed,
+      strategy: failure.strategy,
+      decisionFile: failure.filePath ?? '',
+      timeline: renderTimeline(trace, outcome),
+      nearestPass: failure.nearestPass,
+      shownRun: shownRunLines(failure),
+    },
   };
 }
 
@@ -96,10 +123,9 @@ export function describeProviderCheck(result: ProviderCheckResult): string {
   const flags = pinsAsFlags(result.pins);
   const pinsText = flags === '' ? 'no pins' : `pins ${flags}`;
   return [
-    `expected ${result.name} to keep every property, but ${failure.property} broke after ${result.runs} runs (seed ${failure.seed}, found by ${failure.strategy}):`,
-    `  ${failure.message}`,
+    `expected ${result.name} to keep every property, but ${failure.property} broke after ${result.runs} runs (seed ${failure.seed}, found by ${failure.strategy})`,
+    ...failure.shownRun,
     '',
-    'the shrunk run:',
     failure.timeline,
     '',
     ...failure.nearestPass,

@@ -33,13 +33,28 @@ describe('rtc-sim check and replay', () => {
   it('by default the failure is shrunk, saved before exit, and its decision file replays the shown trace', async () => {
     const check = await runCli(['check', buggy, '--failures-dir', failuresDir]);
     expect(check.code).toBe(1);
-    expect(check.out).toMatch(/^shrunk: \d+ client\(s\).* → 1 client\(s\)/m);
+    expect(check.out).toMatch(/^seed (\d+) failed; shrunk to 1 client\(s\).* \(from \d+ client\(s\)/m);
     const fileLine = check.out.split('\n').find((line) => line.startsWith('replay the shrunk run: '));
     const path = (fileLine ?? '').replace(/^.* replay --file /, '');
     expect(existsSync(resolve(repositoryRoot, path))).toBe(true);
     const replay = await runCli(['replay', '--file', path]);
     expect(replay.code).toBe(1);
     expect(timelineLines(replay.out)).toEqual(timelineLines(check.out));
+  });
+
+  it('the report says which run it shows: the failing seed and its message, then the shrunk run and its own, before the timeline', async () => {
+    const check = await runCli(['check', buggy, '--failures-dir', failuresDir]);
+    const lines = check.out.split('\n');
+    const seed = /after \d+ runs/.test(lines[0] ?? '') ? /seed (\d+)/.exec(check.out.split('\n').find((line) => line.startsWith('replay: ')) ?? '')?.[1] : undefined;
+    const world = lines.findIndex((line) => line.startsWith('world:'));
+    const before = lines.slice(1, world);
+    expect(before[0]).toMatch(new RegExp(`^seed ${seed} failed; shrunk to `));
+    expect(before[1]).toMatch(new RegExp(`^  seed ${seed}: for d1 and keyHint `));
+    // The shrunk run's own violation, named before the switch, is the one the timeline ends with.
+    const shown = /^ {2}the shrunk run, shown below: (.*)$/.exec(before[2] ?? '')?.[1];
+    const violation = lines.find((line) => line.startsWith('✗ hint-stability violated at step'));
+    expect(shown).toBeDefined();
+    expect(violation?.endsWith(`: ${shown}`)).toBe(true);
   });
 
   it('after a pass, check says what each strategy covered, with the PCT bound', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
-import { parseExamplesTable } from '../src/report/examples-table.ts';
+import { examplesTable } from '../src/cli/examples-command.ts';
 import { markdownCell } from '../src/report/step-summary.ts';
 import { repositoryRoot } from './cli-support.ts';
 
@@ -53,18 +53,18 @@ describe('the CI job summary (GITHUB_STEP_SUMMARY)', () => {
     for (const diagram of diagrams) await expect(mermaid.parse(diagram)).resolves.toBeTruthy();
   });
 
-  it('reads the examples table back, with or without a property and failing seed', () => {
-    const table = [
-      'example                           expected  verdict            property        runs  failing seed',
-      '──────────────────────────────    ────────  ─────────────────  ──────────────  ────  ────────────',
-      'examples/providers/buggy-a.ts     fail      fail               hint-stability  97    97',
-      'my dir/good-b.ts                  pass      pass                               2000',
-      'examples/providers/buggy-c.ts     fail      pass (UNEXPECTED)                  300',
-    ].join('\n');
-    expect(parseExamplesTable(table)).toEqual([
+  it('prints the examples table from the rows the summary gets, marking an example that misbehaved', () => {
+    const table = examplesTable([
       { module: 'examples/providers/buggy-a.ts', expected: 'fail', verdict: 'fail', property: 'hint-stability', runs: 97, failingSeed: 97 },
       { module: 'my dir/good-b.ts', expected: 'pass', verdict: 'pass', property: '', runs: 2000, failingSeed: undefined },
       { module: 'examples/providers/buggy-c.ts', expected: 'fail', verdict: 'pass', property: '', runs: 300, failingSeed: undefined },
+    ]);
+    expect(table.split('\n')).toEqual([
+      'example                        expected  verdict            property        runs  failing seed',
+      '─────────────────────────────  ────────  ─────────────────  ──────────────  ────  ────────────',
+      'examples/providers/buggy-a.ts  fail      fail               hint-stability  97    97',
+      'my dir/good-b.ts               pass      pass                               2000',
+      'examples/providers/buggy-c.ts  fail      pass (UNEXPECTED)                  300',
     ]);
   });
 

@@ -3,15 +3,12 @@ import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
 import { describeConfig } from './describe-config.ts';
 import { drawConfig } from '../config/swarm.ts';
-import { prepareCounterexample, type PreparedCounterexample } from '../explore/counterexample.ts';
-import { writeDecisionFile } from '../explore/decision-file.ts';
 import { exhaustivePins, exploreExhaustively } from '../explore/exhaustive.ts';
 import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts';
 import { shardSlice, type Shard } from '../explore/shards.ts';
-import { sweep, type FailureKind } from '../explore/sweep.ts';
+import { sweep } from '../explore/sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { describeNearestPass } from '../report/nearest-pass-text.ts';
-import { findNearestPass } from '../report/nearest-pass.ts';
+import { foundInSweep, runFailurePipeline, wasShrunk, type FailureReport, type FoundFailure } from '../report/failure-pipeline.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
 import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
 import { printCheckJson, printCheckText, printExhaustive } from './check-report.ts';
@@ -60,18 +57,11 @@ const parallelRunsMin = 1000;
 /** How `check` shows the failing run. */
 export type ReportFormat = 'text' | 'mermaid';
 
-/** A failure as the reports show it: what broke, where to replay it, the saved counterexample. */
-export interface ReportedFailure {
-  readonly property: FailureKind;
-  readonly message: string;
-  readonly seed: number;
-  readonly strategy: string;
+/** A failure as the reports show it: the pipeline's report, where to replay it, the saved counterexample. */
+export interface ReportedFailure extends FailureReport {
   readonly replaySeed: string | undefined;
   readonly replayFile: string;
   readonly filePath: string;
-  readonly counterexample: PreparedCounterexample;
-  /** The nearest passing run, in words. */
-  readonly nearestPass: readonly string[];
   /** The reports written with `--out`. */
   readonly reportFiles: ReportFilePaths | undefined;
   readonly format: ReportFormat;
@@ -120,9 +110,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
       : await sweep(sweepOptions);
   progress.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
-    ...report.failure,
-    strategy: report.failure.config.strategy === 'pct' ? `pct (depth ${report.failure.config.pctDepth})` : report.failure.config.strategy,
-    decisions: report.failure.replayed.decisions ?? [],
+    ...foundInSweep(report.failure),
     replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options.tokenProvider)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options.tokenProvider) };
@@ -163,35 +151,26 @@ async function reportFailure(
   source: ProviderSource,
   options: CheckCommandOptions,
   io: Io,
-  failure: { property: FailureKind; message: string; seed: number; config: RunConfig; strategy: string; decisions: readonly string[]; replaySeed: string | undefined },
+  found: FoundFailure & { replaySeed: string | undefined },
 ): Promise<ReportedFailure> {
-  const counterexample = await prepareCounterexample(source, { module: modulePath, ...(options.tokenProvider === undefined ? {} : { tokenProvider: options.tokenProvider }), ...failure }, options.shrink);
-  // Written before anything is printed, so that the run is on disk whatever happens to the process next.
-  const filePath = writeDecisionFile(resolve(io.cwd, options.failuresDir), counterexample.file);
+  const report = await runFailurePipeline(found, {
+    source,
+    module: modulePath,
+    ...(options.tokenProvider === undefined ? {} : { tokenProvider: options.tokenProvider }),
+    shrink: options.shrink,
+    failuresDir: resolve(io.cwd, options.failuresDir),
+  });
+  const filePath = report.filePath ?? '';
   const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, '');
-  const defaults = counterexample.file.decisions.map((decision) => (decision.chosen === 'default' ? null : decision.event));
-  const nearestPass = describeNearestPass(await findNearestPass({ source, config: counterexample.file.config, decisions: defaults }));
   const summary = [
-    `found by ${failure.strategy} at seed ${failure.seed}, then shrunk to the run shown here`,
-    ...(failure.replaySeed === undefined ? [] : [`replay the failing seed: ${failure.replaySeed}`]),
+    `found by ${report.strategy} at seed ${report.seed}${wasShrunk(report.counterexample) ? ', then shrunk to the run shown here' : ', shown as found'}`,
+    ...(found.replaySeed === undefined ? [] : [`replay the failing seed: ${found.replaySeed}`]),
     `replay the shrunk run: ${replayFile}`,
   ];
   const reportFiles = options.out === undefined
     ? undefined
-    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, seed: failure.seed, result: counterexample.result, defaults, summary, nearestPass });
-  return {
-    property: failure.property,
-    message: failure.message,
-    seed: failure.seed,
-    strategy: failure.strategy,
-    replaySeed: failure.replaySeed,
-    replayFile,
-    filePath,
-    counterexample,
-    nearestPass,
-    reportFiles,
-    format: options.format ?? 'text',
-  };
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
+  return { ...report, replaySeed: found.replaySeed, replayFile, filePath, reportFiles, format: options.format ?? 'text' };
 }
 
 /** Appends the verdict (and the failure's diagram) to the CI job summary, when there is one. */
@@ -203,10 +182,10 @@ function summarise(io: Io, modulePath: string, verdict: { verdict: 'pass' | 'fai
     failures: failure === undefined ? [] : [{
       module: modulePath,
       property: failure.property,
-      message: failure.message,
+      message: failure.counterexample.file.message,
       replayLines: [...(failure.replaySeed === undefined ? [] : [failure.replaySeed]), failure.replayFile],
       run: failure.counterexample.result,
-      runName: 'the shrunk run',
+      runName: wasShrunk(failure.counterexample) ? `the shrunk run (seed ${failure.seed} failed; shrunk)` : `the failing run (seed ${failure.seed})`,
     }],
     open: true,
   });

@@ -2,7 +2,7 @@ import type { RunConfig } from '../config/run-config.ts';
 import { pctBound, type StrategyCoverage } from '../explore/coverage.ts';
 import type { ExhaustiveReport } from '../explore/exhaustive.ts';
 import type { SweepReport } from '../explore/sweep.ts';
-import type { CounterexampleSize } from '../explore/shrink.ts';
+import { shownRunLines } from '../report/failure-pipeline.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import type { ReportedFailure } from './check-command.ts';
@@ -26,8 +26,7 @@ export function printCheckText(modulePath: string, report: SweepReport, failure:
 function printFailure(failure: ReportedFailure, io: Io): void {
   const paint = painterFor(io);
   const { counterexample } = failure;
-  io.out(`failing run: seed ${failure.seed}: ${failure.message}`);
-  io.out(`shrunk: ${sizeText(counterexample.before)} → ${sizeText(counterexample.after)} (${counterexample.shrinkAttempts} attempts)`);
+  for (const line of shownRunLines(failure)) io.out(line);
   io.out(`world: ${describeConfig(counterexample.file.config)}`);
   io.out('');
   const { trace = [], outcome } = counterexample.result;
@@ -101,8 +100,4 @@ export function confidenceLines(coverage: readonly StrategyCoverage[]): string[]
       .join('; ');
     return `${base}; per-run bound 1/(n·k^(d−1)) with n=${entry.actorsMax}, k=${entry.stepsMax}: ${depths}`;
   });
-}
-
-function sizeText(size: CounterexampleSize): string {
-  return `${size.clients} client(s), ${size.documents} document(s), ${size.faults} fault(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
 }

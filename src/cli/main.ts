@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand, replayCommandLine } from './check-command.ts';
-import { examplesCommand, type ExamplesCommandOptions } from './examples-command.ts';
+import { checkCommand } from './check-command.ts';
+import { examplesCommand } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
@@ -9,9 +9,6 @@ import { clientCount, pageOrigin, shellWord, strategyName, wholeNumber } from '.
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
 import { mergeCommand, shardOption } from './merge-command.ts';
-import { replay } from '../explore/sweep.ts';
-import { parseExamplesTable } from '../report/examples-table.ts';
-import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure } from '../report/step-summary.ts';
 import { timeAndRandomModes } from '../providers/nondeterminism.ts';
 import { typecheckChoices, typecheckLines, typecheckModule, type TypecheckMode } from './typecheck.ts';
 
@@ -162,33 +159,6 @@ function addExamples(program: Command, io: Io, exit: ExitCode): void {
     .option('--runs <n>', 'schedules per example', wholeNumber(1, 100_000_000), runsDefault)
     .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
     .action(async (directory: string | undefined, options: { runs: number; seed: number }) => {
-      exit.code = await examplesWithSummary(directory, options, io);
+      exit.code = await examplesCommand(directory, options, io);
     });
-}
-
-/**
- * `examples`, and with a CI job summary (`GITHUB_STEP_SUMMARY`) its verdict table in Markdown with the
- * diagram of each failing example's run (replayed from its seed).
- */
-async function examplesWithSummary(directory: string | undefined, options: ExamplesCommandOptions, io: Io): Promise<number> {
-  const summaryPath = io.stepSummaryPath;
-  if (summaryPath === undefined) return examplesCommand(directory, options, io);
-  const printed: string[] = [];
-  const tee = (text: string): void => {
-    printed.push(text);
-    io.out(text);
-  };
-  const code = await examplesCommand(directory, options, { ...io, out: tee });
-  const rows = parseExamplesTable(printed.join('\n'));
-  const failures: SummaryFailure[] = [];
-  for (const row of rows) {
-    const source = row.failingSeed === undefined ? undefined : await loadSource(row.module, io.cwd);
-    if (source === undefined || !source.ok || row.failingSeed === undefined) continue;
-    const run = await replay(source.value, row.failingSeed, {});
-    const message = run.outcome.kind === 'violation' ? run.outcome.violation.message : 'the run did not pass';
-    const replayLine = replayCommandLine(io.cwd, `--seed ${row.failingSeed} ${shellWord(row.module)}`, '');
-    failures.push({ module: row.module, property: row.property, message, replayLines: [replayLine], run, runName: `the failing run (seed ${row.failingSeed})` });
-  }
-  appendStepSummary(summaryPath, stepSummaryMarkdown({ title: 'rtc-sim examples', rows, failures, open: false }));
-  return code;
 }

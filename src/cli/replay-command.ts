@@ -4,6 +4,8 @@ import { readDecisionFile, decisionFileDirectory } from '../explore/decision-fil
 import { replayStrategy, type ReplayDrift } from '../explore/replay-strategy.ts';
 import { replay } from '../explore/sweep.ts';
 import { traceDivergence } from '../explore/trace-divergence.ts';
+import type { ProviderSource } from '../providers/source.ts';
+import { runFailurePipeline } from '../report/failure-pipeline.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
 import { describeConfig } from './describe-config.ts';
@@ -61,19 +63,39 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
   const result = await run.execute(source.value);
   // Run again and compare, as check's self-check does: a trace that the seed does not decide explains nothing.
   const nondeterminism = traceDivergence(source.value, result, await run.execute(source.value, { missed: 0, firstMissedStep: undefined }));
+  // A nearest pass is worth searching for only when the seed decides the run.
+  const nearestPass = nondeterminism === undefined ? await nearestPassOf(result, source.value, run.module) : undefined;
   if (options.json === true) {
     const verdict = result.outcome.kind === 'pass' && nondeterminism === undefined ? 'pass' : 'fail';
-    io.out(JSON.stringify({ module: run.module, verdict, drift, ...(nondeterminism === undefined ? {} : { nondeterminism }), ...resultJson(result) }));
+    io.out(
+      JSON.stringify({
+        module: run.module,
+        verdict,
+        drift,
+        ...(nondeterminism === undefined ? {} : { nondeterminism }),
+        ...resultJson(result),
+        ...(nearestPass === undefined ? {} : { nearestPass }),
+      }),
+    );
   } else {
     io.out(`world: ${describeConfig(result.config)}`);
     const timeline = renderTimeline(result.trace ?? [], result.outcome, painterFor(io)).split('\n');
     if (nondeterminism !== undefined) timeline.splice(-1, 1, painterFor(io).red(`✗ nondeterministic: ${nondeterminism}`));
     io.out(timeline.join('\n'));
+    if (nearestPass !== undefined) io.out(['', ...nearestPass].join('\n'));
     if (drift.missed > 0) {
       io.err(`note: ${drift.missed} recorded decision(s) named events that did not occur (first at step ${drift.firstMissedStep}); the default choice was taken there — the code has changed since the file was written`);
     }
   }
   return nondeterminism === undefined ? exitCodeForOutcome(result) : exitCodes.nondeterminism;
+}
+
+/** A failing run's nearest passing run in words, from the failure pipeline (not shrunk, not saved). */
+async function nearestPassOf(result: SimulationResult, source: ProviderSource, module: string): Promise<readonly string[] | undefined> {
+  const { outcome } = result;
+  if (outcome.kind !== 'violation') return undefined;
+  const found = { property: outcome.violation.property, message: outcome.violation.message, seed: result.config.seed, config: result.config, decisions: result.decisions ?? [] };
+  return (await runFailurePipeline(found, { source, module, shrink: false })).nearestPass;
 }
 
 /** The exit code of one run. */

@@ -2,6 +2,7 @@ import type { PropertyName } from '../check/violation.ts';
 import type { RunConfig, SwarmSettings } from '../config/run-config.ts';
 import { drawConfig } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
+import { parseOptions, sweepOptionsSchema } from '../options-schema.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
 import { CoverageTally, type StrategyCoverage } from './coverage.ts';
 import { traceDivergence } from './trace-divergence.ts';
@@ -61,9 +62,11 @@ export const selfCheckClientsMax = 1_000;
 /**
  * Runs seeds `seed … seed+runs-1` without recording, stops at the first failure, and replays that seed with
  * the full trace. The replay must end the same way: if it does not, the failure is reported as
- * nondeterminism rather than as a property, since the trace would not explain it.
+ * nondeterminism rather than as a property, since the trace would not explain it. Its options are checked
+ * first, by the schema a `--config` file is checked with: a wrong field throws an `OptionsError` naming it.
  */
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
+  parseOptions(sweepOptionsSchema, options, 'sweep options');
   const tally = new CoverageTally();
   const found = await scanRange(options, tally);
   if (found === undefined) return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };

@@ -1,5 +1,6 @@
 import { createProviderEnv } from '../providers/env.ts';
 import type { ClientFailure } from './client-outcomes.ts';
+import type { CreatedProvider } from '../providers/source.ts';
 import { ClientTokens, type TokenClient } from './auth/client-tokens.ts';
 import { tokenProviderEnv } from './auth/token-source.ts';
 import type { NodeClock } from './clocks.ts';
@@ -30,15 +31,7 @@ export interface BrowserParts {
  */
 export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const { world, clientId, clock } = parts;
-  const env = createProviderEnv({
-    clientId,
-    clock: () => clock.read(world.queue.nowMs),
-    random: world.streams.get(`client:${clientId}`),
-    realm: world.source.realm,
-    keyStore: parts.keyStore.viewFor(clientId),
-    wakeAfter: wakeAfter(world, clientId),
-  });
-  const created = world.source.create(env, instanceHooks(world, clientId, clock));
+  const created = createClientProvider(world, { clientId, clock, keyStore: parts.keyStore });
   if (!created.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: created.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'provider', problem: created.problem } };
@@ -52,4 +45,28 @@ export function loadBrowserModules(parts: BrowserParts): BrowserModules {
     return { ok: false, failure: { kind: 'module-not-created', module: 'token provider', problem: tokens.problem } };
   }
   return { ok: true, caller, tokens: new ClientTokens(world, parts.tokenClient(), tokens.provider) };
+}
+
+/** Who a provider instance is made for: a browser, or a retention probe. */
+export interface ProviderOwner {
+  readonly clientId: string;
+  readonly clock: NodeClock;
+  readonly keyStore: SimulatedKeyStore;
+}
+
+/**
+ * The one place a provider env is built and a provider instance made from it, for browsers and probes
+ * alike: the owner's clock, its seeded stream, its virtual-time sleep and its view of the key store.
+ */
+export function createClientProvider(world: WorldContext, owner: ProviderOwner): CreatedProvider {
+  const { clientId, clock } = owner;
+  const env = createProviderEnv({
+    clientId,
+    clock: () => clock.read(world.queue.nowMs),
+    random: world.streams.get(`client:${clientId}`),
+    realm: world.source.realm,
+    keyStore: owner.keyStore.viewFor(clientId),
+    wakeAfter: wakeAfter(world, clientId),
+  });
+  return world.source.create(env, instanceHooks(world, clientId, clock));
 }

@@ -1,6 +1,5 @@
-import { createProviderEnv } from '../providers/env.ts';
+import { createClientProvider } from './browser-modules.ts';
 import { drawClock } from './clocks.ts';
-import { instanceHooks, wakeAfter } from './instance-hooks.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
 import { ProviderCaller } from './provider-caller.ts';
 import type { WorldContext } from './world-context.ts';
@@ -25,15 +24,7 @@ export function runRetentionProbe(
   onDone: () => void,
 ): void {
   const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId);
-  const env = createProviderEnv({
-    clientId: probeId,
-    clock: () => clock.read(world.queue.nowMs),
-    random: world.streams.get(`client:${probeId}`),
-    realm: world.source.realm,
-    keyStore: keyStore.viewFor(probeId),
-    wakeAfter: wakeAfter(world, probeId),
-  });
-  const created = world.source.create(env, instanceHooks(world, probeId, clock));
+  const created = createClientProvider(world, { clientId: probeId, clock, keyStore });
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {
     const expectation = expectations[index];

@@ -5,7 +5,7 @@ import { HostWork } from '../kernel/host-work.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { Client, type ClientRoster } from './client.ts';
-import { builtInTokenSource, type SourceWithTokens, type TokenSource } from './auth/token-source.ts';
+import { builtInTokenSource, type TokenSource } from './auth/token-source.ts';
 import { drawClock } from './clocks.ts';
 import { cryptoScheme, type CryptoScheme } from './crypto.ts';
 import { SimulatedKeyStore } from './key-store.ts';
@@ -50,7 +50,7 @@ export class World implements WorldContext {
     this.network = new Network(this);
     this.keyStore = new SimulatedKeyStore(this, source.realm);
     this.server = new Server(this, this.network, drawClock(config.epochMs, config.clocks, this.streams.get('clock:server'), 'server'));
-    this.tokens = config.auth === undefined ? undefined : ((source as SourceWithTokens).tokens ?? builtInTokenSource(config.auth));
+    this.tokens = config.auth === undefined ? undefined : (source.tokens ?? builtInTokenSource(config.auth));
     this.network.attach(this.server);
   }
 

@@ -1,4 +1,6 @@
 import { describeThrown, fail, ok, type Result } from '../errors.ts';
+import type { TokenSource } from '../model/auth/token-source.ts';
+import { HostRouting } from './host-routing.ts';
 import { createHostRealm, type Realm } from './realm.ts';
 import type { CompiledModule, InstanceHooks } from './sandbox.ts';
 import type { CreateProvider, EncryptionProvider, ProviderEnv } from './types.ts';
@@ -17,6 +19,8 @@ export interface ProviderSource {
   sharedGlobals?(): readonly string[];
   /** Makes the provider of one simulated browser: a fresh module instance for a module file. */
   create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
+  /** The user's token provider module, a browser's second module (`--token-provider`); absent: the built-in signer. */
+  readonly tokens?: TokenSource;
 }
 
 /** A source that instantiates a compiled module afresh for every simulated client. */
@@ -44,11 +48,23 @@ export function sourceFromModule(compiled: CompiledModule): ProviderSource {
 /** A source calling an in-process `createProvider(env)` for every simulated client (host realm). */
 export function sourceFromFactory(createProvider: CreateProvider, label = 'createProvider'): ProviderSource {
   const realm = createHostRealm();
+  // Host-realm code reads the host's clock and Math.random: routed and reported while it runs (host-routing.ts).
+  const routing = new HostRouting();
+  const settle = realm.settle.bind(realm);
   return {
     label,
-    realm: Object.assign(realm, { bytes: (length: number) => new Uint8Array(length) }),
-    create(env) {
-      return callFactory(createProvider, env);
+    realm: Object.assign(realm, {
+      bytes: (length: number) => new Uint8Array(length),
+      settle: () => {
+        const waiting = settle();
+        return waiting === undefined ? undefined : routing.during(waiting);
+      },
+    }),
+    create(env, hooks) {
+      const created = routing.runAs(hooks, () => callFactory(createProvider, env));
+      if (!created.ok) return created;
+      const provider = created.provider;
+      return { ok: true, provider: (request) => routing.runAs(hooks, () => provider(request)) };
     },
   };
 }

@@ -6,6 +6,7 @@ import { builtInTokenSource, moduleTokenSource, tokenProviderEnv, withTokenSourc
 import { documentClaim, roleClaim } from '../../src/model/auth/verify-token.ts';
 import type { CompiledModule, InstanceHooks } from '../../src/providers/sandbox.ts';
 import { createHostRealm } from '../../src/providers/realm.ts';
+import { sourceFromFactory, type ProviderSource } from '../../src/providers/source.ts';
 import { fakeWorld, runQueue, settle } from './support.ts';
 
 const hooks = {} as InstanceHooks;
@@ -150,18 +151,15 @@ describe('token sources', () => {
     expect(results).toEqual(['{"alg":"PS256"}', 'x', 'rejected']);
   });
 
-  it('withTokenSource keeps the source and adds the tokens', () => {
-    class Source {
-      readonly label = 'l';
-      describe(): string {
-        return this.label;
-      }
-    }
+  it('withTokenSource keeps the source and declares the tokens as its second module, leaving the original alone', () => {
+    const source = sourceFromFactory(() => async () => ({ key: 'k' }), 'l');
     const tokens = builtInTokenSource({ mode: 'jwt', leewaySeconds: 0, tokenLifetimeSeconds: 1 });
-    const joined = withTokenSource(new Source() as unknown as Parameters<typeof withTokenSource>[0], tokens) as unknown as Source & { tokens: unknown };
+    const joined: ProviderSource = withTokenSource(source, tokens);
     expect(joined.tokens).toBe(tokens);
-    expect(joined.describe()).toBe('l');
-    expect(joined).toBeInstanceOf(Source);
+    expect(joined.label).toBe('l');
+    expect(joined.create).toBe(source.create);
+    expect(joined.realm).toBe(source.realm);
+    expect(source.tokens).toBeUndefined();
   });
 });
 

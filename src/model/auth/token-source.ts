@@ -104,10 +104,7 @@ export function tokenProviderEnv(clientId: string, now: () => number, realm: Rea
   return Object.freeze(env);
 }
 
-/** A provider source that may also carry the user's token provider module. */
-export type SourceWithTokens = import('../../providers/source.ts').ProviderSource & { readonly tokens?: TokenSource };
-
-/** Attaches a token provider module to a provider source. */
-export function withTokenSource<T extends import('../../providers/source.ts').ProviderSource>(source: T, tokens: TokenSource): T & { readonly tokens: TokenSource } {
-  return Object.assign(Object.create(Object.getPrototypeOf(source) as object) as T, source, { tokens });
+/** A provider source with a token provider module as its browsers' second module. */
+export function withTokenSource<T extends { readonly tokens?: TokenSource }>(source: T, tokens: TokenSource): T & { readonly tokens: TokenSource } {
+  return { ...source, tokens };
 }
