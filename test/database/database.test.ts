@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import knexFactory from 'knex';
+import ClientPgLite from 'knex-pglite';
 import { forkStream } from '../../src/kernel/random.ts';
 import { sharedEngine, type DatabaseEngine } from '../../src/database/engine.ts';
 import type { DatabaseHandle } from '../../src/database/handles.ts';
@@ -163,5 +165,70 @@ describe('transactions hold the engine', () => {
     expect(run.records.map((record) => `${record.key} ${record.outcome.kind}`)).toContain('sql-timeout:tx:r1#1 transaction-timeout');
     expect(run.database.pending()).toEqual([]);
     expect(await keyRows()).toEqual(['k2']);
+  });
+});
+
+describe('knex sits on top through knex-pglite', () => {
+  const knexCheckThenInsert = (key: string) => async (db: DatabaseHandle) => {
+    const knex = knexFactory({ client: ClientPgLite, connection: { pglite: db } as never });
+    try {
+      const found = await knex('keys').where({ document: 'd1' }).first('key');
+      if (found !== undefined) return found.key as string;
+      await knex('keys').insert({ document: 'd1', key });
+      return key;
+    } finally {
+      await knex.destroy();
+    }
+  };
+
+  it('the same race through knex: the interleaved order makes the second insert fail with 23505', async () => {
+    const run = await runWorld({
+      engine,
+      setup: uniqueDocument,
+      seed: 1,
+      strategy: scripted(['sql:r1#1', 'sql:r2#1', 'sql:r1#2', 'sql:r2#2']),
+      callers: { r1: knexCheckThenInsert('k1'), r2: knexCheckThenInsert('k2') },
+    });
+    expect(run.results['r2']).toMatchObject({ ok: false, error: { code: '23505' } });
+    expect(run.records.map((record) => `${record.key} ${record.text.split(' ')[0]} ${record.outcome.kind}`)).toEqual([
+      'sql:r1#1 select done', // knex's own version check
+      'sql:r2#1 select done',
+      'sql:r1#2 select done',
+      'sql:r2#2 select done',
+      'sql:r1#3 insert done',
+      'sql:r2#3 insert failed',
+    ]);
+  });
+
+  it('a knex transaction (BEGIN sent as a statement) holds the engine until its COMMIT', async () => {
+    const inTransaction = async (db: DatabaseHandle) => {
+      const knex = knexFactory({ client: ClientPgLite, connection: { pglite: db } as never });
+      try {
+        return await knex.transaction(async (trx) => {
+          const found = await trx('keys').where({ document: 'd1' }).first('key');
+          if (found === undefined) await trx('keys').insert({ document: 'd1', key: 'k1' });
+          return 'committed';
+        });
+      } finally {
+        await knex.destroy();
+      }
+    };
+    const run = await runWorld({
+      engine,
+      setup: uniqueDocument,
+      seed: 1,
+      strategy: scripted(['sql:r1#1', 'sql:r1#2', 'sql:r1#3', 'sql:r2#1']),
+      callers: { r1: inTransaction, r2: (db) => checkThenInsert(db, 'k2') },
+    });
+    expect(run.results).toEqual({ r1: { ok: true, value: 'committed' }, r2: { ok: true, value: 'k1' } });
+    expect(run.records.map((record) => `${record.key} ${record.text.split(/[ ;]/)[0]} ${record.outcome.kind}`)).toEqual([
+      'sql:r1#1 select done',
+      'sql:r1#2 BEGIN done',
+      'sql:r1#3 select done',
+      'sql:r2#1 SELECT waiting',
+      'sql:r1#4 insert done',
+      'sql:r1#5 COMMIT done',
+      'sql:r2#1 SELECT done',
+    ]);
   });
 });
