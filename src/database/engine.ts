@@ -1,7 +1,10 @@
 import { PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 import { onMachine, type DatabaseMachine } from './machine.ts';
 import { reseedRandomDevice } from './random-device.ts';
-import { restoreSnapshot, takeSnapshot, wipeUserSchemas, type Snapshot } from './snapshot.ts';
+import { restoreSnapshot, takeSnapshot, watchSchemaChanges, wipeUserSchemas, type Snapshot } from './snapshot.ts';
+
+/** Restores between two VACUUMs: DELETE leaves dead rows, which would slow every later run a little. */
+const restoresPerVacuum = 1000;
 
 /** The user's one-time preparation of the database (migrations, seed rows), and the machine it runs on. */
 export interface DatabaseSetup {
@@ -42,6 +45,7 @@ export class DatabaseEngine {
   private machine: DatabaseMachine | undefined;
   private snapshot: Snapshot | undefined;
   private setupKey: string | undefined;
+  private restoresSinceVacuum = 0;
 
   private constructor(private readonly pglite: PGlite) {
     const executeSync = pglite.execProtocolRawSync.bind(pglite);
@@ -54,7 +58,9 @@ export class DatabaseEngine {
 
   /** Starts a new engine (seconds of real time); prefer `sharedEngine()`. */
   static async start(): Promise<DatabaseEngine> {
-    return new DatabaseEngine(await PGlite.create());
+    const pglite = await PGlite.create();
+    await watchSchemaChanges(pglite);
+    return new DatabaseEngine(pglite);
   }
 
   /**
@@ -63,13 +69,21 @@ export class DatabaseEngine {
    */
   async freshRun(setup: DatabaseSetup, machine: DatabaseMachine): Promise<FreshDatabase> {
     const started = performance.now();
-    await this.endSession();
+    // setseed takes [-1, 1]; random() then restarts its sequence from it. Drawn first, whatever path follows.
+    const reseed = `SELECT setseed(${machine.entropy.next() * 2 - 1});`;
+    if (this.pglite.isInTransaction()) await this.pglite.exec('ROLLBACK');
     let built: BuildReason | undefined;
     if (this.snapshot === undefined) built = 'first-setup';
     else if (this.setupKey !== setup.key) built = 'setup-changed';
-    else if (!(await restoreSnapshot(this.pglite, this.snapshot))) built = 'schema-changed';
-    if (built !== undefined) await this.build(setup);
-    await this.seed(machine);
+    else if (!(await restoreSnapshot(this.pglite, this.snapshot, reseed))) built = 'schema-changed';
+    if (built !== undefined) {
+      await this.build(setup);
+      await this.pglite.exec(reseed);
+    } else if (++this.restoresSinceVacuum >= restoresPerVacuum) {
+      await this.pglite.exec('VACUUM');
+      this.restoresSinceVacuum = 0;
+    }
+    reseedRandomDevice(this.pglite, machine);
     const realMs = performance.now() - started;
     return built === undefined ? { kind: 'restored', realMs } : { kind: 'built', reason: built, realMs };
   }
@@ -99,13 +113,8 @@ export class DatabaseEngine {
     }
   }
 
-  // Whatever the last run left in the session: an open transaction, settings, prepared statements.
-  private async endSession(): Promise<void> {
-    if (this.pglite.isInTransaction()) await this.pglite.exec('ROLLBACK');
-    await this.pglite.exec('DISCARD ALL');
-  }
-
   private async build(setup: DatabaseSetup): Promise<void> {
+    await this.pglite.exec('DISCARD ALL');
     await wipeUserSchemas(this.pglite);
     this.setupKey = undefined;
     this.snapshot = undefined;
@@ -119,11 +128,6 @@ export class DatabaseEngine {
     this.setupKey = setup.key;
   }
 
-  private async seed(machine: DatabaseMachine): Promise<void> {
-    // setseed takes [-1, 1]; random() then restarts its sequence from it.
-    await this.pglite.query('SELECT setseed($1)', [machine.entropy.next() * 2 - 1]);
-    reseedRandomDevice(this.pglite, machine);
-  }
 }
 
 let shared: Promise<DatabaseEngine> | undefined;

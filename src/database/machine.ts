@@ -41,11 +41,6 @@ export function onMachine<T>(machine: DatabaseMachine, work: () => T): T {
   }
 }
 
-/** Whether a statement is executing now (used by the engine to refuse overlapping calls). */
-export function isOnMachine(): boolean {
-  return active !== undefined;
-}
-
 function fillFrom(stream: RandomStream, view: ArrayBufferView): ArrayBufferView {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   bytes.set(stream.bytes(bytes.length));
