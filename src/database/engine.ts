@@ -3,9 +3,6 @@ import { onMachine, type DatabaseMachine } from './machine.ts';
 import { reseedRandomDevice } from './random-device.ts';
 import { restoreSnapshot, takeSnapshot, watchSchemaChanges, wipeUserSchemas, type Snapshot } from './snapshot.ts';
 
-/** Restores between two VACUUMs: DELETE leaves dead rows, which would slow every later run a little. */
-const restoresPerVacuum = 1000;
-
 /** The user's one-time preparation of the database (migrations, seed rows), and the machine it runs on. */
 export interface DatabaseSetup {
   /**
@@ -45,7 +42,6 @@ export class DatabaseEngine {
   private machine: DatabaseMachine | undefined;
   private snapshot: Snapshot | undefined;
   private setupKey: string | undefined;
-  private restoresSinceVacuum = 0;
 
   private constructor(private readonly pglite: PGlite) {
     const executeSync = pglite.execProtocolRawSync.bind(pglite);
@@ -78,10 +74,10 @@ export class DatabaseEngine {
     else if (!(await restoreSnapshot(this.pglite, this.snapshot, reseed))) built = 'schema-changed';
     if (built !== undefined) {
       await this.build(setup);
-      await this.pglite.exec(reseed);
-    } else if (++this.restoresSinceVacuum >= restoresPerVacuum) {
-      await this.pglite.exec('VACUUM');
-      this.restoresSinceVacuum = 0;
+      // Restored at once, so the first run's rows sit where every later run's do (the setup wrote them its
+      // own way, perhaps with updates and deletes between).
+      const snapshot = this.snapshot as Snapshot | undefined;
+      if (snapshot === undefined || !(await restoreSnapshot(this.pglite, snapshot, reseed))) throw new Error('DatabaseEngine: the snapshot did not restore right after the setup');
     }
     reseedRandomDevice(this.pglite, machine);
     const realMs = performance.now() - started;

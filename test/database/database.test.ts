@@ -96,6 +96,29 @@ describe('each run starts from the setup’s database', () => {
   });
 });
 
+describe('a run’s answers do not depend on the runs before it', () => {
+  const heap = setupOf('heap', `CREATE TABLE items (n int NOT NULL, body text NOT NULL); INSERT INTO items VALUES (0, 'seed');`);
+  const churn = async (db: DatabaseHandle) => {
+    await db.exec(`INSERT INTO items SELECT n, repeat('x', 200) FROM generate_series(1, 300) AS n; DELETE FROM items WHERE n % 7 <> 0;`);
+    await db.exec(`UPDATE items SET body = 'updated' WHERE n % 2 = 0;`);
+  };
+  // No ORDER BY: rows come back in their physical order (ctid: page, slot), which a reset must make the
+  // same every run — with DELETE instead of TRUNCATE the heap keeps growing and its free space depends on
+  // the runs before.
+  const unordered = async (db: DatabaseHandle) => {
+    await db.exec(`INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c'); DELETE FROM items WHERE n = 2; INSERT INTO items VALUES (4, 'd');`);
+    return (await db.query<{ n: number; ctid: string }>('SELECT ctid, n FROM items')).rows.map((row) => `${row.n}@${row.ctid}`);
+  };
+
+  it('rows come back in the same physical places after a history of churn as after none', async () => {
+    const alone = await runWorld({ engine, setup: heap, seed: 5, callers: { r1: unordered } });
+    for (let seed = 1; seed <= 3; seed++) await runWorld({ engine, setup: heap, seed, callers: { r1: churn } });
+    const afterChurn = await runWorld({ engine, setup: heap, seed: 5, callers: { r1: unordered } });
+    expect(alone.results['r1']).toEqual({ ok: true, value: ['0@(0,1)', '1@(0,2)', '3@(0,4)', '4@(0,5)'] });
+    expect(afterChurn.results['r1']).toEqual(alone.results['r1']);
+  });
+});
+
 describe('SQL now(), random() and gen_random_uuid() answer from the backend machine', () => {
   const withUuids = setupOf('uuids', `CREATE TABLE things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), made timestamptz DEFAULT now(), n int);`);
   const draw = async (db: DatabaseHandle) => {
