@@ -36,7 +36,10 @@ export interface SimulatedDatabaseOptions {
 export interface Holder {
   readonly name: string;
   readonly caller: string;
+  /** True for `transaction(fn)`; false for a BEGIN sent as a statement. */
   readonly explicit: boolean;
+  /** The idle-in-transaction timeout, armed whenever the holder has no statement in flight. */
+  idleTimer: ScheduledEvent | undefined;
 }
 
 /** A statement on its way to the engine. */
@@ -83,6 +86,8 @@ export class SimulatedDatabase {
   private holder: Holder | undefined;
   private readonly waiting: Pending[] = [];
   private readonly counters = new Map<string, number>();
+  /** Callers whose own BEGIN was ended by the idle timeout: their next statement fails, as on a closed session. */
+  private readonly terminated = new Set<string>();
   private readonly idleTimeoutMs: number;
 
   constructor(private readonly options: SimulatedDatabaseOptions) {
@@ -112,8 +117,10 @@ export class SimulatedDatabase {
   /** Issues one statement (or script) as its own event; resolves or rejects with the engine's answer. */
   submit<T>(caller: string, text: string, owner: OpenTransaction | undefined, execute: (machine: DatabaseMachine) => Promise<T>, control?: Pending['control']): Promise<T> {
     if (owner?.ended !== undefined) return Promise.reject(owner.ended.kind === 'timed-out' ? owner.ended.error : new DatabaseComponentError('Transaction is closed', undefined));
+    if (owner === undefined && this.terminated.delete(caller)) return Promise.reject(idleTimeoutError());
     return new Promise<T>((resolve, reject) => {
       owner?.idleTimer?.cancel();
+      if (owner === undefined && this.holder?.explicit === false && this.holder.caller === caller) this.holder.idleTimer?.cancel();
       const pending: Pending = {
         key: this.nextKey('sql', caller),
         caller,
@@ -183,15 +190,17 @@ export class SimulatedDatabase {
     }
     // A caller that sent BEGIN itself holds the engine until its own statement leaves the transaction block.
     const inTransaction = this.options.engine.isInTransaction();
-    if (inTransaction && this.holder === undefined) this.holder = { name: `${pending.key}:BEGIN`, caller: pending.caller, explicit: false };
-    else if (!inTransaction && this.holder !== undefined && !this.holder.explicit) this.release(this.holder);
+    if (inTransaction && this.holder === undefined) this.holder = { name: `tx:${pending.key}`, caller: pending.caller, explicit: false, idleTimer: undefined };
+    if (this.holder === undefined || this.holder.explicit) return;
+    if (inTransaction) this.armIdleTimer(this.holder);
+    else this.release(this.holder);
   }
 
-  private armIdleTimer(transaction: OpenTransaction): void {
-    transaction.idleTimer?.cancel();
-    transaction.idleTimer = this.options.scheduler.schedule({
-      key: `sql-timeout:${transaction.name}`,
-      actor: `sql:${transaction.caller}`,
+  private armIdleTimer(holder: Holder): void {
+    holder.idleTimer?.cancel();
+    holder.idleTimer = this.options.scheduler.schedule({
+      key: `sql-timeout:${holder.name}`,
+      actor: `sql:${holder.caller}`,
       resources: ['database'],
       delayMs: this.idleTimeoutMs,
       timing: 'timer',
@@ -199,16 +208,16 @@ export class SimulatedDatabase {
         if (this.options.engine.isInTransaction()) await this.options.engine.exec(this.options.machine, 'ROLLBACK');
       },
       finish: () => {
-        const error = new DatabaseComponentError('terminating connection due to idle-in-transaction timeout', idleTransactionTimeoutCode);
-        transaction.ended = { kind: 'timed-out', error };
-        this.options.onStatement?.({ key: `sql-timeout:${transaction.name}`, caller: transaction.caller, text: 'ROLLBACK', outcome: { kind: 'transaction-timeout', idleMs: this.idleTimeoutMs } });
-        this.release(transaction);
+        if (holder instanceof OpenTransaction) holder.ended = { kind: 'timed-out', error: idleTimeoutError() };
+        else this.terminated.add(holder.caller);
+        this.options.onStatement?.({ key: `sql-timeout:${holder.name}`, caller: holder.caller, text: 'ROLLBACK', outcome: { kind: 'transaction-timeout', idleMs: this.idleTimeoutMs } });
+        this.release(holder);
       },
     });
   }
 
   private release(holder: Holder): void {
-    if (holder instanceof OpenTransaction) holder.idleTimer?.cancel();
+    holder.idleTimer?.cancel();
     if (this.holder !== holder) return;
     this.holder = undefined;
     for (const pending of this.waiting.splice(0)) {
@@ -227,6 +236,11 @@ export class SimulatedDatabase {
     this.counters.set(counterName, next);
     return `${counterName}#${next}`;
   }
+}
+
+// Postgres ends the session; here the transaction is rolled back and the caller's next use fails once.
+function idleTimeoutError(): DatabaseComponentError {
+  return new DatabaseComponentError('terminating connection due to idle-in-transaction timeout', idleTransactionTimeoutCode);
 }
 
 function done(value: unknown): StatementOutcome {

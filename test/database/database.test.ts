@@ -191,6 +191,44 @@ describe('transactions hold the engine', () => {
   });
 });
 
+describe('a BEGIN sent as a statement (as knex and Kysely do) is bounded too', () => {
+  it('the idle timeout rolls it back, frees the engine, and the caller’s next statement fails with 25P03', async () => {
+    let r2Done: () => void = () => {};
+    const afterR2 = new Promise<void>((resolve) => (r2Done = resolve));
+    const run = await runWorld({
+      engine,
+      setup: uniqueDocument,
+      seed: 1,
+      transactionIdleTimeoutMs: 1_000,
+      strategy: scripted(['sql:r1#1', 'sql:r1#2', 'sql:r2#1']),
+      callers: {
+        r1: async (db) => {
+          await db.query('BEGIN');
+          await db.query(`INSERT INTO keys (document, key) VALUES ('d1', 'lost')`);
+          await afterR2;
+          return db.query('COMMIT');
+        },
+        r2: async (db) => {
+          const key = await checkThenInsert(db, 'k2');
+          r2Done();
+          return key;
+        },
+      },
+    });
+    expect(run.results['r2']).toEqual({ ok: true, value: 'k2' });
+    expect(run.results['r1']).toMatchObject({ ok: false, error: { code: '25P03' } });
+    expect(run.records.map((record) => `${record.key} ${record.outcome.kind}`)).toEqual([
+      'sql:r1#1 done',
+      'sql:r1#2 done',
+      'sql:r2#1 waiting',
+      'sql-timeout:tx:sql:r1#1 transaction-timeout',
+      'sql:r2#1 done',
+      'sql:r2#2 done',
+    ]);
+    expect(await keyRows()).toEqual(['k2']);
+  });
+});
+
 describe('knex sits on top through knex-pglite', () => {
   const knexCheckThenInsert = (key: string) => async (db: DatabaseHandle) => {
     const knex = knexFactory({ client: ClientPgLite, connection: { pglite: db } as never });
