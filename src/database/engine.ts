@@ -1,4 +1,4 @@
-import { PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
+import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { onMachine, type DatabaseMachine } from './machine.ts';
 import { reseedRandomDevice } from './random-device.ts';
 import { restoreSnapshot, takeSnapshot, watchSchemaChanges, wipeUserSchemas, type Snapshot } from './snapshot.ts';
@@ -23,6 +23,7 @@ export interface DatabaseSetup {
 export interface DirectDatabase {
   query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
   exec(sql: string, options?: QueryOptions): Promise<Results[]>;
+  transaction<T>(fn: (transaction: Transaction) => Promise<T>): Promise<T>;
 }
 
 /** How a run's fresh database was made, and what it cost in real time. */
@@ -35,8 +36,8 @@ export type BuildReason = 'first-setup' | 'setup-changed' | 'schema-changed';
 
 /**
  * One embedded Postgres (PGlite) per process, created at first use and reused by every run: a cold start
- * costs seconds, a reset about a millisecond (see bench/database.ts). Runs use it one after another, never
- * at the same time.
+ * costs seconds, a reset one round trip dominated by TRUNCATE (see bench/database.ts). Runs use it one
+ * after another, never at the same time.
  */
 export class DatabaseEngine {
   private machine: DatabaseMachine | undefined;
@@ -117,6 +118,7 @@ export class DatabaseEngine {
     const direct: DirectDatabase = {
       query: (text, params, options) => this.query(setup.machine, text, params, options),
       exec: (sql, options) => this.exec(setup.machine, sql, options),
+      transaction: (fn) => this.on(setup.machine, () => this.pglite.transaction(fn)),
     };
     await setup.run(direct);
     if (this.pglite.isInTransaction()) await this.pglite.exec('ROLLBACK');

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import knexFactory from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { forkStream } from '../../src/kernel/random.ts';
-import { sharedEngine, type DatabaseEngine } from '../../src/database/engine.ts';
+import { sharedEngine, type DatabaseEngine, type DirectDatabase } from '../../src/database/engine.ts';
 import type { DatabaseHandle } from '../../src/database/handles.ts';
 import { epochMs, runWorld, scripted, setupOf } from './support.ts';
 
@@ -88,6 +88,21 @@ describe('each run starts from the setup’s database', () => {
     expect(third.results['r1']).toEqual({ ok: true, value: 1 });
   });
 
+  it('a setup may use a transaction; its rows are the run’s starting point', async () => {
+    const inTransaction = {
+      ...seeded,
+      key: 'seeded-in-transaction',
+      run: async (database: DirectDatabase) => {
+        await database.exec(`CREATE TABLE notes (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL)`);
+        await database.transaction(async (tx) => {
+          await tx.query(`INSERT INTO notes (body) VALUES ($1), ($2)`, ['one', 'two']);
+        });
+      },
+    };
+    const run = await runWorld({ engine, setup: inTransaction, seed: 1, callers: { r1: countNotes } });
+    expect(run.results['r1']).toEqual({ ok: true, value: 2 });
+  });
+
   it('a run that changes the schema makes the next run build the setup again', async () => {
     await runWorld({ engine, setup: seeded, seed: 1, callers: { r1: (db) => db.exec('CREATE TABLE stray (id int); ALTER TABLE notes ADD COLUMN extra text;') } });
     const next = await runWorld({ engine, setup: seeded, seed: 2, callers: { r1: (db) => db.query(`SELECT to_regclass('stray') AS stray, count(*)::int AS notes FROM notes`) } });
@@ -142,6 +157,11 @@ describe('SQL now(), random() and gen_random_uuid() answer from the backend mach
   });
 });
 
+/** r1 takes the engine in its first two statements, r2 then arrives; transactions idle 1 s are rolled back. */
+function runIdleTimeout(callers: Record<string, (db: DatabaseHandle) => Promise<unknown>>) {
+  return runWorld({ engine, setup: uniqueDocument, seed: 1, transactionIdleTimeoutMs: 1_000, strategy: scripted(['sql:r1#1', 'sql:r1#2', 'sql:r2#1']), callers });
+}
+
 describe('transactions hold the engine', () => {
   const transfer = async (db: DatabaseHandle) =>
     db.transaction(async (tx) => {
@@ -175,14 +195,7 @@ describe('transactions hold the engine', () => {
         await tx.query(`INSERT INTO keys (document, key) VALUES ('d1', 'lost')`);
         await new Promise(() => {});
       });
-    const run = await runWorld({
-      engine,
-      setup: uniqueDocument,
-      seed: 1,
-      transactionIdleTimeoutMs: 1_000,
-      strategy: scripted(['sql:r1#1', 'sql:r1#2', 'sql:r2#1']),
-      callers: { r1: never, r2: (db) => checkThenInsert(db, 'k2') },
-    });
+    const run = await runIdleTimeout({ r1: never, r2: (db) => checkThenInsert(db, 'k2') });
     expect(run.end.kind).toBe('quiescent');
     expect(run.results).toEqual({ r1: { pending: true }, r2: { ok: true, value: 'k2' } });
     expect(run.records.map((record) => `${record.key} ${record.outcome.kind}`)).toContain('sql-timeout:tx:r1#1 transaction-timeout');
@@ -195,24 +208,17 @@ describe('a BEGIN sent as a statement (as knex and Kysely do) is bounded too', (
   it('the idle timeout rolls it back, frees the engine, and the caller’s next statement fails with 25P03', async () => {
     let r2Done: () => void = () => {};
     const afterR2 = new Promise<void>((resolve) => (r2Done = resolve));
-    const run = await runWorld({
-      engine,
-      setup: uniqueDocument,
-      seed: 1,
-      transactionIdleTimeoutMs: 1_000,
-      strategy: scripted(['sql:r1#1', 'sql:r1#2', 'sql:r2#1']),
-      callers: {
-        r1: async (db) => {
-          await db.query('BEGIN');
-          await db.query(`INSERT INTO keys (document, key) VALUES ('d1', 'lost')`);
-          await afterR2;
-          return db.query('COMMIT');
-        },
-        r2: async (db) => {
-          const key = await checkThenInsert(db, 'k2');
-          r2Done();
-          return key;
-        },
+    const run = await runIdleTimeout({
+      r1: async (db) => {
+        await db.query('BEGIN');
+        await db.query(`INSERT INTO keys (document, key) VALUES ('d1', 'lost')`);
+        await afterR2;
+        return db.query('COMMIT');
+      },
+      r2: async (db) => {
+        const key = await checkThenInsert(db, 'k2');
+        r2Done();
+        return key;
       },
     });
     expect(run.results['r2']).toEqual({ ok: true, value: 'k2' });
