@@ -1,0 +1,75 @@
+import type { QueryOptions, Results } from '@electric-sql/pglite';
+import type { OpenTransaction, SimulatedDatabase } from './database.ts';
+
+/**
+ * The PGlite/`pg` shape the backend gets as `env.db`: what knex-pglite (`query`, `waitReady`, `close`),
+ * Kysely's PGlite dialect (`query`, BEGIN/COMMIT as statements) and Drizzle's pglite driver (`query` with
+ * `rowMode`, `transaction`) call on a PGlite instance.
+ */
+export interface DatabaseHandle {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
+  exec(sql: string, options?: QueryOptions): Promise<Results[]>;
+  /** Runs `fn` in a transaction that holds the engine (see the isolation note on `SimulatedDatabase`). */
+  transaction<T>(fn: (transaction: TransactionHandle) => Promise<T>): Promise<T>;
+  readonly waitReady: Promise<void>;
+  readonly ready: boolean;
+  readonly closed: boolean;
+  /** A no-op: the engine is shared by every run of the process and outlives the backend. */
+  close(): Promise<void>;
+}
+
+/** PGlite's `Transaction` shape. */
+export interface TransactionHandle {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
+  exec(sql: string, options?: QueryOptions): Promise<Results[]>;
+  /** Rolls back now; the transaction then ends without COMMIT when `fn` returns. */
+  rollback(): Promise<void>;
+  readonly closed: boolean;
+}
+
+/** The handle of `database` for `caller`. */
+export function handleFor(database: SimulatedDatabase, caller: string): DatabaseHandle {
+  const engine = database.engine;
+  return {
+    query: (text, params, options) => database.submit(caller, text, undefined, (machine) => engine.query(machine, text, params, options)),
+    exec: (sql, options) => database.submit(caller, sql, undefined, (machine) => engine.exec(machine, sql, options)),
+    transaction: (fn) => runTransaction(database, caller, fn),
+    waitReady: Promise.resolve(),
+    ready: true,
+    closed: false,
+    close: () => Promise.resolve(),
+  };
+}
+
+async function runTransaction<T>(database: SimulatedDatabase, caller: string, fn: (transaction: TransactionHandle) => Promise<T>): Promise<T> {
+  const open = database.openTransaction(caller);
+  const control = (text: 'BEGIN' | 'COMMIT' | 'ROLLBACK') =>
+    database.submit(caller, text, open, (machine) => database.engine.exec(machine, text), text === 'BEGIN' ? 'begins' : 'ends');
+  await control('BEGIN');
+  let value: T;
+  try {
+    value = await fn(transactionHandle(database, open));
+  } catch (error) {
+    if (open.ended === undefined) await control('ROLLBACK');
+    throw error;
+  }
+  // Ended already: by the caller's own rollback() (PGlite then skips the COMMIT), or by the idle timeout.
+  if (open.ended?.kind === 'timed-out') throw open.ended.error;
+  if (open.ended !== undefined) return value;
+  await control('COMMIT');
+  return value;
+}
+
+function transactionHandle(database: SimulatedDatabase, open: OpenTransaction): TransactionHandle {
+  const engine = database.engine;
+  return {
+    query: (text, params, options) => database.submit(open.caller, text, open, (machine) => engine.query(machine, text, params, options)),
+    exec: (sql, options) => database.submit(open.caller, sql, open, (machine) => engine.exec(machine, sql, options)),
+    rollback: async () => {
+      await database.submit(open.caller, 'ROLLBACK', open, (machine) => engine.exec(machine, 'ROLLBACK'), 'ends');
+    },
+    get closed() {
+      return open.ended !== undefined;
+    },
+  };
+}
