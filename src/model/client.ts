@@ -10,6 +10,7 @@ import { loadBrowserModules } from './browser-modules.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** What a client needs from the rest of the world. */
 export interface ClientParts {
@@ -96,7 +97,7 @@ export class Client implements Node {
   disconnect(reconnectAfterMs: number, reason = 'the connection dropped'): void {
     if (!this.arrived || this.state === 'failed' || this.state === 'disconnected') return;
     this.epoch++;
-    this.parts.network.dropConnection(this.id);
+    this.parts.network.dropConnection(this.id, this.parts.server.id);
     this.parts.server.onDisconnect(this.id);
     this.enter('disconnected', `its reconnection (${reason})`);
     this.scheduleReconnect(reconnectAfterMs);
@@ -151,9 +152,14 @@ export class Client implements Node {
         return this.connect();
       case 'authFailed':
         return this.disconnect(jwtReconnectBackoffMs, `rtc_server_disconnected reason "jwt": ${message.message}`);
-      // Stryker disable next-line ConditionalExpression: returning undefined for message types a client never receives is what the switch does without the default too
-      default:
+      // Messages a client sends, never receives.
+      case 'requestSession':
+      case 'refreshToken':
+      case 'createSession':
+      case 'uploadContent':
         return undefined;
+      default:
+        return assertNever(message, 'message');
     }
   }
 
@@ -296,7 +302,7 @@ export class Client implements Node {
   }
 
   private send(message: Message): void {
-    this.parts.network.send(this.id, 'server', message);
+    this.parts.network.send(this.id, this.parts.server.id, message);
   }
 
   private enter(state: ClientState, waitingFor: string, held?: { key: string; content: string }): void {

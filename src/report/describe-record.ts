@@ -2,6 +2,7 @@ import { describeMessage } from '../model/messages.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
 import { shortKey } from './format.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** One record as one line of prose for the timeline. */
 export function describeRecord(record: TraceRecord): string {
@@ -46,5 +47,7 @@ export function describeRecord(record: TraceRecord): string {
         : `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: gets ${shortKey(record.key ?? '')}`;
     case 'stuck':
       return `liveness deadline: ${record.waiting.map((entry) => `${entry.client} waits for ${entry.waitingFor}`).join('; ')}`;
+    default:
+      return assertNever(record, 'trace record');
   }
 }
