@@ -27,10 +27,8 @@ export const exactClocks: ClockSettings = { skewMsMax: 0, driftPpmMax: 0 };
 /** A key store whose reads see every completed write. */
 export const strongConsistency: KeyStoreConsistency = { mode: 'strong', lagMs: 0 };
 
-/** One line per fault plan, for reports: each fault in the words of the component that owns it, then the rates. */
+/** One line per fault plan, for reports: each fault in the words of the component that owns it, then each component's notes (the key store's rates). */
 export function describeFaultPlan(plan: FaultPlan, registry: Registry = builtInRegistry): string {
   if (plan.events.length === 0 && plan.keyStoreFailureRate === 0 && plan.keyStoreTimeoutRate === 0) return 'no faults';
-  const events = plan.events.map((event) => registry.verb(event.kind).describe(event));
-  const rates = `key-store failures ${plan.keyStoreFailureRate * 100}% and timeouts ${plan.keyStoreTimeoutRate * 100}% until ${plan.phaseEndMs}ms`;
-  return [...events, rates].join('; ');
+  return registry.describePlan(plan).join('; ');
 }

@@ -99,6 +99,7 @@ const keyStore = {
       describe: (fault) => `${fault.client}'s key-store operation #${fault.operationNumber} fails`,
     }),
   ],
+  describePlan: (plan) => [`key-store failures ${plan.keyStoreFailureRate * 100}% and timeouts ${plan.keyStoreTimeoutRate * 100}% until ${plan.phaseEndMs}ms`],
   simplerPlans: (plan) => (plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0 ? [{ ...plan, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }] : []),
   lifelines: () => [{ actor: 'keyStore', label: 'key store' }],
 } as const satisfies ComponentDefinition;

@@ -52,6 +52,7 @@ export interface FaultVerb<Fault extends FaultShape = FaultShape> {
 
 /** The parts of a fault plan a component's shrink steps may change. */
 export interface PlanShape {
+  readonly phaseEndMs: number;
   readonly events: readonly FaultShape[];
   readonly keyStoreFailureRate: number;
   readonly keyStoreTimeoutRate: number;
@@ -72,6 +73,8 @@ export interface ComponentDefinition {
   readonly faults: readonly FaultVerb<never>[] | readonly FaultVerb[];
   /** Simpler plans the shrinker may try, beyond dropping one scheduled fault at a time. */
   simplerPlans?<Plan extends PlanShape>(plan: Plan): Plan[];
+  /** What the config line says about this component's part of a plan beyond its scheduled faults (rates). */
+  describePlan?(plan: PlanShape): string[];
   /** Its lifelines, given every actor of a trace, in the order they are drawn. */
   lifelines?(actors: readonly string[]): Lifeline[];
 }
@@ -125,6 +128,11 @@ export class Registry<Fault extends FaultShape = FaultShape> {
   /** Simpler plans every component offers the shrinker, in registration order. */
   simplerPlans<Plan extends PlanShape>(plan: Plan): Plan[] {
     return this.components.flatMap((component) => component.simplerPlans?.(plan) ?? []);
+  }
+
+  /** The config line's words for a plan: each fault in its verb's words, then each component's own notes. */
+  describePlan(plan: Omit<PlanShape, 'events'> & { readonly events: readonly Fault[] }): string[] {
+    return [...plan.events.map((event) => this.verb(event.kind).describe(event)), ...this.components.flatMap((component) => component.describePlan?.(plan) ?? [])];
   }
 
   /** The lifelines of a trace's actors, component by component. */
