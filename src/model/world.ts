@@ -18,10 +18,10 @@ import { builtInRegistry } from '../world/components.ts';
 import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
 
 /**
- * N clients, a server, a network and a key store, wired for one run; faults are the registered components' verbs. Phases: the race with its faults (until
- * the fault plan's phase end), then the liveness phase, in which faults stop and every client must be
- * collaborating within the bound (or have given up — a violation); then a retention probe at once, a quiet
- * period of hours, and a second probe; then the world is done.
+ * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
+ * verbs. Phases: the race with its faults (until the fault plan's phase end), then the liveness phase, in
+ * which faults stop and every client must be collaborating within the bound (or have given up — a violation);
+ * then a retention probe at once, a quiet period of hours, and a second probe; then the world is done.
  */
 export class World implements WorldContext {
   readonly queue = new EventQueue();
