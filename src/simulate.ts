@@ -9,6 +9,7 @@ import type { Observation, TraceRecord } from './model/observations.ts';
 import { World } from './model/world.ts';
 import type { ProviderSource } from './providers/source.ts';
 import { signalBeat, signalIdle, signalRun } from './supervisor-signal.ts';
+import type { Registry } from './world/registry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -43,6 +44,8 @@ export interface SimulateOptions {
   readonly wrapStrategy?: (strategy: Strategy) => Strategy;
   /** Check only these properties (default: all). */
   readonly properties?: readonly PropertyName[];
+  /** The components whose fault verbs the world runs (default: the built-in ones). */
+  readonly registry?: Registry;
 }
 
 /** Runs one seeded schedule of the race; checkers observe every record as it happens. */
@@ -74,7 +77,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     }
   };
   const wanted = new Set(checkers.flatMap((checker) => checker.kinds));
-  const world = new World(config, source, emit, trace === undefined ? (kind) => wanted.has(kind) : () => true);
+  const world = new World(config, source, emit, trace === undefined ? (kind) => wanted.has(kind) : () => true, options.registry);
   world.start();
   const strategy = options.strategy ?? createStrategy(config, world.streams);
   const loop: LoopOptions = {

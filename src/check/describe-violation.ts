@@ -1,4 +1,4 @@
-import { assertNever } from '../assert-never.ts';
+import { assertNever } from '../world/assert-never.ts';
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
 import { shortKey } from '../report/format.ts';
 import type { Finding } from './violation.ts';

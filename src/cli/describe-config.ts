@@ -2,9 +2,11 @@ import { describeFaultPlan } from '../config/fault-plan.ts';
 import { defaultOrigin, isSecureOrigin } from '../config/origin.ts';
 import type { LatencyModel, RunConfig } from '../config/run-config.ts';
 import { formatTime } from '../report/format.ts';
+import { builtInRegistry } from '../world/components.ts';
+import type { Registry } from '../world/registry.ts';
 
-/** The resolved world of a run in one line, printed before its timeline. */
-export function describeConfig(config: RunConfig): string {
+/** The resolved world of a run in one line, printed before its timeline (faults in their components' words). */
+export function describeConfig(config: RunConfig, registry: Registry = builtInRegistry): string {
   const arrivals =
     config.arrivalTimesMs !== undefined
       ? `arrivals at ${config.arrivalTimesMs.map(formatTime).join(', ')}`
@@ -20,7 +22,7 @@ export function describeConfig(config: RunConfig): string {
     `retry backoff ${formatTime(config.retryBackoffMs)}`,
     clocks(config),
     config.keyStoreConsistency?.mode === 'eventual' ? `eventual key store (reads lag up to ${formatTime(config.keyStoreConsistency.lagMs)})` : 'strong key store',
-    `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 })}`,
+    `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }, registry)}`,
     `origin ${config.origin ?? defaultOrigin}${isSecureOrigin(config.origin) ? '' : ' (not a secure context)'}`,
   ].join(', ');
 }

@@ -1,5 +1,6 @@
 import type { InputError } from '../errors.ts';
 import type { FailureKind } from '../explore/sweep.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** The CLI's exit codes: each a distinct outcome a script can act on. */
 export const exitCodes = {
@@ -28,5 +29,7 @@ export function inputErrorMessage(error: InputError): string {
     case 'file-invalid':
     case 'insecure-origin':
       return `input error: ${error.message}`;
+    default:
+      return assertNever(error, 'input error');
   }
 }

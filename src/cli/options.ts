@@ -56,7 +56,7 @@ export function clientCount(value: string): ClientCount {
 
 /** Reads a `--config` file of pinned fields; every problem names the field. */
 export function readConfigPins(path: string, cwd: string): Result<ConfigPins> {
-  return readJsonFile(resolve(cwd, path), configPinsSchema, 'config file') as Result<ConfigPins>;
+  return readJsonFile(resolve(cwd, path), configPinsSchema, 'config file');
 }
 
 /** The options that shape the simulated world, shared by check and replay. */

@@ -1,6 +1,13 @@
 import { forkStream, type RandomStream } from '../kernel/random.ts';
+import { builtInRegistry } from '../world/components.ts';
+import type { FaultVerb } from '../world/registry.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
+
+/** The fault verbs a swarm seed may draw, in registration order. */
+const drawableVerbs = builtInRegistry.verbs().filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined);
+
+type Drawable<Verb extends FaultVerb<FaultEvent>> = Verb & Required<Pick<Verb, 'draw'>>;
 
 const arrivalSpreadsMs = [0, 3, 40, 500, 5_000, 60_000, 180_000];
 const arrivalCoincidences = [0, 0.2, 0.6];
@@ -55,8 +62,8 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   };
 }
 
-function definedOnly<T extends object>(pins: T): Partial<T> {
-  return Object.fromEntries(Object.entries(pins).filter(([, value]) => value !== undefined)) as Partial<T>;
+function definedOnly<T extends object>(pins: T): { [Key in keyof T]?: Exclude<T[Key], undefined> } {
+  return Object.fromEntries(Object.entries(pins).filter(([, value]) => value !== undefined)) as { [Key in keyof T]?: Exclude<T[Key], undefined> };
 }
 
 /** A latency that is always exactly `ms`: for scripted, exhaustive and shrunk worlds. */
@@ -91,21 +98,13 @@ export function drawFaultPlan(stream: RandomStream, clients: number, mode: Fault
   };
 }
 
+// The place is drawn before the kind, for every kind, so that each verb's own draws follow the same numbers;
+// the kinds are the registered verbs that can be drawn, in registration order.
 function drawFaultEvent(stream: RandomStream, phaseEndMs: number, clients: number): FaultEvent {
   const atMs = stream.integer(0, phaseEndMs - 1);
   const client = `c${stream.integer(1, clients)}`;
-  switch (stream.pick(['disconnect', 'crash', 'partition', 'latency-spike', 'server-restart'] as const)) {
-    case 'disconnect':
-      return { kind: 'disconnect', atMs, client, reconnectAfterMs: stream.pick([200, 2_000, 60_000]) };
-    case 'crash':
-      return { kind: 'crash', atMs, client, restartAfterMs: stream.pick([500, 5_000, 60_000]) };
-    case 'partition':
-      return { kind: 'partition', atMs, client, healAfterMs: stream.pick([100, 3_000, 30_000]) };
-    case 'latency-spike':
-      return { kind: 'latency-spike', atMs, durationMs: stream.pick([500, 5_000]), factor: stream.pick([5, 50]) };
-    case 'server-restart':
-      return { kind: 'server-restart', atMs, downMs: stream.pick([0, 1_000, 10_000]) };
-  }
+  const verb = stream.pick(drawableVerbs);
+  return verb.draw(stream, { atMs, client });
 }
 
 /**

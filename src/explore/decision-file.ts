@@ -34,7 +34,7 @@ const decisionFileSchema = z
   .strict();
 
 /** A failing run saved by meaning: its world, and each decision named by the event it chose. */
-export type DecisionFile = Omit<z.infer<typeof decisionFileSchema>, 'config'> & { readonly config: RunConfig };
+export type DecisionFile = z.infer<typeof decisionFileSchema>;
 
 /** What a decision file is made from. */
 export interface DecisionFileParts {
@@ -87,7 +87,7 @@ export function writeDecisionFile(directory: string, file: DecisionFile): string
 
 /** Reads and validates a decision file; every problem names the field. */
 export function readDecisionFile(path: string): Result<DecisionFile> {
-  return readJsonFile(path, decisionFileSchema, 'decision file') as Result<DecisionFile>;
+  return readJsonFile(path, decisionFileSchema, 'decision file');
 }
 
 /** The directory a decision file's relative module path is tried against after the working directory. */

@@ -3,6 +3,8 @@ import type { RunConfig } from '../config/run-config.ts';
 import { fixedLatency } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
+import { builtInRegistry } from '../world/components.ts';
+import type { Registry } from '../world/registry.ts';
 import { nonDefaultCount, notingDefaults } from './default-choices.ts';
 import { replayStrategy } from './replay-strategy.ts';
 import type { FailureKind } from './sweep.ts';
@@ -40,7 +42,7 @@ const researchSeeds = 40;
  * the run still breaks the same property. Every candidate is a replay by decision keys, so the shrunk run is
  * itself replayable byte for byte from its config and decisions.
  */
-export async function shrink(source: ProviderSource, start: Counterexample, property: FailureKind, attemptsMax = 400): Promise<ShrinkReport> {
+export async function shrink(source: ProviderSource, start: Counterexample, property: FailureKind, attemptsMax = 400, registry: Registry = builtInRegistry): Promise<ShrinkReport> {
   let current = start;
   let attempts = 0;
   const accept = (candidate: Counterexample): boolean => {
@@ -51,14 +53,14 @@ export async function shrink(source: ProviderSource, start: Counterexample, prop
   const attempt = async (config: RunConfig, decisions: readonly (string | null)[]): Promise<boolean> => {
     if (attempts >= attemptsMax) return false;
     attempts++;
-    return accept(await replayCounterexample(source, config, decisions));
+    return accept(await replayCounterexample(source, config, decisions, registry));
   };
   // A smaller world rarely fails under the old decisions: try them, the default schedule, then a few seeds.
   const smallerWorld = async (config: RunConfig): Promise<boolean> => {
     if ((await attempt(config, current.decisions)) || (await attempt(config, []))) return true;
     for (let offset = 1; offset <= researchSeeds && attempts < attemptsMax; offset++) {
       attempts++;
-      if (accept(await searchCounterexample(source, { ...config, seed: config.seed + offset }))) return true;
+      if (accept(await searchCounterexample(source, { ...config, seed: config.seed + offset }, registry))) return true;
     }
     return false;
   };
@@ -70,23 +72,23 @@ export async function shrink(source: ProviderSource, start: Counterexample, prop
     for (let documents = 1; documents < current.config.documents && !progress; documents++) {
       progress = await smallerWorld({ ...current.config, documents });
     }
-    for (const simpler of simplerWorlds(current.config)) if (!progress) progress = await attempt(simpler, current.decisions);
+    for (const simpler of simplerWorlds(current.config, registry)) if (!progress) progress = await attempt(simpler, current.decisions);
     if (!progress) progress = await fewerDecisions(current, attempt);
   }
   return { shrunk: current, before: sizeOf(start), after: sizeOf(current), attempts };
 }
 
 /** Runs a world with a decision list and notes which decisions it really took, cut at the violation. */
-export async function replayCounterexample(source: ProviderSource, config: RunConfig, decisions: readonly (string | null)[]): Promise<Counterexample> {
+export async function replayCounterexample(source: ProviderSource, config: RunConfig, decisions: readonly (string | null)[], registry?: Registry): Promise<Counterexample> {
   const taken: (string | null)[] = [];
-  const result = await simulate({ config, source, record: true, strategy: notingDefaults(replayStrategy(decisions), taken) });
+  const result = await simulate({ config, source, record: true, strategy: notingDefaults(replayStrategy(decisions), taken), ...(registry === undefined ? {} : { registry }) });
   return { config, decisions: taken, result };
 }
 
 /** Runs a world with its own strategy (a fresh seed's schedule) and notes its decisions. */
-async function searchCounterexample(source: ProviderSource, config: RunConfig): Promise<Counterexample> {
+async function searchCounterexample(source: ProviderSource, config: RunConfig, registry: Registry): Promise<Counterexample> {
   const taken: (string | null)[] = [];
-  const result = await simulate({ config, source, record: true, wrapStrategy: (strategy) => notingDefaults(strategy, taken) });
+  const result = await simulate({ config, source, record: true, wrapStrategy: (strategy) => notingDefaults(strategy, taken), registry });
   return { config, decisions: taken, result };
 }
 
@@ -120,8 +122,8 @@ function trimmedArrivals(config: RunConfig, clients: number): Partial<RunConfig>
   return config.arrivalTimesMs === undefined ? {} : { arrivalTimesMs: config.arrivalTimesMs.slice(0, clients) };
 }
 
-function simplerWorlds(config: RunConfig): RunConfig[] {
-  const worlds: RunConfig[] = [...fewerFaults(config)];
+function simplerWorlds(config: RunConfig, registry: Registry): RunConfig[] {
+  const worlds: RunConfig[] = [...fewerFaults(config, registry)];
   if (config.clocks !== undefined && (config.clocks.skewMsMax > 0 || config.clocks.driftPpmMax > 0)) worlds.push({ ...config, clocks: exactClocks });
   if (config.arrivalSpreadMs > 0 && config.arrivalTimesMs === undefined) worlds.push({ ...config, arrivalSpreadMs: 0 });
   if (config.network.maxMs > 1) worlds.push({ ...config, network: fixedLatency(1) });
@@ -142,14 +144,15 @@ async function fewerDecisions(current: Counterexample, attempt: (config: RunConf
   return false;
 }
 
-// Fewer faults first (none at all, then one fewer at a time), then no key-store fault rates.
-function fewerFaults(config: RunConfig): RunConfig[] {
+// Fewer faults first (none at all, then one fewer at a time), then each component's own steps (the key store's:
+// no fault rates).
+function fewerFaults(config: RunConfig, registry: Registry): RunConfig[] {
   const plan = config.faults;
   if (plan === undefined || (plan.events.length === 0 && plan.keyStoreFailureRate === 0 && plan.keyStoreTimeoutRate === 0)) return [];
   const worlds: RunConfig[] = [{ ...config, faults: noFaults }];
   for (let index = 0; index < plan.events.length; index++) {
     worlds.push({ ...config, faults: { ...plan, events: plan.events.filter((_, other) => other !== index) } });
   }
-  if (plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0) worlds.push({ ...config, faults: { ...plan, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 } });
+  for (const simpler of registry.simplerPlans(plan)) worlds.push({ ...config, faults: simpler });
   return worlds;
 }

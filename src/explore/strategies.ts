@@ -4,6 +4,7 @@ import type { Strategy } from '../kernel/strategy.ts';
 import { pctStrategy } from './pct-strategy.ts';
 import { randomStrategy } from './random-strategy.ts';
 import { timedStrategy } from './timed-strategy.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** The strategy a run's configuration names, drawing only from the run's `scheduler` stream. */
 export function createStrategy(config: RunConfig, streams: RandomStreams): Strategy {
@@ -14,5 +15,7 @@ export function createStrategy(config: RunConfig, streams: RandomStreams): Strat
       return pctStrategy(streams.get('scheduler'), config.pctDepth, config.pctStepsEstimate);
     case 'timed':
       return timedStrategy;
+    default:
+      return assertNever(config.strategy, 'strategy');
   }
 }

@@ -12,6 +12,7 @@ import { loadBrowserModules } from './browser-modules.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** What a client needs from the rest of the world. */
 export interface ClientParts {
@@ -100,7 +101,7 @@ export class Client implements Node {
   disconnect(reconnectAfterMs: number, cause: DisconnectCause = { kind: 'connection-dropped' }): void {
     if (!this.arrived || this.state === 'failed' || this.state === 'disconnected') return;
     this.epoch++;
-    this.parts.network.dropConnection(this.id);
+    this.parts.network.dropConnection(this.id, this.parts.server.id);
     this.parts.server.onDisconnect(this.id);
     this.enter('disconnected', { kind: 'reconnection', cause });
     this.scheduleReconnect(reconnectAfterMs);
@@ -155,9 +156,14 @@ export class Client implements Node {
         return this.connect();
       case 'authFailed':
         return this.disconnect(jwtReconnectBackoffMs, { kind: 'jwt', problem: message.message });
-      // Stryker disable next-line ConditionalExpression: returning undefined for message types a client never receives is what the switch does without the default too
-      default:
+      // Messages a client sends, never receives.
+      case 'requestSession':
+      case 'refreshToken':
+      case 'createSession':
+      case 'uploadContent':
         return undefined;
+      default:
+        return assertNever(message, 'message');
     }
   }
 
@@ -300,7 +306,7 @@ export class Client implements Node {
   }
 
   private send(message: Message): void {
-    this.parts.network.send(this.id, 'server', message);
+    this.parts.network.send(this.id, this.parts.server.id, message);
   }
 
   private enter(state: Exclude<ClientState, 'failed'>, waitingFor: WaitingReason, held?: { key: string; content: string }): void {

@@ -1,6 +1,4 @@
 import type { RandomStream } from '../kernel/random.ts';
-import { realCrypto } from './crypto-real.ts';
-import { symbolicCrypto } from './crypto-symbolic.ts';
 
 /** The session key wrapped under a key derived from the provider's key. */
 export type WrappedSessionKey =
@@ -35,9 +33,4 @@ export type OpenOutcome = { readonly ok: true; readonly text: string } | { reado
 export interface CryptoScheme {
   createSession(providerKey: string, initialContent: string, random: RandomStream): NewSession | Promise<NewSession>;
   open(providerKey: string, salt: string, wrappedKey: WrappedSessionKey, content: EncryptedContent): OpenOutcome | Promise<OpenOutcome>;
-}
-
-/** The scheme a run's configuration names. */
-export function cryptoScheme(mode: 'symbolic' | 'real' | undefined): CryptoScheme {
-  return mode === 'real' ? realCrypto : symbolicCrypto;
 }

@@ -2,8 +2,20 @@ import { drawLatency } from '../config/swarm.ts';
 import type { Deferred, Realm } from '../providers/realm.ts';
 import type { KeyStore } from '../providers/types.ts';
 import type { WorldContext } from './world-context.ts';
+import { assertNever } from '../world/assert-never.ts';
 
-type Operation = 'get' | 'set' | 'setIfAbsent' | 'delete' | 'list';
+/** The key-store protocol: one request per operation, carrying only what that operation needs. */
+export type KeyStoreRequest =
+  | { readonly operation: 'get'; readonly key: string }
+  | { readonly operation: 'set'; readonly key: string; readonly value: string }
+  | { readonly operation: 'setIfAbsent'; readonly key: string; readonly value: string }
+  | { readonly operation: 'delete'; readonly key: string }
+  | { readonly operation: 'list'; readonly prefix: string };
+
+type Operation = KeyStoreRequest['operation'];
+
+/** What a request answers: a value (or undefined), whether it wrote, the keys listed, or nothing. */
+type KeyStoreResult = string | undefined | boolean | string[];
 
 /** How long a key-store operation hit by a timeout fault takes to fail. */
 export const keyStoreTimeoutMs = 30_000;
@@ -31,22 +43,23 @@ export class SimulatedKeyStore {
     private readonly realm: Realm,
   ) {}
 
-  /** The key store as one client's provider sees it. */
+  /** The key store as one client's provider sees it: each call checked, then sent as one request. */
   viewFor(clientId: string): KeyStore {
+    const send = <T>(operation: Operation, key: unknown, value: unknown, toRequest: () => KeyStoreRequest): Promise<T> => {
+      const problem = argumentProblem(operation, key, value);
+      if (problem !== undefined || this.world.closed) {
+        const deferred = this.realm.deferred<T>();
+        deferred.reject(new TypeError(problem ?? 'the simulation run has ended'));
+        return deferred.promise;
+      }
+      return this.operate(clientId, toRequest()) as Promise<T>;
+    };
     return {
-      get: (key) => this.operate(clientId, 'get', key, undefined, () => this.read(key)),
-      set: (key, value) => this.operate(clientId, 'set', key, value, () => this.write(key, value)),
-      setIfAbsent: (key, value) =>
-        this.operate(clientId, 'setIfAbsent', key, value, () => {
-          if (this.latest(key) !== undefined) return false;
-          this.write(key, value);
-          return true;
-        }),
-      delete: (key) => this.operate(clientId, 'delete', key, undefined, () => this.write(key, undefined)),
-      list: (prefix) =>
-        this.operate(clientId, 'list', prefix, undefined, () =>
-          [...this.versions.keys()].filter((key) => key.startsWith(prefix) && this.read(key) !== undefined).sort(),
-        ),
+      get: (key) => send('get', key, undefined, () => ({ operation: 'get', key })),
+      set: (key, value) => send('set', key, value, () => ({ operation: 'set', key, value })),
+      setIfAbsent: (key, value) => send('setIfAbsent', key, value, () => ({ operation: 'setIfAbsent', key, value })),
+      delete: (key) => send('delete', key, undefined, () => ({ operation: 'delete', key })),
+      list: (prefix) => send('list', prefix, undefined, () => ({ operation: 'list', prefix })),
     };
   }
 
@@ -56,32 +69,23 @@ export class SimulatedKeyStore {
     deferred.reject(new Error(reason));
   }
 
-  private operate<T>(clientId: string, operation: Operation, key: unknown, value: unknown, apply: () => T): Promise<T> {
-    const deferred = this.realm.deferred<T>();
-    const problem = argumentProblem(operation, key, value);
-    if (problem !== undefined || this.world.closed) {
-      deferred.reject(new TypeError(problem ?? 'the simulation run has ended'));
-      return deferred.promise;
-    }
+  private operate(clientId: string, request: KeyStoreRequest): Promise<KeyStoreResult> {
+    const deferred = this.realm.deferred<KeyStoreResult>();
     const count = (this.operationCounts.get(clientId) ?? 0) + 1;
     this.operationCounts.set(clientId, count);
     const fault = this.drawFault(clientId, count);
+    const { operation } = request;
+    const key = request.operation === 'list' ? request.prefix : request.key;
+    const value = 'value' in request ? request.value : undefined;
     const isRead = operation === 'get' || operation === 'list';
     const record = (result: string): void => {
       if (!this.world.wants('store')) return;
-      this.world.emit({
-        kind: 'store',
-        actor: clientId,
-        operation,
-        key: key as string,
-        ...(value === undefined ? {} : { value: value as string }),
-        result,
-      });
+      this.world.emit({ kind: 'store', actor: clientId, operation, key, ...(value === undefined ? {} : { value }), result });
     };
     this.world.queue.async({
       key: `store:${clientId}#${count}`,
       actor: `store:${clientId}`,
-      resources: isRead ? [clientId, `store:${String(key)}`] : [clientId, `store:${String(key)}`, 'store:list'],
+      resources: isRead ? [clientId, `store:${key}`] : [clientId, `store:${key}`, 'store:list'],
       delayMs: fault === 'timeout' ? keyStoreTimeoutMs : drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore')),
       action: () => {
         if (fault !== undefined) {
@@ -89,12 +93,34 @@ export class SimulatedKeyStore {
           this.failOperation(deferred as Deferred<unknown>, () => record(`FAILED (${fault})`), reason);
           return;
         }
-        const result = apply();
+        const result = this.apply(request);
         record(describeResult(operation, result));
         deferred.resolve(result);
       },
     });
     return deferred.promise;
+  }
+
+  // A request takes effect, atomically, when its event runs.
+  private apply(request: KeyStoreRequest): KeyStoreResult {
+    switch (request.operation) {
+      case 'get':
+        return this.read(request.key);
+      case 'set':
+        this.write(request.key, request.value);
+        return undefined;
+      case 'setIfAbsent':
+        if (this.latest(request.key) !== undefined) return false;
+        this.write(request.key, request.value);
+        return true;
+      case 'delete':
+        this.write(request.key, undefined);
+        return undefined;
+      case 'list':
+        return [...this.versions.keys()].filter((key) => key.startsWith(request.prefix) && this.read(key) !== undefined).sort();
+      default:
+        return assertNever(request, 'key-store request');
+    }
   }
 
   private drawFault(clientId: string, operationNumber: number): 'failure' | 'timeout' | undefined {

@@ -1,3 +1,4 @@
+import { assertNever } from '../world/assert-never.ts';
 import type { EncryptedContent, WrappedSessionKey } from './crypto.ts';
 
 /** Session metadata the server keeps in plain text: never the provider's key. */
@@ -7,8 +8,8 @@ export interface SessionMetadata {
   readonly salt: string;
 }
 
-/** Messages between a client and the server (one websocket per client: FIFO each way). */
-export type Message =
+/** The RTC protocol: messages between a client and the server (one websocket per client: FIFO each way). */
+export type RtcMessage =
   | { readonly type: 'requestSession'; readonly documentId: string; readonly token?: string }
   /** The token was refused (`jwt` disconnect); `message` is the server's error text. */
   | { readonly type: 'authFailed'; readonly documentId: string; readonly message: string }
@@ -30,6 +31,12 @@ export type Message =
   /** The session being established was abandoned by its creator: ask again, from a new key. */
   | { readonly type: 'startOver'; readonly documentId: string };
 
+/** An RTC message: the name the rest of the model uses. */
+export type Message = RtcMessage;
+
+/** What the network carries: one union per protocol (the HTTP of a backend joins here). */
+export type NetworkMessage = RtcMessage;
+
 /** One line describing a message for timelines. */
 export function describeMessage(message: Message): string {
   switch (message.type) {
@@ -41,7 +48,17 @@ export function describeMessage(message: Message): string {
       return `sessionExists(keyHint ${JSON.stringify(message.session.keyHint)})`;
     case 'authFailed':
       return `authFailed(${JSON.stringify(message.message)})`;
-    default:
+    // The rest say all there is in their name.
+    case 'requestSession':
+    case 'refreshToken':
+    case 'noSession':
+    case 'sessionPending':
+    case 'createAccepted':
+    case 'createRejected':
+    case 'uploadContent':
+    case 'startOver':
       return message.type;
+    default:
+      return assertNever(message, 'message');
   }
 }

@@ -1,21 +1,33 @@
 import { drawLatency } from '../config/swarm.ts';
 import { Lane } from '../kernel/event.ts';
-import type { Message } from './messages.ts';
+import type { NetworkMessage } from './messages.ts';
 import type { WorldContext } from './world-context.ts';
 
-/** Something that receives messages: a client or the server. */
-export interface Node {
+/** An addressed endpoint of the network: a browser, the RTC server (later a backend). */
+export interface Endpoint {
+  /** Its address. */
   readonly id: string;
-  receive(from: string, message: Message): void;
+  receive(from: string, message: NetworkMessage): void;
+  /** What a delivery to it touches, for partial-order reduction; absent: the endpoint itself. */
+  resourceOf?(message: NetworkMessage): string;
+}
+
+/** The name a client or the server used for an endpoint before endpoints were addressed. */
+export type Node = Endpoint;
+
+/** The canonical key of the connection between two endpoints: the same whichever end asks. */
+export function connectionKey(endpoint: string, peer: string): string {
+  return endpoint < peer ? `${endpoint}↔${peer}` : `${peer}↔${endpoint}`;
 }
 
 /**
- * Per-connection FIFO links with seeded latencies (websocket semantics): messages on one connection arrive in
- * the order sent; messages on different connections may arrive in any order. Faults: a dropped connection
- * loses what is in flight; a partition holds messages until it heals; a latency spike stretches every delay.
+ * Addressed messages between any two endpoints over per-connection FIFO links with seeded latencies
+ * (websocket semantics): messages on one connection arrive in the order sent each way; messages on different
+ * connections may arrive in any order. Faults, all keyed by the connection: a dropped connection loses what
+ * is in flight; a partition holds its messages until it heals; a latency spike stretches every delay.
  */
 export class Network {
-  private readonly nodes = new Map<string, Node>();
+  private readonly endpoints = new Map<string, Endpoint>();
   private readonly lanes = new Map<string, Lane>();
   private readonly sentCounts = new Map<string, number>();
   private readonly partitionedUntilMs = new Map<string, number>();
@@ -23,49 +35,50 @@ export class Network {
 
   constructor(private readonly world: WorldContext) {}
 
-  /** Makes a node reachable. */
-  attach(node: Node): void {
-    this.nodes.set(node.id, node);
+  /** Makes an endpoint reachable at its address. */
+  attach(endpoint: Endpoint): void {
+    this.endpoints.set(endpoint.id, endpoint);
   }
 
   /** Sends a message; it is delivered after a seeded latency, after everything sent before it on the link. */
-  send(from: string, to: string, message: Message): void {
+  send(from: string, to: string, message: NetworkMessage): void {
     const name = `${from}→${to}`;
     const lane = this.lane(name);
     const count = (this.sentCounts.get(name) ?? 0) + 1;
     this.sentCounts.set(name, count);
-    const client = from === 'server' ? to : from;
     const nowMs = this.world.queue.nowMs;
     const latencyMs = drawLatency(this.world.config.network, this.world.streams.get('network'));
     let delayMs = latencyMs;
     // A spike is a slow period: a message sent in it arrives at the latest one latency after it ends.
     if (this.spike !== undefined && nowMs < this.spike.untilMs) delayMs = Math.min(latencyMs * this.spike.factor, this.spike.untilMs - nowMs + latencyMs);
-    const heldUntilMs = this.partitionedUntilMs.get(client) ?? 0;
+    const heldUntilMs = this.partitionedUntilMs.get(connectionKey(from, to)) ?? 0;
     if (heldUntilMs > nowMs) delayMs += heldUntilMs - nowMs;
+    const receiver = this.endpoints.get(to);
     this.world.queue.async(
       {
         key: `${name}#${count}`,
         actor: name,
-        resources: [to === 'server' ? `server:${message.documentId}` : to],
+        resources: [receiver?.resourceOf?.(message) ?? to],
         delayMs,
         action: () => {
           if (this.world.wants('deliver')) this.world.emit({ kind: 'deliver', actor: to, from, message });
-          this.nodes.get(to)?.receive(from, message);
+          receiver?.receive(from, message);
         },
       },
       lane,
     );
   }
 
-  /** Drops a client's connection both ways: whatever is in flight on it is lost. */
-  dropConnection(client: string): void {
-    this.world.queue.dropLane(this.lane(`${client}→server`));
-    this.world.queue.dropLane(this.lane(`server→${client}`));
+  /** Drops the connection between two endpoints, both ways: whatever is in flight on it is lost. */
+  dropConnection(endpoint: string, peer: string): void {
+    this.world.queue.dropLane(this.lane(`${endpoint}→${peer}`));
+    this.world.queue.dropLane(this.lane(`${peer}→${endpoint}`));
   }
 
-  /** Holds the client's messages (both ways) until `untilMs`: TCP retransmits across a partition. */
-  partition(client: string, untilMs: number): void {
-    this.partitionedUntilMs.set(client, Math.max(untilMs, this.partitionedUntilMs.get(client) ?? 0));
+  /** Holds the connection's messages (both ways) until `untilMs`: TCP retransmits across a partition. */
+  partition(endpoint: string, peer: string, untilMs: number): void {
+    const connection = connectionKey(endpoint, peer);
+    this.partitionedUntilMs.set(connection, Math.max(untilMs, this.partitionedUntilMs.get(connection) ?? 0));
   }
 
   /** Multiplies every latency by `factor` until `untilMs`. */

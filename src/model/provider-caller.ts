@@ -7,6 +7,15 @@ import type { WorldContext } from './world-context.ts';
 /** How a caller learns that a provider step could not be completed. */
 export type GiveUp = (reason: string) => void;
 
+/** One request to the provider, with everything its attempts need, its own `stillWanted` check included. */
+interface PendingRequest {
+  readonly documentId: string;
+  readonly keyHint: string | null;
+  readonly onAnswer: (answer: ValidAnswer) => void;
+  readonly giveUp: GiveUp;
+  readonly stillWanted: () => boolean;
+}
+
 /** The longest backoff between two attempts. */
 export const retryBackoffMsMax = 30_000;
 
@@ -31,22 +40,14 @@ export class ProviderCaller {
    * Once `stillWanted` turns false (the connection the request belonged to is gone), nothing more happens.
    */
   request(documentId: string, keyHint: string | null, onAnswer: (answer: ValidAnswer) => void, giveUp: GiveUp, stillWanted: () => boolean = () => true): void {
-    this.stillWanted = stillWanted;
-    this.attempt(documentId, keyHint, 1, onAnswer, giveUp);
+    this.attempt({ documentId, keyHint, onAnswer, giveUp, stillWanted }, 1);
   }
 
-  // Stryker disable next-line ArrowFunction,BooleanLiteral: request() sets it before every use
-  private stillWanted: () => boolean = () => true;
-
-  private attempt(
-    documentId: string,
-    keyHint: string | null,
-    attempt: number,
-    onAnswer: (answer: ValidAnswer) => void,
-    giveUp: GiveUp,
-  ): void {
+  // Every attempt and retry timer closes over its own request: a retry left from a dropped connection keeps
+  // asking that connection's check, never the check of whatever request came next.
+  private attempt(request: PendingRequest, attempt: number): void {
     const { world, clientId } = this;
-    const stillWanted = this.stillWanted;
+    const { documentId, keyHint, onAnswer, giveUp, stillWanted } = request;
     if (!stillWanted()) return;
     const callNumber = ++this.callCount;
     if (world.wants('provider-call')) world.emit({ kind: 'provider-call', actor: clientId, documentId, keyHint, attempt });
@@ -90,7 +91,7 @@ export class ProviderCaller {
         resources: [clientId],
         delayMs: Math.min(retryBackoffMsMax, world.config.retryBackoffMs * 2 ** Math.min(attempt - 1, 20)),
         // Attempts made during the fault phase do not count towards giving up.
-        action: () => this.attempt(documentId, keyHint, inFaultPhase ? 1 : attempt + 1, onAnswer, giveUp),
+        action: () => this.attempt(request, inFaultPhase ? 1 : attempt + 1),
       });
     });
   }

@@ -5,6 +5,7 @@ import type { EncryptedContent } from './crypto.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
 import type { WorldContext } from './world-context.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 interface DocumentSessions {
   status: 'none' | 'pending' | 'established';
@@ -58,6 +59,11 @@ export class Server implements Node {
   }
 
   /** Handles a message from a client. */
+  /** A delivery touches one document's sessions: deliveries for different documents commute. */
+  resourceOf(message: Message): string {
+    return `server:${message.documentId}`;
+  }
+
   receive(from: string, message: Message): void {
     if (!this.isUp()) return;
     const entry = this.document(message.documentId);
@@ -72,9 +78,18 @@ export class Server implements Node {
       case 'uploadContent':
         if (!this.mayWrite(from, message.documentId)) return undefined;
         return this.onUpload(from, message.documentId, message.content, entry);
-      // Stryker disable next-line ConditionalExpression: returning undefined for message types the server never receives is what the switch does without the default too
-      default:
+      // Messages a server sends, never receives.
+      case 'authFailed':
+      case 'noSession':
+      case 'sessionPending':
+      case 'sessionExists':
+      case 'createAccepted':
+      case 'createRejected':
+      case 'newSessionAvailable':
+      case 'startOver':
         return undefined;
+      default:
+        return assertNever(message, 'message');
     }
   }
 
@@ -217,6 +232,6 @@ export class Server implements Node {
   }
 
   private reply(to: string, message: Message): void {
-    this.network.send('server', to, message);
+    this.network.send(this.id, to, message);
   }
 }

@@ -1,4 +1,3 @@
-import type { FaultEvent } from '../config/fault-plan.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { EventQueue } from '../kernel/event-queue.ts';
 import { HostWork } from '../kernel/host-work.ts';
@@ -7,19 +6,22 @@ import type { ProviderSource } from '../providers/source.ts';
 import { Client, type ClientRoster } from './client.ts';
 import { builtInTokenSource, type TokenSource } from './auth/token-source.ts';
 import { drawClock } from './clocks.ts';
-import { cryptoScheme, type CryptoScheme } from './crypto.ts';
+import type { CryptoScheme } from './crypto.ts';
+import { cryptoScheme } from './crypto-scheme.ts';
 import { SimulatedKeyStore } from './key-store.ts';
 import { Network } from './network.ts';
 import type { ClientStatus, Observation } from './observations.ts';
 import { runRetentionProbe, type Expectation } from './probe.ts';
 import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
+import { builtInRegistry } from '../world/components.ts';
+import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
 
 /**
- * N clients, a server, a network and a key store, wired for one run. Phases: the race with its faults (until
- * the fault plan's phase end), then the liveness phase, in which faults stop and every client must be
- * collaborating within the bound (or have given up — a violation); then a retention probe at once, a quiet
- * period of hours, and a second probe; then the world is done.
+ * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
+ * verbs. Phases: the race with its faults (until the fault plan's phase end), then the liveness phase, in
+ * which faults stop and every client must be collaborating within the bound (or have given up — a violation);
+ * then a retention probe at once, a quiet period of hours, and a second probe; then the world is done.
  */
 export class World implements WorldContext {
   readonly queue = new EventQueue();
@@ -44,6 +46,8 @@ export class World implements WorldContext {
     readonly source: ProviderSource,
     readonly emit: (observation: Observation) => void,
     readonly wants: (kind: Observation['kind']) => boolean = () => true,
+    /** The components whose fault verbs this world runs. */
+    private readonly registry: Registry = builtInRegistry,
   ) {
     this.streams = new RandomStreams(config.seed);
     this.crypto = cryptoScheme(config.crypto);
@@ -109,42 +113,35 @@ export class World implements WorldContext {
     });
   }
 
-  private scheduleFault(fault: FaultEvent, index: number): void {
-    if (fault.kind === 'key-store-failure') return; // the key store applies these itself
+  // Each scheduled fault runs its component's verb at its time; a verb without `inject` is applied by its
+  // component as it works (a key-store operation failing), so nothing is scheduled for it.
+  private scheduleFault(fault: FaultShape, index: number): void {
+    const verb = this.registry.verb(fault.kind);
+    if (verb.inject === undefined || fault.atMs === undefined) return;
+    const inject = verb.inject.bind(verb);
     this.queue.timer({
       key: `fault:${index}:${fault.kind}`,
       actor: 'faults',
       resources: ['world'],
       delayMs: fault.atMs,
-      action: () => this.inject(fault),
+      action: () => inject(fault, this.faultTarget()),
     });
   }
 
-  private inject(fault: Exclude<FaultEvent, { kind: 'key-store-failure' }>): void {
-    const nowMs = this.queue.nowMs;
-    const client = 'client' in fault ? this.clients.find((candidate) => candidate.id === fault.client) : undefined;
-    switch (fault.kind) {
-      case 'disconnect':
-        this.emit({ kind: 'fault', actor: fault.client, fault: 'disconnect', detail: `the connection drops; the plugin reconnects after ${fault.reconnectAfterMs}ms` });
-        return client?.disconnect(fault.reconnectAfterMs);
-      case 'crash':
-        this.emit({ kind: 'fault', actor: fault.client, fault: 'crash', detail: `the browser crashes and restarts after ${fault.restartAfterMs}ms` });
-        return client?.crash(fault.restartAfterMs);
-      case 'partition':
-        this.emit({ kind: 'fault', actor: fault.client, fault: 'partition', detail: `messages to and from the server are held for ${fault.healAfterMs}ms` });
-        return this.network.partition(fault.client, nowMs + fault.healAfterMs);
-      case 'latency-spike':
-        this.emit({ kind: 'fault', actor: 'network', fault: 'latency spike', detail: `latencies ×${fault.factor} for ${fault.durationMs}ms` });
-        return this.network.spikeLatency(fault.factor, nowMs + fault.durationMs);
-      case 'clock-sync':
-        this.emit({ kind: 'fault', actor: fault.client, fault: 'clock sync', detail: 'the clock is corrected (NTP) and now reads true time' });
-        return client?.synchroniseClock();
-      case 'server-restart':
-        this.emit({ kind: 'fault', actor: 'server', fault: 'restart', detail: `every connection drops; the server is down for ${fault.downMs}ms` });
-        this.server.restart(fault.downMs);
-        for (const each of this.clients) each.disconnect(fault.downMs, { kind: 'server-restarted' });
-        return undefined;
-    }
+  // What fault verbs act on: the clients, the network's links, the server.
+  private faultTarget(): FaultTarget {
+    return {
+      nowMs: this.queue.nowMs,
+      record: (actor, fault, detail) => this.emit({ kind: 'fault', actor, fault, detail }),
+      client: (id) => this.clients.find((candidate) => candidate.id === id),
+      clients: this.clients,
+      partition: (endpoint, peer, untilMs) => this.network.partition(endpoint, peer, untilMs),
+      spikeLatency: (factor, untilMs) => this.network.spikeLatency(factor, untilMs),
+      restartServer: (downMs) => {
+        this.server.restart(downMs);
+        for (const client of this.clients) client.disconnect(downMs, { kind: 'server-restarted' });
+      },
+    };
   }
 
   private onClientSettled(): void {

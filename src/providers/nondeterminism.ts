@@ -48,8 +48,10 @@
  * `Date`, which depend on the machine rather than the run.
  */
 
-/** What clock reads and `Math.random()` do (the routed* rows): `report` (the default) or `route`. */
-export const timeAndRandomModes = ['report', 'route'] as const;
+import { timeAndRandomModes } from '../config/schema-parts.ts';
+
+/** What clock reads and `Math.random()` do (the routed* rows): `report` (the default) or `route`; the list is the config's. */
+export { timeAndRandomModes };
 
 /** Whether reads of the clock and of `Math.random()` are reported as findings or silently routed. */
 export type TimeAndRandom = (typeof timeAndRandomModes)[number];

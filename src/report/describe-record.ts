@@ -1,9 +1,9 @@
-import { assertNever } from '../assert-never.ts';
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
 import { describeMessage } from '../model/messages.ts';
 import type { ClientStatus, TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
 import { shortKey } from './format.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** One record as one line of prose for the timeline. */
 export function describeRecord(record: TraceRecord): string {
@@ -52,7 +52,7 @@ export function describeRecord(record: TraceRecord): string {
     case 'stalled':
       return record.clients.length > 0 ? `nothing is left to happen: ${describeWaiting(record.clients)}` : 'nothing is left to happen, but a retention probe never completed';
     default:
-      return assertNever(record);
+      return assertNever(record, 'trace record');
   }
 }
 

@@ -1,5 +1,6 @@
 import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome } from '../simulate.ts';
+import type { Registry } from '../world/registry.ts';
 import { buildSequence, type SequenceDiagram, type SequenceItem } from './sequence.ts';
 
 /** Options of the Mermaid rendering. */
@@ -8,6 +9,8 @@ export interface MermaidOptions {
   readonly itemsMax?: number;
   /** Cut every text to this many characters (default 120). */
   readonly textLengthMax?: number;
+  /** The components whose lifelines are drawn (default: the built-in ones). */
+  readonly registry?: Registry;
 }
 
 // Characters that never mean anything to Mermaid's sequence grammar or its renderer; everything else in a
@@ -29,7 +32,7 @@ export function escapeMermaidText(text: string): string {
 
 /** A run as a Mermaid sequence diagram (the text after a ```mermaid fence). */
 export function renderMermaid(trace: readonly TraceRecord[], outcome: RunOutcome, options: MermaidOptions = {}): string {
-  return mermaidFromSequence(buildSequence(trace, outcome), options);
+  return mermaidFromSequence(buildSequence(trace, outcome, options.registry), options);
 }
 
 /** A built sequence diagram as Mermaid text. */

@@ -5,6 +5,8 @@ import { describeRecord } from './describe-record.ts';
 import { shortKey } from './format.ts';
 import { violationLine } from './timeline.ts';
 import { violatingRecordIndex } from './violating-record.ts';
+import { builtInRegistry } from '../world/components.ts';
+import type { Registry } from '../world/registry.ts';
 
 /** A lifeline of the diagram: `id` is safe as a Mermaid identifier, `label` is what a person reads. */
 export interface SequenceParticipant {
@@ -42,8 +44,8 @@ export const keyStoreId = 'keyStore';
  * messages as they are delivered; provider calls and answers as notes; key-store operations as a request and
  * its reply; and the violation as a note right after the record that broke the property.
  */
-export function buildSequence(trace: readonly TraceRecord[], outcome: RunOutcome): SequenceDiagram {
-  const participants = participantsOf(trace);
+export function buildSequence(trace: readonly TraceRecord[], outcome: RunOutcome, registry: Registry = builtInRegistry): SequenceDiagram {
+  const participants = participantsOf(trace, registry);
   const lifelines: Lifelines = {
     known: new Set(participants.map((entry) => entry.id)),
     all: participants.length > 1 ? [participants[0]?.id ?? '', participants.at(-1)?.id ?? ''] : participants.map((entry) => entry.id),
@@ -67,21 +69,10 @@ export function participantId(actor: string): string {
   return actor === 'keyStore' ? keyStoreId : actor.replace(/[^A-Za-z0-9_]/g, '');
 }
 
-function participantsOf(trace: readonly TraceRecord[]): SequenceParticipant[] {
-  const clients = new Set<string>();
-  const probes = new Set<string>();
-  for (const record of trace) {
-    if (/^c\d+$/.test(record.actor)) clients.add(record.actor);
-    else if (record.actor.startsWith('probe')) probes.add(record.actor);
-  }
-  const byNumber = (left: string, right: string): number => Number(left.replace(/\D/g, '')) - Number(right.replace(/\D/g, ''));
-  const lifeline = (actor: string): SequenceParticipant => ({ id: participantId(actor), label: actor });
-  return [
-    ...[...clients].sort(byNumber).map(lifeline),
-    { id: 'server', label: 'server' },
-    { id: keyStoreId, label: 'key store' },
-    ...[...probes].sort(byNumber).map(lifeline),
-  ];
+// Every registered component draws its own lifelines, in registration order (clients, server, key store, probes).
+function participantsOf(trace: readonly TraceRecord[], registry: Registry): SequenceParticipant[] {
+  const actors = [...new Set(trace.map((record) => record.actor))];
+  return registry.lifelines(actors).map((lifeline) => ({ id: participantId(lifeline.actor), label: lifeline.label }));
 }
 
 /** The declared lifelines, and the first and last of them (a note over every lifeline spans those two). */

@@ -4,6 +4,7 @@ import type { RunOutcome } from '../simulate.ts';
 import { describeRecord } from './describe-record.ts';
 import { formatTime } from './format.ts';
 import { violatingRecordIndex } from './violating-record.ts';
+import { assertNever } from '../world/assert-never.ts';
 
 /** How to paint the timeline; plain text when no painter is given. */
 export interface Painter {
@@ -39,6 +40,8 @@ export function outcomeLine(outcome: RunOutcome): string {
       return `! bound reached: ${outcome.message}`;
     case 'abandoned':
       return '· abandoned as redundant (exhaustive search)';
+    default:
+      return assertNever(outcome, 'outcome');
   }
 }
 

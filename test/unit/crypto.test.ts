@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forkStream } from '../../src/kernel/random.ts';
-import { cryptoScheme, decryptFailure, unwrapFailure } from '../../src/model/crypto.ts';
+import { decryptFailure, unwrapFailure } from '../../src/model/crypto.ts';
+import { cryptoScheme } from '../../src/model/crypto-scheme.ts';
 import { realCrypto } from '../../src/model/crypto-real.ts';
 import { symbolicCrypto } from '../../src/model/crypto-symbolic.ts';
 

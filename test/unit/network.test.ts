@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/model/messages.ts';
 import { drawLatency } from '../../src/config/swarm.ts';
-import { Network } from '../../src/model/network.ts';
+import { connectionKey, Network } from '../../src/model/network.ts';
 import { fakeWorld, runQueue } from './support.ts';
 
 /** A network of the server and c1, c2 with a fixed 10 ms latency; arrivals are logged as "time to: type". */
@@ -10,7 +10,11 @@ function setUp() {
   const network = new Network(world);
   const arrivals: string[] = [];
   for (const id of ['server', 'c1', 'c2']) {
-    network.attach({ id, receive: (from, message) => arrivals.push(`${world.queue.nowMs} ${from}→${id}: ${message.type}`) });
+    const receive = (from: string, message: Message): void => {
+      arrivals.push(`${world.queue.nowMs} ${from}→${id}: ${message.type}`);
+    };
+    // The server says which document a delivery touches, as the real one does; a client is its own resource.
+    network.attach(id === 'server' ? { id, receive, resourceOf: (message) => `server:${message.documentId}` } : { id, receive });
   }
   return { world, network, arrivals };
 }
@@ -19,6 +23,21 @@ const ask = (documentId = 'd1'): Message => ({ type: 'requestSession', documentI
 const reply = (type: 'noSession' | 'sessionPending' = 'noSession'): Message => ({ type, documentId: 'd1' });
 
 describe('network', () => {
+  it('keys a connection by its two endpoints, whichever end asks', () => {
+    expect(connectionKey('c1', 'server')).toBe(connectionKey('server', 'c1'));
+    expect(connectionKey('c1', 'server')).not.toBe(connectionKey('c2', 'server'));
+  });
+
+  it('carries messages between any two endpoints, a partition of one connection holding no other', async () => {
+    const { world, network, arrivals } = setUp();
+    network.partition('c1', 'c2', 100);
+    network.send('c1', 'c2', ask());
+    network.send('c1', 'server', ask());
+    await runQueue(world);
+    expect(arrivals).toEqual(['10 c1→server: requestSession', '110 c1→c2: requestSession']);
+    expect(world.records.map((record) => record.actor)).toEqual(['server', 'c2']);
+  });
+
   it('delivers after the latency, records the delivery, and keys events per link', async () => {
     const { world, network, arrivals } = setUp();
     network.send('c1', 'server', ask('d7'));
@@ -65,21 +84,21 @@ describe('network', () => {
     network.send('c1', 'server', ask());
     network.send('server', 'c1', reply());
     network.send('server', 'c2', reply());
-    network.dropConnection('c1');
+    network.dropConnection('c1', 'server');
     await runQueue(world);
     expect(arrivals).toEqual(['10 server→c2: noSession']);
   });
 
   it('a partition holds both directions until it heals; the later heal wins', async () => {
     const { world, network, arrivals } = setUp();
-    network.partition('c1', 100);
-    network.partition('c1', 50);
+    network.partition('c1', 'server', 100);
+    network.partition('server', 'c1', 50);
     network.send('c1', 'server', ask());
     network.send('server', 'c1', reply());
     network.send('server', 'c2', reply());
     await runQueue(world);
     expect(arrivals).toEqual(['10 server→c2: noSession', '110 c1→server: requestSession', '110 server→c1: noSession']);
-    network.partition('c2', 200);
+    network.partition('c2', 'server', 200);
     network.send('c2', 'server', ask());
     await runQueue(world);
     expect(arrivals.at(-1)).toBe('210 c2→server: requestSession');

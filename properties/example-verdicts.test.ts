@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { sweep } from '../src/explore/sweep.ts';
+import { buggyExamples, exampleSource, goodExamples } from './support.ts';
+
+// What `npm start` finds with its defaults (2,000 runs from seed 1, no pins), pinned per example: a change to
+// the model that moves any of these changes what users see, and must say so.
+const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly property?: string; readonly seed?: number }> = {
+  'buggy-discard-previous-key.ts': { verdict: 'fail', property: 'liveness', seed: 1 },
+  'buggy-expiring-keys.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
+  'buggy-memory-only-keys.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
+  'buggy-new-key-every-call.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
+  'buggy-swallowed-write.ts': { verdict: 'fail', property: 'liveness', seed: 56 },
+  'buggy-timestamp-hint-overwrite.ts': { verdict: 'fail', property: 'hint-stability', seed: 106 },
+  'buggy-unawaited-write.ts': { verdict: 'fail', property: 'hint-stability', seed: 11 },
+  'good-derived-key.ts': { verdict: 'pass' },
+  'good-static-key.ts': { verdict: 'pass' },
+  'good-store-backed-dynamic.ts': { verdict: 'pass' },
+  'good-timestamp-hint.ts': { verdict: 'pass' },
+};
+
+describe('every bundled example keeps its default verdict and failing seed', () => {
+  it('every bundled example is pinned', () => {
+    expect(Object.keys(pinned).sort()).toEqual([...buggyExamples, ...goodExamples].sort());
+  });
+
+  for (const name of [...buggyExamples, ...goodExamples]) {
+    it(`${name}: ${pinned[name]?.verdict ?? 'unpinned'}${pinned[name]?.seed === undefined ? '' : ` at seed ${pinned[name]?.seed}`}`, async () => {
+      const report = await sweep({ source: await exampleSource(name), runs: 2000, seed: 1, pins: {} });
+      const found = { verdict: report.verdict, ...(report.failure === undefined ? {} : { property: report.failure.property, seed: report.failure.seed }) };
+      expect(found).toEqual(pinned[name]);
+    }, 60_000);
+  }
+});

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** A virtual duration or instant, in whole milliseconds. */
+export const milliseconds = z.number().int().min(0).max(10 ** 12);
+
+/** A simulated browser's name: `c1`, `c2`, … */
+export const clientName = z.string().regex(/^c\d+$/, 'a client name such as c1');
+
+/** The scheduling strategies a run can use. */
+export const strategyNames = ['random', 'pct', 'timed'] as const;
+
+/** What clock reads and `Math.random()` in provider code do (the routed* rows of nondeterminism.ts): `report` (the default) or `route`. */
+export const timeAndRandomModes = ['report', 'route'] as const;

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type { RandomStream } from '../kernel/random.ts';
+
+/** A fault as the registry sees it: a kind, and for a scheduled fault, when it happens. */
+export interface FaultShape {
+  readonly kind: string;
+  readonly atMs?: number;
+}
+
+/** A client as fault verbs act on it. */
+export interface FaultableClient {
+  readonly id: string;
+  disconnect(reconnectAfterMs: number): void;
+  crash(restartAfterMs: number): void;
+  synchroniseClock(): void;
+}
+
+/** What a fault verb acts on during one run (the World implements it): only what verbs need, nothing more. */
+export interface FaultTarget {
+  readonly nowMs: number;
+  /** Records the fault in the trace: who it hits, its name, what happens. */
+  record(actor: string, fault: string, detail: string): void;
+  client(id: string): FaultableClient | undefined;
+  readonly clients: readonly FaultableClient[];
+  /** Holds the messages between two endpoints (both ways) until `untilMs`. */
+  partition(endpoint: string, peer: string, untilMs: number): void;
+  spikeLatency(factor: number, untilMs: number): void;
+  /** Restarts the RTC server: every connection to it drops, and it is down for `downMs`. */
+  restartServer(downMs: number): void;
+}
+
+/** Where a swarm-drawn fault lands: drawn before its kind, for every kind, so that draws stay aligned. */
+export interface DrawnPlace {
+  readonly atMs: number;
+  readonly client: string;
+}
+
+/**
+ * One fault kind a component owns (turmoil's fault verbs): its shape, its words for the config line, what it
+ * does when its time comes, and how a swarm seed draws one. Method syntax on purpose: a verb of one kind is a
+ * verb of the registry's wider fault type.
+ */
+export interface FaultVerb<Fault extends FaultShape = FaultShape> {
+  readonly kind: Fault['kind'];
+  readonly schema: z.ZodType<Fault>;
+  /** The fault in the config line: `c1 disconnects at 30ms (reconnects after 100ms)`. */
+  describe(fault: Fault): string;
+  /** What happens at `fault.atMs`. A verb without it is applied by its component as it works (an operation failing). */
+  inject?(fault: Fault, world: FaultTarget): void;
+  /** How a swarm seed draws one; a verb without it appears only in scripted or pinned plans. */
+  draw?(stream: RandomStream, place: DrawnPlace): Fault;
+}
+
+/** The parts of a fault plan a component's shrink steps may change. */
+export interface PlanShape {
+  readonly phaseEndMs: number;
+  readonly events: readonly FaultShape[];
+  readonly keyStoreFailureRate: number;
+  readonly keyStoreTimeoutRate: number;
+}
+
+/** A lifeline in sequence diagrams: the trace actor it stands for, and its label. */
+export interface Lifeline {
+  readonly actor: string;
+  readonly label: string;
+}
+
+/**
+ * A component of the world (after madsim's simulator plugins): its fault verbs, its own shrink steps and its
+ * lifelines in reports. Its run-time state lives in its model class; the World wires what is registered.
+ */
+export interface ComponentDefinition {
+  readonly name: string;
+  readonly faults: readonly FaultVerb<never>[] | readonly FaultVerb[];
+  /** Simpler plans the shrinker may try, beyond dropping one scheduled fault at a time. */
+  simplerPlans?<Plan extends PlanShape>(plan: Plan): Plan[];
+  /** What the config line says about this component's part of a plan beyond its scheduled faults (rates). */
+  describePlan?(plan: PlanShape): string[];
+  /** Its lifelines, given every actor of a trace, in the order they are drawn. */
+  lifelines?(actors: readonly string[]): Lifeline[];
+}
+
+/** The fault type a list of components declares: the union of their verbs' shapes. */
+export type FaultOf<Components extends readonly ComponentDefinition[]> = Components[number]['faults'][number] extends infer Verb
+  ? Verb extends FaultVerb<infer Fault>
+    ? Fault
+    : never
+  : never;
+
+/** Makes a fault verb, inferring its fault type from its schema. */
+export function faultVerb<Fault extends FaultShape>(verb: FaultVerb<NoInfer<Fault>> & { readonly schema: z.ZodType<Fault> }): FaultVerb<Fault> {
+  return verb;
+}
+
+/** The components of a world, in order: what the World wires, the schema accepts, the shrinker tries and reports draw. */
+export class Registry<Fault extends FaultShape = FaultShape> {
+  private readonly verbsByKind = new Map<string, FaultVerb<Fault>>();
+
+  constructor(readonly components: readonly ComponentDefinition[]) {
+    for (const verb of this.verbs()) {
+      if (this.verbsByKind.has(verb.kind)) throw new Error(`two components register the fault kind ${verb.kind}`);
+      this.verbsByKind.set(verb.kind, verb);
+    }
+  }
+
+  /** A registry with one more component, last. */
+  with(component: ComponentDefinition): Registry {
+    return new Registry([...this.components, component]);
+  }
+
+  /** Every fault verb, in registration order (`Fault` is what the components' verbs declare: see FaultOf). */
+  verbs(): FaultVerb<Fault>[] {
+    return this.components.flatMap((component) => component.faults as readonly FaultVerb<Fault>[]);
+  }
+
+  /** The verb of a fault kind; a kind nobody registered is a programmer error (the schema refuses it first). */
+  verb(kind: string): FaultVerb<Fault> {
+    const verb = this.verbsByKind.get(kind);
+    if (verb === undefined) throw new Error(`no component registers the fault kind ${kind}`);
+    return verb;
+  }
+
+  /** The schema of one fault event: any registered kind, each with its own fields. */
+  faultEventSchema(): z.ZodType<Fault> {
+    const schemas = this.verbs().map((verb) => verb.schema) as unknown as [z.ZodObject, ...z.ZodObject[]];
+    return z.discriminatedUnion('kind', schemas) as unknown as z.ZodType<Fault>;
+  }
+
+  /** Simpler plans every component offers the shrinker, in registration order. */
+  simplerPlans<Plan extends PlanShape>(plan: Plan): Plan[] {
+    return this.components.flatMap((component) => component.simplerPlans?.(plan) ?? []);
+  }
+
+  /** The config line's words for a plan: each fault in its verb's words, then each component's own notes. */
+  describePlan(plan: Omit<PlanShape, 'events'> & { readonly events: readonly Fault[] }): string[] {
+    return [...plan.events.map((event) => this.verb(event.kind).describe(event)), ...this.components.flatMap((component) => component.describePlan?.(plan) ?? [])];
+  }
+
+  /** The lifelines of a trace's actors, component by component. */
+  lifelines(actors: readonly string[]): Lifeline[] {
+    return this.components.flatMap((component) => component.lifelines?.(actors) ?? []);
+  }
+}
