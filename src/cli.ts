@@ -1,7 +1,8 @@
 import { describeThrown } from './errors.ts';
 import { main } from './cli/main.ts';
 import { exitProcess, processIo } from './cli/io.ts';
-import { exitOnInterrupt, type CommandUnderway } from './cli/interrupt.ts';
+import { exitOnInterrupt } from './cli/interrupt.ts';
+import type { CommandUnderway } from './cli/io.ts';
 import { heldHandles, leftOpenWarning } from './cli/left-open.ts';
 import { watchStrayRejections } from './cli/stray-rejections.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { interruptionReport, type CommandUnderway } from '../src/cli/interrupt.ts';
+import { interruptionReport } from '../src/cli/interrupt.ts';
+import type { CommandUnderway } from '../src/cli/io.ts';
 import { sweepProgress, type Io } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
 import { createProgress, formatSeconds, progressText, type ProgressSink } from '../src/report/progress.ts';

@@ -8,10 +8,10 @@ import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts'
 import { shardSlice, type Shard } from '../explore/shards.ts';
 import { sweep } from '../explore/sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { foundInSweep, runFailurePipeline, wasShrunk, type FailureReport, type FoundFailure } from '../report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../report/failure-pipeline.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
 import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
-import { printCheckJson, printCheckText, printExhaustive } from './check-report.ts';
+import { printCheckJson, printCheckText, printExhaustive, type ReportedFailure, type ReportFormat } from './check-report.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
 import { sweepProgress, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
@@ -53,19 +53,6 @@ function outputFolderProblem(options: CheckCommandOptions, cwd: string): string 
 
 // Below this many runs a pool's start-up (a loader and a module build per worker) costs more than it saves.
 const parallelRunsMin = 1000;
-
-/** How `check` shows the failing run. */
-export type ReportFormat = 'text' | 'mermaid';
-
-/** A failure as the reports show it: the pipeline's report, where to replay it, the saved counterexample. */
-export interface ReportedFailure extends FailureReport {
-  readonly replaySeed: string | undefined;
-  readonly replayFile: string;
-  readonly filePath: string;
-  /** The reports written with `--out`. */
-  readonly reportFiles: ReportFilePaths | undefined;
-  readonly format: ReportFormat;
-}
 
 /** `rtc-sim check <module>`: sweeps seeded schedules (or explores them all); prints the verdict. */
 export async function checkCommand(modulePath: string, options: CheckCommandOptions, io: Io): Promise<number> {

@@ -5,9 +5,23 @@ import type { SweepReport } from '../explore/sweep.ts';
 import { shownRunLines } from '../report/failure-pipeline.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderTimeline } from '../report/timeline.ts';
-import type { ReportedFailure } from './check-command.ts';
 import { describeConfig } from './describe-config.ts';
 import { painterFor, type Io } from './io.ts';
+import type { FailureReport } from '../report/failure-pipeline.ts';
+import type { ReportFilePaths } from '../report/report-files.ts';
+
+/** How `check` shows the failing run. */
+export type ReportFormat = 'text' | 'mermaid';
+
+/** A failure as the reports show it: the pipeline's report, where to replay it, the saved counterexample. */
+export interface ReportedFailure extends FailureReport {
+  readonly replaySeed: string | undefined;
+  readonly replayFile: string;
+  readonly filePath: string;
+  /** The reports written with `--out`. */
+  readonly reportFiles: ReportFilePaths | undefined;
+  readonly format: ReportFormat;
+}
 
 /** The text report of a sweep: pass with its coverage, or the failure with its shrunk run and replay lines. */
 export function printCheckText(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io, slice?: string): void {

@@ -1,22 +1,7 @@
 import { relative } from 'node:path';
 import { packageRoot } from '../package-root.ts';
-import { exitProcess, type Io } from './io.ts';
+import { exitProcess, type CommandUnderway, type Io, type SweepUnderway } from './io.ts';
 import { shellWord } from './options.ts';
-
-/** A sweep underway, as an interruption reports it (kept up to date by `sweepProgress` in io.ts). */
-export interface SweepUnderway {
-  readonly firstSeed: number;
-  readonly runsTotal: number;
-  runsDone: number;
-  /** How many seeds from `firstSeed` on ran and passed without a gap (workers may finish out of order). */
-  seedsPassed: number;
-}
-
-/** What the command underway leaves for an interruption: its sweep, and how to restore the terminal line. */
-export interface CommandUnderway {
-  sweep: SweepUnderway | undefined;
-  restoreTerminal: (() => void) | undefined;
-}
 
 /** The signals a user stops a run with, and the exit codes a shell gives them (128 + the signal's number). */
 const interruptions = { SIGINT: 130, SIGTERM: 143 } as const;

@@ -1,7 +1,21 @@
 import pc from 'picocolors';
 import { createProgress, type Progress, type ProgressSink } from '../report/progress.ts';
-import type { CommandUnderway } from './interrupt.ts';
 import type { Painter } from '../report/timeline.ts';
+
+/** A sweep underway, as an interruption reports it (kept up to date by `sweepProgress` in io.ts). */
+export interface SweepUnderway {
+  readonly firstSeed: number;
+  readonly runsTotal: number;
+  runsDone: number;
+  /** How many seeds from `firstSeed` on ran and passed without a gap (workers may finish out of order). */
+  seedsPassed: number;
+}
+
+/** What the command underway leaves for an interruption: its sweep, and how to restore the terminal line. */
+export interface CommandUnderway {
+  sweep: SweepUnderway | undefined;
+  restoreTerminal: (() => void) | undefined;
+}
 
 /** Where the CLI writes, so that tests can run it in-process. */
 export interface Io {
