@@ -60,6 +60,20 @@ describe('in-process sweep(): a module that opens real handles leaves none open'
     );
   });
 
+  it('a require made with createRequire (as bundled ESM packages make one) gets the same refusals', async () => {
+    const path = module(
+      'creates-require.js',
+      `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\ntry { require('node:fs').watch(${JSON.stringify(folder)}); } catch {}\ntry { require('net').createServer().listen(0); } catch {}\nexport default async ({ keyHint }) => ({ key: 'k', keyHint: keyHint ?? 'h' });\n`,
+    );
+    const before = heldHandles();
+    const report = await sweepModule(path);
+    expect(describeLeftOpen(before)).toBeUndefined();
+    expect(finding(report)).toMatch(/fs\.watch\(\)/);
+    expect(report.failure?.replayed.trace?.filter((record) => record.kind === 'nondeterminism').map((record) => (record as { api: string }).api)).toEqual(
+      expect.arrayContaining(['fs.watch()', 'require("net")']),
+    );
+  });
+
   it('a child process spawned in createProvider: refused, named, none left running', async () => {
     const path = module(
       'spawns.js',

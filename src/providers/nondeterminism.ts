@@ -37,6 +37,8 @@
  * |   of node:`child_process` and `cluster` that start a process;|          |   so no handle outlives a run, in-process too |
  * |   node:worker_threads `Worker`, `MessageChannel`,            |          |   (refused-calls.ts; for a provider passed in |
  * |   `BroadcastChannel`                                         |          |   as a function, host-routing.ts)             |
+ * | node:module `createRequire(from)`                            | routed   | built-ins as the instance's `require` gives   |
+ * |                                                              |          |   them; other files from the host (a limit)   |
  * | the sandbox's real global object, reached past the view      | reported | the simulated value, or the refusal above;    |
  * |   (`Function('return this')()`, indirect eval, prototype     |          |   the client is named while its code runs     |
  * |   chains): `Date`, `Math.random`, `performance`, `crypto`,   |          |   synchronously, not in a later continuation  |
