@@ -1,5 +1,7 @@
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { packageRoot } from '../package-root.ts';
 import { advice, findingSink, type ReportFinding } from './nondeterminism.ts';
+import { refusedCallMessage, refusedCallName, refusedCalls } from './refused-calls.ts';
 import type { InstanceHooks } from './sandbox.ts';
 
 /**
@@ -11,6 +13,13 @@ import type { InstanceHooks } from './sandbox.ts';
  * sandbox does for a module (nondeterminism.ts): the run replays, and the report names the call and client.
  * A call made in that window from anywhere but provider code (node_modules, Node itself, rtc-sim's own
  * sources) gets the real function. Outside the windows the host's globals are untouched.
+ *
+ * The calls that would open a real handle — `fs.watch`, child processes, worker threads (refused-calls.ts) —
+ * are refused the same way: provider code calling one in a window gets a thrown Error and a finding naming
+ * the call, so that no run of an in-process sweep leaves a watcher, a process or a thread behind. Named
+ * imports of a built-in module are bound once (`import { watch } from 'node:fs'`), so these are not swapped
+ * per window: the first window replaces them for good with versions that call the real function whenever no
+ * window is open or the caller is not provider code.
  */
 export class HostRouting {
   private current: InstanceHooks | undefined;
@@ -42,6 +51,11 @@ export class HostRouting {
     const hooks = this.current ?? this.last;
     if (hooks.timeAndRandom !== 'route') this.sinkFor(hooks, this.current !== undefined)(api, detail);
     return hooks;
+  }
+
+  /** Reports a refused call (refused-calls.ts), whatever `timeAndRandom` says: nothing can stand in for it. */
+  refuse(api: string, detail: string): void {
+    this.sinkFor(this.current ?? this.last, this.current !== undefined)(api, detail);
   }
 
   private sinkFor(hooks: InstanceHooks, attributed: boolean): ReportFinding {
@@ -97,8 +111,44 @@ const RoutedDate = routedDate();
 const routedRandom = { random: (): number => routed(routedRandom, 'Math.random()', advice.unseededRandom, (hooks) => hooks.random(), realRandom) }.random;
 const routedPerformanceNow = { now: (): number => routed(routedPerformanceNow, 'performance.now()', advice.clockRead, (hooks) => hooks.elapsed(), realPerformanceNow) }.now;
 
+let hostCallsRefusing = false;
+
+/**
+ * Replaces, once and for good, each refused call of the host's built-in modules (and the named exports bound
+ * to it) with one that refuses provider code in a window and calls the real function otherwise.
+ */
+function refuseHostCalls(): void {
+  if (hostCallsRefusing) return;
+  hostCallsRefusing = true;
+  const hostRequire = createRequire(import.meta.url);
+  for (const [moduleName, exportNames] of refusedCalls) {
+    const exports = hostRequire(`node:${moduleName}`) as Record<string, unknown>;
+    for (const exportName of exportNames) {
+      const real = exports[exportName];
+      if (typeof real === 'function') exports[exportName] = refusingHostCall(refusedCallName(moduleName, exportName), real as (...args: unknown[]) => unknown);
+    }
+  }
+  syncBuiltinESMExports();
+}
+
+function refusingHostCall(api: string, real: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  function refusing(this: unknown, ...args: unknown[]): unknown {
+    const owner = owners.at(-1);
+    if (owner === undefined || !calledByProviderCode(refusing)) return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args, new.target);
+    owner.refuse(api, advice.localResource);
+    throw new Error(refusedCallMessage(api));
+  }
+  // The real function's own properties (`prototype`, util.promisify's custom version of `exec` …) stay.
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(real))) {
+    if (key !== 'name' && key !== 'length') Object.defineProperty(refusing, key, descriptor);
+  }
+  for (const symbol of Object.getOwnPropertySymbols(real)) Object.defineProperty(refusing, symbol, Object.getOwnPropertyDescriptor(real, symbol) ?? {});
+  return refusing;
+}
+
 /** Puts the routed globals in place for `routing` (nested and overlapping windows share them); `remove` undoes one. */
 function install(routing: HostRouting): { remove(): void } {
+  refuseHostCalls();
   if (owners.length === 0) {
     globalThis.Date = RoutedDate;
     Math.random = routedRandom;

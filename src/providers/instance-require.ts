@@ -1,6 +1,7 @@
 import { builtinModules, createRequire, isBuiltin } from 'node:module';
 import { advice, type ReportFinding } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
+import { refusedCallMessage, refusedCalls, withRefusedCalls } from './refused-calls.ts';
 import { nativeAddonMessage } from './unbundleable.ts';
 
 /** What one instance's `require` substitutes for the real modules. */
@@ -41,7 +42,9 @@ function builtin(name: string): object {
 
 /**
  * The `require` a module instance sees: node:crypto comes back instrumented, node:perf_hooks with the routed
- * `performance`, and network and timer modules as reported stand-ins. Other built-ins are the real module.
+ * `performance`, network and timer modules as reported stand-ins, and node:fs, child_process, cluster and
+ * worker_threads with the calls that would open a real handle refused when called (refused-calls.ts), and
+ * node:module with a `createRequire` whose built-ins are these same ones. Other built-ins are the real module.
  * Anything else reaching it was left out of the bundle (a name computed at run time, or not found at build
  * time inside a try): it is refused rather than loaded into the host, where one copy would serve every
  * browser with the real clock and randomness (see `refuseUnbundled`).
@@ -52,6 +55,8 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
   const substitute = (name: string, specifier: string): unknown => {
     if (name === 'crypto') return parts.nodeCrypto(builtin(name));
     if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance() };
+    if (refusedCalls.has(name)) return withRefusedCalls(name, builtin(name), (api) => refuseCall(api, parts));
+    if (name === 'module') return withInstanceBuiltins(builtin(name) as typeof import('node:module'), required);
     const why = unsimulatedModules.get(name);
     if (why === undefined) return undefined;
     parts.report(`require("${specifier}")`, why);
@@ -73,6 +78,26 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
     extensions: parts.base.extensions,
     main: parts.base.main,
   }) as NodeJS.Require;
+}
+
+/**
+ * node:module whose `createRequire(from)` answers built-ins as the instance's own `require` does: bundled ESM
+ * packages make one (`createRequire(import.meta.url)`) to reach node:net or node:fs. What else it loads is
+ * loaded by the real one, in the host, as before (a documented limit).
+ */
+function withInstanceBuiltins(real: typeof import('node:module'), required: (specifier: string) => unknown): object {
+  const createRequire = (from: string | URL): NodeJS.Require => {
+    const hostRequire = real.createRequire(from);
+    const routed = (specifier: string): unknown => (typeof specifier === 'string' && isBuiltin(specifier) ? required(specifier) : hostRequire(specifier));
+    return Object.assign(routed, { resolve: hostRequire.resolve, cache: hostRequire.cache, extensions: hostRequire.extensions, main: hostRequire.main }) as NodeJS.Require;
+  };
+  return new Proxy(real, { get: (target, key) => (key === 'createRequire' ? createRequire : Reflect.get(target, key)) });
+}
+
+/** Reports a refused call (refused-calls.ts) as a finding naming it, and throws, in the sandbox's realm, why. */
+function refuseCall(api: string, parts: RequireParts): never {
+  parts.report(api, advice.localResource);
+  throw parts.helpers.error(refusedCallMessage(api));
 }
 
 /**

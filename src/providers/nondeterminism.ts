@@ -33,6 +33,12 @@
  * | require or import node:`http`, `https`, `http2`, `net`,      | reported | when required (using it is the only reason to |
  * |   `tls`, `dgram`, `dns`, `dns/promises`; `undici`            |          |   require it); a stand-in whose functions throw|
  * | require or import node:`timers`, `timers/promises`           | reported | a stand-in whose functions throw              |
+ * | node:fs `watch`, `watchFile`, `promises.watch`; the calls    | reported | a thrown Error when called: nothing is opened,|
+ * |   of node:`child_process` and `cluster` that start a process;|          |   so no handle outlives a run, in-process too |
+ * |   node:worker_threads `Worker`, `MessageChannel`,            |          |   (refused-calls.ts; for a provider passed in |
+ * |   `BroadcastChannel`                                         |          |   as a function, host-routing.ts)             |
+ * | node:module `createRequire(from)`                            | routed   | built-ins as the instance's `require` gives   |
+ * |                                                              |          |   them; other files from the host (a limit)   |
  * | the sandbox's real global object, reached past the view      | reported | the simulated value, or the refusal above;    |
  * |   (`Function('return this')()`, indirect eval, prototype     |          |   the client is named while its code runs     |
  * |   chains): `Date`, `Math.random`, `performance`, `crypto`,   |          |   synchronously, not in a later continuation  |
@@ -106,6 +112,8 @@ export const advice = {
     "in production this reads the browser's real clock; rtc-sim answered from the client's simulated clock — use env.now(), or run with --time-and-random route to accept clock reads",
   unseededRandom:
     'in production this is an unseeded, non-cryptographic generator; rtc-sim answered from the seeded stream — use env.random() or env.randomBytes(n) (crypto.getRandomValues for keys), or run with --time-and-random route to accept it',
+  localResource:
+    'file watchers, child processes and worker threads run outside the simulated schedule and would stay open after the run, one per simulated browser; rtc-sim refused the call (it threw) — a provider reaches its backend through env.keyStore',
   escapedGlobal:
     "reached the sandbox's real global object past the instance's routed view; rtc-sim answered from the simulation — call it by its plain name",
 } as const;
