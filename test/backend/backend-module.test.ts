@@ -5,11 +5,10 @@ import { backendClockMs, serve, settling, testEnv, testMachine } from './support
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-async function started(name: string, env = testEnv()) {
+async function started(name: string, env = testEnv(), machine = testMachine()) {
   const loaded = await loadBackendModule(fixture(name));
   if (!loaded.ok) throw new Error(loaded.error.message);
   const source: BackendSource = loaded.value;
-  const machine = testMachine();
   const backend = await settling(source, source.start(env, machine));
   if (!backend.ok) throw new Error(backend.problem.message);
   return { source, handler: backend.handler, env, machine };
@@ -136,5 +135,52 @@ describe('a backend that breaks the contract, as data', () => {
     if (started.ok) return;
     expect(started.problem.problem).toBe('not-a-handler');
     expect(started.problem.message).toMatch(/got number$/);
+  });
+});
+
+describe("the backend machine's clock and randomness", () => {
+  it('Date, Math.random, crypto, node:crypto, performance and process.hrtime answer from the machine, silently', async () => {
+    const draws = [0.25, 0.5];
+    const env = { ...testEnv(Date.UTC(2027, 2, 3)), random: () => draws[0] ?? 0 };
+    const { source, handler, machine } = await started('machine-backend.ts', env, { ...testMachine(), elapsed: () => 1500 });
+    const answer = (await (await serve(source, handler, new Request(`${origin}/`))).json()) as Record<string, unknown>;
+    expect(answer).toEqual({
+      dateNow: Date.UTC(2027, 2, 3),
+      newDate: '2027-03-03T00:00:00.000Z',
+      mathRandom: 0.25,
+      // Every random byte is floor(0.25 * 256) = 0x40: the stream, not the host's generator.
+      webUuid: '40404040-4040-4040-8040-404040404040',
+      nodeUuid: '40404040-4040-4040-8040-404040404040',
+      nodeBytes: '40404040',
+      performanceNow: 1500,
+      hrtime: [1, 500_000_000],
+      nodeEnvIsString: true,
+    });
+    expect(machine.findings).toEqual([]);
+  });
+
+  it('a backend that listens on a real port cannot start, and says why', async () => {
+    const loaded = await loadBackendModule(fixture('listening-backend.ts'));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const started = await settling(loaded.value, loaded.value.start(testEnv(), testMachine()));
+    expect(started.ok).toBe(false);
+    if (started.ok) return;
+    expect(started.problem.problem).toBe('creation-threw');
+    expect(started.problem.message).toContain('node:http.createServer is not available inside the simulated backend');
+  });
+
+  it('a real timer is refused and reported, as in a provider: the request is a 500 naming it', async () => {
+    const { source, handler, machine } = await started('timer-backend.ts');
+    expect((await serve(source, handler, new Request(`${origin}/`))).status).toBe(500);
+    expect(machine.findings).toEqual([expect.objectContaining({ api: 'setTimeout()', clientId: 'backend' })]);
+    expect(machine.problems).toEqual([expect.objectContaining({ problem: 'handler-threw' })]);
+  });
+
+  it("Express's own 404 for an unknown route is served (finalhandler defers with setImmediate)", async () => {
+    const { source, handler, machine } = await started('express-backend.ts');
+    const response = await serve(source, handler, new Request(`${origin}/nowhere`));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('Cannot GET /nowhere');
+    expect(machine.findings).toEqual([]);
   });
 });
