@@ -24,7 +24,13 @@ export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler
 export interface BackendSource {
   /** The module's path, for reports. */
   readonly label: string;
-  /** Where the backend's code runs: settle it between two events like a provider's (its promises progress only then). */
+  /**
+   * Where the backend's code runs: settle it between two events like a provider's (its promises progress only
+   * then). Unlike a provider, a backend also waits on host promises that do not mark the realm (a Node
+   * listener's light-my-request injection finishes on process.nextTick; a host Response's body reads): while a
+   * request is in flight, `touch()` before `settle()` and let the host take a turn (test/backend/support.ts's
+   * `settling` does both, bounded).
+   */
   readonly realm: CompiledModule['realm'];
   /** Runs the module's `setup(env)` in a fresh instance, if it exports one: resolves to the problem if it threw or rejected. */
   setup(env: BackendEnv, machine: BackendMachine): Promise<BackendContractProblem | undefined>;
