@@ -4,6 +4,7 @@ import { instrumentedNodeCrypto, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
+import type { SandboxMachine } from './server-globals.ts';
 
 /** The simulated clock and randomness values are answered from. */
 export interface SimulatedSources {
@@ -53,6 +54,8 @@ export interface InstanceGlobalsParts extends GlobalsParts {
   readonly console: () => object;
   readonly contextGlobal: object;
   readonly base: NodeJS.Require;
+  /** A server (a backend) also gets `setImmediate` as a sandbox microtask and the server modules (absent: a browser). */
+  readonly machine?: SandboxMachine;
 }
 
 /**
@@ -85,6 +88,7 @@ export class InstanceGlobals {
       report: parts.report,
       helpers: parts.helpers,
       performance: () => this.get('performance') as object,
+      serverModules: parts.machine === 'server',
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, { random: () => parts.sources.random(), helpers: parts.helpers, later: microtaskScheduler(parts), report: parts.report, webCrypto: this.get('crypto') as object }),
     }));
@@ -110,6 +114,10 @@ export class InstanceGlobals {
           get: (target, key) => (isInstanceGlobalName(key) ? this.get(key) : Reflect.get(target, key)),
           set: (target, key, value) => Reflect.set(target, key, value),
         });
+      case 'setImmediate':
+        // A server's packages defer work with it (on-finished, finalhandler): a microtask keeps it in the schedule.
+        if (this.parts.machine === 'server') return (task: (...args: unknown[]) => void, ...args: unknown[]) => microtaskScheduler(this.parts)(() => task(...args));
+        return refusal(name, this.parts);
       default:
         return refusal(name, this.parts);
     }

@@ -14,6 +14,11 @@ export interface RequireParts {
   readonly nodeCrypto: (real: object) => object;
   /** The instance's routed `performance`, for node:perf_hooks. */
   readonly performance: () => object;
+  /**
+   * A server's require (a backend's): node:http, https, http2 and net are the real modules (Express builds its
+   * request and response on their prototypes, and reads `net.isIP`) except that what opens a real socket throws.
+   */
+  readonly serverModules?: boolean;
 }
 
 // Modules whose only purpose is what the simulation cannot allow: real network I/O, real timers.
@@ -55,6 +60,7 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
   const substitute = (name: string, specifier: string): unknown => {
     if (name === 'crypto') return parts.nodeCrypto(builtin(name));
     if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance() };
+    if (parts.serverModules === true && serverModules.has(name)) return serverModule(name, specifier, parts.helpers);
     if (refusedCalls.has(name)) return withRefusedCalls(name, builtin(name), (api) => refuseCall(api, parts));
     if (name === 'module') return withInstanceBuiltins(builtin(name) as typeof import('node:module'), required);
     const why = unsimulatedModules.get(name);
@@ -116,6 +122,19 @@ function refuseUnbundled(specifier: unknown, parts: RequireParts): never {
       ? nativeAddonMessage(resolved, undefined)
       : `require(${JSON.stringify(specifier)}) was left out of the provider's bundle (its name is computed at run time, or it was not found when the provider was built); a module runs inside the simulated browser only when it is bundled — import it by its literal name`;
   throw Object.assign(parts.helpers.error(`rtc-sim: ${why}`), { code: 'MODULE_NOT_FOUND' });
+}
+
+const serverModules: ReadonlySet<string> = new Set(['http', 'https', 'http2', 'net']);
+const socketOpeners: ReadonlySet<string> = new Set(['createServer', 'createSecureServer', 'request', 'get', 'connect', 'createConnection', 'globalAgent']);
+
+/** A server module as it is, but for what opens a real socket or listens: a backend is reached only by the simulated network. */
+function serverModule(name: string, specifier: string, helpers: SandboxHelpers): object {
+  const real = builtin(name) as Record<string, unknown>;
+  const refuse = (member: string) =>
+    function unavailable(): never {
+      throw helpers.error(`rtc-sim: ${specifier}.${member} is not available inside the simulated backend: createBackend(env) returns the handler or app, rtc-sim serves it (do not listen), and outgoing requests are not simulated`);
+    };
+  return Object.fromEntries(Object.keys(real).map((key) => [key, socketOpeners.has(key) ? refuse(key) : real[key]]));
 }
 
 /**

@@ -9,6 +9,7 @@ import { packageOfPath } from './package-name.ts';
 import { standInModules } from './instance-require.ts';
 import { compileInSandbox, type CompiledModule } from './sandbox.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
+import type { SandboxMachine } from './server-globals.ts';
 
 const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
@@ -24,17 +25,19 @@ const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
  * file's module system, which `import(url + '?client=2')` cannot promise (tsx loads .ts outside a package
  * as CommonJS, and the CommonJS cache ignores query strings), and it costs microseconds instead of a module
  * load. A package that loads a native addon cannot be bundled: the build fails naming it (exit 2).
+ * `machine: 'server'` loads the integrator's backend the same way, on a server's globals (server-globals.ts).
  */
-export async function loadProviderModule(pathGiven: string): Promise<Result<CompiledModule>> {
+export async function loadProviderModule(pathGiven: string, machine: SandboxMachine = 'browser'): Promise<Result<CompiledModule>> {
   const path = resolve(pathGiven);
+  const what = machine === 'server' ? 'backend' : 'provider';
   if (!existsSync(path) || !statSync(path).isFile()) {
-    return fail({ kind: 'module-not-found', path, message: `provider module not found: ${path}` });
+    return fail({ kind: 'module-not-found', path, message: `${what} module not found: ${path}` });
   }
   if (!supportedExtensions.some((extension) => path.endsWith(extension))) {
     return fail({
       kind: 'module-invalid',
       path,
-      message: `provider module must be a ${supportedExtensions.join(', ')} file: ${path}`,
+      message: `${what} module must be a ${supportedExtensions.join(', ')} file: ${path}`,
     });
   }
   const built = await bundleProvider(path);
@@ -42,7 +45,7 @@ export async function loadProviderModule(pathGiven: string): Promise<Result<Comp
   const code = built.value;
   try {
     const requireFromModule = createRequire(path);
-    return ok(compileInSandbox({ code, path, directory: dirname(path), url: pathToFileURL(path).href, requireFromModule }));
+    return ok(compileInSandbox({ code, path, directory: dirname(path), url: pathToFileURL(path).href, requireFromModule, machine }));
   } catch (error) {
     return fail({ kind: 'module-invalid', path, message: `cannot compile ${path}: ${describeThrown(error)}` });
   }

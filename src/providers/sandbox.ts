@@ -2,6 +2,7 @@ import vm from 'node:vm';
 import { describeThrown } from '../errors.ts';
 import { InstanceGlobals, installContextReporters, instanceGlobalNames, namesUsedBy } from './instance-globals.ts';
 import { installPageGlobals } from './page-globals.ts';
+import { installServerGlobals, type SandboxMachine } from './server-globals.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
@@ -63,6 +64,8 @@ interface CompileOptions {
   readonly directory: string;
   readonly url: string;
   readonly requireFromModule: NodeJS.Require;
+  /** The kind of machine the code runs on (absent: a browser). */
+  readonly machine?: SandboxMachine;
 }
 
 // The Promise.prototype of every sandbox: a promise whose chain reaches one was made by provider code.
@@ -95,9 +98,10 @@ const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname
  * provider continuation between two events without waiting for the host event loop.
  */
 export function compileInSandbox(options: CompileOptions): CompiledModule {
+  const machine = options.machine ?? 'browser';
   const context = vm.createContext(
     { TextEncoder, TextDecoder, URL, URLSearchParams, atob, btoa, Buffer, structuredClone },
-    { name: `rtc-sim provider ${options.path}`, microtaskMode: 'afterEvaluate' },
+    { name: `rtc-sim ${machine === 'server' ? 'backend' : 'provider'} ${options.path}`, microtaskMode: 'afterEvaluate' },
   );
   vm.runInContext('globalThis.queueMicrotask = (task) => { Promise.resolve().then(() => task()); };', context);
   const helpers = createSandboxHelpers(context);
@@ -108,6 +112,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
   installPageGlobals(contextGlobal, () => running.answering().origin);
+  if (machine === 'server') installServerGlobals(contextGlobal, { helpers, touch: realm.touch, directory: options.directory, answerFrom: () => running.answering() });
   const used = namesUsedBy(options.code);
   const ownGlobals = new Set(Object.getOwnPropertyNames(contextGlobal));
   return {
@@ -123,6 +128,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
         console: () => simulatedConsole(hooks),
         contextGlobal,
         base: options.requireFromModule,
+        machine,
       });
       const module = { exports: {} as Record<string, unknown> };
       const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url];

@@ -1,0 +1,55 @@
+import { inject, type InjectOptions } from 'light-my-request';
+import type { FetchHandler, NodeRequestListener } from './contract.ts';
+
+/**
+ * Serves Fetch-standard requests with a Node request listener through light-my-request, the injection
+ * library Fastify is tested with: the Request's method, URL, headers and body become an injection, and the
+ * injected response's status, headers and raw body become a Response. A listener that throws, or whose
+ * response errors, rejects the returned promise.
+ *
+ * Two things Node's server would do differently here are made right:
+ * - the `Date` header Node adds reads the host's real clock: it is written from `now` (the backend machine's
+ *   clock) before the listener runs, which may still set its own;
+ * - Express (and Connect apps that do the same) replaces the prototypes of `req` and `res` with its own,
+ *   which inherit from node:http's, so light-my-request's `write`/`end` (which collect the body) and
+ *   `destroy` would be lost: they are pinned on the objects first.
+ */
+export function fetchFromListener(serveNode: NodeRequestListener, now: () => number): FetchHandler {
+  const listener: NodeRequestListener = (request, response) => {
+    keepInjectedMethods(request);
+    keepInjectedMethods(response);
+    response.sendDate = false;
+    response.setHeader('date', new Date(now()).toUTCString());
+    return serveNode(request, response);
+  };
+  return async (request) => {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const options: InjectOptions = { method: request.method as NonNullable<InjectOptions['method']>, url: request.url, headers };
+    if (request.body !== null) options.payload = Buffer.from(await request.arrayBuffer());
+    const injected = await inject(listener, options);
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(injected.headers)) {
+      if (value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, String(one));
+    }
+    const bodyless = [101, 204, 205, 304].includes(injected.statusCode) || request.method === 'HEAD';
+    return new Response(bodyless ? null : new Uint8Array(injected.rawPayload), {
+      status: injected.statusCode,
+      statusText: injected.statusMessage,
+      headers: responseHeaders,
+    });
+  };
+}
+
+function keepInjectedMethods(target: object): void {
+  const prototype = Object.getPrototypeOf(target) as object | null;
+  if (prototype === null) return;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
+    if (name === 'constructor' || typeof method !== 'function' || Object.hasOwn(target, name)) continue;
+    Object.defineProperty(target, name, { value: method, writable: true, enumerable: false, configurable: true });
+  }
+}
