@@ -3,8 +3,7 @@ import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
-import type { SandboxHelpers } from './sandbox-helpers.ts';
-import type { SandboxMachine } from './server-globals.ts';
+import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
 
 /** The simulated clock and randomness values are answered from. */
 export interface SimulatedSources {

@@ -72,3 +72,6 @@ const helpersSource = `(() => {
 export function createSandboxHelpers(context: vm.Context): SandboxHelpers {
   return vm.runInContext(helpersSource, context, { filename: 'rtc-sim-sandbox-helpers' }) as SandboxHelpers;
 }
+
+/** Which machine a sandbox plays: a browser (a provider) or a server (the integrator's backend). */
+export type SandboxMachine = 'browser' | 'server';

@@ -6,7 +6,7 @@ import type { SandboxHelpers } from './sandbox-helpers.ts';
  * `process`; a `server` (the integrator's backend) has a `process` and the server modules Express and Hono
  * are built on (see `installServerGlobals` and `instanceRequire`).
  */
-export type SandboxMachine = 'browser' | 'server';
+export type { SandboxMachine } from './sandbox-helpers.ts';
 
 /**
  * Puts a `process` on a server sandbox's global object: the Node APIs a backend and its npm packages read
