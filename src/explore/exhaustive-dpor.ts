@@ -25,7 +25,7 @@ class ExecutionRecord {
 }
 
 function candidateOf(event: SimEvent, nowMs: number): WakeupStep {
-  return { ...placedAt({ key: event.key, resources: event.resources, timer: event.timing === 'timer', dueMs: event.dueMs }, nowMs), requires: [] };
+  return { ...placedAt({ key: event.key, resources: event.resources, timer: event.timing === 'timer', lane: event.lane?.name, dueMs: event.dueMs }, nowMs), requires: [] };
 }
 
 /**
@@ -36,10 +36,15 @@ function candidateOf(event: SimEvent, nowMs: number): WakeupStep {
  */
 export class DporSearch {
   private readonly path: PathNode[] = [];
-  private readonly learned = new LearnedConflicts();
+  private readonly learned: LearnedConflicts;
   private record = new ExecutionRecord();
 
-  constructor(private readonly reduction: boolean) {}
+  constructor(
+    private readonly reduction: boolean,
+    exactClock: boolean,
+  ) {
+    this.learned = new LearnedConflicts(exactClock);
+  }
 
   /** A strategy for the next execution. */
   strategy(): Strategy {
@@ -117,9 +122,14 @@ export class DporSearch {
   }
 
   private reverseRaces(record: ExecutionRecord): void {
-    for (const [step, key] of record.disabled) {
+    const lastStep = record.steps.length - 1;
+    const ranAfter = (step: number, key: string): boolean => record.steps.some((each, index) => index > step && each.key === key);
+    // A disabled event that later runs anyway was only postponed (a new, earlier timer): the clock orders it.
+    const disabled = record.disabled.filter(([step, key]) => !ranAfter(step, key) || this.path[step]?.enabled.get(key)?.timer === true);
+    for (const [step, key] of disabled) {
       const chosen = record.steps[step];
-      if (chosen !== undefined) this.learned.add(chosen.key, key);
+      // Cancelled, not halted: a hidden dependency (a dropped connection loses its messages).
+      if (chosen !== undefined && step < lastStep && !ranAfter(step, key)) this.learned.add(chosen.key, key);
     }
     const order = new HappensBefore(record.steps, this.learned);
     const timerEnabledAt = (step: number, key: string): boolean => this.path[step]?.enabled.has(key) ?? false;
@@ -131,10 +141,10 @@ export class DporSearch {
         const step = order.steps[index] as TraceStep;
         clockMs = Math.max(clockMs, step.dueMs);
         const requires = indices.slice(0, position).filter((before) => order.precedes(before, index)).map((before) => (order.steps[before] as TraceStep).key);
-        return { key: step.key, resources: step.resources, timer: step.timer, dueMs: step.dueMs, atMs: clockMs, requires };
+        return { key: step.key, resources: step.resources, timer: step.timer, lane: step.lane, dueMs: step.dueMs, atMs: clockMs, requires };
       }));
     }
-    for (const [step, key] of record.disabled) {
+    for (const [step, key] of disabled) {
       const node = this.path[step];
       const candidate = node?.enabled.get(key);
       if (node !== undefined && candidate !== undefined) this.insert(node, [candidate]);

@@ -9,7 +9,8 @@
  *   clock it reads, and through the enabled set (timers wait for the absence of asynchronous events).
  * - Timers are dependent on every event: they run only when no asynchronous event is ready, so they are
  *   barriers, and two tied timers are ordered by the choice itself.
- * - The clock: events running at different virtual times are dependent (one saw a clock the other moved).
+ * - The clock, with `exactClock`: events running at different virtual times are dependent (one saw a clock
+ *   the other moved).
  *   Events with the same effective time T form a slot; the first event of a slot (T > 0) has `dueMs = T`
  *   (it moved the clock), and an event of the slot with `dueMs < T` ran late only because one with
  *   `dueMs = T` ran before it. Making "late" and "on time" events of a slot dependent keeps every late one
@@ -23,9 +24,16 @@
  * - Enabling: an event is ordered after the event that created it (`causeSequence`, a kernel hook) and after
  *   the event after which it last became enabled (a lane's previous message was delivered, a timer fired, a
  *   timer was cancelled and the horizon rose). These edges are happens-before but never races: the later
- *   event could not have run first.
+ *   event could not have run first. Nor are two messages of one lane a race (FIFO), nor a timer and an
+ *   asynchronous event (the timer is not enabled while the other is ready, or made it ready).
  * - Disabling: when an event removes another from the enabled set without running it (a dropped
  *   connection, a halted world), the pair is learned as dependent, and the disabled event is tried first.
+ * - The clock, by default: not a dependency. Two executions are then equivalent when they order every pair of
+ *   events sharing a resource (and every timer) alike, even if an independent event ran a few virtual
+ *   milliseconds later in one of them (an asynchronous event may always be stretched up to the next timer —
+ *   that is the kernel's model of latency). This is the equivalence sleep-set search used before (its count
+ *   of schedules is unchanged); it is exact on state and order, and abstracts only the virtual time at which
+ *   independent events run. `exactClock` removes that abstraction at the price of many more traces.
  * - Assumptions (true of the pinned exhaustive world, documented in README): latencies are fixed, so the
  *   shared latency streams return the same value in any order; checkers judge the state, not the order of
  *   independent records. The tests compare DPOR with full enumeration on small worlds to check them.
@@ -36,6 +44,8 @@ export interface Candidate {
   readonly key: string;
   readonly resources: readonly string[];
   readonly timer: boolean;
+  /** The FIFO lane of a delivery: a later message of a lane never overtakes an earlier one. */
+  readonly lane: string | undefined;
   readonly dueMs: number;
 }
 
@@ -46,9 +56,11 @@ export interface TraceStep extends Candidate {
   readonly enablerStep: number;
 }
 
-/** Pairs of keys seen to disable one another: dependent from then on. */
+/** The dependency relation's settings, and the pairs of keys seen to disable one another (dependent from then on). */
 export class LearnedConflicts {
   private readonly pairs = new Set<string>();
+  /** Whether the clock orders events (exact) or only resources and timers do (the default; see above). */
+  constructor(readonly exactClock = false) {}
   /** Records that `left` removed `right` from the enabled set (or the reverse). */
   add(left: string, right: string): void {
     this.pairs.add(left < right ? `${left}\u0000${right}` : `${right}\u0000${left}`);
@@ -62,8 +74,8 @@ export class LearnedConflicts {
 /** The dependency relation of events placed at times `atMs` (see the soundness argument above). */
 export function dependent(left: Candidate & { readonly atMs: number }, right: Candidate & { readonly atMs: number }, learned: LearnedConflicts): boolean {
   if (left.timer || right.timer) return true;
-  if (left.atMs !== right.atMs) return true;
-  if ((left.dueMs === left.atMs) !== (right.dueMs === right.atMs)) return true;
+  if (learned.exactClock && left.atMs !== right.atMs) return true;
+  if (learned.exactClock && (left.dueMs === left.atMs) !== (right.dueMs === right.atMs)) return true;
   if (left.resources.some((resource) => right.resources.includes(resource))) return true;
   return learned.has(left.key, right.key);
 }
@@ -126,6 +138,8 @@ export class HappensBefore {
         // A timer never runs while an asynchronous event is ready, so a mixed pair cannot be reversed.
         if (before.timer !== step.timer) continue;
         if (step.timer && !timerEnabledAt(earlier, step.key)) continue;
+        // Two messages of one lane: the later one waits behind the earlier one whenever it is sent.
+        if (step.lane !== undefined && step.lane === before.lane) continue;
         if (direct.some((middle) => middle > earlier && this.precedes(earlier, middle))) continue;
         found.push([earlier, later]);
       }
@@ -152,7 +166,8 @@ export class HappensBefore {
         if (best < 0 || (this.steps[index] as TraceStep).key < (this.steps[best] as TraceStep).key) best = index;
       }
       placed[best] = true;
-      order.push(`${(this.steps[best] as TraceStep).key}@${(this.steps[best] as TraceStep).atMs}`);
+      const step = this.steps[best] as TraceStep;
+      order.push(this.learned.exactClock ? `${step.key}@${step.atMs}` : step.key);
     }
     return order.join(' ');
   }
@@ -163,6 +178,6 @@ export class HappensBefore {
  * (with each event's time). Two executions have the same fingerprint exactly when they order every dependent
  * pair alike. Computed without learned conflicts, so that it does not depend on what a search saw before.
  */
-export function traceFingerprint(steps: readonly TraceStep[]): string {
-  return new HappensBefore(steps, new LearnedConflicts()).fingerprint();
+export function traceFingerprint(steps: readonly TraceStep[], exactClock: boolean): string {
+  return new HappensBefore(steps, new LearnedConflicts(exactClock)).fingerprint();
 }

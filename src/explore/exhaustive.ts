@@ -13,11 +13,13 @@ export interface ExhaustiveOptions {
   readonly schedulesMax: number;
   /** Partial-order reduction; off only to compare with (and measure against) full enumeration. */
   readonly reduction?: boolean;
+  /** Make the virtual clock a dependency (see exhaustive-trace.ts): sound for time, many more traces. */
+  readonly exactClock?: boolean;
   /** Stop at the first violating execution (default); tests set false to collect every verdict. */
   readonly stopAtFailure?: boolean;
   readonly onProgress?: (schedules: number) => void;
   /** Sees every complete execution: its trace's canonical fingerprint and how it ended (tests). */
-  readonly onExecution?: (execution: { readonly fingerprint: string; readonly outcome: RunOutcome }) => void;
+  readonly onExecution?: (execution: { readonly fingerprint: string; readonly decisions: readonly string[]; readonly outcome: RunOutcome }) => void;
 }
 
 /** What exhaustive search covered, and the first violating schedule if any. */
@@ -39,7 +41,7 @@ export interface ExhaustiveReport {
  * a schedule not proven equivalent to one explored, so executions ≈ traces.
  */
 export async function exploreExhaustively(options: ExhaustiveOptions): Promise<ExhaustiveReport> {
-  const search = new DporSearch(options.reduction ?? true);
+  const search = new DporSearch(options.reduction ?? true, options.exactClock ?? false);
   let schedules = 0;
   let pruned = 0;
   let failure: ExhaustiveReport['failure'];
@@ -50,7 +52,7 @@ export async function exploreExhaustively(options: ExhaustiveOptions): Promise<E
     const abandoned = result.outcome.kind === 'abandoned';
     if (abandoned) pruned++;
     else schedules++;
-    if (!abandoned) options.onExecution?.({ fingerprint: traceFingerprint(search.last.steps), outcome: result.outcome });
+    if (!abandoned) options.onExecution?.({ fingerprint: traceFingerprint(search.last.steps, options.exactClock ?? false), decisions: search.last.decisions, outcome: result.outcome });
     if ((result.outcome.kind === 'violation' || result.outcome.kind === 'limit') && failure === undefined) {
       failure = { decisions: [...search.last.decisions], result };
       if (options.stopAtFailure ?? true) return report(false);
