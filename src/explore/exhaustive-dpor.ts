@@ -38,6 +38,8 @@ export class DporSearch {
   private readonly path: PathNode[] = [];
   private readonly learned: LearnedConflicts;
   private record = new ExecutionRecord();
+  /** Wakeup branches dropped because their first event was not enabled where they were to start. */
+  infeasible = 0;
 
   constructor(
     private readonly reduction: boolean,
@@ -111,6 +113,7 @@ export class DporSearch {
       wakeup = parent.wakeup.children.find((child) => child.step.key === parent.chosen)?.subtree ?? wakeup;
     }
     if (!this.reduction) for (const candidate of enabled.values()) wakeup.children.push({ step: candidate, subtree: emptyWakeupTree() });
+    this.dropInfeasible(wakeup, enabled);
     if (wakeup.children.length === 0) {
       const awake = [...enabled.values()].find((candidate) => !asleep.has(candidate.key));
       if (awake === undefined) return undefined;
@@ -156,6 +159,19 @@ export class DporSearch {
     insertWakeup(node.wakeup, sequence, this.learned);
   }
 
+  /**
+   * Drops branches whose first event is not enabled here. They come from a dependency the model hides from
+   * `resources` (the world counts settled clients, and the last to settle starts the retention probe), so a
+   * reversed race can name an event that the reordered prefix does not create. Counted, never silent.
+   */
+  private dropInfeasible(tree: WakeupTree, enabled: ReadonlyMap<string, WakeupStep>): void {
+    for (let index = tree.children.length - 1; index >= 0; index--) {
+      if (enabled.has((tree.children[index] as WakeupTree['children'][number]).step.key)) continue;
+      tree.children.splice(index, 1);
+      this.infeasible++;
+    }
+  }
+
   /** Marks the deepest chosen branch explored and moves to the next one, popping finished nodes. */
   private backtrack(): boolean {
     while (this.path.length > 0) {
@@ -163,6 +179,7 @@ export class DporSearch {
       if (this.reduction) node.asleep.set(node.chosen, node.enabled.get(node.chosen) as WakeupStep);
       const index = node.wakeup.children.findIndex((child) => child.step.key === node.chosen);
       if (index >= 0) node.wakeup.children.splice(index, 1);
+      this.dropInfeasible(node.wakeup, node.enabled);
       const next = node.wakeup.children[0];
       if (next !== undefined) {
         node.chosen = next.step.key;

@@ -13,7 +13,7 @@ export interface ExhaustiveOptions {
   readonly schedulesMax: number;
   /** Partial-order reduction; off only to compare with (and measure against) full enumeration. */
   readonly reduction?: boolean;
-  /** Make the virtual clock a dependency (see exhaustive-trace.ts): sound for time, many more traces. */
+  /** The virtual clock is a dependency (default; see exhaustive-trace.ts); false abstracts it, as sleep sets did: fewer traces, blind to time. */
   readonly exactClock?: boolean;
   /** Stop at the first violating execution (default); tests set false to collect every verdict. */
   readonly stopAtFailure?: boolean;
@@ -30,6 +30,8 @@ export interface ExhaustiveReport {
   readonly executions: number;
   /** Executions dropped midway because every remaining choice was covered elsewhere (sleep sets). */
   readonly pruned: number;
+  /** Wakeup branches dropped as infeasible: a dependency hidden from `resources` (see exhaustive-dpor.ts). */
+  readonly infeasible: number;
   /** True when the whole space was covered; false when `schedulesMax` cut it. */
   readonly complete: boolean;
   readonly failure: { readonly decisions: readonly string[]; readonly result: SimulationResult } | undefined;
@@ -41,18 +43,18 @@ export interface ExhaustiveReport {
  * a schedule not proven equivalent to one explored, so executions ≈ traces.
  */
 export async function exploreExhaustively(options: ExhaustiveOptions): Promise<ExhaustiveReport> {
-  const search = new DporSearch(options.reduction ?? true, options.exactClock ?? false);
+  const search = new DporSearch(options.reduction ?? true, options.exactClock ?? true);
   let schedules = 0;
   let pruned = 0;
   let failure: ExhaustiveReport['failure'];
-  const report = (complete: boolean): ExhaustiveReport => ({ schedules, executions: schedules + pruned, pruned, complete, failure });
+  const report = (complete: boolean): ExhaustiveReport => ({ schedules, executions: schedules + pruned, pruned, infeasible: search.infeasible, complete, failure });
   for (;;) {
     if (schedules >= options.schedulesMax) return report(false);
     const result = await simulate({ config: options.config, source: options.source, strategy: search.strategy() });
     const abandoned = result.outcome.kind === 'abandoned';
     if (abandoned) pruned++;
     else schedules++;
-    if (!abandoned) options.onExecution?.({ fingerprint: traceFingerprint(search.last.steps, options.exactClock ?? false), decisions: search.last.decisions, outcome: result.outcome });
+    if (!abandoned) options.onExecution?.({ fingerprint: traceFingerprint(search.last.steps, options.exactClock ?? true), decisions: search.last.decisions, outcome: result.outcome });
     if ((result.outcome.kind === 'violation' || result.outcome.kind === 'limit') && failure === undefined) {
       failure = { decisions: [...search.last.decisions], result };
       if (options.stopAtFailure ?? true) return report(false);
