@@ -17,9 +17,11 @@ interface ExhaustivePlan {
 
 const plans: readonly ExhaustivePlan[] = [
   { example: 'good-static-key.ts', clients: 2, documents: 1, exactClock: true, tracesMax: 1_000_000 },
-  { example: 'good-static-key.ts', clients: 3, documents: 2, exactClock: true, tracesMax: 1_000_000 },
-  { example: 'good-static-key.ts', clients: 3, documents: 1, exactClock: false, tracesMax: 1_000_000 },
   { example: 'good-static-key.ts', clients: 3, documents: 1, exactClock: true, tracesMax: 20_000 },
+  { example: 'good-static-key.ts', clients: 3, documents: 2, exactClock: true, tracesMax: 20_000 },
+  // The clock abstracted, as the sleep-set search did: the spaces it covered, now each trace run once.
+  { example: 'good-static-key.ts', clients: 3, documents: 1, exactClock: false, tracesMax: 1_000_000 },
+  { example: 'good-static-key.ts', clients: 3, documents: 2, exactClock: false, tracesMax: 1_000_000 },
 ];
 
 /** Runs every plan once and prints one row each; returns the rows for the results file. */
