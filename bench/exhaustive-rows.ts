@@ -27,7 +27,7 @@ const plans: readonly ExhaustivePlan[] = [
 /** Runs every plan once and prints one row each; returns the rows for the results file. */
 export async function runExhaustiveRows(): Promise<object[]> {
   console.log('\nexhaustive (optimal DPOR, seed 1, simultaneous arrivals, fixed 1 ms latencies)');
-  console.log('world          | clock    | traces  | executions started | per trace | covered          | seconds | traces/s');
+  console.log('world                        | clock    | traces  | executions started | per trace | covered          | seconds | traces/s');
   const rows = [];
   for (const plan of plans) {
     const loaded = await loadProviderModule(`${packageRoot}examples/providers/${plan.example}`);
@@ -40,7 +40,7 @@ export async function runExhaustiveRows(): Promise<object[]> {
     const covered = report.complete ? 'whole space' : report.failure === undefined ? `cut at ${plan.tracesMax.toLocaleString('en-US')}` : 'violation';
     console.log(
       [
-        `${plan.clients} × ${plan.documents} ${plan.example.replace('.ts', '')}`.slice(0, 14).padEnd(14),
+        `${plan.clients} × ${plan.documents} ${plan.example.replace('.ts', '')}`.padEnd(28),
         (plan.exactClock ? 'exact' : 'abstract').padEnd(8),
         report.schedules.toLocaleString('en-US').padStart(7),
         report.executions.toLocaleString('en-US').padStart(18),
