@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runBaseline } from './baseline-fc-scheduler.ts';
 import { runBareLoop } from './bare-loop.ts';
+import { runExhaustiveRows } from './exhaustive-rows.ts';
 import { runLarge } from './large-run.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
 import { drawConfig } from '../src/config/swarm.ts';
@@ -128,8 +129,10 @@ const twoWorkers = await timedSweep(2);
 const speedUp = oneWorker.elapsedMs / twoWorkers.elapsedMs;
 console.log(`\nworkers: ${formatNumber(workerRuns)} schedules (3 clients, swarm worlds) in ${formatNumber(oneWorker.elapsedMs)} ms with 1 worker, ${formatNumber(twoWorkers.elapsedMs)} ms with 2 (pool start-up included): speed-up ${speedUp.toFixed(2)}× (target ≥ 1.8× on 2 cores → ${versus(speedUp, 1.8)}); verdicts ${oneWorker.verdict}/${twoWorkers.verdict}`);
 
+const exhaustive = await runExhaustiveRows();
+
 const resultsDirectory = `${packageRoot}bench/results/`;
 mkdirSync(resultsDirectory, { recursive: true });
-const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp } };
+const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp }, exhaustive };
 writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`\nwrote ${resultsDirectory}latest.json`);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawConfig } from '../src/config/swarm.ts';
-import { exhaustivePins, exploreExhaustively } from '../src/explore/exhaustive.ts';
+import { exhaustivePins, exploreExhaustively, type ExhaustiveOptions, type ExhaustiveReport } from '../src/explore/exhaustive.ts';
 import { prepareCounterexample } from '../src/explore/counterexample.ts';
 import { replayStrategy } from '../src/explore/replay-strategy.ts';
 import { sweep } from '../src/explore/sweep.ts';
@@ -23,21 +23,49 @@ describe('exhaustive search', () => {
     });
   }
 
-  it('sleep sets only prune: the reduced search reaches the verdicts of the full one with fewer schedules', async () => {
-    for (const name of ['good-static-key.ts', 'good-store-backed-dynamic.ts', 'buggy-discard-previous-key.ts']) {
-      const source = await exampleSource(name);
-      const config = drawConfig(1, exhaustivePins(2, 1));
-      const reduced = await exploreExhaustively({ source, config, schedulesMax: 100_000 });
-      const full = await exploreExhaustively({ source, config, schedulesMax: 100_000, reduction: false });
-      expect(reduced.failure === undefined).toBe(full.failure === undefined);
-      if (full.failure === undefined) {
-        expect(full.complete && reduced.complete).toBe(true);
-        expect(reduced.schedules).toBeLessThan(full.schedules);
-        expect(full.pruned).toBe(0);
-      }
-    }
-    const cut = await exploreExhaustively({ source: await exampleSource('good-static-key.ts'), config: drawConfig(1, exhaustivePins(2, 1)), schedulesMax: 5 });
+  it('DPOR only prunes: on 2 clients it reaches exactly the traces and verdicts of full enumeration, each once', async () => {
+    const config = drawConfig(1, exhaustivePins(2, 1));
+    const source = await exampleSource('good-static-key.ts');
+    const reduced = await collectExecutions({ source, config, schedulesMax: 100_000 });
+    const full = await collectExecutions({ source, config, schedulesMax: 100_000, reduction: false });
+    expect(full.report.complete && reduced.report.complete).toBe(true);
+    expect([...reduced.traces].sort()).toEqual([...full.traces].sort());
+    expect(reduced.verdicts).toEqual(full.verdicts);
+    expect(reduced.report.executions).toBe(reduced.traces.size);
+    expect(full.report.executions).toBeGreaterThan(2 * full.traces.size);
+    const cut = await exploreExhaustively({ source, config, schedulesMax: 5 });
     expect(cut).toMatchObject({ complete: false, schedules: 5 });
+  });
+
+  for (const name of ['buggy-new-key-every-call.ts', 'buggy-memory-only-keys.ts', 'buggy-unawaited-write.ts', 'good-static-key.ts']) {
+    it(`DPOR reaches the verdicts and traces of full enumeration over 1 client on ${name}`, async () => {
+      const config = drawConfig(1, exhaustivePins(1, 1));
+      const source = await exampleSource(name);
+      const reduced = await collectExecutions({ source, config, schedulesMax: 20_000 });
+      const full = await collectExecutions({ source, config, schedulesMax: 20_000, reduction: false });
+      expect(full.report.complete && reduced.report.complete).toBe(true);
+      expect(reduced.verdicts).toEqual(full.verdicts);
+      expect([...reduced.traces].sort()).toEqual([...full.traces].sort());
+      expect(reduced.report.executions).toBe(reduced.traces.size);
+    });
+  }
+
+  it('DPOR never starts two executions of one Mazurkiewicz trace: 3 clients, cut at 300', async () => {
+    const collected = await collectExecutions({ source: await exampleSource('good-store-backed-dynamic.ts'), config: drawConfig(1, exhaustivePins(3, 1)), schedulesMax: 300 });
+    expect(collected.report).toMatchObject({ complete: false, schedules: 300 });
+    expect(collected.traces.size).toBe(300);
+    // The few extra executions are abandoned midway (every enabled event asleep), never a repeated trace.
+    expect(collected.report.executions).toBeLessThanOrEqual(1.5 * 300);
+  });
+
+  it('the clock is a dependency: a provider that reads it is explored beyond the first violating order', async () => {
+    const config = drawConfig(1, exhaustivePins(2, 1));
+    const source = await exampleSource('buggy-timestamp-hint-overwrite.ts');
+    const exact = await collectExecutions({ source, config, schedulesMax: 400 });
+    const blind = await collectExecutions({ source, config, schedulesMax: 400, exactClock: false });
+    // Blind to time, every explored order violates; with the clock, passing orders exist too (as in full enumeration).
+    expect(blind.verdicts).toEqual(['hint-stability']);
+    expect(exact.verdicts).toEqual(['hint-stability', 'pass']);
   });
 });
 
@@ -127,3 +155,18 @@ describe('PCT', () => {
     expect(portfolioTotal).toBeLessThan(randomTotal);
   });
 });
+
+/** Runs an exhaustive search through every execution (not stopping at a violation), collecting trace fingerprints and verdicts. */
+async function collectExecutions(options: Omit<ExhaustiveOptions, 'onExecution' | 'stopAtFailure'>): Promise<{ report: ExhaustiveReport; traces: Set<string>; verdicts: string[] }> {
+  const traces = new Set<string>();
+  const verdicts = new Set<string>();
+  const report = await exploreExhaustively({
+    ...options,
+    stopAtFailure: false,
+    onExecution: ({ fingerprint, outcome }) => {
+      traces.add(fingerprint);
+      verdicts.add(outcome.kind === 'violation' ? outcome.violation.property : outcome.kind);
+    },
+  });
+  return { report, traces, verdicts: [...verdicts].sort() };
+}

@@ -66,13 +66,14 @@ export function printCheckJson(modulePath: string, report: SweepReport, failure:
 export function printExhaustive(modulePath: string, config: RunConfig, report: ExhaustiveReport, elapsedMs: number, failure: ReportedFailure | undefined, json: boolean, io: Io): void {
   const perSecond = Math.round((report.schedules + report.pruned) / Math.max(elapsedMs / 1000, 1e-3));
   if (json) {
-    io.out(JSON.stringify({ module: modulePath, verdict: failure === undefined ? 'pass' : 'fail', strategy: 'exhaustive', schedules: report.schedules, pruned: report.pruned, complete: report.complete, runsPerSecond: perSecond, config, ...failureJson(failure) }));
+    io.out(JSON.stringify({ module: modulePath, verdict: failure === undefined ? 'pass' : 'fail', strategy: 'exhaustive', schedules: report.schedules, traces: report.schedules, executions: report.executions, pruned: report.pruned, complete: report.complete, runsPerSecond: perSecond, config, ...failureJson(failure) }));
     return;
   }
   const paint = painterFor(io);
   const covered = report.complete ? 'the whole space was covered' : failure === undefined ? 'the search was cut by the --runs bound' : 'the search stopped at the first violation';
   io.out(`exhaustive search of ${config.clients} clients × ${config.documents} document(s), simultaneous arrivals, fixed 1 ms latencies`);
-  io.out(`${report.schedules} distinct schedules explored (${report.pruned} redundant runs pruned by sleep sets), ${perSecond} runs/s; ${covered}`);
+  const perTrace = (report.executions / Math.max(report.schedules, 1)).toFixed(2);
+  io.out(`${report.schedules} distinct schedules explored (Mazurkiewicz traces; ${report.executions} executions started, ${perTrace} per trace), ${perSecond} runs/s; ${covered}`);
   if (failure === undefined) {
     io.out(report.complete ? paint.green(`✓ PASS ${modulePath}: no violation in the whole space of this configuration`) : paint.green(`✓ PASS ${modulePath}: no violation in the part explored`));
     return;

@@ -25,6 +25,8 @@ export class EventQueue {
   private readonly ready: SimEvent[] = [];
   private horizonMs = Number.POSITIVE_INFINITY;
   private readonly tiedTimers: SimEvent[] = [];
+  /** The event taken last: whatever is created until the next take is its consequence (partial-order reduction). */
+  private runningSequence = -1;
 
   /** Schedules a punctual timer `delayMs` from now. */
   timer(spec: EventSpec): SimEvent {
@@ -102,6 +104,7 @@ export class EventQueue {
       if (event.lane !== undefined) this.advanceLane(event.lane);
     }
     event.cancelled = true;
+    this.runningSequence = event.sequence;
     if (event.dueMs > this.nowMs) this.nowMs = event.dueMs;
     if (event.timing === 'timer') this.raiseHorizon();
   }
@@ -123,6 +126,7 @@ export class EventQueue {
       cancelled: false,
       readyIndex: -1,
       lane,
+      causeSequence: this.runningSequence,
     };
   }
 

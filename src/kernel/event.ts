@@ -28,6 +28,8 @@ export interface SimEvent {
   readyIndex: number;
   /** The FIFO lane that holds the event, for deliveries on one connection. */
   readonly lane: Lane | undefined;
+  /** Sequence of the event whose action (with the reactions settled after it) created this one; -1 at set-up. */
+  readonly causeSequence: number;
 }
 
 /** A FIFO lane: one direction of one connection. Only its head is a candidate to run. */
