@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { consistencyWord, keyStoreConsistency, pinsAsFlags, pinsFrom } from '../src/cli/options.ts';
 import { OptionsError } from '../src/options-schema.ts';
@@ -39,6 +40,18 @@ describe('--consistency strong|eventual[:lagMs]', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain(`--consistency <mode>' argument '${value}' is invalid. expected strong, eventual or eventual:lagMs`);
     expect(result.out).toBe('');
+  });
+
+  it('any other text is refused the same way, never run', async () => {
+    const bad = fc.string({ unit: 'binary' }).filter((value) => !keyStoreConsistency(value).ok && !value.startsWith('-'));
+    await fc.assert(
+      fc.asyncProperty(bad, async (value) => {
+        const result = await runCli(['check', good, `--consistency=${value}`]);
+        expect(result.code).toBe(2);
+        expect(result.err).toContain("option '--consistency <mode>' argument");
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('is carried into replay lines, as the config field keyStoreConsistency', () => {
