@@ -90,6 +90,8 @@ describe('a passing check ends with what it assumed', () => {
     expect(result.code).not.toBe(0);
     expect(assumedLine(result.out)).toBeUndefined();
     expect(result.out).toMatch(/^replay: .* --consistency eventual:40$/m);
+    const json = await runCli(['check', 'examples/providers/buggy-new-key-every-call.ts', '--runs', '50', '--no-shrink', '--failures-dir', failuresDir, '--consistency', 'eventual:40', '--json']);
+    expect(JSON.parse(json.out).failure.config.keyStoreConsistency).toEqual({ mode: 'eventual', lagMs: 40 });
   });
 });
 
