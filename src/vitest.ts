@@ -6,13 +6,14 @@
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
 import { z } from 'zod';
-import { pinsAsFlags } from './cli/options.ts';
+import { keyStoreConsistency, pinsAsFlags } from './cli/options.ts';
 import { insecureOriginError } from './config/origin.ts';
 import type { SwarmSettings } from './config/run-config.ts';
 import { sweep, type FailureKind, type SweepReport } from './explore/sweep.ts';
 import { parseOptions, swarmSettingsSchema } from './options-schema.ts';
 import { sourceFromFactory } from './providers/source.ts';
 import type { CreateProvider } from './providers/types.ts';
+import { assumptionsLine } from './report/assumptions.ts';
 import { foundInSweep, runFailurePipeline, shownRunLines } from './report/failure-pipeline.ts';
 import { renderTimeline } from './report/timeline.ts';
 
@@ -35,6 +36,11 @@ export interface CheckProviderOptions {
    * context (plain http other than localhost) rejects at once: every browser would stop before RTC starts.
    */
   readonly origin?: string;
+  /**
+   * The key store's consistency, as `check --consistency` takes it: `strong` (default), `eventual` or
+   * `eventual:lagMs` (reads from a replica lagging writes by lagMs, default 500). Pins `keyStoreConsistency`.
+   */
+  readonly consistency?: string;
 }
 
 /** A failure found by `checkProvider`, made ready for the assertion message. */
@@ -63,6 +69,8 @@ export interface ProviderCheckResult {
   readonly pins: SwarmSettings;
   readonly report: SweepReport;
   readonly failure: ProviderCheckFailure | undefined;
+  /** What the sweep assumed of the deployment, as `check` prints it after `assumed:`. */
+  readonly assumptions: string;
 }
 
 /** The schema of `CheckProviderOptions`: `pins` are checked as a `--config` file is, plus the swarm ranges. */
@@ -75,6 +83,10 @@ const checkProviderOptionsSchema = z
     shrink: z.boolean(),
     failuresDir: z.string().min(1),
     origin: swarmSettingsSchema.shape.origin,
+    consistency: z.string().superRefine((value, context) => {
+      const parsed = keyStoreConsistency(value);
+      if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.problem });
+    }),
   })
   .partial()
   .strict();
@@ -86,12 +98,17 @@ const checkProviderOptionsSchema = z
 export async function checkProvider(createProvider: CreateProvider, options: CheckProviderOptions = {}): Promise<ProviderCheckResult> {
   const checked = parseOptions(checkProviderOptionsSchema, options, 'checkProvider options') as CheckProviderOptions;
   const name = checked.name ?? 'createProvider';
-  const pins = checked.origin === undefined ? (checked.pins ?? {}) : { ...checked.pins, origin: checked.origin };
+  const consistency = checked.consistency === undefined ? undefined : keyStoreConsistency(checked.consistency);
+  const pins = {
+    ...checked.pins,
+    ...(checked.origin === undefined ? {} : { origin: checked.origin }),
+    ...(consistency?.ok === true ? { keyStoreConsistency: consistency.value } : {}),
+  };
   const insecure = insecureOriginError(pins.origin);
   if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
   const source = sourceFromFactory(createProvider, name);
   const report = await sweep({ source, runs: checked.runs ?? 2000, seed: checked.seed ?? 1, pins });
-  const base = { name, runs: report.runs, seed: report.seed, pins, report };
+  const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(pins) };
   if (report.failure === undefined) return { verdict: 'pass', ...base, failure: undefined };
   const failure = await runFailurePipeline(foundInSweep(report.failure), {
     source,

@@ -10,6 +10,7 @@ import { sweep } from '../explore/sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../report/failure-pipeline.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
+import { assumptionsLine } from '../report/assumptions.ts';
 import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
 import { printCheckJson, printCheckText, printExhaustive, type ReportedFailure, type ReportFormat } from './check-report.ts';
 import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.ts';
@@ -101,8 +102,9 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options.tokenProvider)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options.tokenProvider) };
-  if (options.json === true) printCheckJson(modulePath, report, failure, io, shard === undefined ? {} : { shard });
-  else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`);
+  const assumptions = assumptionsLine(pins);
+  if (options.json === true) printCheckJson(modulePath, report, failure, io, { ...(shard === undefined ? {} : { shard }), assumptions });
+  else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`, assumptions);
   summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }

@@ -23,13 +23,17 @@ export interface ReportedFailure extends FailureReport {
   readonly format: ReportFormat;
 }
 
-/** The text report of a sweep: pass with its coverage, or the failure with its shrunk run and replay lines. */
-export function printCheckText(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io, slice?: string): void {
+/**
+ * The text report of a sweep: pass with its coverage and what it assumed (`assumed: …`, last), or the failure
+ * with its shrunk run and replay lines.
+ */
+export function printCheckText(modulePath: string, report: SweepReport, failure: ReportedFailure | undefined, io: Io, slice?: string, assumptions?: string): void {
   const paint = painterFor(io);
   const seeds = `${slice === undefined ? '' : `${slice}: `}seeds ${report.seed}…${report.seed + report.runs - 1}`;
   if (failure === undefined) {
     io.out(paint.green(`✓ PASS ${modulePath}: ${report.runs} runs (${seeds}), every property held`));
     for (const line of confidenceLines(report.coverage)) io.out(`  ${line}`);
+    if (assumptions !== undefined) io.out(`  assumed: ${assumptions}`);
     return;
   }
   io.out(paint.red(paint.bold(`✗ FAIL ${modulePath}: ${failure.property} after ${report.runs} runs (${seeds}), found by ${failure.strategy}`)));

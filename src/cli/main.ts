@@ -5,7 +5,7 @@ import { examplesCommand } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
-import { clientCount, pageOrigin, shellWord, strategyName, wholeNumber } from './options.ts';
+import { clientCount, consistencyOption, pageOrigin, shellWord, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
 import { mergeCommand, shardOption } from './merge-command.ts';
@@ -58,6 +58,7 @@ function worldOptions(command: Command): Command {
       new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(timeAndRandomModes),
     )
     .option('--origin <url>', "the origin the browsers' pages are served from (default https://app.example); RTC needs a secure context: https or localhost", pageOrigin)
+    .option('--consistency <mode>', "the key store's consistency: strong (default) | eventual[:lagMs] (reads from a replica lagging writes by lagMs, default 500)", consistencyOption)
     .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))
     .addOption(new Option('--typecheck [mode]', 'type-check a TypeScript module even without a tsconfig.json; strict: type errors are an input error').choices(typecheckChoices))
     .option('--no-typecheck', 'do not type-check, even beside a tsconfig.json')

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { configPinsSchema } from '../config/config-schema.ts';
 import { originProblem } from '../config/origin.ts';
+import type { KeyStoreConsistency } from '../config/fault-plan.ts';
 import { strategyNames, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
 import type { Result } from '../errors.ts';
 import type { TimeAndRandom } from '../providers/nondeterminism.ts';
@@ -40,6 +41,34 @@ export function pageOrigin(value: string): string {
   return value;
 }
 
+/** The replica lag of `--consistency eventual` when no `:lagMs` is given. */
+export const eventualLagMsDefault = 500;
+
+/**
+ * What `--consistency` (and `checkProvider`'s `consistency`) accepts: `strong`, `eventual` or `eventual:lagMs`;
+ * the key store's consistency as the config field `keyStoreConsistency` holds it, or the problem in words.
+ */
+export function keyStoreConsistency(value: string): { readonly ok: true; readonly value: KeyStoreConsistency } | { readonly ok: false; readonly problem: string } {
+  const match = /^(strong|eventual)(?::(\d+))?$/.exec(value.trim());
+  const lagMs = match?.[2] === undefined ? undefined : Number(match[2]);
+  if (match === null || (match[1] === 'strong' && lagMs !== undefined) || (lagMs !== undefined && lagMs > 10 ** 12)) {
+    return { ok: false, problem: `expected strong, eventual or eventual:lagMs (a replica lag in whole milliseconds), got ${JSON.stringify(value)}` };
+  }
+  return { ok: true, value: match[1] === 'strong' ? { mode: 'strong', lagMs: 0 } : { mode: 'eventual', lagMs: lagMs ?? eventualLagMsDefault } };
+}
+
+/** A commander parser for `--consistency strong|eventual[:lagMs]`. */
+export function consistencyOption(value: string): KeyStoreConsistency {
+  const parsed = keyStoreConsistency(value);
+  if (!parsed.ok) throw new InvalidArgumentError(`${parsed.problem}.`);
+  return parsed.value;
+}
+
+/** The flag word of a key store's consistency, as `--consistency` takes it. */
+export function consistencyWord(consistency: KeyStoreConsistency): string {
+  return consistency.mode === 'strong' ? 'strong' : `eventual:${consistency.lagMs}`;
+}
+
 /** A client count, or a range `A-B` the swarm draws each seed's count from. */
 export type ClientCount = number | { readonly min: number; readonly max: number };
 
@@ -75,6 +104,8 @@ export interface WorldOptions {
   readonly tokenProvider?: string;
   /** The origin the browsers' pages are served from. */
   readonly origin?: string;
+  /** The key store's consistency (pins `keyStoreConsistency`). */
+  readonly consistency?: KeyStoreConsistency;
 }
 
 /** JWT settings as the CLI resolves them: 30 s leeway and five-minute tokens unless told otherwise. */
@@ -93,6 +124,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.crypto === undefined ? {} : { crypto: options.crypto }),
     ...(options.timeAndRandom === undefined ? {} : { timeAndRandom: options.timeAndRandom }),
     ...(options.origin === undefined ? {} : { origin: options.origin }),
+    ...(options.consistency === undefined ? {} : { keyStoreConsistency: options.consistency }),
     ...(options.auth === 'jwt' || (options.tokenProvider !== undefined && options.auth !== 'none') ? { auth: { ...jwtDefaults, ...(options.leeway === undefined ? {} : { leewaySeconds: options.leeway }) } } : {}),
   };
 }
@@ -111,6 +143,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, tokenProvi
   if (pins.timeAndRandom !== undefined) flags.push(`--time-and-random ${pins.timeAndRandom}`);
   if (pins.auth !== undefined) flags.push(`--auth jwt --leeway ${pins.auth.leewaySeconds}`);
   if (pins.origin !== undefined) flags.push(`--origin ${shellWord(pins.origin)}`);
+  if (pins.keyStoreConsistency !== undefined) flags.push(`--consistency ${consistencyWord(pins.keyStoreConsistency)}`);
   if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
   return flags.join(' ');
 }
