@@ -134,7 +134,6 @@ export class World implements WorldContext {
       nowMs: this.queue.nowMs,
       record: (actor, fault, detail) => this.emit({ kind: 'fault', actor, fault, detail }),
       client: (id) => this.clients.find((candidate) => candidate.id === id),
-      clients: this.clients,
       partition: (endpoint, peer, untilMs) => this.network.partition(endpoint, peer, untilMs),
       spikeLatency: (factor, untilMs) => this.network.spikeLatency(factor, untilMs),
       restartServer: (downMs) => {

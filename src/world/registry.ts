@@ -21,7 +21,6 @@ export interface FaultTarget {
   /** Records the fault in the trace: who it hits, its name, what happens. */
   record(actor: string, fault: string, detail: string): void;
   client(id: string): FaultableClient | undefined;
-  readonly clients: readonly FaultableClient[];
   /** Holds the messages between two endpoints (both ways) until `untilMs`. */
   partition(endpoint: string, peer: string, untilMs: number): void;
   spikeLatency(factor: number, untilMs: number): void;
