@@ -78,6 +78,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   };
   const wanted = new Set(checkers.flatMap((checker) => checker.kinds));
   const world = new World(config, source, emit, trace === undefined ? (kind) => wanted.has(kind) : () => true, options.registry);
+  await world.prepare();
   world.start();
   const strategy = options.strategy ?? createStrategy(config, world.streams);
   const loop: LoopOptions = {
@@ -114,15 +115,18 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
  */
 function settleWorld(world: World, source: ProviderSource): Promise<void> | undefined {
   const tokenRealm = world.tokens?.realm;
-  const userCode = source.realm.settle() ?? tokenRealm?.settle();
+  const backendRealm = world.backend?.realm;
+  const userCode = source.realm.settle() ?? tokenRealm?.settle() ?? backendRealm?.settle();
   if (userCode !== undefined) return userCode;
   const hostWork = world.hostWork.drain();
-  if (hostWork === undefined) return source.realm.settle() ?? tokenRealm?.settle();
+  // A backend serving a request may wait on the host (see BackendNode): it asks for turns while they help.
+  if (hostWork === undefined) return source.realm.settle() ?? tokenRealm?.settle() ?? backendRealm?.settle() ?? world.backend?.hostTurn();
   return hostWork
     .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
     .then(() => {
       source.realm.touch();
       tokenRealm?.touch();
+      backendRealm?.touch();
     });
 }
 

@@ -1,8 +1,10 @@
 import { describeThrown, type Result } from '../errors.ts';
 import { loadProviderModule } from '../providers/loader.ts';
 import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
+import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { CompiledModule, InstanceHooks } from '../providers/sandbox.ts';
-import { adaptBackend } from './adapt.ts';
+import type { HostWorkTracker } from '../providers/simulated-subtle.ts';
+import { adaptBackend, type HandlerShape } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
 /** What the backend's code needs from its simulated server machine besides `env`. */
@@ -15,10 +17,14 @@ export interface BackendMachine {
   report?(finding: NondeterminismFinding): void;
   /** Receives every request the backend failed to serve (see `adaptBackend`). */
   problem?(problem: BackendContractProblem): void;
+  /** The machine's timers on virtual time (absent: `setTimeout` and `setInterval` are refused and reported). */
+  readonly timers?: VirtualTimers;
+  /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation. */
+  readonly hostWork?: HostWorkTracker;
 }
 
 /** A started backend process: the one handler it serves with, or why it could not start. */
-export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler } | { readonly ok: false; readonly problem: BackendContractProblem };
+export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler; readonly shape: HandlerShape } | { readonly ok: false; readonly problem: BackendContractProblem };
 
 /** The integrator's backend module, loaded once, started afresh whenever its simulated process starts. */
 export interface BackendSource {
@@ -106,7 +112,16 @@ export function sourceFromCompiledBackend(compiled: CompiledModule): BackendSour
 }
 
 function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
-  const hooks: InstanceHooks = { clientId: 'backend', clock: () => env.now(), elapsed: () => machine.elapsed(), random: () => env.random(), log: (level, text) => machine.log(level, text), timeAndRandom: 'route' };
+  const hooks: InstanceHooks = {
+    clientId: 'backend',
+    clock: () => env.now(),
+    elapsed: () => machine.elapsed(),
+    random: () => env.random(),
+    log: (level, text) => machine.log(level, text),
+    timeAndRandom: 'route',
+    timers: machine.timers,
+    hostWork: machine.hostWork,
+  };
   return machine.report === undefined ? hooks : { ...hooks, report: (finding) => machine.report?.(finding) };
 }
 

@@ -27,13 +27,17 @@ export interface TransactionHandle {
   readonly closed: boolean;
 }
 
-/** The handle of `database` for `caller`. */
-export function handleFor(database: SimulatedDatabase, caller: string): DatabaseHandle {
+/**
+ * The handle of `database` for `caller`: a name, or a function that names the caller of each statement as it
+ * is issued (a backend attributes statements to the request being served).
+ */
+export function handleFor(database: SimulatedDatabase, caller: string | (() => string)): DatabaseHandle {
   const engine = database.engine;
+  const name = typeof caller === 'string' ? () => caller : caller;
   return {
-    query: (text, params, options) => database.submit(caller, text, undefined, (machine) => engine.query(machine, text, params, options)),
-    exec: (sql, options) => database.submit(caller, sql, undefined, (machine) => engine.exec(machine, sql, options)),
-    transaction: (fn) => runTransaction(database, caller, fn),
+    query: (text, params, options) => database.submit(name(), text, undefined, (machine) => engine.query(machine, text, params, options)),
+    exec: (sql, options) => database.submit(name(), sql, undefined, (machine) => engine.exec(machine, sql, options)),
+    transaction: (fn) => runTransaction(database, name(), fn),
     waitReady: Promise.resolve(),
     ready: true,
     closed: false,

@@ -28,6 +28,14 @@ export class EventQueue {
   /** The event taken last: whatever is created until the next take is its consequence (partial-order reduction). */
   private runningSequence = -1;
 
+  /**
+   * A number that changes whenever an event is scheduled or taken: whether anything happened in the world
+   * since it was last read (the backend's host turns ask).
+   */
+  get activityMark(): number {
+    return this.sequence * 4_294_967_296 + this.runningSequence;
+  }
+
   /** Schedules a punctual timer `delayMs` from now. */
   timer(spec: EventSpec): SimEvent {
     const event = this.create(spec, 'timer', this.nowMs + spec.delayMs, undefined);

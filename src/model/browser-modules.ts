@@ -39,7 +39,7 @@ export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const caller = new ProviderCaller(world, clientId, created.provider);
   if (world.tokens === undefined) return { ok: true, caller, tokens: undefined };
   const tokenEnv = tokenProviderEnv(clientId, () => clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork);
-  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock));
+  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock, world.tokens.realm ?? world.source.realm));
   if (!tokens.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: tokens.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'token provider', problem: tokens.problem } };

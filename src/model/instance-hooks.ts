@@ -1,5 +1,6 @@
 import type { HostOutcome } from '../kernel/host-work.ts';
 import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
+import type { Realm } from '../providers/realm.ts';
 import type { NodeClock } from './clocks.ts';
 import type { WorldContext } from './world-context.ts';
 
@@ -19,10 +20,14 @@ export function virtualTimeout(world: WorldContext, key: string, actor: string):
   };
 }
 
-/** The clock, randomness, console and findings of a module instance of one client, in place of the real ones. */
-export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock) {
+/**
+ * The clock, randomness, console, findings and fetch of a module instance of one client, in place of the real
+ * ones; `realm` is where the instance's code runs (its fetch answers there).
+ */
+export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm = world.source.realm) {
   const globalsRandom = world.streams.get(`globals:${clientId}`);
   return {
+    fetch: world.pageFetch(clientId, realm),
     clientId,
     timeAndRandom: world.config.timeAndRandom ?? 'report',
     origin: world.config.origin,

@@ -43,16 +43,19 @@ export class SimulatedKeyStore {
     private readonly realm: Realm,
   ) {}
 
-  /** The key store as one client's provider sees it: each call checked, then sent as one request. */
-  viewFor(clientId: string): KeyStore {
+  /**
+   * The key store as one client's provider (or the backend) sees it: each call checked, then sent as one
+   * request; its promises belong to `realm`, where the caller's code runs (default: the providers').
+   */
+  viewFor(clientId: string, realm: Realm = this.realm): KeyStore {
     const send = <T>(operation: Operation, key: unknown, value: unknown, toRequest: () => KeyStoreRequest): Promise<T> => {
       const problem = argumentProblem(operation, key, value);
       if (problem !== undefined || this.world.closed) {
-        const deferred = this.realm.deferred<T>();
+        const deferred = realm.deferred<T>();
         deferred.reject(new TypeError(problem ?? 'the simulation run has ended'));
         return deferred.promise;
       }
-      return this.operate(clientId, toRequest()) as Promise<T>;
+      return this.operate(clientId, toRequest(), realm) as Promise<T>;
     };
     return {
       get: (key) => send('get', key, undefined, () => ({ operation: 'get', key })),
@@ -63,14 +66,19 @@ export class SimulatedKeyStore {
     };
   }
 
+  /** Writes entries before the run starts (what a backend's `setup` stored), as if long before the race. */
+  preload(entries: Iterable<readonly [string, string]>): void {
+    for (const [key, value] of entries) this.write(key, value);
+  }
+
   /** Ends an operation hit by a fault: nothing is applied, the provider's promise rejects. */
   failOperation(deferred: Deferred<unknown>, record: () => void, reason: string): void {
     record();
     deferred.reject(new Error(reason));
   }
 
-  private operate(clientId: string, request: KeyStoreRequest): Promise<KeyStoreResult> {
-    const deferred = this.realm.deferred<KeyStoreResult>();
+  private operate(clientId: string, request: KeyStoreRequest, realm: Realm): Promise<KeyStoreResult> {
+    const deferred = realm.deferred<KeyStoreResult>();
     const count = (this.operationCounts.get(clientId) ?? 0) + 1;
     this.operationCounts.set(clientId, count);
     const fault = this.drawFault(clientId, count);

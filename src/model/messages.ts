@@ -1,5 +1,6 @@
 import { assertNever } from '../world/assert-never.ts';
 import type { EncryptedContent, WrappedSessionKey } from './crypto.ts';
+import { describeHttpMessage, isHttpMessage, type HttpMessage } from './http-messages.ts';
 
 /** Session metadata the server keeps in plain text: never the provider's key. */
 export interface SessionMetadata {
@@ -34,8 +35,13 @@ export type RtcMessage =
 /** An RTC message: the name the rest of the model uses. */
 export type Message = RtcMessage;
 
-/** What the network carries: one union per protocol (the HTTP of a backend joins here). */
-export type NetworkMessage = RtcMessage;
+/** What the network carries: one union per protocol — the RTC websocket's, and HTTP to the integrator's backend. */
+export type NetworkMessage = RtcMessage | HttpMessage;
+
+/** One line describing any message on the network, for timelines. */
+export function describeNetworkMessage(message: NetworkMessage): string {
+  return isHttpMessage(message) ? describeHttpMessage(message) : describeMessage(message);
+}
 
 /** One line describing a message for timelines. */
 export function describeMessage(message: Message): string {

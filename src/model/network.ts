@@ -1,11 +1,15 @@
 import { drawLatency } from '../config/swarm.ts';
 import { Lane } from '../kernel/event.ts';
+import { isHttpMessage } from './http-messages.ts';
 import type { NetworkMessage } from './messages.ts';
 import type { WorldContext } from './world-context.ts';
 
-/** An addressed endpoint of the network: a browser, the RTC server (later a backend). */
+/** The protocols the network carries: a machine may speak both (a browser holds a websocket and makes fetches). */
+export type Protocol = 'rtc' | 'http';
+
+/** An addressed endpoint of the network: a browser's plugin or its page's fetch, the RTC server, the backend. */
 export interface Endpoint {
-  /** Its address. */
+  /** Its address: the machine it runs on (`c1`, `server`, `backend`). */
   readonly id: string;
   receive(from: string, message: NetworkMessage): void;
   /** What a delivery to it touches, for partial-order reduction; absent: the endpoint itself. */
@@ -28,6 +32,7 @@ export function connectionKey(endpoint: string, peer: string): string {
  */
 export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
+  private readonly httpEndpoints = new Map<string, Endpoint>();
   private readonly lanes = new Map<string, Lane>();
   private readonly sentCounts = new Map<string, number>();
   private readonly partitionedUntilMs = new Map<string, number>();
@@ -35,9 +40,9 @@ export class Network {
 
   constructor(private readonly world: WorldContext) {}
 
-  /** Makes an endpoint reachable at its address. */
-  attach(endpoint: Endpoint): void {
-    this.endpoints.set(endpoint.id, endpoint);
+  /** Makes an endpoint reachable at its address, for one protocol (default: the RTC websocket). */
+  attach(endpoint: Endpoint, protocol: Protocol = 'rtc'): void {
+    (protocol === 'http' ? this.httpEndpoints : this.endpoints).set(endpoint.id, endpoint);
   }
 
   /** Sends a message; it is delivered after a seeded latency, after everything sent before it on the link. */
@@ -53,7 +58,7 @@ export class Network {
     if (this.spike !== undefined && nowMs < this.spike.untilMs) delayMs = Math.min(latencyMs * this.spike.factor, this.spike.untilMs - nowMs + latencyMs);
     const heldUntilMs = this.partitionedUntilMs.get(connectionKey(from, to)) ?? 0;
     if (heldUntilMs > nowMs) delayMs += heldUntilMs - nowMs;
-    const receiver = this.endpoints.get(to);
+    const receiver = (isHttpMessage(message) ? this.httpEndpoints : this.endpoints).get(to);
     this.world.queue.async(
       {
         key: `${name}#${count}`,

@@ -1,5 +1,7 @@
 import type { ClientFailure, WaitingReason } from './client-outcomes.ts';
-import type { Message } from './messages.ts';
+import type { BackendContractBreach } from '../backend/contract.ts';
+import type { StatementOutcome } from '../database/records.ts';
+import type { NetworkMessage } from './messages.ts';
 
 /** The states a client moves through while it joins a document. */
 export type ClientState =
@@ -26,7 +28,7 @@ export type ProviderFailure = 'rejected' | 'threw' | 'timeout';
 /** Something that happened in the simulated world, as the trace records it. */
 export type Observation =
   | { readonly kind: 'arrive'; readonly actor: string; readonly documentId: string }
-  | { readonly kind: 'deliver'; readonly actor: string; readonly from: string; readonly message: Message }
+  | { readonly kind: 'deliver'; readonly actor: string; readonly from: string; readonly message: NetworkMessage }
   | {
       readonly kind: 'provider-call';
       readonly actor: string;
@@ -93,6 +95,11 @@ export type Observation =
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
   | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
+  /** The backend process started, began serving, or broke its contract (a failed start) or failed a request (a 500). */
+  | { readonly kind: 'backend'; readonly actor: 'backend'; readonly event: 'starting' | 'serving'; readonly detail: string }
+  | { readonly kind: 'backend'; readonly actor: 'backend'; readonly event: 'contract' | 'problem'; readonly problem: BackendContractBreach; readonly detail: string }
+  /** One SQL statement reached the engine: who issued it (a request, `c1.2`), its text and what it did. */
+  | { readonly kind: 'sql'; readonly actor: 'database'; readonly key: string; readonly caller: string; readonly text: string; readonly outcome: StatementOutcome }
   /** Provider code reached a real clock, real randomness, a real timer or the network. */
   | { readonly kind: 'nondeterminism'; readonly actor: string; readonly api: string; readonly detail: string }
   | {

@@ -2,6 +2,8 @@ import type { RunConfig } from '../config/run-config.ts';
 import type { EventQueue } from '../kernel/event-queue.ts';
 import type { HostWork } from '../kernel/host-work.ts';
 import type { RandomStreams } from '../kernel/random.ts';
+import type { SimulatedFetch } from '../providers/machine-services.ts';
+import type { Realm } from '../providers/realm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import type { TokenSource } from './auth/token-source.ts';
 import type { CryptoScheme } from './crypto.ts';
@@ -23,6 +25,8 @@ export interface WorldContext {
   emit(observation: Observation): void;
   /** Whether a record of this kind is wanted: kept in the trace, or read by a checker. */
   wants(kind: Observation['kind']): boolean;
+  /** The fetch of one module instance of a browser or probe, to the integrator's backend; undefined without one. */
+  pageFetch(clientId: string, realm: Realm): SimulatedFetch | undefined;
   /** True once the run has ended: late work from user code is then ignored. */
   readonly closed: boolean;
 }

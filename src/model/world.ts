@@ -15,6 +15,12 @@ import { runRetentionProbe, type Expectation } from './probe.ts';
 import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
 import { builtInRegistry } from '../world/components.ts';
+import type { SimulatedFetch } from '../providers/machine-services.ts';
+import type { Realm } from '../providers/realm.ts';
+import { BackendNode, backendId } from './backend-node.ts';
+import { prepareBackendDatabase } from './backend-database.ts';
+import { PageFetch } from './page-fetch.ts';
+import type { BackendContractProblem } from '../backend/contract.ts';
 import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
 
 /**
@@ -35,6 +41,10 @@ export class World implements WorldContext {
   closed = false;
   /** True when every phase has run: the run ends without a violation. */
   done = false;
+  /** The integrator's backend, when the source has one (after `prepare`). */
+  backend: BackendNode | undefined;
+  private backendProblem: BackendContractProblem | undefined;
+  private readonly pageFetches = new Map<string, PageFetch>();
   private readonly network: Network;
   private readonly keyStore: SimulatedKeyStore;
   private deadline: ReturnType<EventQueue['timer']> | undefined;
@@ -58,9 +68,48 @@ export class World implements WorldContext {
     this.network.attach(this.server);
   }
 
+  /**
+   * What must exist before the clock starts: with a backend, the run's fresh database (after the backend's
+   * `setup`) and the backend machine. Nothing to do without one.
+   */
+  async prepare(): Promise<void> {
+    const source = this.source.backend;
+    if (source === undefined) return;
+    const clock = drawClock(this.config.epochMs, this.config.clocks, this.streams.get(`clock:${backendId}`), backendId);
+    const machine = { clockMs: () => clock.read(this.queue.nowMs), entropy: this.streams.get('database:entropy') };
+    const prepared = await prepareBackendDatabase(this, source, machine, (record) => {
+      if (this.wants('sql')) this.emit({ kind: 'sql', actor: 'database', key: record.key, caller: record.caller, text: record.text, outcome: record.outcome });
+    });
+    if (!prepared.ok) {
+      this.backendProblem = prepared.problem;
+      return;
+    }
+    this.keyStore.preload(prepared.keyStoreEntries);
+    this.backend = new BackendNode({ world: this, network: this.network, source, database: prepared.database, keyStore: this.keyStore, clock });
+    this.network.attach(this.backend, 'http');
+  }
+
+  /** The fetch of one module instance of a browser (or probe): to the backend; undefined without one. */
+  pageFetch(clientId: string, realm: Realm): SimulatedFetch | undefined {
+    if (this.source.backend === undefined) return undefined;
+    let page = this.pageFetches.get(clientId);
+    if (page === undefined) {
+      page = new PageFetch(this, this.network, clientId, backendId);
+      this.pageFetches.set(clientId, page);
+      this.network.attach(page, 'http');
+    }
+    return page.fetchFor(realm);
+  }
+
   /** Schedules the arrivals, the faults and the liveness deadline. */
   start(): void {
     const { config } = this;
+    if (this.backendProblem !== undefined) {
+      const { problem, message } = this.backendProblem;
+      this.emit({ kind: 'backend', actor: backendId, event: 'contract', problem, detail: message });
+      return;
+    }
+    this.backend?.start();
     const arrivals = this.streams.get('arrivals');
     let previousMs = 0;
     let lastMs = 0;

@@ -2,6 +2,8 @@ import { isSecureOrigin } from '../config/origin.ts';
 import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
+import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
+import { virtualTimerGlobals } from './virtual-timers.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
 
@@ -16,6 +18,10 @@ export interface SimulatedSources {
   readonly origin?: string | undefined;
   /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation. */
   readonly hostWork?: HostWorkTracker | undefined;
+  /** The page's fetch to the simulated backend (absent: refused). */
+  readonly fetch?: SimulatedFetch | undefined;
+  /** Virtual-time timers (absent: refused). */
+  readonly timers?: VirtualTimers | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -117,6 +123,15 @@ export class InstanceGlobals {
         // A server's packages defer work with it (on-finished, finalhandler): a microtask keeps it in the schedule.
         if (this.parts.machine === 'server') return (task: (...args: unknown[]) => void, ...args: unknown[]) => microtaskScheduler(this.parts)(() => task(...args));
         return refusal(name, this.parts);
+      case 'setTimeout':
+      case 'setInterval':
+      case 'clearTimeout':
+      case 'clearInterval':
+        return sources.timers === undefined ? refusal(name, this.parts) : virtualTimerGlobals(sources.timers, helpers)[name];
+      case 'fetch': {
+        const simulated = sources.fetch;
+        return simulated === undefined ? refusal(name, this.parts) : (input: unknown, init?: unknown) => simulated(input, init);
+      }
       default:
         return refusal(name, this.parts);
     }

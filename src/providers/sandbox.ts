@@ -1,9 +1,10 @@
 import vm from 'node:vm';
 import { describeThrown } from '../errors.ts';
 import { InstanceGlobals, installContextReporters, instanceGlobalNames, namesUsedBy } from './instance-globals.ts';
-import { installPageGlobals } from './page-globals.ts';
+import { installPageFetchClasses, installPageGlobals } from './page-globals.ts';
 import { installServerGlobals, type SandboxMachine } from './server-globals.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
+import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
@@ -38,7 +39,18 @@ export interface InstanceHooks {
   readonly origin?: string | undefined;
   /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation (absent: on the host's timing). */
   readonly hostWork?: HostWorkTracker | undefined;
+  /**
+   * The page's `fetch`, over the simulated network to the integrator's backend (absent: no backend is
+   * configured, and `fetch` is refused and reported).
+   */
+  readonly fetch?: SimulatedFetch | undefined;
+  /**
+   * The machine's timers as virtual-time events (absent: `setTimeout` and `setInterval` are refused and
+   * reported). A backend gets them: its npm packages (knex's pool) set timeouts of their own.
+   */
+  readonly timers?: VirtualTimers | undefined;
 }
+
 
 /** A provider module compiled once in its own sandbox, ready to be instantiated per simulated client. */
 export interface CompiledModule {
@@ -112,6 +124,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
   installPageGlobals(contextGlobal, () => running.answering().origin);
+  if (machine === 'browser') installPageFetchClasses(contextGlobal, () => running.answering().origin);
   if (machine === 'server') installServerGlobals(contextGlobal, { helpers, touch: realm.touch, directory: options.directory, answerFrom: () => running.answering() });
   const used = namesUsedBy(options.code);
   const ownGlobals = new Set(Object.getOwnPropertyNames(contextGlobal));

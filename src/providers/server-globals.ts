@@ -65,7 +65,7 @@ export function installServerGlobals(contextGlobal: object, parts: { readonly he
  * The host's Fetch-standard classes, which a Fetch-standard handler and Hono build their answers with: a
  * Response made inside the backend is then a real Response to rtc-sim (the same class, not a copy).
  */
-function fetchStandardClasses(): Record<string, unknown> {
+export function fetchStandardClasses(): Record<string, unknown> {
   const { Request, Response, Headers, FormData, Blob, File, ReadableStream, WritableStream, TransformStream, AbortController, AbortSignal, Event, EventTarget, DOMException } = globalThis;
   return { Request, Response, Headers, FormData, Blob, File, ReadableStream, WritableStream, TransformStream, AbortController, AbortSignal, Event, EventTarget, DOMException };
 }

@@ -1,5 +1,6 @@
 import { describeThrown, fail, ok, type Result } from '../errors.ts';
 import type { TokenSource } from '../model/auth/token-source.ts';
+import type { BackendSource } from '../backend/load.ts';
 import { HostRouting } from './host-routing.ts';
 import { createHostRealm, type Realm } from './realm.ts';
 import type { CompiledModule, InstanceHooks } from './sandbox.ts';
@@ -21,6 +22,13 @@ export interface ProviderSource {
   create(env: ProviderEnv, hooks: InstanceHooks): CreatedProvider;
   /** The user's token provider module, a browser's second module (`--token-provider`); absent: the built-in signer. */
   readonly tokens?: TokenSource;
+  /** The integrator's backend module (`--backend`): the browsers' fetch reaches it; absent: fetch is refused. */
+  readonly backend?: BackendSource;
+}
+
+/** The source with the integrator's backend module: the browsers' fetch reaches it. */
+export function withBackendSource(source: ProviderSource, backend: BackendSource): ProviderSource {
+  return { ...source, backend };
 }
 
 /** A source that instantiates a compiled module afresh for every simulated client. */

@@ -1,5 +1,6 @@
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
-import { describeMessage } from '../model/messages.ts';
+import { describeNetworkMessage } from '../model/messages.ts';
+import type { StatementOutcome } from '../database/records.ts';
 import type { ClientStatus, TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
 import { shortKey } from './format.ts';
@@ -11,7 +12,7 @@ export function describeRecord(record: TraceRecord): string {
     case 'arrive':
       return `opens ${record.documentId}`;
     case 'deliver':
-      return `receives ${describeMessage(record.message)} from ${record.from}`;
+      return `receives ${describeNetworkMessage(record.message)} from ${record.from}`;
     case 'provider-call':
       return `calls provider({ documentId: ${JSON.stringify(record.documentId)}, keyHint: ${JSON.stringify(record.keyHint)} })${record.attempt > 1 ? ` — attempt ${record.attempt}` : ''}`;
     case 'provider-answer':
@@ -35,6 +36,10 @@ export function describeRecord(record: TraceRecord): string {
       return `console.${record.level}: ${record.text}`;
     case 'fault':
       return `⚡ ${record.fault}: ${record.detail}`;
+    case 'backend':
+      return record.event === 'contract' ? `backend broke the contract (${record.problem}): ${record.detail}` : record.event === 'problem' ? `backend failed a request (${record.problem}): ${record.detail}` : record.detail;
+    case 'sql':
+      return `${record.caller}: ${truncate(oneLine(record.text), 90)} → ${describeStatementOutcome(record.outcome)}`;
     case 'nondeterminism':
       return `nondeterminism: called ${record.api} (${record.detail})`;
     case 'auth':
@@ -53,6 +58,25 @@ export function describeRecord(record: TraceRecord): string {
       return record.clients.length > 0 ? `nothing is left to happen: ${describeWaiting(record.clients)}` : 'nothing is left to happen, but a retention probe never completed';
     default:
       return assertNever(record, 'trace record');
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function describeStatementOutcome(outcome: StatementOutcome): string {
+  switch (outcome.kind) {
+    case 'done':
+      return outcome.affectedRows > 0 ? `${outcome.affectedRows} row${outcome.affectedRows === 1 ? '' : 's'} affected` : `${outcome.rowCount} row${outcome.rowCount === 1 ? '' : 's'}`;
+    case 'failed':
+      return `ERROR${outcome.code === undefined ? '' : ` ${outcome.code}`}: ${truncate(outcome.message, 80)}`;
+    case 'waiting':
+      return `waits for ${outcome.holder}`;
+    case 'transaction-timeout':
+      return `rolled back: idle in transaction for ${outcome.idleMs} ms`;
+    default:
+      return assertNever(outcome, 'statement outcome');
   }
 }
 

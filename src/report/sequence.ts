@@ -1,4 +1,4 @@
-import { describeMessage } from '../model/messages.ts';
+import { describeNetworkMessage } from '../model/messages.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { describeRecord } from './describe-record.ts';
@@ -96,8 +96,8 @@ function itemsOf(record: TraceRecord, recordIndex: number, lifelines: Lifelines)
   const drawable = (...ids: string[]): boolean => ids.every((id) => lifelines.known.has(id));
   switch (record.kind) {
     case 'deliver':
-      if (!drawable(actor, participantId(record.from))) return note(`${record.from} → ${record.actor}: ${describeMessage(record.message)}`);
-      return [{ kind: 'message', recordIndex, from: participantId(record.from), to: actor, text: describeMessage(record.message), reply: false }];
+      if (!drawable(actor, participantId(record.from))) return note(`${record.from} → ${record.actor}: ${describeNetworkMessage(record.message)}`);
+      return [{ kind: 'message', recordIndex, from: participantId(record.from), to: actor, text: describeNetworkMessage(record.message), reply: false }];
     case 'store': {
       if (!drawable(actor)) return note(describeRecord(record));
       const value = record.value === undefined ? '' : `, ${shortKey(record.value)}`;

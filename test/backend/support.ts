@@ -1,6 +1,7 @@
 import type { BackendEnv, FetchHandler } from '../../src/backend/contract.ts';
 import type { BackendMachine, BackendSource } from '../../src/backend/load.ts';
 import type { KeyStore } from '../../src/providers/types.ts';
+import { settling as settleOutside } from '../../src/backend/settling.ts';
 
 /** 2026-01-01T00:00:00Z: the backend machine's clock in these tests. */
 export const backendClockMs = Date.UTC(2026, 0, 1);
@@ -42,23 +43,11 @@ export function testMachine(): BackendMachine & { readonly logs: string[]; reado
   return { logs, problems, findings, elapsed: () => 0, log: (level, text) => logs.push(`${level} ${text}`), problem: (problem) => problems.push(problem), report: (finding) => findings.push(finding) };
 }
 
-/**
- * Awaits `promise` while settling the backend's realm between host turns, as the kernel settles it between
- * events: the backend's promise continuations run only when it is settled. Bounded.
- */
+/** Awaits `promise` while settling the backend's realm between host turns, as src/backend/settling.ts does; throws if it hangs. */
 export async function settling<T>(source: Pick<BackendSource, 'realm'>, promise: Promise<T>): Promise<T> {
-  let done = false;
-  const watched = promise.finally(() => {
-    done = true;
-  });
-  for (let turn = 0; turn < 1000 && !done; turn++) {
-    // A host promise the backend awaits (the key store here, light-my-request) settles without marking the realm.
-    source.realm.touch();
-    await source.realm.settle();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  if (!done) throw new Error('the backend did not answer within 1000 host turns');
-  return watched;
+  const settled = await settleOutside(source.realm, promise, 1000);
+  if (!settled.ok) throw new Error('the backend did not answer within 1000 host turns');
+  return settled.value;
 }
 
 /** Serves one request with `handler`, settling the backend's realm meanwhile. */

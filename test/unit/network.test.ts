@@ -14,7 +14,7 @@ function setUp() {
       arrivals.push(`${world.queue.nowMs} ${from}→${id}: ${message.type}`);
     };
     // The server says which document a delivery touches, as the real one does; a client is its own resource.
-    network.attach(id === 'server' ? { id, receive, resourceOf: (message) => `server:${message.documentId}` } : { id, receive });
+    network.attach(id === 'server' ? { id, receive, resourceOf: (message) => ('documentId' in message ? `server:${message.documentId}` : id) } : { id, receive });
   }
   return { world, network, arrivals };
 }

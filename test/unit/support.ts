@@ -10,7 +10,7 @@ import { RandomStreams } from '../../src/kernel/random.ts';
 import { symbolicCrypto } from '../../src/model/crypto-symbolic.ts';
 import { withTokenSource, type TokenSource } from '../../src/model/auth/token-source.ts';
 import { describeClientFailure, describeWaitingReason, type ClientFailure, type WaitingReason } from '../../src/model/client-outcomes.ts';
-import { describeMessage } from '../../src/model/messages.ts';
+import { describeNetworkMessage } from '../../src/model/messages.ts';
 import type { Observation, TraceRecord } from '../../src/model/observations.ts';
 import type { WorldContext } from '../../src/model/world-context.ts';
 import { sourceFromFactory, type ProviderSource } from '../../src/providers/source.ts';
@@ -97,6 +97,7 @@ export function fakeWorld(pins: Partial<Omit<RunConfig, 'seed'>> = {}, source: P
       records.push(observation);
     },
     wants: (kind) => world.wanted === undefined || world.wanted.has(kind),
+    pageFetch: () => undefined,
   };
   return world;
 }
@@ -186,7 +187,7 @@ function describeRecord(record: TraceRecord): string {
     case 'state':
       return `${record.state}: ${stateDetail(record)}`;
     case 'deliver':
-      return `gets ${describeMessage(record.message)} from ${record.from}`;
+      return `gets ${describeNetworkMessage(record.message)} from ${record.from}`;
     case 'provider-call':
       return `asks for ${record.keyHint === null ? 'a new key' : `hint ${record.keyHint}`} (attempt ${record.attempt})`;
     case 'auth':

@@ -1,0 +1,27 @@
+import type { Realm } from '../providers/realm.ts';
+
+/** How many host turns `settling` gives a promise before it calls it hung. */
+export const settlingTurnsMax = 10_000;
+
+/**
+ * Awaits `promise` outside any world (a backend's `setup`, tests), settling `realm` between host turns: the
+ * backend's continuations run only when its realm is settled, and a host promise it awaits (a database
+ * statement, light-my-request) settles without marking the realm. Bounded: after `turnsMax` turns it
+ * resolves to `{ ok: false }` rather than waiting for ever.
+ */
+export async function settling<T>(realm: Pick<Realm, 'touch' | 'settle'>, promise: Promise<T>, turnsMax = settlingTurnsMax): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false }> {
+  let done = false;
+  const watched = promise.finally(() => {
+    done = true;
+  });
+  for (let turn = 0; turn < turnsMax && !done; turn++) {
+    realm.touch();
+    await realm.settle();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (!done) {
+    watched.catch(() => undefined);
+    return { ok: false };
+  }
+  return { ok: true, value: await watched };
+}

@@ -1,0 +1,98 @@
+import type { BackendContractProblem, BackendEnv } from '../backend/contract.ts';
+import { backendProblem } from '../backend/contract.ts';
+import type { BackendSource } from '../backend/load.ts';
+import { settling } from '../backend/settling.ts';
+import { SimulatedDatabase } from '../database/database.ts';
+import { sharedEngine, type DirectDatabase } from '../database/engine.ts';
+import type { DatabaseHandle } from '../database/handles.ts';
+import { kernelScheduler } from '../database/kernel-scheduler.ts';
+import type { DatabaseMachine } from '../database/machine.ts';
+import type { StatementRecord } from '../database/records.ts';
+import { forkStream } from '../kernel/random.ts';
+import type { KeyStore } from '../providers/types.ts';
+import type { WorldContext } from './world-context.ts';
+
+/** How long each statement takes on its way to the engine and back, uniform in [min, max] (seeded per run). */
+export const statementLatencyMs = { minMs: 1, maxMs: 5 } as const;
+
+/** A run's database, ready, with what the backend's setup stored in the key store; or why the setup failed. */
+export type PreparedDatabase =
+  | { readonly ok: true; readonly database: SimulatedDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
+  | { readonly ok: false; readonly problem: BackendContractProblem };
+
+// What each setup stored in its key store, by setup key: the engine runs a setup once and restores its rows.
+const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>();
+
+/**
+ * Gives one run its database: the process's one engine, reset to what the backend module's `setup(env)` left
+ * (run once per engine, then restored before every run — fast, and the same as running it afresh, since a
+ * setup runs on a fixed machine: the epoch's clock and a fixed stream). Statements of the run are scheduled on
+ * the world's kernel, on the backend machine's clock and stream.
+ */
+export async function prepareBackendDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
+  const engine = await sharedEngine();
+  const key = backend.label;
+  try {
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, machine);
+  } catch (error) {
+    if (isProblem(error)) return { ok: false, problem: error };
+    throw error;
+  }
+  const database = new SimulatedDatabase({
+    engine,
+    machine,
+    scheduler: kernelScheduler(world.queue, world.hostWork),
+    latency: { stream: world.streams.get('database'), ...statementLatencyMs },
+    onStatement,
+  });
+  return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
+}
+
+function setupMachine(epochMs: number): DatabaseMachine {
+  return { clockMs: () => epochMs, entropy: forkStream(0, 'backend-setup') };
+}
+
+async function runSetup(backend: BackendSource, key: string, direct: DirectDatabase, epochMs: number): Promise<void> {
+  const stream = forkStream(0, 'backend-setup:env');
+  const entries = new Map<string, string>();
+  const env: BackendEnv = {
+    db: directHandle(direct),
+    keyStore: memoryKeyStore(entries),
+    now: () => epochMs,
+    random: () => stream.next(),
+    randomBytes: (length) => stream.bytes(length),
+    sleep: () => Promise.resolve(),
+  };
+  const machine = { elapsed: () => 0, log: () => undefined };
+  const settled = await settling(backend.realm, backend.setup(env, machine));
+  if (!settled.ok) throw backendProblem('setup-threw', 'setup(env) did not finish: it never resolved');
+  if (settled.value !== undefined) throw settled.value;
+  setupKeyStores.set(key, [...entries]);
+}
+
+// The setup's statements run at once, not as events: nothing else is happening yet.
+function directHandle(direct: DirectDatabase): DatabaseHandle {
+  return {
+    query: (text, params, options) => direct.query(text, params, options),
+    exec: (sql, options) => direct.exec(sql, options),
+    transaction: (fn) => direct.transaction((transaction) => fn({ query: transaction.query.bind(transaction), exec: transaction.exec.bind(transaction), rollback: transaction.rollback.bind(transaction), get closed() { return transaction.closed; } })),
+    waitReady: Promise.resolve(),
+    ready: true,
+    closed: false,
+    close: () => Promise.resolve(),
+  };
+}
+
+function memoryKeyStore(entries: Map<string, string>): KeyStore {
+  return {
+    get: async (key) => entries.get(key),
+    set: async (key, value) => void entries.set(key, value),
+    setIfAbsent: async (key, value) => (entries.has(key) ? false : (entries.set(key, value), true)),
+    delete: async (key) => void entries.delete(key),
+    list: async (prefix) => [...entries.keys()].filter((key) => key.startsWith(prefix)).sort(),
+  };
+}
+
+function isProblem(value: unknown): value is BackendContractProblem {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'backend-contract';
+}

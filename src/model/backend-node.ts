@@ -1,0 +1,258 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { BackendContractProblem, BackendEnv, FetchHandler } from '../backend/contract.ts';
+import type { BackendMachine, BackendSource } from '../backend/load.ts';
+import type { SimulatedDatabase } from '../database/database.ts';
+import { handleFor, type DatabaseHandle } from '../database/handles.ts';
+import type { SimEvent } from '../kernel/event.ts';
+import type { VirtualTimers } from '../providers/machine-services.ts';
+import type { NodeClock } from './clocks.ts';
+import { fromWireBody, headerList, toWireBody, type HttpFailureReason, type HttpMessage } from './http-messages.ts';
+import type { SimulatedKeyStore } from './key-store.ts';
+import type { NetworkMessage } from './messages.ts';
+import type { Endpoint, Network } from './network.ts';
+import type { WorldContext } from './world-context.ts';
+
+/** The backend machine's address on the network. */
+export const backendId = 'backend';
+
+type RequestMessage = Extract<HttpMessage, { type: 'http-request' }>;
+
+/** What the backend node is made of. */
+export interface BackendNodeParts {
+  readonly world: WorldContext;
+  readonly network: Network;
+  readonly source: BackendSource;
+  readonly database: SimulatedDatabase;
+  readonly keyStore: SimulatedKeyStore;
+  readonly clock: NodeClock;
+}
+
+/** The backend process: starting (requests wait), serving, or down (nothing listens). */
+type Process =
+  | { readonly kind: 'starting'; readonly backlog: { readonly from: string; readonly message: RequestMessage }[] }
+  | { readonly kind: 'serving'; readonly handler: FetchHandler; readonly hostTurns: number }
+  | { readonly kind: 'down'; readonly reason: 'crashed' | 'failed-to-start' };
+
+/** How many host turns in a row without progress the kernel gives a backend awaiting the host, by handler shape. */
+const quietHostTurnsMax = { fetch: 1, 'node-listener': 3 } as const;
+
+/**
+ * The integrator's backend on a simulated server machine of its own: its clock, its seeded stream, its
+ * timers as virtual-time events, the run's SQL database and the shared key store in its `env`. Requests
+ * arrive over the network as messages; each is served by the process's handler with the statements it issues
+ * attributed to it (`sql:c1.2#1`), and its response goes back as a message.
+ *
+ * A crash loses the process — its module memory, its timers, the requests it was serving (their browsers see
+ * the connection reset) — but not the database; the process starts again, with a fresh module instance and a
+ * fresh `createBackend(env)`, after it has been down. Requests that arrive while it starts wait for it.
+ *
+ * Host work. A backend's code awaits host promises rtc-sim does not schedule — a Fetch handler's answer is a
+ * host promise, light-my-request finishes an Express response on `process.nextTick`. While a request is being
+ * served, the kernel gives the host a turn between events until nothing more happens (`hostTurn`), bounded.
+ */
+export class BackendNode implements Endpoint {
+  readonly id = backendId;
+  private process: Process = { kind: 'down', reason: 'crashed' };
+  /** Which start of the process is running: work of an earlier one is ignored when it finishes. */
+  private generation = 0;
+  private readonly serving = new Map<string, { readonly from: string }>();
+  private awaitingHost = 0;
+  private progress = 0;
+  private lastMark = -1;
+  private quietTurns = 0;
+  private readonly requestContext = new AsyncLocalStorage<string>();
+  private readonly timerEvents = new Map<number, SimEvent>();
+  private timerCount = 0;
+  private sleepCount = 0;
+  private readonly random;
+  private readonly db: DatabaseHandle;
+
+  constructor(private readonly parts: BackendNodeParts) {
+    this.random = parts.world.streams.get('backend');
+    // A statement is its request's: the request being served when it was issued (async context follows awaits).
+    this.db = handleFor(parts.database, () => this.requestContext.getStore() ?? 'backend');
+  }
+
+  /** Where the backend's code runs: settled between events like the providers'. */
+  get realm(): BackendSource['realm'] {
+    return this.parts.source.realm;
+  }
+
+  /** Starts the process (at the start of the run, and after a crash once it has been down). */
+  start(): void {
+    const generation = ++this.generation;
+    this.process = { kind: 'starting', backlog: [] };
+    this.record('starting', 'the backend process starts: a fresh module instance, createBackend(env)');
+    this.awaitingHost++;
+    void this.parts.source.start(this.env(generation), this.machine(generation)).then((started) => {
+      if (generation !== this.generation) return;
+      this.awaitingHost--;
+      this.progress++;
+      const backlog = this.process.kind === 'starting' ? this.process.backlog : [];
+      if (!started.ok) {
+        this.process = { kind: 'down', reason: 'failed-to-start' };
+        this.parts.world.emit({ kind: 'backend', actor: backendId, event: 'contract', problem: started.problem.problem, detail: started.problem.message });
+        for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-refused');
+        return;
+      }
+      this.process = { kind: 'serving', handler: started.handler, hostTurns: quietHostTurnsMax[started.shape] };
+      this.record('serving', 'the backend listens');
+      for (const waiting of backlog) this.serve(started.handler, waiting.from, waiting.message);
+    });
+  }
+
+  /** The process crashes: requests in flight are lost, module memory and timers with it; it restarts after `downMs`. */
+  crash(downMs: number): void {
+    this.generation++;
+    this.awaitingHost = 0;
+    const backlog = this.process.kind === 'starting' ? this.process.backlog : [];
+    this.process = { kind: 'down', reason: 'crashed' };
+    for (const [id, request] of this.serving) this.fail(request.from, id, 'connection-reset');
+    for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-reset');
+    this.serving.clear();
+    for (const event of this.timerEvents.values()) this.parts.world.queue.cancel(event);
+    this.timerEvents.clear();
+    this.parts.world.queue.timer({ key: `backend-start#${this.generation}`, actor: backendId, resources: [backendId], delayMs: downMs, action: () => this.start() });
+  }
+
+  receive(from: string, message: NetworkMessage): void {
+    if (message.type !== 'http-request') return;
+    const process = this.process;
+    switch (process.kind) {
+      case 'starting':
+        process.backlog.push({ from, message });
+        return;
+      case 'serving':
+        return this.serve(process.handler, from, message);
+      case 'down':
+        return this.fail(from, message.id, 'connection-refused');
+    }
+  }
+
+  /**
+   * One host turn, when the backend awaits host work and the last turns made progress; undefined when the
+   * kernel may go on. Progress: an event was scheduled or taken, or a request or start finished.
+   */
+  hostTurn(): Promise<void> | undefined {
+    if (this.awaitingHost === 0) return undefined;
+    const mark = this.parts.world.queue.activityMark + this.progress;
+    if (mark !== this.lastMark) {
+      this.lastMark = mark;
+      this.quietTurns = 0;
+    } else if (++this.quietTurns > (this.process.kind === 'serving' ? this.process.hostTurns : quietHostTurnsMax['node-listener'])) {
+      return undefined;
+    }
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.realm.touch());
+  }
+
+  private serve(handler: FetchHandler, from: string, message: RequestMessage): void {
+    const generation = this.generation;
+    const { id } = message;
+    this.serving.set(id, { from });
+    this.awaitingHost++;
+    const body = message.method === 'GET' || message.method === 'HEAD' ? null : fromWireBody(message.body);
+    const request = new Request(message.url, { method: message.method, headers: message.headers as [string, string][], ...(body === null ? {} : { body: new Uint8Array(body) }) });
+    const answered = this.requestContext.run(id, () => handler(request));
+    void answered
+      .then(async (response) => ({ response, bytes: response.body === null ? null : new Uint8Array(await response.arrayBuffer()) }))
+      .then(
+        ({ response, bytes }) => {
+          if (generation !== this.generation) return;
+          this.awaitingHost--;
+          this.progress++;
+          if (!this.serving.delete(id) || this.parts.world.closed) return;
+          const answer: HttpMessage = { type: 'http-response', id, status: response.status, statusText: response.statusText, headers: headerList(response.headers), body: toWireBody(bytes) };
+          this.parts.network.send(backendId, from, answer);
+        },
+        (error: unknown) => {
+          if (generation !== this.generation) return;
+          this.awaitingHost--;
+          this.progress++;
+          this.serving.delete(id);
+          this.parts.world.emit({ kind: 'backend', actor: backendId, event: 'problem', problem: 'handler-threw', detail: `reading the response to ${id} failed: ${String(error)}` });
+          this.fail(from, id, 'connection-reset');
+        },
+      );
+  }
+
+  private fail(to: string, id: string, reason: HttpFailureReason): void {
+    if (this.parts.world.closed) return;
+    this.parts.network.send(backendId, to, { type: 'http-failure', id, reason });
+  }
+
+  private record(event: 'starting' | 'serving', detail: string): void {
+    if (this.parts.world.wants('backend')) this.parts.world.emit({ kind: 'backend', actor: backendId, event, detail });
+  }
+
+  // The env of one start of the process: its database and key store, its machine's clock and stream.
+  private env(generation: number): BackendEnv {
+    const { world, clock, keyStore } = this.parts;
+    return {
+      db: this.db,
+      keyStore: keyStore.viewFor(backendId, this.realm),
+      now: () => clock.read(world.queue.nowMs),
+      random: () => this.random.next(),
+      randomBytes: (length) => this.random.bytes(length),
+      sleep: (ms) => {
+        const deferred = this.realm.deferred<void>();
+        world.queue.timer({
+          key: `sleep:backend#${++this.sleepCount}`,
+          actor: backendId,
+          resources: [backendId],
+          delayMs: Math.max(0, Math.ceil(ms)),
+          action: () => {
+            if (generation === this.generation) deferred.resolve();
+          },
+        });
+        return deferred.promise;
+      },
+    };
+  }
+
+  private machine(generation: number): BackendMachine {
+    const { world } = this.parts;
+    return {
+      elapsed: () => world.queue.nowMs,
+      log: (level, text) => {
+        if (world.wants('console')) world.emit({ kind: 'console', actor: backendId, level, text });
+      },
+      report: (finding) => world.emit({ kind: 'nondeterminism', actor: backendId, api: finding.api, detail: finding.detail }),
+      problem: (problem: BackendContractProblem) => world.emit({ kind: 'backend', actor: backendId, event: 'problem', problem: problem.problem, detail: problem.message }),
+      timers: this.timers(generation),
+      hostWork: (work, continuation) => world.hostWork.track(work, continuation),
+    };
+  }
+
+  private timers(generation: number): VirtualTimers {
+    const { world } = this.parts;
+    const schedule = (id: number, callback: () => void, delayMs: number, repeat: boolean): void => {
+      const event = world.queue.timer({
+        key: `timer:backend#${id}`,
+        actor: backendId,
+        resources: [backendId],
+        delayMs,
+        action: () => {
+          if (generation !== this.generation) return;
+          if (repeat) schedule(id, callback, delayMs, repeat);
+          else this.timerEvents.delete(id);
+          callback();
+          this.realm.touch();
+        },
+      });
+      this.timerEvents.set(id, event);
+    };
+    return {
+      set: (callback, delayMs, repeat) => {
+        const id = ++this.timerCount;
+        schedule(id, callback, delayMs, repeat);
+        return id;
+      },
+      clear: (id) => {
+        const event = this.timerEvents.get(id);
+        if (event === undefined) return;
+        world.queue.cancel(event);
+        this.timerEvents.delete(id);
+      },
+    };
+  }
+}

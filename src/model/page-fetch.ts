@@ -1,0 +1,120 @@
+import { defaultOrigin } from '../config/origin.ts';
+import type { SimulatedFetch } from '../providers/machine-services.ts';
+import type { Realm } from '../providers/realm.ts';
+import { headerList, toWireBody, type HttpFailureReason, type HttpMessage } from './http-messages.ts';
+import type { NetworkMessage } from './messages.ts';
+import type { Endpoint, Network } from './network.ts';
+import { pageResponse } from './page-response.ts';
+import type { WorldContext } from './world-context.ts';
+
+interface PendingFetch {
+  /** The module instance that asked: after a crash, the page that would have read the answer is gone. */
+  readonly instance: number;
+  readonly url: string;
+  readonly realm: Realm;
+  settle(outcome: { readonly ok: true; readonly response: Response } | { readonly ok: false; readonly error: unknown }): void;
+}
+
+const failureWords: Record<HttpFailureReason, string> = {
+  'connection-refused': 'the backend refused the connection (it is down)',
+  'connection-reset': 'the connection was reset (the backend crashed)',
+  'response-lost': 'the connection dropped before the response arrived',
+};
+
+/**
+ * The `fetch` of one browser's page (or of a retention probe's): a request goes over the simulated network to
+ * the integrator's backend as one message, its answer comes back as another, and the promise settles in the
+ * page's realm when it arrives. Relative URLs resolve against the page's origin. Every http(s) URL reaches the
+ * one backend, whatever its host: rtc-sim simulates one backend, not the Internet.
+ *
+ * A request is aborted by its signal (the promise rejects with the signal's reason); a failed connection
+ * rejects it with the `TypeError` a browser gives (`Failed to fetch`), naming what happened as its `cause`.
+ */
+export class PageFetch implements Endpoint {
+  private requests = 0;
+  private instance = 0;
+  private readonly pending = new Map<string, PendingFetch>();
+
+  constructor(
+    private readonly world: WorldContext,
+    private readonly network: Network,
+    /** The browser's address: the network's connection is `c1↔backend`. */
+    readonly id: string,
+    private readonly backendId: string,
+  ) {}
+
+  /** The fetch of a fresh module instance of this browser: answers meant for an instance before it are dropped. */
+  fetchFor(realm: Realm): SimulatedFetch {
+    const instance = ++this.instance;
+    return (input, init) => this.fetch(instance, realm, input, init);
+  }
+
+  receive(_from: string, message: NetworkMessage): void {
+    if (message.type !== 'http-response' && message.type !== 'http-failure') return;
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    this.pending.delete(message.id);
+    if (pending.instance !== this.instance) return;
+    if (message.type === 'http-response') {
+      pending.settle({ ok: true, response: pageResponse(message, pending.url, pending.realm) });
+    } else {
+      pending.settle({ ok: false, error: new TypeError('Failed to fetch', { cause: new Error(failureWords[message.reason]) }) });
+    }
+  }
+
+  private fetch(instance: number, realm: Realm, input: unknown, init: unknown): Promise<unknown> {
+    const deferred = realm.deferred<unknown>();
+    if (this.world.closed) {
+      deferred.reject(new TypeError('Failed to fetch', { cause: new Error('the simulation run has ended') }));
+      return deferred.promise;
+    }
+    let request: Request;
+    try {
+      request = new Request(resolved(input, this.world.config.origin), init as RequestInit | undefined);
+    } catch (error) {
+      deferred.reject(error);
+      return deferred.promise;
+    }
+    const signal = request.signal;
+    if (signal.aborted) {
+      deferred.reject(signal.reason);
+      return deferred.promise;
+    }
+    const id = `${this.id}.${++this.requests}`;
+    let settled = false;
+    const settle: PendingFetch['settle'] = (outcome) => {
+      if (settled) return;
+      settled = true;
+      if (outcome.ok) deferred.resolve(outcome.response);
+      else deferred.reject(outcome.error);
+    };
+    signal.addEventListener('abort', () => {
+      this.pending.delete(id);
+      settle({ ok: false, error: signal.reason });
+    });
+    this.pending.set(id, { instance, url: request.url, realm, settle });
+    const send = (body: Uint8Array | null): void => {
+      if (!this.pending.has(id)) return;
+      const message: HttpMessage = { type: 'http-request', id, method: request.method, url: request.url, headers: headerList(request.headers), body: toWireBody(body) };
+      this.network.send(this.id, this.backendId, message);
+    };
+    if (request.body === null) {
+      send(null);
+    } else {
+      // Reading a body is the host's work: the kernel waits for it before the next event.
+      this.world.hostWork.track(request.arrayBuffer(), (outcome) => {
+        if (outcome.ok) return send(new Uint8Array(outcome.value));
+        this.pending.delete(id);
+        settle({ ok: false, error: outcome.error });
+      });
+    }
+    return deferred.promise;
+  }
+}
+
+// A URL string or URL resolves against the page, as a browser's fetch does; a Request is already absolute.
+function resolved(input: unknown, origin: string | undefined): RequestInfo | URL {
+  if (typeof input === 'string' || input instanceof URL) return new URL(input, new URL(origin ?? defaultOrigin));
+  if (input instanceof Request) return input;
+  return new URL(String(input), new URL(origin ?? defaultOrigin));
+}
