@@ -9,12 +9,19 @@ export const settlingTurnsMax = 10_000;
  * statement, light-my-request) settles without marking the realm. Bounded: after `turnsMax` turns it
  * resolves to `{ ok: false }` rather than waiting for ever.
  */
-export async function settling<T>(realm: Pick<Realm, 'touch' | 'settle'>, promise: Promise<T>, turnsMax = settlingTurnsMax): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false }> {
+export async function settling<T>(
+  realm: Pick<Realm, 'touch' | 'settle'>,
+  promise: Promise<T>,
+  turnsMax = settlingTurnsMax,
+  /** Called every few turns while the promise is still pending: the place to fire a due timer. */
+  onWaiting?: () => void,
+): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false }> {
   let done = false;
   const watched = promise.finally(() => {
     done = true;
   });
   for (let turn = 0; turn < turnsMax && !done; turn++) {
+    if (turn % 4 === 3) onWaiting?.();
     realm.touch();
     await realm.settle();
     await new Promise((resolve) => setImmediate(resolve));

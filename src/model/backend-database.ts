@@ -9,6 +9,7 @@ import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
 import type { StatementRecord } from '../database/records.ts';
 import { forkStream } from '../kernel/random.ts';
+import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { KeyStore } from '../providers/types.ts';
 import type { WorldContext } from './world-context.ts';
 
@@ -63,11 +64,45 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
     randomBytes: (length) => stream.bytes(length),
     sleep: () => Promise.resolve(),
   };
-  const machine = { elapsed: () => 0, log: () => undefined };
-  const settled = await settling(backend.realm, backend.setup(env, machine));
+  const timers = new SetupTimers();
+  const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers };
+  const settled = await settling(backend.realm, backend.setup(env, machine), undefined, () => timers.fireNext());
   if (!settled.ok) throw backendProblem('setup-threw', 'setup(env) did not finish: it never resolved');
   if (settled.value !== undefined) throw settled.value;
   setupKeyStores.set(key, [...entries]);
+}
+
+/**
+ * A setup's timers (knex's pool sets some): outside any world, on a clock of their own that jumps to the next
+ * timer whenever the setup is waiting — so a setup that sleeps or retries still finishes, in the same way
+ * every time.
+ */
+class SetupTimers implements VirtualTimers {
+  nowMs = 0;
+  private count = 0;
+  private readonly pending = new Map<number, { dueMs: number; readonly callback: () => void; readonly repeatMs: number | undefined }>();
+
+  set(callback: () => void, delayMs: number, repeat: boolean): number {
+    const id = ++this.count;
+    this.pending.set(id, { dueMs: this.nowMs + delayMs, callback, repeatMs: repeat ? delayMs : undefined });
+    return id;
+  }
+
+  clear(id: number): void {
+    this.pending.delete(id);
+  }
+
+  /** Fires the earliest timer (the first set, among equals), moving the clock to it. */
+  fireNext(): void {
+    let next: [number, { dueMs: number; readonly callback: () => void; readonly repeatMs: number | undefined }] | undefined;
+    for (const entry of this.pending) if (next === undefined || entry[1].dueMs < next[1].dueMs) next = entry;
+    if (next === undefined) return;
+    const [id, timer] = next;
+    this.nowMs = Math.max(this.nowMs, timer.dueMs);
+    if (timer.repeatMs === undefined) this.pending.delete(id);
+    else timer.dueMs += timer.repeatMs;
+    timer.callback();
+  }
 }
 
 // The setup's statements run at once, not as events: nothing else is happening yet.

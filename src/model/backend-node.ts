@@ -226,11 +226,13 @@ export class BackendNode implements Endpoint {
   private timers(generation: number): VirtualTimers {
     const { world } = this.parts;
     const schedule = (id: number, callback: () => void, delayMs: number, repeat: boolean): void => {
+      // A periodic timer does not tick through a quiet period: it fires once as it ends (see quietUntilMs).
+      const quietLeftMs = repeat ? world.quietUntilMs - world.queue.nowMs : 0;
       const event = world.queue.timer({
         key: `timer:backend#${id}`,
         actor: backendId,
         resources: [backendId],
-        delayMs,
+        delayMs: Math.max(delayMs, quietLeftMs),
         action: () => {
           if (generation !== this.generation) return;
           if (repeat) schedule(id, callback, delayMs, repeat);

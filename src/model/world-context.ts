@@ -27,6 +27,12 @@ export interface WorldContext {
   wants(kind: Observation['kind']): boolean;
   /** The fetch of one module instance of a browser or probe, to the integrator's backend; undefined without one. */
   pageFetch(clientId: string, realm: Realm): SimulatedFetch | undefined;
+  /**
+   * Until when the world is in a quiet period (nothing happens between two retention probes); 0 when it is
+   * not. Machines' periodic timers (a backend's connection-pool reaper) do not tick through it: they fire once
+   * when it ends, so that quiet time stays a jump of the clock.
+   */
+  readonly quietUntilMs: number;
   /** True once the run has ended: late work from user code is then ignored. */
   readonly closed: boolean;
 }

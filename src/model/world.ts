@@ -39,6 +39,7 @@ export class World implements WorldContext {
   readonly clients: Client[] = [];
   readonly server: Server;
   closed = false;
+  quietUntilMs = 0;
   /** True when every phase has run: the run ends without a violation. */
   done = false;
   /** The integrator's backend, when the source has one (after `prepare`). */
@@ -201,6 +202,7 @@ export class World implements WorldContext {
     const expectations = this.expectations();
     runRetentionProbe(this, this.keyStore, 'probe-1', expectations, () => {
       this.emit({ kind: 'phase', actor: 'world', phase: 'quiet', detail: `nothing happens for ${this.config.quietPeriodMs} ms` });
+      this.quietUntilMs = this.queue.nowMs + this.config.quietPeriodMs;
       this.queue.timer({
         key: 'quiet-period-end',
         actor: 'world',

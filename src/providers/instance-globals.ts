@@ -94,6 +94,7 @@ export class InstanceGlobals {
       helpers: parts.helpers,
       performance: () => this.get('performance') as object,
       serverModules: parts.machine === 'server',
+      ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, { random: () => parts.sources.random(), helpers: parts.helpers, later: microtaskScheduler(parts), report: parts.report, webCrypto: this.get('crypto') as object }),
     }));
@@ -122,6 +123,8 @@ export class InstanceGlobals {
       case 'setImmediate':
         // A server's packages defer work with it (on-finished, finalhandler): a microtask keeps it in the schedule.
         if (this.parts.machine === 'server') return (task: (...args: unknown[]) => void, ...args: unknown[]) => microtaskScheduler(this.parts)(() => task(...args));
+        return refusal(name, this.parts);
+      case 'clearImmediate':
         return refusal(name, this.parts);
       case 'setTimeout':
       case 'setInterval':

@@ -19,6 +19,8 @@ export interface RequireParts {
    * request and response on their prototypes, and reads `net.isIP`) except that what opens a real socket throws.
    */
   readonly serverModules?: boolean;
+  /** node:timers as the machine's virtual timers, when it has them (absent: a reported stand-in). */
+  readonly timersModule?: () => object;
 }
 
 // Modules whose only purpose is what the simulation cannot allow: real network I/O, real timers.
@@ -63,6 +65,7 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
     if (parts.serverModules === true && serverModules.has(name)) return serverModule(name, specifier, parts.helpers);
     if (refusedCalls.has(name)) return withRefusedCalls(name, builtin(name), (api) => refuseCall(api, parts));
     if (name === 'module') return withInstanceBuiltins(builtin(name) as typeof import('node:module'), required);
+    if (name === 'timers' && parts.timersModule !== undefined) return parts.timersModule();
     const why = unsimulatedModules.get(name);
     if (why === undefined) return undefined;
     parts.report(`require("${specifier}")`, why);

@@ -8,6 +8,7 @@ import { describeThrown, fail, ok, type Result } from '../errors.ts';
 import { packageOfPath } from './package-name.ts';
 import { standInModules } from './instance-require.ts';
 import { compileInSandbox, type CompiledModule } from './sandbox.ts';
+import { leaveMissingOptionalPackages } from './missing-packages.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
 import type { SandboxMachine } from './server-globals.ts';
 
@@ -67,7 +68,7 @@ const buildOptions = {
   supported: { 'dynamic-import': false },
 } as const satisfies BuildOptions;
 
-const buildKey = `esbuild ${esbuildVersion} ${refuseNativeAddons.name} ${JSON.stringify(buildOptions)}`;
+const buildKey = `esbuild ${esbuildVersion} ${refuseNativeAddons.name} ${leaveMissingOptionalPackages.name} ${JSON.stringify(buildOptions)}`;
 
 /** The provider's bundle: from the cache when no file it was built from has changed, else built and kept. */
 async function bundleProvider(path: string): Promise<Result<string>> {
@@ -75,7 +76,7 @@ async function bundleProvider(path: string): Promise<Result<string>> {
   const cached = cache.read();
   if (cached !== undefined) return ok(cached);
   try {
-    const output = await build({ ...buildOptions, entryPoints: [path], plugins: [refuseNativeAddons] });
+    const output = await build({ ...buildOptions, entryPoints: [path], plugins: [refuseNativeAddons, leaveMissingOptionalPackages] });
     const code = output.outputFiles[0]?.text ?? '';
     const inputs = Object.keys(output.metafile.inputs).map((input) => resolve(input));
     cache.write(code, inputs.filter((input) => existsSync(input)));

@@ -1,12 +1,17 @@
 import type { Checker } from '../violation.ts';
 
-/** (g) Answers keep the contract: `key` a string, `keyHint` absent or a string of at most 256 characters. */
+/**
+ * (g) Answers keep the contract: `key` a string, `keyHint` absent or a string of at most 256 characters. With a
+ * backend, its module keeps its own: `setup(env)` and `createBackend(env)` succeed and return a handler.
+ */
 export function providerContract(): Checker {
   return {
     property: 'provider-contract',
-    kinds: ['provider-contract'],
+    kinds: ['provider-contract', 'backend'],
     observe(record) {
-      return record.kind === 'provider-contract' ? { kind: 'contract-broken', client: record.actor, problem: record.problem } : undefined;
+      if (record.kind === 'provider-contract') return { kind: 'contract-broken', client: record.actor, problem: record.problem };
+      if (record.kind === 'backend' && record.event === 'contract') return { kind: 'contract-broken', client: record.actor, problem: record.detail };
+      return undefined;
     },
   };
 }
