@@ -57,7 +57,7 @@ const parallelRunsMin = 1000;
 
 /** `rtc-sim check <module>`: sweeps seeded schedules (or explores them all); prints the verdict. */
 export async function checkCommand(modulePath: string, options: CheckCommandOptions, io: Io): Promise<number> {
-  const loaded = await loadSource(modulePath, io.cwd, options.tokenProvider);
+  const loaded = await loadSource(modulePath, io.cwd, options);
   if (!loaded.ok) {
     io.err(inputErrorMessage(loaded.error));
     return exitCodes.input;
@@ -94,14 +94,14 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   const workers = options.workers ?? defaultWorkerCount();
   const report =
     workers > 1 && slice.runs > parallelRunsMin && options.verbose !== true
-      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), ...(options.tokenProvider === undefined ? {} : { tokenProviderPath: resolve(io.cwd, options.tokenProvider) }), workers })
+      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), ...(options.tokenProvider === undefined ? {} : { tokenProviderPath: resolve(io.cwd, options.tokenProvider) }), ...(options.backend === undefined ? {} : { backendPath: resolve(io.cwd, options.backend) }), workers })
       : await sweep(sweepOptions);
   progress.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...foundInSweep(report.failure),
-    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options.tokenProvider)),
+    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options)),
   });
-  const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options.tokenProvider) };
+  const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options) };
   const assumptions = assumptionsLine(pins);
   if (options.json === true) printCheckJson(modulePath, report, failure, io, { ...(shard === undefined ? {} : { shard }), assumptions });
   else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`, assumptions);
@@ -146,6 +146,7 @@ async function reportFailure(
     source,
     module: modulePath,
     ...(options.tokenProvider === undefined ? {} : { tokenProvider: options.tokenProvider }),
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
     shrink: options.shrink,
     failuresDir: resolve(io.cwd, options.failuresDir),
   });

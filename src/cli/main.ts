@@ -53,6 +53,7 @@ function worldOptions(command: Command): Command {
     .addOption(new Option('--auth <mode>', 'connection authentication: none (default) | jwt').choices(['none', 'jwt']))
     .option('--leeway <seconds>', 'clock leeway the server allows on JWT times (default 30)', wholeNumber(0, 86_400))
     .option('--token-provider <module>', 'your rtc_token_provider module (createTokenProvider(env) or a default export); implies --auth jwt')
+    .option('--backend <module>', "your backend module (createBackend(env) returning your HTTP handler or app): the providers' fetch reaches it, over the simulated network")
     .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
     .addOption(
       new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(timeAndRandomModes),
@@ -111,7 +112,7 @@ function addCheck(program: Command, io: Io, exit: ExitCode): void {
       .option('--shard <k/n>', "run only this CI job's slice of the seeds; combine the --json reports with merge", shardOption)
       .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, { typecheck, ...options }) => {
-    if (!(await typecheckFirst([module, options.tokenProvider], typecheck, io))) exit.code = exitCodes.input;
+    if (!(await typecheckFirst([module, options.tokenProvider, options.backend], typecheck, io))) exit.code = exitCodes.input;
     else exit.code = await checkCommand(module, options, io);
   });
 }
@@ -136,7 +137,7 @@ function addReplay(program: Command, io: Io, exit: ExitCode): void {
       .option('--seed <s>', 'the seed of the run to replay', wholeNumber(0, 2 ** 32 + 100_000_000))
       .option('--file <path>', 'a decision file written by check'),
   ).action(async (module: string | undefined, { typecheck, ...options }) => {
-    if (!(await typecheckFirst([module, options.tokenProvider], typecheck, io))) exit.code = exitCodes.input;
+    if (!(await typecheckFirst([module, options.tokenProvider, options.backend], typecheck, io))) exit.code = exitCodes.input;
     else exit.code = await replayCommand(module, options, io);
   });
 }

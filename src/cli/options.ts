@@ -102,6 +102,8 @@ export interface WorldOptions {
   readonly leeway?: number;
   /** A token provider module, for JWT authentication (implies `--auth jwt`). */
   readonly tokenProvider?: string;
+  /** The integrator's backend module: the providers' fetch reaches it. */
+  readonly backend?: string;
   /** The origin the browsers' pages are served from. */
   readonly origin?: string;
   /** The key store's consistency (pins `keyStoreConsistency`). */
@@ -130,7 +132,8 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
 }
 
 /** The same pins as command-line flags, for replay lines. */
-export function pinsAsFlags(pins: SwarmSettings, configFile?: string, tokenProvider?: string): string {
+export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: CompanionModules = {}): string {
+  const { tokenProvider, backend } = modules;
   const flags: string[] = [];
   if (configFile !== undefined) flags.push(`--config ${shellWord(configFile)}`);
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
@@ -145,7 +148,14 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, tokenProvi
   if (pins.origin !== undefined) flags.push(`--origin ${shellWord(pins.origin)}`);
   if (pins.keyStoreConsistency !== undefined) flags.push(`--consistency ${consistencyWord(pins.keyStoreConsistency)}`);
   if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
+  if (backend !== undefined) flags.push(`--backend ${shellWord(backend)}`);
   return flags.join(' ');
+}
+
+/** The modules a run loads besides the provider, as the user named them. */
+export interface CompanionModules {
+  readonly tokenProvider?: string | undefined;
+  readonly backend?: string | undefined;
 }
 
 /** Quotes a shell word when it needs it. */

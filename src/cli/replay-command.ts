@@ -13,7 +13,7 @@ import { exitCodeForFailure, exitCodes, inputErrorMessage } from './exit-codes.t
 import { painterFor, type Io } from './io.ts';
 import { loadSource } from './load-source.ts';
 import { ok } from '../errors.ts';
-import { pinsFrom, readConfigPins, type WorldOptions } from './options.ts';
+import { pinsFrom, readConfigPins, type CompanionModules, type WorldOptions } from './options.ts';
 
 /** Options of `rtc-sim replay`. */
 export interface ReplayCommandOptions extends WorldOptions {
@@ -29,7 +29,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     return exitCodes.input;
   }
   const drift: ReplayDrift = { missed: 0, firstMissedStep: undefined };
-  let run: { module: string; tokenProvider: string | undefined; execute: (source: Parameters<typeof replay>[0], drift?: ReplayDrift) => Promise<SimulationResult> };
+  let run: { module: string; modules: CompanionModules; execute: (source: Parameters<typeof replay>[0], drift?: ReplayDrift) => Promise<SimulationResult> };
   if (options.file !== undefined) {
     const file = readDecisionFile(resolve(io.cwd, options.file));
     if (!file.ok) {
@@ -37,10 +37,13 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
       return exitCodes.input;
     }
     const { config, decisions, module } = file.value;
-    const nextToFile = join(decisionFileDirectory(resolve(io.cwd, options.file)), module);
-    const chosenModule = modulePath ?? (existsSync(resolve(io.cwd, module)) || !existsSync(nextToFile) ? module : nextToFile);
+    // A path in the file is relative to where check ran; if nothing is there, it may sit next to the file.
+    const directory = decisionFileDirectory(resolve(io.cwd, options.file));
+    const located = (path: string): string => (existsSync(resolve(io.cwd, path)) || !existsSync(join(directory, path)) ? path : join(directory, path));
+    const chosenModule = modulePath ?? located(module);
+    const backend = options.backend ?? (file.value.backend === undefined ? undefined : located(file.value.backend));
     const keys = decisions.map((decision) => decision.event);
-    run = { module: chosenModule, tokenProvider: options.tokenProvider ?? file.value.tokenProvider, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
+    run = { module: chosenModule, modules: { tokenProvider: options.tokenProvider ?? file.value.tokenProvider, backend }, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
   } else {
     if (modulePath === undefined) {
       io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");
@@ -53,9 +56,9 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
       return exitCodes.input;
     }
     const pins = { ...filePins.value, ...pinsFrom(options) };
-    run = { module: modulePath, tokenProvider: options.tokenProvider, execute: (source) => replay(source, seed, pins) };
+    run = { module: modulePath, modules: options, execute: (source) => replay(source, seed, pins) };
   }
-  const source = await loadSource(run.module, io.cwd, run.tokenProvider);
+  const source = await loadSource(run.module, io.cwd, run.modules);
   if (!source.ok) {
     io.err(inputErrorMessage(source.error));
     return exitCodes.input;

@@ -1,5 +1,5 @@
 import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
-import { onMachine, type DatabaseMachine } from './machine.ts';
+import { onMachine, withoutEngineAlarms, type DatabaseMachine } from './machine.ts';
 import { reseedRandomDevice } from './random-device.ts';
 import { restoreSnapshot, takeSnapshot, watchSchemaChanges, wipeUserSchemas, type Snapshot } from './snapshot.ts';
 
@@ -49,15 +49,17 @@ export class DatabaseEngine {
     // Every statement reaches the WebAssembly engine through this one synchronous call.
     pglite.execProtocolRawSync = (message: Uint8Array) => {
       const machine = this.machine;
-      return machine === undefined ? executeSync(message) : onMachine(machine, () => executeSync(message));
+      return withoutEngineAlarms(() => (machine === undefined ? executeSync(message) : onMachine(machine, () => executeSync(message))));
     };
   }
 
   /** Starts a new engine (seconds of real time); prefer `sharedEngine()`. */
   static async start(): Promise<DatabaseEngine> {
-    const pglite = await PGlite.create();
+    const pglite = await withEngineStartAlarmsUnref(() => PGlite.create());
+    // Made first, so that even the engine's own statements run without alarms.
+    const engine = new DatabaseEngine(pglite);
     await watchSchemaChanges(pglite);
-    return new DatabaseEngine(pglite);
+    return engine;
   }
 
   /**
@@ -126,6 +128,26 @@ export class DatabaseEngine {
     this.setupKey = setup.key;
   }
 
+}
+
+/**
+ * Runs the engine's start (`PGlite.create`, seconds of real work, awaited) with the alarms Postgres arms
+ * meanwhile unref'd: they only log start-up progress, and must not keep Node alive or be counted as handles
+ * a user's code left open. Other timers set meanwhile are untouched. After the start, every statement runs
+ * without alarms (`withoutEngineAlarms`).
+ */
+async function withEngineStartAlarmsUnref<T>(start: () => Promise<T>): Promise<T> {
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = function engineAwareSetTimeout(this: unknown, ...args: Parameters<typeof setTimeout>) {
+    const timer = realSetTimeout(...args);
+    if (new Error().stack?.includes('__setitimer_js') === true) timer.unref();
+    return timer;
+  } as typeof setTimeout;
+  try {
+    return await start();
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
 }
 
 let shared: Promise<DatabaseEngine> | undefined;

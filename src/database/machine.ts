@@ -46,3 +46,27 @@ function fillFrom(stream: RandomStream, view: ArrayBufferView): ArrayBufferView 
   bytes.set(stream.bytes(bytes.length));
   return view;
 }
+
+// A dummy handle for the engine's alarms (see `withoutEngineAlarms`): clearTimeout ignores it.
+const alarmHandle = Object.freeze({ ref: () => alarmHandle, unref: () => alarmHandle, hasRef: () => false, refresh: () => alarmHandle, [Symbol.toPrimitive]: () => 0 });
+
+/**
+ * Runs `work` (synchronous engine work) with the host's `setTimeout` answering the engine's `setitimer` with
+ * an alarm that never fires. Postgres arms real-time alarms for its own timeouts (startup progress, lock and
+ * statement timeouts); here they would fire on the host's clock — a source of nondeterminism, and a handle
+ * that keeps Node alive. The simulated database keeps time itself (its idle-transaction timeout is an event).
+ */
+export function withoutEngineAlarms<T>(work: () => T): T {
+  const savedSetTimeout = globalThis.setTimeout;
+  const savedClearTimeout = globalThis.clearTimeout;
+  globalThis.setTimeout = (() => alarmHandle) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: unknown) => {
+    if (handle !== alarmHandle) savedClearTimeout(handle as Parameters<typeof clearTimeout>[0]);
+  }) as typeof clearTimeout;
+  try {
+    return work();
+  } finally {
+    globalThis.setTimeout = savedSetTimeout;
+    globalThis.clearTimeout = savedClearTimeout;
+  }
+}

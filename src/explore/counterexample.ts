@@ -19,6 +19,7 @@ export interface PreparedCounterexample {
 export interface FailureParts {
   readonly module: string;
   readonly tokenProvider?: string;
+  readonly backend?: string;
   readonly property: FailureKind;
   readonly message: string;
   readonly seed: number;
@@ -36,6 +37,7 @@ export async function prepareCounterexample(source: ProviderSource, failure: Fai
     file: toDecisionFile({
       module: failure.module,
       ...(failure.tokenProvider === undefined ? {} : { tokenProvider: failure.tokenProvider }),
+      ...(failure.backend === undefined ? {} : { backend: failure.backend }),
       property: failure.property,
       message: outcome.kind === 'violation' ? outcome.violation.message : failure.message,
       originalSeed: failure.seed,

@@ -25,6 +25,8 @@ const decisionFileSchema = z
     module: z.string().min(1),
     /** The token provider module of a run with JWT authentication, if it used one. */
     tokenProvider: z.string().min(1).optional(),
+    /** The integrator's backend module of a run with a backend (`--backend`). */
+    backend: z.string().min(1).optional(),
     property: z.string().min(1),
     message: z.string(),
     originalSeed: z.number().int().min(0),
@@ -40,6 +42,7 @@ export type DecisionFile = z.infer<typeof decisionFileSchema>;
 export interface DecisionFileParts {
   readonly module: string;
   readonly tokenProvider?: string;
+  readonly backend?: string;
   readonly property: string;
   readonly message: string;
   readonly originalSeed: number;
@@ -68,6 +71,7 @@ export function toDecisionFile(parts: DecisionFileParts): DecisionFile {
     version: 1,
     module: parts.module,
     ...(parts.tokenProvider === undefined ? {} : { tokenProvider: parts.tokenProvider }),
+    ...(parts.backend === undefined ? {} : { backend: parts.backend }),
     property: parts.property,
     message: parts.message,
     originalSeed: parts.originalSeed,

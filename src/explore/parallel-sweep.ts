@@ -15,6 +15,7 @@ export interface ParallelSweepOptions {
   readonly modulePath: string;
   /** The token provider module's absolute path, when JWT authentication uses one. */
   readonly tokenProviderPath?: string;
+  readonly backendPath?: string;
   readonly source: ProviderSource;
   readonly runs: number;
   readonly seed: number;
@@ -46,7 +47,7 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   const chunkRuns = Math.max(32, Math.min(chunkRunsMax, Math.ceil((options.runs - chunkRunsMax) / (options.workers * 8))));
   const chunks: ChunkTask[] = [];
   for (let start = chunkRunsMax; start < options.runs; start += chunkRuns) {
-    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
+    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
   }
   const pool = new Tinypool({ filename: await workerEntry(), minThreads: options.workers, maxThreads: options.workers });
   let lowest: FirstFailure | undefined;

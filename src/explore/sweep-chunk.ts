@@ -10,6 +10,7 @@ import { scanRange } from './sweep.ts';
 export interface ChunkTask {
   readonly modulePath: string;
   readonly tokenProviderPath?: string;
+  readonly backendPath?: string;
   readonly seed: number;
   readonly runs: number;
   readonly pins: SwarmSettings;
@@ -26,12 +27,12 @@ export interface ChunkResult {
 // A worker loads each module once and keeps it for every chunk it is given.
 const sources = new Map<string, Promise<ProviderSource>>();
 
-function sourceFor(modulePath: string, tokenProviderPath: string | undefined): Promise<ProviderSource> {
-  const name = `${modulePath}\u0000${tokenProviderPath ?? ''}`;
+function sourceFor(modulePath: string, tokenProviderPath: string | undefined, backendPath: string | undefined): Promise<ProviderSource> {
+  const name = `${modulePath}\u0000${tokenProviderPath ?? ''}\u0000${backendPath ?? ''}`;
   let source = sources.get(name);
   if (source === undefined) {
     // The main thread loaded the same files before starting the pool, so a failure here is not the user's.
-    source = loadProviderSource(modulePath, tokenProviderPath).then((loaded) => {
+    source = loadProviderSource(modulePath, tokenProviderPath, backendPath).then((loaded) => {
       if (!loaded.ok) throw new Error(loaded.error.message);
       return loaded.value;
     });
@@ -43,7 +44,7 @@ function sourceFor(modulePath: string, tokenProviderPath: string | undefined): P
 /** Runs one slice of seeds and reports its first failure; the default export a pool worker calls. */
 export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   const tally = new CoverageTally();
-  const found = await scanRange({ source: await sourceFor(task.modulePath, task.tokenProviderPath), runs: task.runs, seed: task.seed, pins: task.pins }, tally);
+  const found = await scanRange({ source: await sourceFor(task.modulePath, task.tokenProviderPath, task.backendPath), runs: task.runs, seed: task.seed, pins: task.pins }, tally);
   // Until the pool hands this worker its next chunk, it waits: not blocked, however long.
   signalIdle();
   return { seed: task.seed, runs: task.runs, failure: found, coverage: tally.export() };

@@ -27,6 +27,8 @@ export interface FailurePipelineOptions {
   /** The provider as the decision file names it: a module path, or an in-process factory's name. */
   readonly module: string;
   readonly tokenProvider?: string;
+  /** The backend module of a run with a backend. */
+  readonly backend?: string;
   readonly shrink: boolean;
   /** The folder the decision file is saved in; absent: the run is not saved (a replay). */
   readonly failuresDir?: string;
@@ -57,7 +59,7 @@ export interface FailureReport {
  */
 export async function runFailurePipeline(found: FoundFailure, options: FailurePipelineOptions): Promise<FailureReport> {
   const { source } = options;
-  const parts = { module: options.module, ...(options.tokenProvider === undefined ? {} : { tokenProvider: options.tokenProvider }), ...found };
+  const parts = { module: options.module, ...(options.tokenProvider === undefined ? {} : { tokenProvider: options.tokenProvider }), ...(options.backend === undefined ? {} : { backend: options.backend }), ...found };
   const counterexample = await prepareCounterexample(source, parts, options.shrink);
   const filePath = options.failuresDir === undefined ? undefined : writeDecisionFile(resolve(options.failuresDir), counterexample.file);
   const defaults = counterexample.file.decisions.map((decision) => (decision.chosen === 'default' ? null : decision.event));
