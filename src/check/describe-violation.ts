@@ -29,7 +29,7 @@ export function describeFinding(finding: Finding): string {
     case 'content-differs-from-winner':
       return `${finding.client} sees ${JSON.stringify(finding.content)} on ${finding.documentId}, not the winner ${finding.winner.owner}'s ${JSON.stringify(finding.winner.content)}`;
     case 'contract-broken':
-      return `${finding.client}'s provider broke the contract: ${finding.problem}`;
+      return finding.client === 'backend' ? `the backend module broke its contract: ${finding.problem}` : `${finding.client}'s provider broke the contract: ${finding.problem}`;
     case 'viewer-wrote':
       return `${finding.client}, admitted as a viewer, wrote: its session for ${finding.documentId} is ${finding.status}`;
     case 'session-without-token':

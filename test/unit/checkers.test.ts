@@ -36,7 +36,7 @@ describe('createCheckers', () => {
     const kinds = Object.fromEntries(createCheckers(undefined, true).map((checker) => [checker.property, checker.kinds]));
     expect(kinds).toEqual({
       determinism: ['nondeterminism'],
-      'provider-contract': ['provider-contract'],
+      'provider-contract': ['provider-contract', 'backend'],
       'single-session': ['session'],
       authorization: ['auth', 'state', 'session', 'deliver'],
       'hint-stability': ['provider-answer'],
@@ -261,6 +261,13 @@ describe('provider-contract', () => {
   it('reports the problem with the client', () => {
     expect(verdict(providerContract(), [{ kind: 'provider-contract', actor: 'c3', problem: 'key must be a string' }])).toBe(`c3's provider broke the contract: key must be a string`);
     expect(verdict(providerContract(), [state('c1', 'failed')])).toBeUndefined();
+  });
+
+  it('reports a backend module that could not start, and not a request it failed (a 500 is judged by its consequences)', () => {
+    expect(verdict(providerContract(), [{ kind: 'backend', actor: 'backend', event: 'contract', problem: 'creation-threw', detail: 'createBackend(env) threw Error: no DATABASE_URL' }])).toBe(
+      'the backend module broke its contract: createBackend(env) threw Error: no DATABASE_URL',
+    );
+    expect(verdict(providerContract(), [{ kind: 'backend', actor: 'backend', event: 'problem', problem: 'handler-threw', detail: 'the backend threw while serving GET /x' }])).toBeUndefined();
   });
 });
 
