@@ -102,7 +102,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options) };
-  const assumptions = assumptionsLine(pins);
+  const assumptions = assumptionsLine(source.backend === undefined ? pins : { ...pins, withBackend: true });
   if (options.json === true) printCheckJson(modulePath, report, failure, io, { ...(shard === undefined ? {} : { shard }), assumptions });
   else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`, assumptions);
   summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);

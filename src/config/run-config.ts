@@ -25,6 +25,8 @@ export type SwarmSettings = ConfigPins & {
   readonly clientsMax?: number;
   /** How often seeds draw a fault plan when `faults` is not pinned (default: half of them). */
   readonly faultMode?: FaultMode;
+  /** The world has the integrator's backend (`--backend`): its faults are drawn too. */
+  readonly withBackend?: boolean;
 };
 
 /** How often the swarm injects faults. */

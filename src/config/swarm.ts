@@ -1,11 +1,15 @@
 import { forkStream, type RandomStream } from '../kernel/random.ts';
+import { backendComponent } from '../world/backend-component.ts';
 import { builtInRegistry } from '../world/components.ts';
+
+const backendVerbKinds: ReadonlySet<string> = new Set(backendComponent.faults.map((verb) => verb.kind));
 import type { FaultVerb } from '../world/registry.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
-/** The fault verbs a swarm seed may draw, in registration order. */
-const drawableVerbs = builtInRegistry.verbs().filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined);
+/** The fault verbs a swarm seed may draw, in registration order; the backend's only in worlds with one. */
+const drawableVerbs = builtInRegistry.verbs().filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined && !backendVerbKinds.has(verb.kind));
+const backendVerbs = backendComponent.faults.filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined);
 
 type Drawable<Verb extends FaultVerb<FaultEvent>> = Verb & Required<Pick<Verb, 'draw'>>;
 
@@ -33,7 +37,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, faultMode, ...pins } = settings;
+  const { clientsMin, clientsMax, faultMode, withBackend, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -54,7 +58,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   // clients), so that pinning one field never shifts another's draw.
   return {
     pctStepsEstimate: 12 + 14 * resolved.clients,
-    faults: drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'),
+    faults: withBackendFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, resolved.clients),
     clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
@@ -105,6 +109,22 @@ function drawFaultEvent(stream: RandomStream, phaseEndMs: number, clients: numbe
   const client = `c${stream.integer(1, clients)}`;
   const verb = stream.pick(drawableVerbs);
   return verb.draw(stream, { atMs, client });
+}
+
+/**
+ * In a world with the integrator's backend, a plan with faults also draws up to two of the backend's (a crash,
+ * a lost response), from a stream of their own: worlds without a backend draw exactly what they did before.
+ */
+function withBackendFaults(plan: FaultPlan, stream: RandomStream | undefined, clients: number): FaultPlan {
+  if (stream === undefined || plan === noFaults) return plan;
+  const events = [...plan.events];
+  for (let count = stream.integer(0, 2); count > 0; count--) {
+    const atMs = stream.integer(0, plan.phaseEndMs - 1);
+    const client = `c${stream.integer(1, clients)}`;
+    events.push(stream.pick(backendVerbs).draw(stream, { atMs, client }));
+  }
+  events.sort((left, right) => ('atMs' in left ? left.atMs : 0) - ('atMs' in right ? right.atMs : 0));
+  return { ...plan, events };
 }
 
 /**

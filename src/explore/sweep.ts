@@ -78,7 +78,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
 export async function scanRange(options: SweepOptions, tally: CoverageTally): Promise<FirstFailure | undefined> {
   for (let index = 0; index < options.runs; index++) {
     const seed = options.seed + index;
-    const config = drawConfig(seed, options.pins);
+    const config = drawWorld(seed, options.pins, options.source);
     options.onRun?.(config);
     const observer = tally.observe(config);
     const result = await simulate({ config, source: options.source, wrapStrategy: observer.wrap });
@@ -99,7 +99,7 @@ export async function scanRange(options: SweepOptions, tally: CoverageTally): Pr
 
 /** Replays a failing seed with its full trace and describes the failure (or the nondeterminism). */
 export async function explainFailure(source: ProviderSource, found: FirstFailure, pins: SwarmSettings): Promise<SweepFailure> {
-  const config = drawConfig(found.seed, pins);
+  const config = drawWorld(found.seed, pins, source);
   const replayed = await simulate({ config, source, record: true });
   if (found.divergence !== undefined) return { property: 'nondeterminism', message: found.divergence, seed: found.seed, config, replayed };
   return describeFailure(found.seed, config, found.outcome, replayed);
@@ -115,9 +115,14 @@ export async function selfCheck(source: ProviderSource, config: RunConfig): Prom
   return traceDivergence(source, first, second);
 }
 
+/** The world of one seed for this source: a source with a backend also draws the backend's faults. */
+export function drawWorld(seed: number, pins: SwarmSettings, source: ProviderSource): RunConfig {
+  return drawConfig(seed, source.backend === undefined ? pins : { ...pins, withBackend: true });
+}
+
 /** Runs one seed again with its full trace and decision log. */
 export function replay(source: ProviderSource, seed: number, pins: SwarmSettings): Promise<SimulationResult> {
-  return simulate({ config: drawConfig(seed, pins), source, record: true });
+  return simulate({ config: drawWorld(seed, pins, source), source, record: true });
 }
 
 function describeFailure(seed: number, config: RunConfig, first: RunOutcome, replayed: SimulationResult): SweepFailure {

@@ -56,6 +56,8 @@ export class BackendNode implements Endpoint {
   /** Which start of the process is running: work of an earlier one is ignored when it finishes. */
   private generation = 0;
   private readonly serving = new Map<string, { readonly from: string }>();
+  /** Browsers whose next response is lost on the way (a fault). */
+  private readonly losingNextResponse = new Set<string>();
   private awaitingHost = 0;
   private progress = 0;
   private lastMark = -1;
@@ -115,6 +117,11 @@ export class BackendNode implements Endpoint {
     this.parts.world.queue.timer({ key: `backend-start#${this.generation}`, actor: backendId, resources: [backendId], delayMs: downMs, action: () => this.start() });
   }
 
+  /** The next response to `client` is lost after its handler ran: the browser sees the connection drop. */
+  loseNextResponse(client: string): void {
+    this.losingNextResponse.add(client);
+  }
+
   receive(from: string, message: NetworkMessage): void {
     if (message.type !== 'http-request') return;
     const process = this.process;
@@ -161,6 +168,7 @@ export class BackendNode implements Endpoint {
           this.awaitingHost--;
           this.progress++;
           if (!this.serving.delete(id) || this.parts.world.closed) return;
+          if (this.losingNextResponse.delete(from)) return this.fail(from, id, 'response-lost');
           const answer: HttpMessage = { type: 'http-response', id, status: response.status, statusText: response.statusText, headers: headerList(response.headers), body: toWireBody(bytes) };
           this.parts.network.send(backendId, from, answer);
         },

@@ -190,6 +190,9 @@ export class World implements WorldContext {
         this.server.restart(downMs);
         for (const client of this.clients) client.disconnect(downMs, { kind: 'server-restarted' });
       },
+      // Faults stop when the fault phase ends: a backend still down then starts again at that moment.
+      crashBackend: (downMs) => this.backend?.crash(Math.min(downMs, Math.max(0, (this.config.faults?.phaseEndMs ?? 0) - this.queue.nowMs))),
+      loseNextResponse: (client) => this.backend?.loseNextResponse(client),
     };
   }
 

@@ -21,6 +21,8 @@ export function assumptionsLine(pins: SwarmSettings): string {
     faults,
     // The key store's model: a failed or timed-out operation is never applied (said only when faults can happen).
     ...(faults === 'no faults' ? [] : ['failed/timed-out operations never applied']),
+    // The database component's isolation: transactions run one at a time (see SimulatedDatabase).
+    ...(pins.withBackend === true ? [`a backend on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes and lost responses'}`] : []),
     `retention checked up to ${durationWords(pins.quietPeriodMs ?? fixedDefaults.quietPeriodMs)}`,
     `origin ${pins.origin ?? defaultOrigin}`,
   ].join(', ');

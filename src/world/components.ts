@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientName, milliseconds } from '../config/schema-parts.ts';
+import { backendComponent } from './backend-component.ts';
 import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline } from './registry.ts';
 
 const byNumber = (left: string, right: string): number => Number(left.replace(/\D/g, '')) - Number(right.replace(/\D/g, ''));
@@ -110,7 +111,7 @@ const probe = {
   lifelines: lifelinesMatching(/^probe/),
 } as const satisfies ComponentDefinition;
 
-const builtInComponents = [browser, network, rtcServer, keyStore, probe] as const;
+const builtInComponents = [browser, network, rtcServer, keyStore, probe, backendComponent] as const;
 
 /** The components of every run, in the order lifelines are drawn and swarm draws pick fault kinds. */
 export const builtInRegistry = new Registry<BuiltInFault>(builtInComponents);

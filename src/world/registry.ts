@@ -26,6 +26,10 @@ export interface FaultTarget {
   spikeLatency(factor: number, untilMs: number): void;
   /** Restarts the RTC server: every connection to it drops, and it is down for `downMs`. */
   restartServer(downMs: number): void;
+  /** Crashes the integrator's backend process, down for `downMs` (nothing happens in a world without one). */
+  crashBackend(downMs: number): void;
+  /** Loses the backend's next response to `client` after its handler ran (nothing happens without a backend). */
+  loseNextResponse(client: string): void;
 }
 
 /** Where a swarm-drawn fault lands: drawn before its kind, for every kind, so that draws stay aligned. */
