@@ -71,7 +71,7 @@ describe('rtc-sim/vitest', () => {
   });
 
   it('a wrong option of the helper itself is an error naming it and listing the valid ones', async () => {
-    await expect(checkProvider(createProvider, { run: 50 } as never)).rejects.toThrow(/Unrecognized key: "run" \(valid fields: runs, seed, pins, name, shrink, failuresDir, origin, consistency\)/);
+    await expect(checkProvider(createProvider, { run: 50 } as never)).rejects.toThrow(/Unrecognized key: "run" \(valid fields: runs, seed, pins, name, shrink, failuresDir, origin, consistency, backend, beforeRun, afterRun\)/);
   });
 
   it('sweep() checks its pins with the same schema', async () => {

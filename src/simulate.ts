@@ -7,7 +7,8 @@ import { runLoop, type LoopEnd, type LoopOptions } from './kernel/run-loop.ts';
 import type { Strategy } from './kernel/strategy.ts';
 import type { Observation, TraceRecord } from './model/observations.ts';
 import { World } from './model/world.ts';
-import type { ProviderSource } from './providers/source.ts';
+import type { ProviderSource, RunHooks } from './providers/source.ts';
+import { describeThrown } from './errors.ts';
 import { signalBeat, signalIdle, signalRun } from './supervisor-signal.ts';
 import type { Registry } from './world/registry.ts';
 
@@ -50,6 +51,40 @@ export interface SimulateOptions {
 
 /** Runs one seeded schedule of the race; checkers observe every record as it happens. */
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  const { config, source } = options;
+  const hooks = source.hooks;
+  if (hooks === undefined) return simulateOnce(options);
+  await runHook(hooks.beforeRun, 'beforeRun', config.seed);
+  let result: SimulationResult;
+  try {
+    result = await simulateOnce(options);
+  } finally {
+    await runHook(hooks.afterRun, 'afterRun', config.seed);
+  }
+  return result;
+}
+
+/** How long a per-run hook may take, in real time, before the sweep stops with an error naming it. */
+export const runHookTimeoutMs = 60_000;
+
+// A hook is the user's harness code, outside the simulated world: it runs on the host's own time, bounded.
+async function runHook(hook: RunHooks['beforeRun'], name: string, seed: number): Promise<void> {
+  if (hook === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bounded = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`rtc-sim: the ${name} hook did not settle within ${runHookTimeoutMs / 1000} s (seed ${seed})`)), runHookTimeoutMs);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(() => hook({ seed })), bounded]);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('rtc-sim: the ')) throw error;
+    throw new Error(`rtc-sim: the ${name} hook threw (seed ${seed}): ${describeThrown(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function simulateOnce(options: SimulateOptions): Promise<SimulationResult> {
   const { config, source } = options;
   signalRun(config.seed);
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;

@@ -11,7 +11,8 @@ import { insecureOriginError } from './config/origin.ts';
 import type { SwarmSettings } from './config/run-config.ts';
 import { sweep, type FailureKind, type SweepReport } from './explore/sweep.ts';
 import { parseOptions, swarmSettingsSchema } from './options-schema.ts';
-import { sourceFromFactory } from './providers/source.ts';
+import { loadBackendModule } from './backend/load.ts';
+import { sourceFromFactory, withBackendSource, withRunHooks, type ProviderSource } from './providers/source.ts';
 import type { CreateProvider } from './providers/types.ts';
 import { assumptionsLine } from './report/assumptions.ts';
 import { foundInSweep, runFailurePipeline, shownRunLines } from './report/failure-pipeline.ts';
@@ -41,6 +42,19 @@ export interface CheckProviderOptions {
    * `eventual:lagMs` (reads from a replica lagging writes by lagMs, default 500). Pins `keyStoreConsistency`.
    */
   readonly consistency?: string;
+  /**
+   * Your backend module's path (as `check --backend` takes it): it exports `createBackend(env)` returning
+   * your HTTP handler or app; the provider's `fetch` reaches it over the simulated network, each statement of
+   * its database a scheduled event. Relative paths resolve from the working directory.
+   */
+  readonly backend?: string;
+  /**
+   * Called before every run (sweep, shrinking, self-check alike): reset here whatever you wired in-process —
+   * an in-memory table your factory closes over — so that no run sees another's rows.
+   */
+  readonly beforeRun?: (run: { readonly seed: number }) => void | PromiseLike<void>;
+  /** Called after every run, whatever its outcome. */
+  readonly afterRun?: (run: { readonly seed: number }) => void | PromiseLike<void>;
 }
 
 /** A failure found by `checkProvider`, made ready for the assertion message. */
@@ -87,6 +101,9 @@ const checkProviderOptionsSchema = z
       const parsed = keyStoreConsistency(value);
       if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.problem });
     }),
+    backend: z.string().min(1),
+    beforeRun: z.custom<NonNullable<CheckProviderOptions['beforeRun']>>((value) => typeof value === 'function', 'expected a function'),
+    afterRun: z.custom<NonNullable<CheckProviderOptions['afterRun']>>((value) => typeof value === 'function', 'expected a function'),
   })
   .partial()
   .strict();
@@ -106,9 +123,9 @@ export async function checkProvider(createProvider: CreateProvider, options: Che
   };
   const insecure = insecureOriginError(pins.origin);
   if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
-  const source = sourceFromFactory(createProvider, name);
+  const source = await sourceOf(createProvider, name, checked);
   const report = await sweep({ source, runs: checked.runs ?? 2000, seed: checked.seed ?? 1, pins });
-  const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(pins) };
+  const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(source.backend === undefined ? pins : { ...pins, withBackend: true }) };
   if (report.failure === undefined) return { verdict: 'pass', ...base, failure: undefined };
   const failure = await runFailurePipeline(foundInSweep(report.failure), {
     source,
@@ -131,6 +148,20 @@ export async function checkProvider(createProvider: CreateProvider, options: Che
       shownRun: shownRunLines(failure),
     },
   };
+}
+
+// The factory as a source, with the backend module (loaded once per call) and the per-run hooks, if given.
+async function sourceOf(createProvider: CreateProvider, name: string, options: CheckProviderOptions): Promise<ProviderSource> {
+  let source = sourceFromFactory(createProvider, name);
+  if (options.backend !== undefined) {
+    const loaded = await loadBackendModule(resolve(options.backend));
+    if (!loaded.ok) throw new Error(`rtc-sim: backend: ${loaded.error.message}`);
+    source = withBackendSource(source, loaded.value);
+  }
+  if (options.beforeRun !== undefined || options.afterRun !== undefined) {
+    source = withRunHooks(source, { ...(options.beforeRun === undefined ? {} : { beforeRun: options.beforeRun }), ...(options.afterRun === undefined ? {} : { afterRun: options.afterRun }) });
+  }
+  return source;
 }
 
 /** The failure as an assertion message: property, message, the shrunk run, and how to reproduce it. */

@@ -52,7 +52,10 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     retryBackoffMs: swarm.pick([250, 1_000, 1_000, 4_000]),
     clients: swarm.integer(clientsMin ?? fixedDefaults.clients, clientsMax ?? clientsMin ?? fixedDefaults.clients),
   };
-  const resolved = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
+  // A whole stack is what production runs: its packages' clock reads (axios times its requests) are routed
+  // silently unless pinned otherwise; the backend's always are (a server's clock is the real one).
+  const stackDefaults = withBackend === true ? { timeAndRandom: 'route' as const } : {};
+  const resolved = { seed, ...fixedDefaults, ...drawn, ...stackDefaults, ...definedOnly(pins) };
   if (resolved.documents > resolved.clients) resolved.documents = resolved.clients;
   // Faults and clocks come from streams of their own, drawn after the pins are known (fault targets are
   // clients), so that pinning one field never shifts another's draw.

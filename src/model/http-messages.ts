@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { assertNever } from '../world/assert-never.ts';
 
 /** A header list in the order it was given; names lower-cased (as the Fetch standard's Headers keeps them). */
@@ -38,8 +39,10 @@ export function describeHttpMessage(message: HttpMessage): string {
   switch (message.type) {
     case 'http-request':
       return `${message.method} ${pathOf(message.url)} (${message.id})`;
-    case 'http-response':
-      return `${message.status}${message.statusText === '' ? '' : ` ${message.statusText}`} (${message.id})`;
+    case 'http-response': {
+      const reason = message.statusText === '' ? STATUS_CODES[message.status] : message.statusText;
+      return `${message.status}${reason === undefined ? '' : ` ${reason}`} (${message.id})`;
+    }
     case 'http-failure':
       return `no answer: ${message.reason} (${message.id})`;
     default:

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
@@ -41,7 +41,7 @@ export async function loadProviderModule(pathGiven: string, machine: SandboxMach
       message: `${what} module must be a ${supportedExtensions.join(', ')} file: ${path}`,
     });
   }
-  const built = await bundleProvider(path);
+  const built = await bundleProvider(path, machine);
   if (!built.ok) return built;
   const code = built.value;
   try {
@@ -68,15 +68,28 @@ const buildOptions = {
   supported: { 'dynamic-import': false },
 } as const satisfies BuildOptions;
 
-const buildKey = `esbuild ${esbuildVersion} ${refuseNativeAddons.name} ${leaveMissingOptionalPackages.name} ${JSON.stringify(buildOptions)}`;
+/**
+ * A provider runs in a browser: its packages are resolved as a browser bundler resolves them — the `browser`
+ * export condition and package.json's `browser` field (esbuild's browser platform) — so that a package with a browser build (axios
+ * with its fetch and XHR adapters, not its node:http one) gives the provider the code a browser would run.
+ * Node's built-ins stay outside the bundle, as on a server: a provider that imports node:crypto on purpose
+ * still gets it (routed, see instance-require.ts).
+ */
+const machineBuildOptions = {
+  browser: { platform: 'browser', external: [...standInModules, ...builtinModules, ...builtinModules.map((name) => `node:${name}`)] },
+  server: {},
+} as const satisfies Record<SandboxMachine, BuildOptions>;
+
+const buildKey = (machine: SandboxMachine): string =>
+  `esbuild ${esbuildVersion} ${refuseNativeAddons.name} ${leaveMissingOptionalPackages.name} ${JSON.stringify({ ...buildOptions, ...machineBuildOptions[machine] })}`;
 
 /** The provider's bundle: from the cache when no file it was built from has changed, else built and kept. */
-async function bundleProvider(path: string): Promise<Result<string>> {
-  const cache = bundleCache(path, buildKey);
+async function bundleProvider(path: string, machine: SandboxMachine): Promise<Result<string>> {
+  const cache = bundleCache(path, buildKey(machine));
   const cached = cache.read();
   if (cached !== undefined) return ok(cached);
   try {
-    const output = await build({ ...buildOptions, entryPoints: [path], plugins: [refuseNativeAddons, leaveMissingOptionalPackages] });
+    const output = await build({ ...buildOptions, ...machineBuildOptions[machine], entryPoints: [path], plugins: [refuseNativeAddons, leaveMissingOptionalPackages] });
     const code = output.outputFiles[0]?.text ?? '';
     const inputs = Object.keys(output.metafile.inputs).map((input) => resolve(input));
     cache.write(code, inputs.filter((input) => existsSync(input)));

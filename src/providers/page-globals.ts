@@ -10,6 +10,9 @@ import { fetchStandardClasses } from './server-globals.ts';
 export function installPageGlobals(contextGlobal: object, originNow: () => string | undefined): void {
   const page = (): URL => new URL(originNow() ?? defaultOrigin);
   const getters: Record<string, () => unknown> = {
+    // A page's global object goes by these names too; packages built for browsers read `self.FormData`.
+    window: () => contextGlobal,
+    self: () => contextGlobal,
     isSecureContext: () => isSecureOrigin(originNow()),
     origin: () => page().origin,
     // The page sits at the origin's root; a relative URL resolves against it: new URL('/keys', location.href).

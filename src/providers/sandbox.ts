@@ -123,8 +123,11 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const realm = sandboxRealm(context, helpers);
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
-  installPageGlobals(contextGlobal, () => running.answering().origin);
-  if (machine === 'browser') installPageFetchClasses(contextGlobal, () => running.answering().origin);
+  // A page's globals belong to browsers: a server package testing `typeof window` must see a server.
+  if (machine === 'browser') {
+    installPageGlobals(contextGlobal, () => running.answering().origin);
+    installPageFetchClasses(contextGlobal, () => running.answering().origin);
+  }
   if (machine === 'server') installServerGlobals(contextGlobal, { helpers, touch: realm.touch, directory: options.directory, answerFrom: () => running.answering() });
   const used = namesUsedBy(options.code);
   const ownGlobals = new Set(Object.getOwnPropertyNames(contextGlobal));

@@ -24,6 +24,23 @@ export interface ProviderSource {
   readonly tokens?: TokenSource;
   /** The integrator's backend module (`--backend`): the browsers' fetch reaches it; absent: fetch is refused. */
   readonly backend?: BackendSource;
+  /**
+   * Called before and after every run of this source (sweeps, shrinking, self-checks, replays): where state a
+   * user wired in-process — an in-memory store their factory closes over — is reset, so that no run sees
+   * another's rows. A hook that throws or rejects ends the sweep with its error.
+   */
+  readonly hooks?: RunHooks;
+}
+
+/** Per-run set-up and tear-down of what a user wires in-process (see `ProviderSource.hooks`). */
+export interface RunHooks {
+  readonly beforeRun?: (run: { readonly seed: number }) => void | PromiseLike<void>;
+  readonly afterRun?: (run: { readonly seed: number }) => void | PromiseLike<void>;
+}
+
+/** The source with per-run hooks. */
+export function withRunHooks(source: ProviderSource, hooks: RunHooks): ProviderSource {
+  return { ...source, hooks };
 }
 
 /** The source with the integrator's backend module: the browsers' fetch reaches it. */

@@ -39,7 +39,7 @@ export function describeRecord(record: TraceRecord): string {
     case 'backend':
       return record.event === 'contract' ? `backend broke the contract (${record.problem}): ${record.detail}` : record.event === 'problem' ? `backend failed a request (${record.problem}): ${record.detail}` : record.detail;
     case 'sql':
-      return `${record.caller}: ${truncate(oneLine(record.text), 90)} → ${describeStatementOutcome(record.outcome)}`;
+      return `${record.caller}: ${truncate(oneLine(record.text), 200)} → ${describeStatementOutcome(record.outcome)}`;
     case 'nondeterminism':
       return `nondeterminism: called ${record.api} (${record.detail})`;
     case 'auth':

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { drawWorld, selfCheck, sweep } from '../../src/explore/sweep.ts';
+import { loadProviderSource } from '../../src/load-provider-source.ts';
+import type { ProviderSource } from '../../src/providers/source.ts';
+import { simulate } from '../../src/simulate.ts';
+import { describeRecord } from '../../src/report/describe-record.ts';
+
+const fixture = (name: string): string => new URL(`./fixtures/world/${name}`, import.meta.url).pathname;
+
+async function stack(provider: string, backend: string): Promise<ProviderSource> {
+  const loaded = await loadProviderSource(fixture(provider), undefined, fixture(backend));
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  return loaded.value;
+}
+
+const lines = (trace: readonly Parameters<typeof describeRecord>[0][] | undefined): string[] => (trace ?? []).map((record) => `${record.step} ${record.timeMs} ${record.actor} ${describeRecord(record)}`);
+
+describe('a stack in the world: the page fetch reaches the backend, the backend the database', () => {
+  it('a correct raw-SQL backend passes, with every request and statement in the trace', async () => {
+    const source = await stack('fetch-provider.ts', 'sql-backend.ts');
+    const report = await sweep({ source, runs: 60, seed: 1, pins: {} });
+    expect(report.failure?.message).toBeUndefined();
+    const run = await simulate({ config: drawWorld(3, { faultMode: 'never' }, source), source, record: true });
+    const text = lines(run.trace);
+    expect(text.some((line) => / backend receives GET \/api\/documents\/d1\/key \(c\d\.1\) from c\d$/.test(line))).toBe(true);
+    expect(text.some((line) => / database c\d\.1: INSERT INTO document_keys .* RETURNING key_hint → 1 row affected$/.test(line))).toBe(true);
+    expect(text.some((line) => / c\d receives 200 OK \(c\d\.1\) from backend$/.test(line))).toBe(true);
+  }, 120_000);
+
+  it('a lookup that returns the newest key is caught, the two creates and the wrong lookup in the trace', async () => {
+    const source = await stack('fetch-provider.ts', 'sql-newest-key-backend.ts');
+    const report = await sweep({ source, runs: 200, seed: 1, pins: {} });
+    expect(report.failure?.property).toBe('hint-stability');
+    const text = lines(report.failure?.replayed.trace);
+    expect(text.filter((line) => / database c\d\.1: INSERT INTO document_keys/.test(line)).length).toBeGreaterThanOrEqual(2);
+    expect(text.some((line) => / database c\d\.\d: SELECT key FROM document_keys WHERE document_id = \$1 ORDER BY created_at DESC/.test(line))).toBe(true);
+  }, 120_000);
+
+  it('same seed, same trace, byte for byte, with a backend, a database and faults', async () => {
+    const source = await stack('fetch-provider.ts', 'sql-backend.ts');
+    for (const seed of [2, 5, 11]) {
+      const config = drawWorld(seed, { faultMode: 'always' }, source);
+      expect(await selfCheck(source, config)).toBeUndefined();
+      const first = await simulate({ config, source, record: true });
+      const second = await simulate({ config, source, record: true });
+      expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
+    }
+  }, 120_000);
+
+  it('axios through its fetch adapter: a JSON POST to create, a GET by hint', async () => {
+    const source = await stack('axios-provider.ts', 'sql-backend.ts');
+    const run = await simulate({ config: drawWorld(4, { faultMode: 'never' }, source), source, record: true });
+    expect(run.outcome).toEqual({ kind: 'pass' });
+    expect(lines(run.trace).some((line) => / backend receives POST \/api\/documents\/d1\/keys \(c\d\.1\)/.test(line))).toBe(true);
+  }, 120_000);
+
+  it('an Express app on knex (its pool on virtual timers) passes, and quiet hours cost no events', async () => {
+    const source = await stack('fetch-provider.ts', 'express-knex-backend.ts');
+    const report = await sweep({ source, runs: 20, seed: 1, pins: {} });
+    expect(report.failure?.message).toBeUndefined();
+    const run = await simulate({ config: drawWorld(1, { faultMode: 'never' }, source), source, record: true });
+    expect(run.outcome).toEqual({ kind: 'pass' });
+    expect(run.steps).toBeLessThan(400);
+  }, 120_000);
+
+  it('a handler that never answers is bounded like a provider: the clients give up, the run ends', async () => {
+    const source = await stack('fetch-provider.ts', 'never-answers-backend.ts');
+    const run = await simulate({ config: drawWorld(1, { faultMode: 'never' }, source), source, record: true });
+    expect(run.outcome.kind).toBe('violation');
+    expect(run.outcome.kind === 'violation' ? run.outcome.violation.property : '').toBe('liveness');
+  }, 120_000);
+
+  it('a backend that cannot start breaks its contract, named in the violation', async () => {
+    const source = await stack('fetch-provider.ts', 'throws-backend.ts');
+    const run = await simulate({ config: drawWorld(1, {}, source), source, record: true });
+    expect(run.outcome.kind === 'violation' ? run.outcome.violation.message : '').toBe('the backend module broke its contract: createBackend(env) threw Error: DATABASE_URL is not set');
+  }, 120_000);
+
+  it('backend faults are drawn only in worlds with a backend: a provider-only world draws what it drew before', async () => {
+    const source = await stack('fetch-provider.ts', 'sql-backend.ts');
+    const { backend: _unused, ...providerOnly } = source;
+    const kinds = new Set<string>();
+    for (let seed = 1; seed <= 200; seed++) {
+      const withBackend = drawWorld(seed, {}, source);
+      const without = drawWorld(seed, {}, providerOnly);
+      expect(without.faults?.events.filter((event) => !['backend-crash', 'response-lost'].includes(event.kind))).toEqual(without.faults?.events);
+      expect(withBackend.faults?.events.filter((event) => !['backend-crash', 'response-lost'].includes(event.kind))).toEqual(without.faults?.events);
+      for (const event of withBackend.faults?.events ?? []) kinds.add(event.kind);
+    }
+    expect(kinds.has('backend-crash')).toBe(true);
+    expect(kinds.has('response-lost')).toBe(true);
+  }, 120_000);
+});
