@@ -37,7 +37,7 @@ describe('the trace JSON (rtc-sim-trace, version 1)', () => {
 
   it('docs/trace-schema.md describes every record kind and every message type the model has', () => {
     const kinds = [...sourceText('src/model/observations.ts').matchAll(/kind: '([a-z-]+)'/g)].map((match) => match[1]);
-    const messageTypes = [...sourceText('src/model/messages.ts').matchAll(/type: '([A-Za-z]+)'/g)].map((match) => match[1]);
+    const messageTypes = [...`${sourceText('src/model/messages.ts')}${sourceText('src/model/http-messages.ts')}`.matchAll(/type: '([A-Za-z-]+)'/g)].map((match) => match[1]);
     expect(kinds.length).toBeGreaterThan(10);
     expect(messageTypes.length).toBeGreaterThan(8);
     for (const kind of kinds) expect(schemaDocument, `kind ${kind}`).toContain(`### \`${kind}\``);

@@ -37,7 +37,7 @@ export function describeFinding(finding: Finding): string {
     case 'token-for-other-document':
       return `${finding.client}'s token is limited to ${finding.tokenDocument}, yet it was given ${finding.documentId}`;
     case 'nondeterminism': {
-      const who = finding.client === 'world' ? 'provider code (no client could be named)' : `${finding.client}'s provider`;
+      const who = finding.client === 'world' ? 'provider code (no client could be named)' : finding.client === 'backend' ? 'the backend' : `${finding.client}'s provider`;
       return `${who} called ${finding.api}: ${finding.detail}`;
     }
     default:
