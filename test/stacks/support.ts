@@ -163,11 +163,16 @@ export function seededRandom(seed: number): Strategy {
 }
 
 
-/** One statement as the assertions name it: `sql:c1#2 INSERT … → done`. */
+/**
+ * One statement as the assertions name it: its event key, verb and table, and how it ended —
+ * `sql:c1#2 INSERT document_keys … ON CONFLICT → done`; a statement on no table by its text (`SELECT version()`).
+ */
 export function describeStatement(record: StatementRecord): string {
-  const verb = record.text.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
-  const conflict = /ON CONFLICT/i.test(record.text) ? ' … ON CONFLICT' : '';
-  return `${record.key} ${verb}${conflict} → ${record.outcome.kind}`;
+  const text = record.text.trim().replace(/;$/, '');
+  const verb = text.split(/\s+/)[0]?.toUpperCase() ?? '';
+  const table = /\b(?:from|into|update)\s+"?(\w+)"?/i.exec(text)?.[1];
+  const what = table === undefined ? `${verb}${text.slice(verb.length)}` : `${verb} ${table}${/\bon conflict\b/i.test(text) ? ' … ON CONFLICT' : ''}`;
+  return `${record.key} ${what} → ${record.outcome.kind}`;
 }
 
 /** The answers a run's browsers got, by hint: every key ever answered for each hint. */
