@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackendModule } from '../../src/backend/contract.ts';
 import { sharedEngine, type DatabaseEngine } from '../../src/database/engine.ts';
@@ -13,7 +14,7 @@ import * as rawNewestKeyLookup from '../../examples/stacks/pglite-raw-sql/buggy-
 import * as rawUpsertReplacesKey from '../../examples/stacks/pglite-raw-sql/buggy-upsert-replaces-key.ts';
 import * as rawGood from '../../examples/stacks/pglite-raw-sql/good-backend.ts';
 import rawProvider from '../../examples/stacks/pglite-raw-sql/provider.ts';
-import { describeStatement, keysByHint, runStack, scripted, seededRandom, type BrowserScript, type Settled, type StackRun } from './support.ts';
+import { describeStatement, keysByHint, runStack, scripted, seededRandom, startInSandbox, type BrowserScript, type Settled, type StackRun } from './support.ts';
 
 // One engine for the file: a cold start costs seconds, a fresh run a few milliseconds.
 let engine: DatabaseEngine;
@@ -56,18 +57,19 @@ const answer = (settled: Settled | undefined): ProviderAnswer => {
   return settled.value as ProviderAnswer;
 };
 
+/** Runs `browsers` against one backend of `stack`; by default the first enabled event runs each time. */
+function runAgainst(stack: Stack, backend: keyof Stack['backends'], browsers: Record<string, BrowserScript>, strategy: Strategy = scripted([]), seed = 1): Promise<StackRun> {
+  return runStack({ engine, label: `${stack.name}/${backend}`, backend: stack.backends[backend], provider: stack.provider, seed, strategy, browsers });
+}
+
 /** Two browsers ask for a new key at once; when both have one, a third looks both hints up (c1's first). */
 function race(stack: Stack, backend: keyof Stack['backends'], strategy: Strategy, seed = 1): Promise<StackRun> {
   const created: Record<string, Promise<ProviderAnswer>> = {};
   const creator = (name: string): BrowserScript => (provider) => (created[name] = Promise.resolve(provider({ documentId, keyHint: null })));
-  return runStack({
-    engine,
-    label: `${stack.name}/${backend}`,
-    backend: stack.backends[backend],
-    provider: stack.provider,
-    seed,
-    strategy,
-    browsers: {
+  return runAgainst(
+    stack,
+    backend,
+    {
       c1: creator('c1'),
       c2: creator('c2'),
       probe: async (provider) => {
@@ -77,7 +79,9 @@ function race(stack: Stack, backend: keyof Stack['backends'], strategy: Strategy
         return found;
       },
     },
-  });
+    strategy,
+    seed,
+  );
 }
 
 /** The race's answers: c1's and c2's new keys, and what the probe found for c1's hint and for c2's. */
@@ -94,24 +98,16 @@ const readsThenWrites = () => scripted(['sql:c1#', 'sql:c2#', 'sql:c1#', 'sql:c2
 describe.each(stacks)('$name', (stack) => {
   describe.each(Object.keys(stack.backends) as (keyof Stack['backends'])[])('%s backend, one request at a time', (backend) => {
     it('creates a key, answers the same key for its hint and for the next new session, and 404s an unknown hint', async () => {
-      const run = await runStack({
-        engine,
-        label: `${stack.name}/${backend}`,
-        backend: stack.backends[backend],
-        provider: stack.provider,
-        seed: 1,
-        strategy: scripted([]),
-        browsers: {
-          c1: async (provider) => {
-            const created = await provider({ documentId, keyHint: null });
-            const again = await provider({ documentId, keyHint: created.keyHint ?? '' });
-            const reused = await provider({ documentId, keyHint: null });
-            const unknown = await Promise.resolve(provider({ documentId, keyHint: 'no-such-hint' })).then(
-              () => 'answered',
-              (error: unknown) => String((error as Error).message),
-            );
-            return { created, again, reused, unknown };
-          },
+      const run = await runAgainst(stack, backend, {
+        c1: async (provider) => {
+          const created = await provider({ documentId, keyHint: null });
+          const again = await provider({ documentId, keyHint: created.keyHint ?? '' });
+          const reused = await provider({ documentId, keyHint: null });
+          const unknown = await Promise.resolve(provider({ documentId, keyHint: 'no-such-hint' })).then(
+            () => 'answered',
+            (error: unknown) => String((error as Error).message),
+          );
+          return { created, again, reused, unknown };
         },
       });
       const { created, again, reused, unknown } = answer(run.results['c1']) as unknown as { created: ProviderAnswer; again: ProviderAnswer; reused: ProviderAnswer; unknown: string };
@@ -125,19 +121,11 @@ describe.each(stacks)('$name', (stack) => {
 
     it('a second browser that asks after the first has its key gets the same pair', async () => {
       let first: Promise<ProviderAnswer> | undefined;
-      const run = await runStack({
-        engine,
-        label: `${stack.name}/${backend}`,
-        backend: stack.backends[backend],
-        provider: stack.provider,
-        seed: 1,
-        strategy: scripted([]),
-        browsers: {
-          c1: (provider) => (first = Promise.resolve(provider({ documentId, keyHint: null }))),
-          c2: async (provider) => {
-            await first;
-            return provider({ documentId, keyHint: null });
-          },
+      const run = await runAgainst(stack, backend, {
+        c1: (provider) => (first = Promise.resolve(provider({ documentId, keyHint: null }))),
+        c2: async (provider) => {
+          await first;
+          return provider({ documentId, keyHint: null });
         },
       });
       expect(answer(run.results['c2'])).toEqual(answer(run.results['c1']));
@@ -221,5 +209,21 @@ describe.each(stacks)('$name', (stack) => {
         `${stack.race.c1Write} INSERT document_keys → done`,
       ]);
     });
+  });
+});
+
+// The raw-SQL stack as rtc-sim will run it: bundled and evaluated in the server sandbox. (The express-knex
+// stack cannot be bundled yet: knex requires its other dialects' drivers.)
+describe.each(['good-backend.ts', 'buggy-check-then-insert.ts', 'buggy-upsert-replaces-key.ts', 'buggy-newest-key-lookup.ts'])('pglite-raw-sql/%s in the server sandbox', (file) => {
+  it('sets up its table, creates a key, answers it by its hint, 404s an unknown hint, and reports nothing', async () => {
+    const { get, backendMachine } = await startInSandbox(engine, fileURLToPath(new URL(`../../examples/stacks/pglite-raw-sql/${file}`, import.meta.url)));
+    const created = await get('/api/documents/d%201/key');
+    expect(created.status).toBe(200);
+    const issued = (await created.json()) as { key: string; keyHint: string };
+    const again = await get(`/api/documents/d%201/key?keyHint=${encodeURIComponent(issued.keyHint)}`);
+    expect(await again.json()).toEqual(issued);
+    expect((await get('/api/documents/d%201/key?keyHint=zz')).status).toBe(404);
+    expect((await get('/api/other')).status).toBe(404);
+    expect([backendMachine.findings, backendMachine.problems, backendMachine.logs]).toEqual([[], [], []]);
   });
 });

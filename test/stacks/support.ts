@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { adaptBackend } from '../../src/backend/adapt.ts';
+import { loadBackendModule, type BackendSource } from '../../src/backend/load.ts';
 import type { BackendEnv, BackendModule, FetchHandler } from '../../src/backend/contract.ts';
 import { SimulatedDatabase } from '../../src/database/database.ts';
 import type { DatabaseEngine, DatabaseSetup, DirectDatabase } from '../../src/database/engine.ts';
@@ -12,8 +13,11 @@ import { forkStream } from '../../src/kernel/random.ts';
 import { runLoop, type LoopEnd } from '../../src/kernel/run-loop.ts';
 import type { Strategy } from '../../src/kernel/strategy.ts';
 import type { EncryptionProvider, ProviderAnswer } from '../../src/providers/types.ts';
-import { memoryKeyStore } from '../backend/support.ts';
+import { memoryKeyStore, serve, settling, testEnv, testMachine } from '../backend/support.ts';
 import { epochMs } from '../database/support.ts';
+
+/** Picks the enabled event whose key starts with the next of the given prefixes, else the first enabled. */
+export { scripted } from '../database/support.ts';
 
 /** The page every simulated browser is served from: the provider's relative URLs resolve against it. */
 export const pageOrigin = 'https://app.example';
@@ -137,23 +141,41 @@ function routedHandle(database: SimulatedDatabase, callerNow: () => string): Dat
   };
 }
 
-/** The setup's direct database in the shape of `env.db`. */
-function directHandle(direct: DirectDatabase): DatabaseHandle {
-  return { query: direct.query, exec: direct.exec, transaction: direct.transaction as DatabaseHandle['transaction'], waitReady: Promise.resolve(), ready: true, closed: false, close: () => Promise.resolve() };
+/** `env.db` over statements that run at once, unscheduled: the setup's, or the engine's own. */
+function directHandle(database: Pick<DirectDatabase, 'query' | 'exec'> & Partial<Pick<DirectDatabase, 'transaction'>>): DatabaseHandle {
+  const transaction = (database.transaction ?? (() => Promise.reject(new Error('no transactions on this handle')))) as DatabaseHandle['transaction'];
+  return { query: database.query, exec: database.exec, transaction, waitReady: Promise.resolve(), ready: true, closed: false, close: () => Promise.resolve() };
 }
 
-/** Picks the enabled event whose key starts with the next of `keys`; else the earliest-due event (first enabled). */
-export function scripted(keys: readonly string[]): Strategy {
-  let next = 0;
-  return {
-    name: 'scripted',
-    choose(enabled) {
-      const wanted = keys[next];
-      const index = wanted === undefined ? -1 : enabled.findIndex((event) => event.key.startsWith(wanted));
-      if (index >= 0) next++;
-      return Math.max(index, 0);
+/**
+ * Loads a backend module as rtc-sim does (bundled, evaluated in the server sandbox), runs its setup and starts
+ * it on a fresh database whose statements run directly, one request at a time (no scheduling): `get(path)`
+ * serves one request from the page's origin.
+ */
+export async function startInSandbox(engine: DatabaseEngine, path: string) {
+  const machine = { clockMs: () => epochMs, entropy: forkStream(1, 'database') };
+  const loaded = await loadBackendModule(path);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const source: BackendSource = loaded.value;
+  const stream = forkStream(1, 'backend');
+  const envOf = (db: DatabaseHandle): BackendEnv => ({ ...testEnv(), db, randomBytes: (length) => stream.bytes(length) });
+  const backendMachine = testMachine();
+  await engine.freshRun(
+    {
+      key: `sandbox:${path}`,
+      machine,
+      run: async (direct) => {
+        const problem = await settling(source, source.setup(envOf(directHandle(direct)), backendMachine));
+        if (problem !== undefined) throw new Error(problem.message);
+      },
     },
-  };
+    machine,
+  );
+  const db = directHandle({ query: (text, params, options) => engine.query(machine, text, params, options), exec: (sql, options) => engine.exec(machine, sql, options) });
+  const started = await settling(source, source.start(envOf(db), backendMachine));
+  if (!started.ok) throw new Error(started.problem.message);
+  const get = (path: string) => serve(source, started.handler, new Request(pageOrigin + path));
+  return { get, backendMachine };
 }
 
 /** Chooses uniformly among the enabled events from a seeded stream. */
@@ -161,7 +183,6 @@ export function seededRandom(seed: number): Strategy {
   const stream = forkStream(seed, 'strategy');
   return { name: `random-${seed}`, choose: (enabled) => stream.integer(0, enabled.length - 1) };
 }
-
 
 /**
  * One statement as the assertions name it: its event key, verb and table, and how it ended —

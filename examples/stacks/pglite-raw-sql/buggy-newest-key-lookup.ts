@@ -2,33 +2,16 @@
 // then answers the document's newest key ("the current key"), not the hinted one. When two requests both
 // create a key for a new document, the browser whose hint names the older key is handed the newer one.
 import type { BackendEnv } from '../../../src/index.ts';
-import { randomText, serveKeys, type IssuedKey } from './serve-keys.ts';
+import { issued, randomText, serveKeys, type KeyRow } from './serve-keys.ts';
 
-interface KeyRow {
-  key_hint: string;
-  key: string;
-  recent: boolean;
-}
-
-const issued = (row: KeyRow): IssuedKey => ({ key: row.key, keyHint: row.key_hint });
-
-export async function setup(env: BackendEnv): Promise<void> {
-  await env.db.exec(`
-    CREATE TABLE document_keys (
-      document_id text        NOT NULL,
-      key_hint    text        NOT NULL,
-      key         text        NOT NULL,
-      created_at  timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (document_id, key_hint)
-    );
-  `);
-}
+// The good backend's table.
+export { setup } from './good-backend.ts';
 
 export function createBackend(env: BackendEnv) {
   const { db } = env;
 
-  async function currentKey(documentId: string): Promise<KeyRow | undefined> {
-    const newest = await db.query<KeyRow>(
+  async function currentKey(documentId: string): Promise<(KeyRow & { recent: boolean }) | undefined> {
+    const newest = await db.query<KeyRow & { recent: boolean }>(
       `SELECT key_hint, key, created_at > now() - interval '1 hour' AS recent FROM document_keys
         WHERE document_id = $1 ORDER BY created_at DESC, key_hint LIMIT 1`,
       [documentId],

@@ -3,14 +3,7 @@
 // ON CONFLICT … DO UPDATE replaces the key of the row the first one created, under the first one's hint.
 // The first browser's key is gone, and the hint it announced now answers a different key.
 import type { BackendEnv } from '../../../src/index.ts';
-import { randomText, serveKeys, type IssuedKey } from './serve-keys.ts';
-
-interface KeyRow {
-  key_hint: string;
-  key: string;
-}
-
-const issued = (row: KeyRow): IssuedKey => ({ key: row.key, keyHint: row.key_hint });
+import { issued, randomText, serveKeys, type KeyRow } from './serve-keys.ts';
 
 export async function setup(env: BackendEnv): Promise<void> {
   await env.db.exec(`

@@ -4,14 +4,7 @@
 // key gets a random hint and the primary key is (document_id, key_hint): a row is inserted once and never
 // updated or deleted, so a hint names one key forever, however many requests race to create one.
 import type { BackendEnv } from '../../../src/index.ts';
-import { randomText, serveKeys, type IssuedKey } from './serve-keys.ts';
-
-interface KeyRow {
-  key_hint: string;
-  key: string;
-}
-
-const issued = (row: KeyRow): IssuedKey => ({ key: row.key, keyHint: row.key_hint });
+import { issued, randomText, serveKeys, type KeyRow } from './serve-keys.ts';
 
 export async function setup(env: BackendEnv): Promise<void> {
   await env.db.exec(`

@@ -9,6 +9,15 @@ export interface IssuedKey {
   keyHint: string;
 }
 
+/** A row of a table with `key_hint` and `key` columns, as the driver returns it. */
+export interface KeyRow {
+  key_hint: string;
+  key: string;
+}
+
+/** The answer for a row. */
+export const issued = (row: KeyRow): IssuedKey => ({ key: row.key, keyHint: row.key_hint });
+
 /** Where the keys live. */
 export interface KeyRepository {
   /** A key for a new session: an existing one the document may reuse, or a new one. */
