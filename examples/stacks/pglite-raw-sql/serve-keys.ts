@@ -38,9 +38,9 @@ export function serveKeys(keys: KeyRepository) {
     const keyHint = url.searchParams.get('keyHint');
     if (keyHint === null) return Response.json(await keys.keyForNewSession(documentId));
 
-    const issued = await keys.keyByHint(documentId, keyHint);
-    if (!issued) return Response.json({ error: `no key ${keyHint} for document ${documentId}` }, { status: 404 });
-    return Response.json(issued);
+    const found = await keys.keyByHint(documentId, keyHint);
+    if (!found) return Response.json({ error: `no key ${keyHint} for document ${documentId}` }, { status: 404 });
+    return Response.json(found);
   };
 }
 
