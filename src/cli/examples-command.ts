@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { ok, type Result } from '../errors.ts';
 import { sweep } from '../explore/sweep.ts';
@@ -14,10 +14,26 @@ import { shellWord } from './options.ts';
 /** The bundled example providers, next to the package's sources. */
 export const bundledExamplesDirectory = `${packageRoot}examples/providers/`;
 
+/** The bundled example stacks: one folder per stack, a `provider.ts` and its `good-*` and `buggy-*` backends. */
+export const bundledStacksDirectory = `${packageRoot}examples/stacks/`;
+
+/** Schedules per stack example unless `--stack-runs` says otherwise: a stack runs a real database, ~100× a provider's cost. */
+export const stackRunsDefault = 200;
+
 /** Options of `rtc-sim examples`. */
 export interface ExamplesCommandOptions {
   readonly runs: number;
   readonly seed: number;
+  /** Schedules per stack example (default `stackRunsDefault`, at most `runs`). */
+  readonly stackRuns?: number;
+}
+
+/** One example: a provider alone, or a provider with a backend; `name` decides what it must do. */
+interface Example {
+  readonly provider: string;
+  readonly backend?: string;
+  /** The file whose name says `good-` or `buggy-`. */
+  readonly named: string;
 }
 
 /** One example's verdict: the row of the table, and with a job summary the failing run made ready to show. */
@@ -26,27 +42,34 @@ interface ExampleResult {
   readonly failure: SummaryFailure | undefined;
 }
 
+const exampleName = /^(good|buggy)-.*\.(ts|js|mjs|mts)$/;
+
 /**
- * `rtc-sim examples [dir]` (`npm start`): checks every example provider and prints a verdict table. A file
- * named `good-*` must pass and `buggy-*` must be caught; the exit code is 0 only when all behave so. With a CI
- * job summary (`GITHUB_STEP_SUMMARY`), the same rows go there in Markdown, with each failing example's run.
+ * `rtc-sim examples [dir]` (`npm start`): checks every example and prints a verdict table. A file named
+ * `good-*` must pass and `buggy-*` must be caught; the exit code is 0 only when all behave so. The examples
+ * are the folder's provider files, and each stack in it — a subfolder with a `provider.ts` and `good-*` /
+ * `buggy-*` backend modules, each checked with that provider (`check provider.ts --backend <it>`). Without a
+ * folder: the bundled providers and stacks. With a CI job summary (`GITHUB_STEP_SUMMARY`), the same rows go
+ * there in Markdown, with each failing example's run.
  */
 export async function examplesCommand(directory: string | undefined, options: ExamplesCommandOptions, io: Io): Promise<number> {
-  const folder = directory === undefined ? bundledExamplesDirectory : resolve(io.cwd, directory);
-  let files: string[];
-  try {
-    files = readdirSync(folder).filter((name) => /^(good|buggy)-.*\.(ts|js|mjs|mts)$/.test(name)).sort();
-  } catch {
-    io.err(`input error: cannot read the examples folder ${folder}`);
-    return exitCodes.input;
+  const folders = directory === undefined ? [bundledExamplesDirectory, bundledStacksDirectory] : [resolve(io.cwd, directory)];
+  const examples: Example[] = [];
+  for (const folder of folders) {
+    const found = examplesIn(folder);
+    if (found === undefined) {
+      io.err(`input error: cannot read the examples folder ${folder}`);
+      return exitCodes.input;
+    }
+    examples.push(...found);
   }
-  if (files.length === 0) {
-    io.err(`input error: ${folder} has no good-*.ts or buggy-*.ts example providers`);
+  if (examples.length === 0) {
+    io.err(`input error: ${folders.join(', ')} has no good-*.ts or buggy-*.ts examples (providers, or stack folders with a provider.ts)`);
     return exitCodes.input;
   }
   const results: ExampleResult[] = [];
-  for (const file of files) {
-    const result = await checkExample(join(folder, file), options, io);
+  for (const example of examples) {
+    const result = await checkExample(example, options, io);
     if (!result.ok) {
       io.err(inputErrorMessage(result.error));
       return exitCodes.input;
@@ -65,30 +88,56 @@ export async function examplesCommand(directory: string | undefined, options: Ex
   return allAsExpected ? exitCodes.pass : exitCodes.violation;
 }
 
+/** The examples of one folder, sorted: its provider files, then its stacks; undefined when it cannot be read. */
+function examplesIn(folder: string): Example[] | undefined {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const providers = entries.filter((entry) => entry.isFile() && exampleName.test(entry.name)).map((entry) => join(folder, entry.name));
+  const stacks = entries.filter((entry) => entry.isDirectory()).flatMap((entry) => stackExamples(join(folder, entry.name)));
+  return [...providers.sort().map((path) => ({ provider: path, named: path })), ...stacks];
+}
+
+// A stack folder: its provider with each of its good-* and buggy-* backends; a folder without provider.ts is none.
+function stackExamples(folder: string): Example[] {
+  const files = readdirSync(folder);
+  const provider = files.find((name) => /^provider\.(ts|js|mjs|mts)$/.test(name));
+  if (provider === undefined) return [];
+  return files
+    .filter((name) => exampleName.test(name))
+    .sort()
+    .map((name) => ({ provider: join(folder, provider), backend: join(folder, name), named: join(folder, name) }));
+}
+
 /** Sweeps one example; with a job summary, its failing run goes through the failure pipeline (not shrunk). */
-async function checkExample(path: string, options: ExamplesCommandOptions, io: Io): Promise<Result<ExampleResult>> {
-  const loaded = await loadSource(path, io.cwd);
+async function checkExample(example: Example, options: ExamplesCommandOptions, io: Io): Promise<Result<ExampleResult>> {
+  const loaded = await loadSource(example.provider, io.cwd, example.backend === undefined ? {} : { backend: example.backend });
   if (!loaded.ok) return loaded;
   const source = loaded.value;
-  const module = relative(io.cwd, path);
-  const report = await sweep({ source, runs: options.runs, seed: options.seed, pins: {} });
+  const module = relative(io.cwd, example.provider);
+  const backend = example.backend === undefined ? undefined : relative(io.cwd, example.backend);
+  const runs = backend === undefined ? options.runs : Math.min(options.runs, options.stackRuns ?? stackRunsDefault);
+  const report = await sweep({ source, runs, seed: options.seed, pins: {} });
   const row = {
-    module,
-    expected: basename(path).startsWith('good-') ? 'pass' : 'fail',
+    module: backend ?? module,
+    expected: basename(example.named).startsWith('good-') ? 'pass' : 'fail',
     verdict: report.verdict,
     property: report.failure?.property ?? '',
     runs: report.runs,
     failingSeed: report.failure?.seed,
   } as const;
   if (report.failure === undefined || io.stepSummaryPath === undefined) return ok({ row, failure: undefined });
-  const failure = await runFailurePipeline(foundInSweep(report.failure), { source, module, shrink: false });
+  const failure = await runFailurePipeline(foundInSweep(report.failure), { source, module, ...(backend === undefined ? {} : { backend }), shrink: false });
   return ok({
     row,
     failure: {
-      module,
+      module: backend ?? module,
       property: failure.property,
       message: failure.counterexample.file.message,
-      replayLines: [replayCommandLine(io.cwd, `--seed ${failure.seed} ${shellWord(module)}`, '')],
+      replayLines: [replayCommandLine(io.cwd, `--seed ${failure.seed} ${shellWord(module)}`, backend === undefined ? '' : `--backend ${shellWord(backend)}`)],
       run: failure.counterexample.result,
       runName: `the failing run (seed ${failure.seed})`,
     },

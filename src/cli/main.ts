@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './check-command.ts';
-import { examplesCommand } from './examples-command.ts';
+import { examplesCommand, stackRunsDefault } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
@@ -156,11 +156,12 @@ function addRun(program: Command, io: Io, exit: ExitCode): void {
 function addExamples(program: Command, io: Io, exit: ExitCode): void {
   program
     .command('examples')
-    .description('check every example provider (good-*, buggy-*) and print a verdict table')
-    .argument('[dir]', 'folder of example providers (default: the bundled examples)')
+    .description('check every example provider and stack (good-*, buggy-*) and print a verdict table')
+    .argument('[dir]', 'folder of example providers and stack folders (default: the bundled examples)')
     .option('--runs <n>', 'schedules per example', wholeNumber(1, 100_000_000), runsDefault)
+    .option('--stack-runs <n>', `schedules per stack example (a provider with a backend), at most --runs (default ${stackRunsDefault})`, wholeNumber(1, 100_000_000))
     .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
-    .action(async (directory: string | undefined, options: { runs: number; seed: number }) => {
+    .action(async (directory: string | undefined, options: { runs: number; seed: number; stackRuns?: number }) => {
       exit.code = await examplesCommand(directory, options, io);
     });
 }
