@@ -35,7 +35,7 @@ export function handleFor(database: SimulatedDatabase, caller: string | (() => s
   const engine = database.engine;
   const name = typeof caller === 'string' ? () => caller : caller;
   return {
-    query: (text, params, options) => database.submit(name(), text, undefined, (machine) => engine.query(machine, text, params, options)),
+    query: (text, params, options) => database.submit(name(), text, undefined, (machine) => engine.query(machine, text, hostParams(params), options)),
     exec: (sql, options) => database.submit(name(), sql, undefined, (machine) => engine.exec(machine, sql, options)),
     transaction: (fn) => runTransaction(database, name(), fn),
     waitReady: Promise.resolve(),
@@ -67,7 +67,7 @@ async function runTransaction<T>(database: SimulatedDatabase, caller: string, fn
 function transactionHandle(database: SimulatedDatabase, open: OpenTransaction): TransactionHandle {
   const engine = database.engine;
   return {
-    query: (text, params, options) => database.submit(open.caller, text, open, (machine) => engine.query(machine, text, params, options)),
+    query: (text, params, options) => database.submit(open.caller, text, open, (machine) => engine.query(machine, text, hostParams(params), options)),
     exec: (sql, options) => database.submit(open.caller, sql, open, (machine) => engine.exec(machine, sql, options)),
     rollback: async () => {
       await database.submit(open.caller, 'ROLLBACK', open, (machine) => engine.exec(machine, 'ROLLBACK'), 'ends');
@@ -76,4 +76,23 @@ function transactionHandle(database: SimulatedDatabase, open: OpenTransaction): 
       return open.ended !== undefined;
     },
   };
+}
+
+/**
+ * Parameters as the engine's serializer recognises them. A backend runs in a sandbox of its own, so the
+ * `Date` and `Uint8Array` it passes are the sandbox's, which fail the engine's `instanceof` checks ("Invalid
+ * input for date type"): they are copied into the host's. Everything else is passed as it is.
+ */
+export function hostParams(params: unknown[] | undefined): unknown[] | undefined {
+  if (params === undefined) return undefined;
+  return params.map(hostValue);
+}
+
+function hostValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Uint8Array) return value;
+  const tag = Object.prototype.toString.call(value);
+  if (tag === '[object Date]') return new Date((value as Date).getTime());
+  if (tag === '[object Uint8Array]') return new Uint8Array(value as Uint8Array);
+  if (Array.isArray(value)) return value.map(hostValue);
+  return value;
 }

@@ -4,7 +4,7 @@ import type { BackendSource } from '../backend/load.ts';
 import { settling } from '../backend/settling.ts';
 import { SimulatedDatabase } from '../database/database.ts';
 import { sharedEngine, type DirectDatabase } from '../database/engine.ts';
-import type { DatabaseHandle } from '../database/handles.ts';
+import { hostParams, type DatabaseHandle } from '../database/handles.ts';
 import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
 import type { StatementRecord } from '../database/records.ts';
@@ -108,9 +108,9 @@ class SetupTimers implements VirtualTimers {
 // The setup's statements run at once, not as events: nothing else is happening yet.
 function directHandle(direct: DirectDatabase): DatabaseHandle {
   return {
-    query: (text, params, options) => direct.query(text, params, options),
+    query: (text, params, options) => direct.query(text, hostParams(params), options),
     exec: (sql, options) => direct.exec(sql, options),
-    transaction: (fn) => direct.transaction((transaction) => fn({ query: transaction.query.bind(transaction), exec: transaction.exec.bind(transaction), rollback: transaction.rollback.bind(transaction), get closed() { return transaction.closed; } })),
+    transaction: (fn) => direct.transaction((transaction) => fn({ query: (text, params, options) => transaction.query(text, hostParams(params), options), exec: transaction.exec.bind(transaction), rollback: transaction.rollback.bind(transaction), get closed() { return transaction.closed; } })),
     waitReady: Promise.resolve(),
     ready: true,
     closed: false,
