@@ -159,7 +159,7 @@ async function reportFailure(
   ];
   const reportFiles = options.out === undefined
     ? undefined
-    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
   return { ...report, replaySeed: found.replaySeed, replayFile, filePath, reportFiles, format: options.format ?? 'text' };
 }
 

@@ -80,10 +80,19 @@ export function toDecisionFile(parts: DecisionFileParts): DecisionFile {
   };
 }
 
-/** Writes a decision file into `directory`, named after the module and seed; returns its path. */
+/**
+ * The stem of a failure's file names, as its decision file and reports are named: `buggy-unawaited-write-seed-40`,
+ * or with a backend `provider+buggy-upsert-seed-7` (one stack's provider serves every backend of the stack).
+ */
+export function failureStem(module: string, seed: number, backend?: string): string {
+  const name = (path: string): string => basename(path).replace(/\.[cm]?[jt]s$/, '');
+  return `${name(module)}${backend === undefined ? '' : `+${name(backend)}`}-seed-${seed}`;
+}
+
+/** Writes a decision file into `directory`, named after the modules and seed; returns its path. */
 export function writeDecisionFile(directory: string, file: DecisionFile): string {
   mkdirSync(directory, { recursive: true });
-  const name = `${basename(file.module).replace(/\.[cm]?[jt]s$/, '')}-seed-${file.originalSeed}.json`;
+  const name = `${failureStem(file.module, file.originalSeed, file.backend)}.json`;
   const path = join(directory, name);
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   return path;

@@ -102,7 +102,7 @@ export function findingSink(target: FindingTarget, attribute: boolean): ReportFi
 export const advice = {
   timer: 'real timers fire in real time, outside the simulated schedule; the call threw — use `await env.sleep(ms)`',
   network:
-    'the network is not simulated; a provider reaches its backend through env.keyStore, whose operations are scheduled events',
+    'the network is not simulated without a backend: pass yours with --backend <module> and fetch reaches it inside the simulation; without one, a provider reaches its backend through env.keyStore, whose operations are scheduled events',
   networkModule:
     'network modules are not simulated; rtc-sim returned a stand-in whose functions throw — reach the backend through env.keyStore',
   timerModule: 'real timers fire in real time, outside the simulated schedule; rtc-sim returned a stand-in whose functions throw — use `await env.sleep(ms)`',
@@ -113,7 +113,7 @@ export const advice = {
   unseededRandom:
     'in production this is an unseeded, non-cryptographic generator; rtc-sim answered from the seeded stream — use env.random() or env.randomBytes(n) (crypto.getRandomValues for keys), or run with --time-and-random route to accept it',
   localResource:
-    'file watchers, child processes and worker threads run outside the simulated schedule and would stay open after the run, one per simulated browser; rtc-sim refused the call (it threw) — a provider reaches its backend through env.keyStore',
+    'file watchers, child processes and worker threads run outside the simulated schedule and would stay open after the run, one per simulated machine; rtc-sim refused the call (it threw) — keep real I/O out of simulated code (a provider reaches its backend through fetch with --backend, or env.keyStore)',
   escapedGlobal:
     "reached the sandbox's real global object past the instance's routed view; rtc-sim answered from the simulation — call it by its plain name",
 } as const;

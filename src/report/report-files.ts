@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { failureStem } from '../explore/decision-file.ts';
 import type { SimulationResult } from '../simulate.ts';
 import { renderHtmlReport } from './html.ts';
 import { renderMermaid } from './mermaid.ts';
@@ -10,6 +11,8 @@ export interface ReportFilesParts {
   readonly directory: string;
   /** The provider module (or in-process name) that ran. */
   readonly module: string;
+  /** The backend module it ran with, if any: part of the file names. */
+  readonly backend?: string | undefined;
   /** The seed the failure was found with: part of the file names, as in the decision file's name. */
   readonly seed: number;
   /** The run, recorded: the shrunk counterexample. */
@@ -29,15 +32,11 @@ export interface ReportFilePaths {
   readonly html: string;
 }
 
-/** The stem of a failure's file names: `buggy-unawaited-write-seed-40`, as the decision file is named. */
-export function reportStem(module: string, seed: number): string {
-  return `${basename(module).replace(/\.[cm]?[jt]s$/, '')}-seed-${seed}`;
-}
 
 /** Writes `<stem>.trace.json`, `<stem>.mmd` and `<stem>.html` into the directory (made if missing). */
 export function writeReportFiles(parts: ReportFilesParts): ReportFilePaths {
   mkdirSync(parts.directory, { recursive: true });
-  const stem = join(parts.directory, reportStem(parts.module, parts.seed));
+  const stem = join(parts.directory, failureStem(parts.module, parts.seed, parts.backend));
   const paths = { traceJson: `${stem}.trace.json`, mermaid: `${stem}.mmd`, html: `${stem}.html` };
   const trace = parts.result.trace ?? [];
   writeFileSync(paths.traceJson, stringifyTraceJson(toTraceJson({ module: parts.module, result: parts.result, ...(parts.defaults === undefined ? {} : { defaults: parts.defaults }) })));
