@@ -19,9 +19,21 @@ export interface ReadmeSample {
 /** The failing check every failure sample comes from (its decision file goes to the git-ignored folder). */
 const failingCheck = ['check', 'examples/providers/buggy-unawaited-write.ts', '--failures-dir', 'rtc-sim-failures'];
 
+/** The failing stack check of the stack sample: the raw-SQL stack's check-then-insert backend. */
+const failingStackCheck = [
+  'check',
+  'examples/stacks/pglite-raw-sql/provider.ts',
+  '--backend',
+  'examples/stacks/pglite-raw-sql/buggy-check-then-insert.ts',
+  '--failures-dir',
+  'rtc-sim-failures',
+  '--no-typecheck',
+];
+
 /** The samples by name, as the README's markers name them. */
 export const readmeSamples: Readonly<Record<string, ReadmeSample>> = {
   examples: { argv: ['examples'] },
+  'stack-failure': { argv: failingStackCheck },
   'check-failure': { argv: failingCheck },
   'nearest-pass': {
     argv: failingCheck,

@@ -18,6 +18,8 @@ export interface Scenario {
   readonly provider: string;
   /** A token provider module (with JWT authentication), relative to the package root; default: the built-in. */
   readonly tokenProvider?: string;
+  /** The integrator's backend module the provider's fetch reaches, relative to the package root; default: none. */
+  readonly backend?: string;
   readonly seed: number;
   readonly pins: ConfigPins;
   /** `pass`, or the property the scenario must violate. */
@@ -39,11 +41,12 @@ export async function loadScenario(name: string): Promise<Result<Scenario>> {
 
 /** Runs a scenario with its full trace. */
 export async function runScenario(scenario: Scenario): Promise<Result<SimulationResult>> {
-  const loaded = await loadProviderSource(`${packageRoot}${scenario.provider}`, scenario.tokenProvider === undefined ? undefined : `${packageRoot}${scenario.tokenProvider}`);
+  const fromRoot = (path: string | undefined): string | undefined => (path === undefined ? undefined : `${packageRoot}${path}`);
+  const loaded = await loadProviderSource(`${packageRoot}${scenario.provider}`, fromRoot(scenario.tokenProvider), fromRoot(scenario.backend));
   if (!loaded.ok) return loaded;
   const source = loaded.value;
   // A scenario's world is what its script says: no faults or clock skew unless it pins them.
-  const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins });
+  const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins, ...(source.backend === undefined ? {} : { withBackend: true }) });
   return ok(await simulate({ config, source, record: true }));
 }
 
