@@ -34,7 +34,7 @@ type Process =
   | { readonly kind: 'down'; readonly reason: 'crashed' | 'failed-to-start' };
 
 /** How many host turns in a row without progress the kernel gives a backend awaiting the host, by handler shape. */
-const quietHostTurnsMax = { fetch: 1, 'node-listener': 3 } as const;
+const quietHostTurnsMax = { fetch: 0, 'node-listener': 3 } as const;
 
 /**
  * The integrator's backend on a simulated server machine of its own: its clock, its seeded stream, its
