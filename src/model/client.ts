@@ -58,6 +58,8 @@ export class Client implements Node {
   private arrived = false;
   private epoch = 0;
   private caller: ProviderCaller | undefined;
+  /** Counts the provider instances this browser loaded; a crash moves it on, so the old instance stops running. */
+  private instance = 0;
   private tokens: ClientTokens | undefined;
   private created: { readonly keyHint: string; readonly key: string; readonly session: NewSession } | undefined;
   // Made on the first create: most clients of a large world only ever join.
@@ -111,6 +113,7 @@ export class Client implements Node {
   crash(restartAfterMs: number): void {
     if (!this.arrived || this.state === 'failed') return;
     this.caller = undefined;
+    this.instance++;
     if (this.state !== 'disconnected') this.disconnect(restartAfterMs, { kind: 'browser-crashed' });
   }
 
@@ -168,7 +171,9 @@ export class Client implements Node {
   }
 
   private loadProvider(): boolean {
-    const loaded = loadBrowserModules({ world: this.parts.world, clientId: this.id, clock: this.parts.clock, keyStore: this.parts.keyStore, tokenClient: () => this.tokenClient() });
+    const instance = ++this.instance;
+    const alive = (): boolean => this.instance === instance;
+    const loaded = loadBrowserModules({ world: this.parts.world, clientId: this.id, clock: this.parts.clock, keyStore: this.parts.keyStore, alive, tokenClient: () => this.tokenClient() });
     if (!loaded.ok) {
       this.fail(loaded.failure);
       return false;

@@ -6,6 +6,7 @@ import type { ProviderSource } from '../providers/source.ts';
 import type { TokenSource } from './auth/token-source.ts';
 import type { CryptoScheme } from './crypto.ts';
 import type { Observation } from './observations.ts';
+import type { ProtocolMoment } from '../world/moments.ts';
 
 /** What every part of the model shares within one run. */
 export interface WorldContext {
@@ -23,6 +24,8 @@ export interface WorldContext {
   emit(observation: Observation): void;
   /** Whether a record of this kind is wanted: kept in the trace, or read by a checker. */
   wants(kind: Observation['kind']): boolean;
+  /** A protocol moment happened (a narrow window opened): the fault verbs waiting for it decide what follows. */
+  moment(moment: ProtocolMoment): void;
   /** True once the run has ended: late work from user code is then ignored. */
   readonly closed: boolean;
 }

@@ -16,6 +16,8 @@ import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
 import { builtInRegistry } from '../world/components.ts';
 import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
+import { MomentFaults } from '../world/moment-faults.ts';
+import type { ProtocolMoment } from '../world/moments.ts';
 
 /**
  * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
@@ -38,6 +40,7 @@ export class World implements WorldContext {
   private readonly network: Network;
   private readonly keyStore: SimulatedKeyStore;
   private deadline: ReturnType<EventQueue['timer']> | undefined;
+  private readonly momentFaults: MomentFaults;
   private raceOver = false;
   private settledClients = 0;
 
@@ -56,6 +59,12 @@ export class World implements WorldContext {
     this.server = new Server(this, this.network, drawClock(config.epochMs, config.clocks, this.streams.get('clock:server'), 'server'));
     this.tokens = config.auth === undefined ? undefined : (source.tokens ?? builtInTokenSource(config.auth));
     this.network.attach(this.server);
+    this.momentFaults = new MomentFaults(config.faults?.events ?? [], registry);
+  }
+
+  /** A protocol moment happened: the crash points waiting for it fire (see world/moments.ts). */
+  moment(moment: ProtocolMoment): void {
+    this.momentFaults.reached(moment, () => this.faultTarget());
   }
 
   /** Schedules the arrivals, the faults and the liveness deadline. */

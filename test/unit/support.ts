@@ -97,6 +97,7 @@ export function fakeWorld(pins: Partial<Omit<RunConfig, 'seed'>> = {}, source: P
       records.push(observation);
     },
     wants: (kind) => world.wanted === undefined || world.wanted.has(kind),
+    moment: () => undefined,
   };
   return world;
 }
