@@ -95,7 +95,7 @@ export function drawFaultPlan(stream: RandomStream, clients: number, mode: Fault
     phaseEndMs,
     events,
     keyStoreFailureRate: stream.pick([0, 0.03, 0.1]),
-    keyStoreTimeoutRate: stream.pick([0, 0.05, 0.15]),
+    keyStoreTimeoutRate: stream.pick([0.02, 0.1, 0.25]),
   };
 }
 
@@ -114,7 +114,7 @@ export function drawProtocolFaults(plan: FaultPlan, seed: number, clients: numbe
     events: [...plan.events, ...drawCrashPoints(crashPoints, clients)],
     // Shorter than the provider's own timeout mostly, so that the provider sees the error and its retry runs.
     keyStoreTimeoutMs: indeterminate.pick([2_000, 5_000, 30_000]),
-    keyStoreIndeterminateAppliedRate: indeterminate.pick([0, 0.5, 0.5, 1]),
+    keyStoreIndeterminateAppliedRate: indeterminate.pick([0.5, 1]),
   };
 }
 
