@@ -138,6 +138,9 @@ export class Client implements Node {
     if (this.state === 'collaborating' || this.state === 'failed' || this.state === 'disconnected') return;
     switch (message.type) {
       case 'noSession':
+        // A second answer on one connection (two startOvers came in a row, each asking once): this client is
+        // already creating, and a second create would replace the session it is uploading for.
+        if (this.state === 'creating' || this.state === 'create-sent' || this.state === 'establishing') return undefined;
         return this.createSession();
       case 'sessionPending':
         return this.enter('waiting', { kind: 'announcement', after: 'session-pending' });
@@ -156,6 +159,8 @@ export class Client implements Node {
         // document: its answer says what to do next. Starting over here would drop that answer and leave the
         // client waiting for the very session the server has just made it the owner of.
         if (this.state === 'create-sent') return undefined;
+        // Already starting over: its requestSession is on its way and will be answered against the freed document.
+        if (this.state === 'requesting') return undefined;
         return this.connect();
       case 'authFailed':
         return this.disconnect(jwtReconnectBackoffMs, { kind: 'jwt', problem: message.message });
