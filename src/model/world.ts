@@ -62,8 +62,9 @@ export class World implements WorldContext {
     this.momentFaults = new MomentFaults(config.faults?.events ?? [], registry);
   }
 
-  /** A protocol moment happened: the crash points waiting for it fire (see world/moments.ts). */
+  /** A protocol moment happened: during the fault phase, the crash points waiting for it fire (see world/moments.ts). */
   moment(moment: ProtocolMoment): void {
+    if (this.queue.nowMs >= (this.config.faults?.phaseEndMs ?? 0)) return;
     this.momentFaults.reached(moment, () => this.faultTarget());
   }
 

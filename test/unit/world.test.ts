@@ -165,6 +165,9 @@ describe('crash points: a fault that waits for a protocol moment', () => {
     }
     const otherClient = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('provider-answered', 'c2')], 100) });
     expect(faultLines(otherClient.trace)).toEqual([]);
+    // The session is established at 55 ms: after a fault phase that ended at 50 ms, the crash point stays quiet.
+    const afterThePhase = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('session-established')], 50) });
+    expect(faultLines(afterThePhase.trace)).toEqual([]);
   });
 
   it('right after the provider answered, the answer is dropped: no createSession leaves the crashed browser', async () => {
