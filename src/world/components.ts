@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { clientName, milliseconds } from '../config/schema-parts.ts';
-import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline } from './registry.ts';
+import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline, type PlanShape } from './registry.ts';
 import { describeMoment, momentNames } from './moments.ts';
-import { describeIndeterminacy } from './indeterminate.ts';
 
 const byNumber = (left: string, right: string): number => Number(left.replace(/\D/g, '')) - Number(right.replace(/\D/g, ''));
 const lifelinesMatching = (pattern: RegExp) => (actors: readonly string[]): Lifeline[] =>
@@ -113,6 +112,15 @@ const rtcServer = {
   ],
   lifelines: () => [{ actor: 'server', label: 'server' }],
 } as const satisfies ComponentDefinition;
+
+/** The plan's indeterminate timeouts in the config line's words: ` (after 5000ms; 50% of them applied)`, or nothing for older plans. */
+function describeIndeterminacy(plan: PlanShape): string {
+  const parts = [
+    ...(plan.keyStoreTimeoutMs === undefined ? [] : [`after ${plan.keyStoreTimeoutMs}ms`]),
+    ...(plan.keyStoreIndeterminateAppliedRate === undefined ? [] : [`${plan.keyStoreIndeterminateAppliedRate * 100}% of unanswered operations applied`]),
+  ];
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
 
 /** The key store every provider shares: its operations fail by script (here) or by the plan's rates (in the key store). */
 const keyStore = {

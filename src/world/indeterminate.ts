@@ -3,7 +3,6 @@
 // sets how often such a request was applied; this is the one place that decides each one, from a seeded
 // stream of its own per kind of request, so that the key store's decisions never shift an HTTP request's.
 import type { RandomStreams } from '../kernel/random.ts';
-import type { PlanShape } from './registry.ts';
 
 /** The kinds of request whose outcome can be indeterminate (the key store today; HTTP and SQL can join). */
 export type IndeterminateKind = 'key-store-operation';
@@ -40,11 +39,3 @@ export function describeIndeterminate(outcome: IndeterminateOutcome): string {
   return `${cause} — ${outcome.applied ? 'applied' : 'not applied'}`;
 }
 
-/** The plan's indeterminate timeouts in the config line's words: ` (after 5000ms; 50% of them applied)`, or nothing for older plans. */
-export function describeIndeterminacy(plan: PlanShape): string {
-  const parts = [
-    ...(plan.keyStoreTimeoutMs === undefined ? [] : [`after ${plan.keyStoreTimeoutMs}ms`]),
-    ...(plan.keyStoreIndeterminateAppliedRate === undefined ? [] : [`${plan.keyStoreIndeterminateAppliedRate * 100}% of unanswered operations applied`]),
-  ];
-  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
-}
