@@ -113,7 +113,7 @@ const rtcServer = {
   lifelines: () => [{ actor: 'server', label: 'server' }],
 } as const satisfies ComponentDefinition;
 
-/** The plan's indeterminate timeouts in the config line's words: ` (after 5000ms; 50% of them applied)`, or nothing for older plans. */
+/** The plan's indeterminate timeouts in the config line's words: ` (after 5000ms; 50% of unanswered operations applied)`, or nothing for older plans. */
 function describeIndeterminacy(plan: PlanShape): string {
   const parts = [
     ...(plan.keyStoreTimeoutMs === undefined ? [] : [`after ${plan.keyStoreTimeoutMs}ms`]),
