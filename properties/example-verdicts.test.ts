@@ -7,15 +7,19 @@ import { buggyExamples, exampleSource, goodExamples } from './support.ts';
 const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly property?: string; readonly seed?: number }> = {
   'buggy-discard-previous-key.ts': { verdict: 'fail', property: 'liveness', seed: 1 },
   'buggy-expiring-keys.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
+  'buggy-fresh-key-on-retry.ts': { verdict: 'fail', property: 'hint-stability', seed: 63 },
   'buggy-memory-only-keys.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
   'buggy-new-key-every-call.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
   'buggy-swallowed-write.ts': { verdict: 'fail', property: 'liveness', seed: 56 },
   'buggy-timestamp-hint-overwrite.ts': { verdict: 'fail', property: 'hint-stability', seed: 106 },
   'buggy-unawaited-write.ts': { verdict: 'fail', property: 'hint-stability', seed: 11 },
+  'buggy-write-behind-keys.ts': { verdict: 'fail', property: 'liveness', seed: 27 },
   'good-derived-key.ts': { verdict: 'pass' },
+  'good-idempotent-retry.ts': { verdict: 'pass' },
   'good-static-key.ts': { verdict: 'pass' },
   'good-store-backed-dynamic.ts': { verdict: 'pass' },
   'good-timestamp-hint.ts': { verdict: 'pass' },
+  'good-write-through-cache.ts': { verdict: 'pass' },
 };
 
 describe('every bundled example keeps its default verdict and failing seed', () => {

@@ -13,6 +13,8 @@ const expectedCatch: Record<string, readonly string[]> = {
   'buggy-timestamp-hint-overwrite.ts': ['hint-stability', 'agreement'],
   'buggy-expiring-keys.ts': ['hint-stability', 'retention', 'agreement'],
   'buggy-swallowed-write.ts': ['liveness', 'retention', 'agreement'],
+  'buggy-fresh-key-on-retry.ts': ['hint-stability', 'retention', 'agreement'],
+  'buggy-write-behind-keys.ts': ['liveness', 'retention', 'agreement'],
 };
 
 describe('bundled examples', () => {

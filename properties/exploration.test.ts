@@ -78,6 +78,8 @@ const shrinkBounds: Record<string, { clients: number; steps: number }> = {
   'buggy-timestamp-hint-overwrite.ts': { clients: 2, steps: 12 },
   'buggy-discard-previous-key.ts': { clients: 2, steps: 30 },
   'buggy-swallowed-write.ts': { clients: 2, steps: 120 },
+  'buggy-fresh-key-on-retry.ts': { clients: 1, steps: 12 },
+  'buggy-write-behind-keys.ts': { clients: 1, steps: 260 },
 };
 
 describe('shrinking', () => {

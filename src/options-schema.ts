@@ -48,7 +48,7 @@ export function parseSwarmSettings(pins: unknown, what = 'pins'): SwarmSettings 
 
 // Fields whose name invites the value of a sibling field: the hint is given where that sibling is valid.
 const hints: Readonly<Record<string, { readonly sibling: string; readonly text: string }>> = {
-  faults: { sibling: 'faultMode', text: 'faults pins a whole fault plan ({ phaseEndMs, events, keyStoreFailureRate, keyStoreTimeoutRate }); how often seeds draw one is faultMode: "always" | "sometimes" | "never"' },
+  faults: { sibling: 'faultMode', text: 'faults pins a whole fault plan ({ phaseEndMs, events, keyStoreFailureRate, keyStoreTimeoutRate, and optionally keyStoreTimeoutMs, keyStoreIndeterminateAppliedRate }); how often seeds draw one is faultMode: "always" | "sometimes" | "never"' },
 };
 
 /** Each issue as `path: problem`, with the valid fields of the object it is in (at most five issues). */

@@ -69,7 +69,7 @@ describe('a passing check ends with what it assumed', () => {
     const base = await runCli(['check', good, '--runs', '2']);
     expect(base.code).toBe(0);
     expect(base.out.split('\n').at(-1)).toBe(
-      '  assumed: 3 clients, 1 document, strong consistency, faults in half the seeds, failed/timed-out operations never applied, retention checked up to 6 hours, origin https://app.example',
+      '  assumed: 3 clients, 1 document, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 6 hours, origin https://app.example',
     );
     const changed = await runCli(['check', good, '--runs', '2', '--consistency', 'eventual:300', '--faults', 'never', '--documents', '2']);
     expect(assumedLine(changed.out)).toBe('  assumed: 3 clients, 2 documents, eventual consistency (reads lag up to 300ms), no faults, retention checked up to 6 hours, origin https://app.example');

@@ -18,7 +18,7 @@ const layers: readonly { readonly name: string; readonly why: string; readonly p
   {
     name: 'config',
     why: 'the resolved world of one run, drawn from the seed, and the registry of components it is drawn and checked by: each component declares its fault verbs (shape, words, swarm draw, effect through the FaultTarget interface), shrink steps and lifelines as data',
-    paths: ['config/', 'world/registry.ts', 'world/components.ts', 'world/backend-component.ts', 'options-schema.ts', 'json-file.ts'],
+    paths: ['config/', 'world/registry.ts', 'world/components.ts', 'world/backend-component.ts', 'world/moments.ts', 'options-schema.ts', 'json-file.ts'],
   },
   {
     name: 'world',

@@ -55,8 +55,16 @@ function faultPlanSchema<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>)
       events: z.array(faultEvent).max(10_000).readonly(),
       /** During the fault phase, the chance that a key-store operation fails at once (not applied). */
       keyStoreFailureRate: z.number().min(0).max(1),
-      /** During the fault phase, the chance that a key-store operation times out (not applied, rejected late). */
+      /** During the fault phase, the chance that a key-store operation times out (rejected late; applied or not, see below). */
       keyStoreTimeoutRate: z.number().min(0).max(1),
+      /** How long a timed-out key-store operation takes to fail; absent: 30 s. */
+      keyStoreTimeoutMs: milliseconds.min(1).optional(),
+      /**
+       * The chance that a key-store operation left without an answer — timed out, or its browser crashed first —
+       * was applied anyway (Jepsen's indeterminate `:info` operations). Absent (older plans): a timed-out
+       * operation never was, a crashed browser's always was.
+       */
+      keyStoreIndeterminateAppliedRate: z.number().min(0).max(1).optional(),
     })
     .strict()
     .readonly();

@@ -4,6 +4,7 @@ import { builtInRegistry } from '../world/components.ts';
 
 const backendVerbKinds: ReadonlySet<string> = new Set(backendComponent.faults.map((verb) => verb.kind));
 import type { FaultVerb } from '../world/registry.ts';
+import { momentNames } from '../world/moments.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
@@ -61,7 +62,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   // clients), so that pinning one field never shifts another's draw.
   return {
     pctStepsEstimate: 12 + 14 * resolved.clients,
-    faults: withBackendFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, resolved.clients),
+    faults: withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, resolved.clients),
     clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
@@ -101,8 +102,37 @@ export function drawFaultPlan(stream: RandomStream, clients: number, mode: Fault
     phaseEndMs,
     events,
     keyStoreFailureRate: stream.pick([0, 0.03, 0.1]),
-    keyStoreTimeoutRate: stream.pick([0, 0, 0.02]),
+    keyStoreTimeoutRate: stream.pick([0.02, 0.1, 0.25]),
   };
+}
+
+/**
+ * Adds to a drawn plan (never to a faultless one) what the protocol's narrow windows need, each from a stream
+ * of its own so that the older draws stay as they were: how long a timed-out key-store operation takes and how
+ * often one left without an answer was applied anyway (indeterminate outcomes), and crash points — a crash or
+ * disconnect of a client the moment a protocol window opens (see world/moments.ts).
+ */
+export function drawProtocolFaults(plan: FaultPlan, seed: number, clients: number): FaultPlan {
+  if (plan.phaseEndMs === 0) return plan;
+  const indeterminate = forkStream(seed, 'indeterminate-plan');
+  const crashPoints = forkStream(seed, 'crash-points');
+  return {
+    ...plan,
+    events: [...plan.events, ...drawCrashPoints(crashPoints, clients)],
+    // Shorter than the provider's own timeout mostly, so that the provider sees the error and its retry runs.
+    keyStoreTimeoutMs: indeterminate.pick([2_000, 5_000, 30_000]),
+    keyStoreIndeterminateAppliedRate: indeterminate.pick([0.5, 1]),
+  };
+}
+
+function drawCrashPoints(stream: RandomStream, clients: number): FaultEvent[] {
+  return Array.from({ length: stream.pick([0, 1, 1, 2]) }, () => ({
+    kind: 'crash-at' as const,
+    client: `c${stream.integer(1, clients)}`,
+    moment: stream.pick(momentNames),
+    action: stream.pick(['crash', 'crash', 'disconnect'] as const),
+    afterMs: stream.pick([500, 5_000, 60_000]),
+  }));
 }
 
 // The place is drawn before the kind, for every kind, so that each verb's own draws follow the same numbers;

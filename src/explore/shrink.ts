@@ -67,7 +67,7 @@ export async function shrink(source: ProviderSource, start: Counterexample, prop
   for (let progress = true; progress && attempts < attemptsMax; ) {
     progress = false;
     for (let clients = 1; clients < current.config.clients && !progress; clients++) {
-      progress = await smallerWorld({ ...current.config, clients, documents: Math.min(current.config.documents, clients), ...trimmedArrivals(current.config, clients) });
+      progress = await smallerWorld({ ...current.config, clients, documents: Math.min(current.config.documents, clients), ...trimmedArrivals(current.config, clients), ...retargetedFaults(current.config, clients) });
     }
     for (let documents = 1; documents < current.config.documents && !progress; documents++) {
       progress = await smallerWorld({ ...current.config, documents });
@@ -120,6 +120,16 @@ function breaks(result: SimulationResult, property: FailureKind): boolean {
 
 function trimmedArrivals(config: RunConfig, clients: number): Partial<RunConfig> {
   return config.arrivalTimesMs === undefined ? {} : { arrivalTimesMs: config.arrivalTimesMs.slice(0, clients) };
+}
+
+// A fault on a client the smaller world no longer has would do nothing (dropping faults is tried on its own):
+// it hits the client of the same number modulo the count instead — c5 of five becomes c1 of two — so that a
+// failure that needs a crash of the winner, whoever wins, can shrink to one client.
+function retargetedFaults(config: RunConfig, clients: number): Partial<RunConfig> {
+  const plan = config.faults;
+  if (plan === undefined) return {};
+  const retarget = (client: string): string => `c${((Number(client.slice(1)) - 1) % clients) + 1}`;
+  return { faults: { ...plan, events: plan.events.map((event) => ('client' in event ? { ...event, client: retarget(event.client) } : event)) } };
 }
 
 function simplerWorlds(config: RunConfig, registry: Registry): RunConfig[] {

@@ -197,7 +197,7 @@ export class BackendNode implements Endpoint {
     const { world, clock, keyStore } = this.parts;
     return {
       db: this.db,
-      keyStore: keyStore.viewFor(backendId, this.realm),
+      keyStore: keyStore.viewFor(backendId, () => generation === this.generation, this.realm),
       now: () => clock.read(world.queue.nowMs),
       random: () => this.random.next(),
       randomBytes: (length) => this.random.bytes(length),

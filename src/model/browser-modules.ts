@@ -5,7 +5,7 @@ import { ClientTokens, type TokenClient } from './auth/client-tokens.ts';
 import { tokenProviderEnv } from './auth/token-source.ts';
 import type { NodeClock } from './clocks.ts';
 import { instanceHooks, wakeAfter } from './instance-hooks.ts';
-import type { SimulatedKeyStore } from './key-store.ts';
+import type { InstanceAlive, SimulatedKeyStore } from './key-store.ts';
 import { ProviderCaller } from './provider-caller.ts';
 import type { WorldContext } from './world-context.ts';
 
@@ -20,6 +20,8 @@ export interface BrowserParts {
   readonly clientId: string;
   readonly clock: NodeClock;
   readonly keyStore: SimulatedKeyStore;
+  /** Whether this load's instance still runs: false once the browser crashes (its timers and requests stop). */
+  readonly alive: InstanceAlive;
   /** The browser as its token provider sees it; asked for only when authentication is on. */
   readonly tokenClient: () => TokenClient;
 }
@@ -31,7 +33,7 @@ export interface BrowserParts {
  */
 export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const { world, clientId, clock } = parts;
-  const created = createClientProvider(world, { clientId, clock, keyStore: parts.keyStore });
+  const created = createClientProvider(world, { clientId, clock, keyStore: parts.keyStore, alive: parts.alive });
   if (!created.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: created.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'provider', problem: created.problem } };
@@ -52,6 +54,8 @@ export interface ProviderOwner {
   readonly clientId: string;
   readonly clock: NodeClock;
   readonly keyStore: SimulatedKeyStore;
+  /** Whether the instance still runs; absent: always (a probe never crashes). */
+  readonly alive?: InstanceAlive;
 }
 
 /**
@@ -65,8 +69,8 @@ export function createClientProvider(world: WorldContext, owner: ProviderOwner):
     clock: () => clock.read(world.queue.nowMs),
     random: world.streams.get(`client:${clientId}`),
     realm: world.source.realm,
-    keyStore: owner.keyStore.viewFor(clientId),
-    wakeAfter: wakeAfter(world, clientId),
+    keyStore: owner.keyStore.viewFor(clientId, owner.alive),
+    wakeAfter: wakeAfter(world, clientId, owner.alive),
   });
   return world.source.create(env, instanceHooks(world, clientId, clock));
 }

@@ -58,6 +58,8 @@ export class Client implements Node {
   private arrived = false;
   private epoch = 0;
   private caller: ProviderCaller | undefined;
+  /** Counts the provider instances this browser loaded; a crash moves it on, so the old instance stops running. */
+  private instance = 0;
   private tokens: ClientTokens | undefined;
   private created: { readonly keyHint: string; readonly key: string; readonly session: NewSession } | undefined;
   // Made on the first create: most clients of a large world only ever join.
@@ -111,6 +113,7 @@ export class Client implements Node {
   crash(restartAfterMs: number): void {
     if (!this.arrived || this.state === 'failed') return;
     this.caller = undefined;
+    this.instance++;
     if (this.state !== 'disconnected') this.disconnect(restartAfterMs, { kind: 'browser-crashed' });
   }
 
@@ -135,6 +138,9 @@ export class Client implements Node {
     if (this.state === 'collaborating' || this.state === 'failed' || this.state === 'disconnected') return;
     switch (message.type) {
       case 'noSession':
+        // A second answer on one connection (two startOvers came in a row, each asking once): this client is
+        // already creating, and a second create would replace the session it is uploading for.
+        if (this.state === 'creating' || this.state === 'create-sent' || this.state === 'establishing') return undefined;
         return this.createSession();
       case 'sessionPending':
         return this.enter('waiting', { kind: 'announcement', after: 'session-pending' });
@@ -153,6 +159,8 @@ export class Client implements Node {
         // document: its answer says what to do next. Starting over here would drop that answer and leave the
         // client waiting for the very session the server has just made it the owner of.
         if (this.state === 'create-sent') return undefined;
+        // Already starting over: its requestSession is on its way and will be answered against the freed document.
+        if (this.state === 'requesting') return undefined;
         return this.connect();
       case 'authFailed':
         return this.disconnect(jwtReconnectBackoffMs, { kind: 'jwt', problem: message.message });
@@ -168,7 +176,9 @@ export class Client implements Node {
   }
 
   private loadProvider(): boolean {
-    const loaded = loadBrowserModules({ world: this.parts.world, clientId: this.id, clock: this.parts.clock, keyStore: this.parts.keyStore, tokenClient: () => this.tokenClient() });
+    const instance = ++this.instance;
+    const alive = (): boolean => this.instance === instance;
+    const loaded = loadBrowserModules({ world: this.parts.world, clientId: this.id, clock: this.parts.clock, keyStore: this.parts.keyStore, alive, tokenClient: () => this.tokenClient() });
     if (!loaded.ok) {
       this.fail(loaded.failure);
       return false;

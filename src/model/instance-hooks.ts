@@ -4,11 +4,11 @@ import type { Realm } from '../providers/realm.ts';
 import type { NodeClock } from './clocks.ts';
 import type { WorldContext } from './world-context.ts';
 
-/** The virtual-time sleep of one client's env. */
-export function wakeAfter(world: WorldContext, clientId: string): (ms: number, wake: () => void) => void {
+/** The virtual-time sleep of one client's env; a crashed instance's sleeps never wake (its page is gone). */
+export function wakeAfter(world: WorldContext, clientId: string, alive: () => boolean = () => true): (ms: number, wake: () => void) => void {
   let count = 0;
   return (ms, wake) => {
-    world.queue.timer({ key: `sleep:${clientId}#${++count}`, actor: clientId, resources: [clientId], delayMs: ms, action: wake });
+    world.queue.timer({ key: `sleep:${clientId}#${++count}`, actor: clientId, resources: [clientId], delayMs: ms, action: () => alive() && wake() });
   };
 }
 

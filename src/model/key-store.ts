@@ -3,6 +3,7 @@ import type { Deferred, Realm } from '../providers/realm.ts';
 import type { KeyStore } from '../providers/types.ts';
 import type { WorldContext } from './world-context.ts';
 import { assertNever } from '../world/assert-never.ts';
+import { decideIndeterminate, describeIndeterminate, type IndeterminateCause, type IndeterminateOutcome } from '../world/indeterminate.ts';
 
 /** The key-store protocol: one request per operation, carrying only what that operation needs. */
 export type KeyStoreRequest =
@@ -17,8 +18,13 @@ type Operation = KeyStoreRequest['operation'];
 /** What a request answers: a value (or undefined), whether it wrote, the keys listed, or nothing. */
 type KeyStoreResult = string | undefined | boolean | string[];
 
-/** How long a key-store operation hit by a timeout fault takes to fail. */
+/** How long a key-store operation hit by a timeout fault takes to fail, unless the fault plan says (older plans). */
 export const keyStoreTimeoutMs = 30_000;
+
+/** Whether the provider instance that sent an operation is still running (false once its browser crashed). */
+export type InstanceAlive = () => boolean;
+
+const alwaysAlive: InstanceAlive = () => true;
 
 interface Version {
   readonly value: string | undefined;
@@ -30,8 +36,10 @@ interface Version {
  * takes effect atomically when it completes — so a write a provider forgot to await can land after other
  * clients' operations, as it would against a real backend.
  *
- * Faults: during the fault phase an operation may fail or time out (and then it is not applied); a scripted
- * fault fails a client's n-th operation. In `eventual` mode, reads (get, list) come from a replica that does
+ * Faults: during the fault phase an operation may fail (not applied) or time out — and a timed-out operation
+ * may have been applied or not, as the plan's `keyStoreIndeterminateAppliedRate` decides (see
+ * world/indeterminate.ts); an operation whose browser crashed before the answer came is decided the same way.
+ * A scripted fault fails a client's n-th operation. In `eventual` mode, reads (get, list) come from a replica that does
  * not yet see writes younger than the lag; writes and setIfAbsent stay linearizable on the primary.
  */
 export class SimulatedKeyStore {
@@ -45,9 +53,10 @@ export class SimulatedKeyStore {
 
   /**
    * The key store as one client's provider (or the backend) sees it: each call checked, then sent as one
-   * request; its promises belong to `realm`, where the caller's code runs (default: the providers').
+   * request; its promises belong to `realm`, where the caller's code runs (default: the providers'), and
+   * nothing leaves once `alive` says the instance is gone (a crashed browser, a crashed backend process).
    */
-  viewFor(clientId: string, realm: Realm = this.realm): KeyStore {
+  viewFor(clientId: string, alive: InstanceAlive = alwaysAlive, realm: Realm = this.realm): KeyStore {
     const send = <T>(operation: Operation, key: unknown, value: unknown, toRequest: () => KeyStoreRequest): Promise<T> => {
       const problem = argumentProblem(operation, key, value);
       if (problem !== undefined || this.world.closed) {
@@ -55,7 +64,9 @@ export class SimulatedKeyStore {
         deferred.reject(new TypeError(problem ?? 'the simulation run has ended'));
         return deferred.promise;
       }
-      return this.operate(clientId, toRequest(), realm) as Promise<T>;
+      // A crashed browser runs no code: whatever its old instance still tries to send never leaves it.
+      if (!alive()) return realm.deferred<T>().promise;
+      return this.operate(clientId, toRequest(), alive, realm) as Promise<T>;
     };
     return {
       get: (key) => send('get', key, undefined, () => ({ operation: 'get', key })),
@@ -77,7 +88,7 @@ export class SimulatedKeyStore {
     deferred.reject(new Error(reason));
   }
 
-  private operate(clientId: string, request: KeyStoreRequest, realm: Realm): Promise<KeyStoreResult> {
+  private operate(clientId: string, request: KeyStoreRequest, alive: InstanceAlive, realm: Realm): Promise<KeyStoreResult> {
     const deferred = realm.deferred<KeyStoreResult>();
     const count = (this.operationCounts.get(clientId) ?? 0) + 1;
     this.operationCounts.set(clientId, count);
@@ -86,19 +97,30 @@ export class SimulatedKeyStore {
     const key = request.operation === 'list' ? request.prefix : request.key;
     const value = 'value' in request ? request.value : undefined;
     const isRead = operation === 'get' || operation === 'list';
-    const record = (result: string): void => {
+    const record = (result: string, indeterminate?: IndeterminateOutcome): void => {
       if (!this.world.wants('store')) return;
-      this.world.emit({ kind: 'store', actor: clientId, operation, key, ...(value === undefined ? {} : { value }), result });
+      this.world.emit({ kind: 'store', actor: clientId, operation, key, ...(value === undefined ? {} : { value }), result, ...(indeterminate === undefined ? {} : { indeterminate }) });
     };
+    const plan = this.world.config.faults;
     this.world.queue.async({
       key: `store:${clientId}#${count}`,
       actor: `store:${clientId}`,
       resources: isRead ? [clientId, `store:${key}`] : [clientId, `store:${key}`, 'store:list'],
-      delayMs: fault === 'timeout' ? keyStoreTimeoutMs : drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore')),
+      delayMs: fault === 'timeout' ? (plan?.keyStoreTimeoutMs ?? keyStoreTimeoutMs) : drawLatency(this.world.config.keyStore, this.world.streams.get('keyStore')),
       action: () => {
-        if (fault !== undefined) {
-          const reason = fault === 'timeout' ? 'key store: the operation timed out (simulated fault)' : 'key store: the operation failed (simulated fault)';
-          this.failOperation(deferred as Deferred<unknown>, () => record(`FAILED (${fault})`), reason);
+        if (fault === 'failure') {
+          this.failOperation(deferred as Deferred<unknown>, () => record('FAILED (failure)'), 'key store: the operation failed (simulated fault)');
+          return;
+        }
+        // Older plans: a timed-out operation was never applied, and a crashed browser's operation always was.
+        const cause: IndeterminateCause | undefined = fault === 'timeout' ? 'timed-out' : alive() ? undefined : 'connection-dropped';
+        if (cause !== undefined) {
+          const appliedRate = plan?.keyStoreIndeterminateAppliedRate ?? (cause === 'timed-out' ? 0 : 1);
+          const outcome = decideIndeterminate({ streams: this.world.streams, kind: 'key-store-operation', cause, appliedRate });
+          if (outcome.applied) this.apply(request);
+          record(`FAILED (${describeIndeterminate(outcome)})`, outcome);
+          // The answer is lost: a timed-out caller gets an error; a crashed one is not there to get anything.
+          if (cause === 'timed-out') deferred.reject(new Error('key store: the operation timed out (simulated fault); it may or may not have been applied'));
           return;
         }
         const result = this.apply(request);
@@ -106,6 +128,7 @@ export class SimulatedKeyStore {
         deferred.resolve(result);
       },
     });
+    if (!isRead) this.world.moment({ kind: 'write-sent', client: clientId });
     return deferred.promise;
   }
 

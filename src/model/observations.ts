@@ -2,6 +2,7 @@ import type { ClientFailure, WaitingReason } from './client-outcomes.ts';
 import type { BackendContractBreach } from '../backend/contract.ts';
 import type { StatementOutcome } from '../database/records.ts';
 import type { NetworkMessage } from './messages.ts';
+import type { IndeterminateOutcome } from '../world/indeterminate.ts';
 
 /** The states a client moves through while it joins a document. */
 export type ClientState =
@@ -61,6 +62,8 @@ export type Observation =
       readonly key: string;
       readonly value?: string;
       readonly result: string;
+      /** For an operation whose caller got no answer (timed out, or its browser crashed): whether it was applied. */
+      readonly indeterminate?: IndeterminateOutcome;
     }
   | {
       readonly kind: 'session';

@@ -64,6 +64,8 @@ export class ProviderCaller {
           keyHint: outcome.keyHint,
           hintGiven: outcome.hintGiven,
         });
+        // A crash point may fire here: the client then drops the answer (its connection is gone).
+        world.moment({ kind: 'provider-answered', client: clientId });
         onAnswer(outcome);
         return;
       }

@@ -210,6 +210,7 @@ export class Server implements Node {
     entry.connected.add(from);
     this.world.emit({ kind: 'session', actor: 'server', documentId, status: 'pending', owner: from, keyHint: session.keyHint });
     this.reply(from, { type: 'createAccepted', documentId });
+    this.world.moment({ kind: 'session-pending', client: from });
   }
 
   private onUpload(from: string, documentId: string, content: EncryptedContent, entry: DocumentSessions): void {
@@ -220,6 +221,7 @@ export class Server implements Node {
     for (const client of entry.connected) {
       this.reply(client, { type: 'newSessionAvailable', documentId, keyHint: entry.session.keyHint });
     }
+    this.world.moment({ kind: 'session-established', client: from });
   }
 
   private document(documentId: string): DocumentSessions {

@@ -8,6 +8,7 @@ import type { ProviderSource } from '../providers/source.ts';
 import type { TokenSource } from './auth/token-source.ts';
 import type { CryptoScheme } from './crypto.ts';
 import type { Observation } from './observations.ts';
+import type { ProtocolMoment } from '../world/moments.ts';
 
 /** What every part of the model shares within one run. */
 export interface WorldContext {
@@ -33,6 +34,8 @@ export interface WorldContext {
    * when it ends, so that quiet time stays a jump of the clock.
    */
   readonly quietUntilMs: number;
+  /** A protocol moment happened (a narrow window opened): the fault verbs waiting for it decide what follows. */
+  moment(moment: ProtocolMoment): void;
   /** True once the run has ended: late work from user code is then ignored. */
   readonly closed: boolean;
 }

@@ -22,6 +22,8 @@ import { prepareBackendDatabase } from './backend-database.ts';
 import { PageFetch } from './page-fetch.ts';
 import type { BackendContractProblem } from '../backend/contract.ts';
 import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
+import { MomentFaults } from '../world/moment-faults.ts';
+import type { ProtocolMoment } from '../world/moments.ts';
 
 /**
  * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
@@ -49,6 +51,7 @@ export class World implements WorldContext {
   private readonly network: Network;
   private readonly keyStore: SimulatedKeyStore;
   private deadline: ReturnType<EventQueue['timer']> | undefined;
+  private readonly momentFaults: MomentFaults;
   private raceOver = false;
   private settledClients = 0;
 
@@ -67,6 +70,13 @@ export class World implements WorldContext {
     this.server = new Server(this, this.network, drawClock(config.epochMs, config.clocks, this.streams.get('clock:server'), 'server'));
     this.tokens = config.auth === undefined ? undefined : (source.tokens ?? builtInTokenSource(config.auth));
     this.network.attach(this.server);
+    this.momentFaults = new MomentFaults(config.faults?.events ?? [], registry);
+  }
+
+  /** A protocol moment happened: during the fault phase, the crash points waiting for it fire (see world/moments.ts). */
+  moment(moment: ProtocolMoment): void {
+    if (this.queue.nowMs >= (this.config.faults?.phaseEndMs ?? 0)) return;
+    this.momentFaults.reached(moment, () => this.faultTarget());
   }
 
   /**

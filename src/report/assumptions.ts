@@ -1,6 +1,6 @@
 // What a pass covers, in one line: the worlds a sweep drew from, read off its pins and today's model. The one
-// place that says it: when the model grows (documents drawn per seed, indeterminate timeouts, longer retention
-// horizons), this line changes with it.
+// place that says it: when the model grows (documents drawn per seed, longer retention horizons), this line
+// changes with it.
 import type { FaultPlan } from '../config/fault-plan.ts';
 import { defaultOrigin } from '../config/origin.ts';
 import { fixedDefaults, type SwarmSettings } from '../config/run-config.ts';
@@ -19,8 +19,9 @@ export function assumptionsLine(pins: SwarmSettings): string {
     plural(documents, 'document'),
     consistency === undefined || consistency.mode === 'strong' ? 'strong consistency' : `eventual consistency (reads lag up to ${durationWords(consistency.lagMs)})`,
     faults,
-    // The key store's model: a failed or timed-out operation is never applied (said only when faults can happen).
-    ...(faults === 'no faults' ? [] : ['failed/timed-out operations never applied']),
+    // What a key-store operation left without an answer did, and whether crashes wait for protocol moments
+    // (said only when faults can happen).
+    ...(faults === 'no faults' ? [] : faultModelPhrases(pins.faults)),
     // The database component's isolation: transactions run one at a time (see SimulatedDatabase).
     ...(pins.withBackend === true ? [`a backend on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes and lost responses'}`] : []),
     `retention checked up to ${durationWords(pins.quietPeriodMs ?? fixedDefaults.quietPeriodMs)}`,
@@ -41,6 +42,16 @@ function faultsPhrase(pins: SwarmSettings): string {
     default:
       return assertNever(mode, 'fault mode');
   }
+}
+
+// A drawn plan has indeterminate timeouts and crash points; a pinned one says what it holds.
+function faultModelPhrases(plan: FaultPlan | undefined): string[] {
+  if (plan === undefined) return ['indeterminate timeouts', 'crash points at protocol moments'];
+  const indeterminate = (plan.keyStoreIndeterminateAppliedRate ?? 0) > 0 && plan.keyStoreTimeoutRate > 0;
+  return [
+    indeterminate ? 'indeterminate timeouts' : 'failed/timed-out operations never applied',
+    ...(plan.events.some((event) => event.kind === 'crash-at') ? ['crash points at protocol moments'] : []),
+  ];
 }
 
 function isFaultless(plan: FaultPlan): boolean {

@@ -22,7 +22,7 @@ export function describeRecord(record: TraceRecord): string {
     case 'provider-contract':
       return `provider broke the contract: ${record.problem}`;
     case 'store':
-      return `keyStore.${record.operation}(${JSON.stringify(record.key)}${record.value === undefined ? '' : `, ${shortKey(record.value)}`}) → ${truncate(record.result, 40)}`;
+      return `keyStore.${record.operation}(${JSON.stringify(record.key)}${record.value === undefined ? '' : `, ${shortKey(record.value)}`}) → ${record.indeterminate === undefined ? truncate(record.result, 40) : record.result}`;
     case 'session':
       return record.status === 'released'
         ? `session for ${record.documentId} is released (${record.owner}, its creator, is gone)`

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { clientName, milliseconds } from '../config/schema-parts.ts';
 import { backendComponent } from './backend-component.ts';
-import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline } from './registry.ts';
+import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline, type PlanShape } from './registry.ts';
+import { describeMoment, momentNames } from './moments.ts';
 
 const byNumber = (left: string, right: string): number => Number(left.replace(/\D/g, '')) - Number(right.replace(/\D/g, ''));
 const lifelinesMatching = (pattern: RegExp) => (actors: readonly string[]): Lifeline[] =>
@@ -30,6 +31,30 @@ const browser = {
         world.client(fault.client)?.crash(fault.restartAfterMs);
       },
       draw: (stream, { atMs, client }) => ({ kind: 'crash' as const, atMs, client, restartAfterMs: stream.pick([500, 5_000, 60_000]) }),
+    }),
+    // A crash point (buggify): waits for a protocol moment of its client instead of a time, and fires once.
+    // Drawn by the swarm's own crash-point draw (config/swarm.ts), not among the timed faults.
+    faultVerb({
+      kind: 'crash-at',
+      schema: z
+        .object({ kind: z.literal('crash-at'), client: clientName, moment: z.enum(momentNames), action: z.enum(['crash', 'disconnect']), afterMs: milliseconds })
+        .strict(),
+      describe: (fault) =>
+        `${fault.client} ${fault.action === 'crash' ? 'crashes' : 'disconnects'} the moment ${describeMoment(fault.moment)} (${fault.action === 'crash' ? 'restarts' : 'reconnects'} after ${fault.afterMs}ms)`,
+      atMoment: (fault, moment, world) => {
+        if (moment.kind !== fault.moment || moment.client !== fault.client) return false;
+        const client = world.client(fault.client);
+        if (client === undefined) return false;
+        const detail = `crash point: ${describeMoment(fault.moment)}`;
+        if (fault.action === 'crash') {
+          world.record(fault.client, 'crash', `${detail}; the browser crashes and restarts after ${fault.afterMs}ms`);
+          client.crash(fault.afterMs);
+        } else {
+          world.record(fault.client, 'disconnect', `${detail}; the connection drops and the plugin reconnects after ${fault.afterMs}ms`);
+          client.disconnect(fault.afterMs);
+        }
+        return true;
+      },
     }),
     faultVerb({
       kind: 'clock-sync',
@@ -89,6 +114,15 @@ const rtcServer = {
   lifelines: () => [{ actor: 'server', label: 'server' }],
 } as const satisfies ComponentDefinition;
 
+/** The plan's indeterminate timeouts in the config line's words: ` (after 5000ms; 50% of unanswered operations applied)`, or nothing for older plans. */
+function describeIndeterminacy(plan: PlanShape): string {
+  const parts = [
+    ...(plan.keyStoreTimeoutMs === undefined ? [] : [`after ${plan.keyStoreTimeoutMs}ms`]),
+    ...(plan.keyStoreIndeterminateAppliedRate === undefined ? [] : [`${plan.keyStoreIndeterminateAppliedRate * 100}% of unanswered operations applied`]),
+  ];
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+
 /** The key store every provider shares: its operations fail by script (here) or by the plan's rates (in the key store). */
 const keyStore = {
   name: 'key-store',
@@ -99,8 +133,12 @@ const keyStore = {
       describe: (fault) => `${fault.client}'s key-store operation #${fault.operationNumber} fails`,
     }),
   ],
-  describePlan: (plan) => [`key-store failures ${plan.keyStoreFailureRate * 100}% and timeouts ${plan.keyStoreTimeoutRate * 100}% until ${plan.phaseEndMs}ms`],
-  simplerPlans: (plan) => (plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0 ? [{ ...plan, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }] : []),
+  describePlan: (plan) => [`key-store failures ${plan.keyStoreFailureRate * 100}% and timeouts ${plan.keyStoreTimeoutRate * 100}%${describeIndeterminacy(plan)} until ${plan.phaseEndMs}ms`],
+  // No rates at all; else timeouts that are never applied (determinate again), the simpler world to read.
+  simplerPlans: (plan) => [
+    ...(plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0 ? [{ ...plan, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }] : []),
+    ...((plan.keyStoreIndeterminateAppliedRate ?? 0) > 0 ? [{ ...plan, keyStoreIndeterminateAppliedRate: 0 }] : []),
+  ],
   lifelines: () => [{ actor: 'keyStore', label: 'key store' }],
 } as const satisfies ComponentDefinition;
 

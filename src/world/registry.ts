@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RandomStream } from '../kernel/random.ts';
+import type { ProtocolMoment } from './moments.ts';
 
 /** A fault as the registry sees it: a kind, and for a scheduled fault, when it happens. */
 export interface FaultShape {
@@ -50,6 +51,11 @@ export interface FaultVerb<Fault extends FaultShape = FaultShape> {
   describe(fault: Fault): string;
   /** What happens at `fault.atMs`. A verb without it is applied by its component as it works (an operation failing). */
   inject?(fault: Fault, world: FaultTarget): void;
+  /**
+   * For a fault that waits for a protocol moment instead of a time: called at every moment the model reports
+   * until it answers true (it happened; it is not asked again).
+   */
+  atMoment?(fault: Fault, moment: ProtocolMoment, world: FaultTarget): boolean;
   /** How a swarm seed draws one; a verb without it appears only in scripted or pinned plans. */
   draw?(stream: RandomStream, place: DrawnPlace): Fault;
 }
@@ -60,6 +66,8 @@ export interface PlanShape {
   readonly events: readonly FaultShape[];
   readonly keyStoreFailureRate: number;
   readonly keyStoreTimeoutRate: number;
+  readonly keyStoreTimeoutMs?: number | undefined;
+  readonly keyStoreIndeterminateAppliedRate?: number | undefined;
 }
 
 /** A lifeline in sequence diagrams: the trace actor it stands for, and its label. */

@@ -5,7 +5,7 @@ import { assumptionsLine, durationWords } from '../../src/report/assumptions.ts'
 describe('assumptionsLine: what a sweep with these pins assumed of the deployment', () => {
   it('says the defaults of today\'s model in one line', () => {
     expect(assumptionsLine({})).toBe(
-      '3 clients, 1 document, strong consistency, faults in half the seeds, failed/timed-out operations never applied, retention checked up to 6 hours, origin https://app.example',
+      '3 clients, 1 document, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 6 hours, origin https://app.example',
     );
   });
 
@@ -20,7 +20,7 @@ describe('assumptionsLine: what a sweep with these pins assumed of the deploymen
       origin: 'http://localhost:3000',
     });
     expect(line).toBe(
-      '2–5 clients, 2 documents, eventual consistency (reads lag up to 500ms), faults in every seed, failed/timed-out operations never applied, retention checked up to 30 days, origin http://localhost:3000',
+      '2–5 clients, 2 documents, eventual consistency (reads lag up to 500ms), faults in every seed, indeterminate timeouts, crash points at protocol moments, retention checked up to 30 days, origin http://localhost:3000',
     );
   });
 
@@ -28,6 +28,16 @@ describe('assumptionsLine: what a sweep with these pins assumed of the deploymen
     expect(assumptionsLine({ faultMode: 'never' })).toContain('strong consistency, no faults, retention');
     expect(assumptionsLine({ faults: noFaults, faultMode: 'always' })).toContain(', no faults, ');
     expect(assumptionsLine({ faults: { ...noFaults, keyStoreTimeoutRate: 0.1 } })).toContain(', the pinned fault plan in every seed, failed/timed-out operations never applied, ');
+  });
+
+  it('a pinned plan says whether its timeouts are indeterminate and whether it has crash points', () => {
+    const crashPoint = { kind: 'crash-at' as const, client: 'c1', moment: 'session-established' as const, action: 'crash' as const, afterMs: 500 };
+    expect(assumptionsLine({ faults: { ...noFaults, phaseEndMs: 1_000, keyStoreTimeoutRate: 0.1, keyStoreIndeterminateAppliedRate: 0.5 } })).toContain(
+      ', the pinned fault plan in every seed, indeterminate timeouts, retention',
+    );
+    expect(assumptionsLine({ faults: { ...noFaults, phaseEndMs: 1_000, events: [crashPoint] } })).toContain(
+      ', failed/timed-out operations never applied, crash points at protocol moments, retention',
+    );
   });
 
   it('never claims more documents than clients (the world caps them)', () => {

@@ -323,6 +323,22 @@ describe('client, driven directly', () => {
     expect(states().filter((line) => line.startsWith('disconnected'))).toHaveLength(1);
   });
 
+  it('starts over once for two startOvers in a row, and a stale noSession does not start a second create', async () => {
+    const { world, client, states } = setUp();
+    client.arrive();
+    await runQueue(world);
+    client.disconnect(0);
+    client.reconnect();
+    client.receive('server', { type: 'sessionPending', documentId: 'd1' });
+    client.receive('server', { type: 'startOver', documentId: 'd1' });
+    client.receive('server', { type: 'startOver', documentId: 'd1' });
+    expect(states().filter((line) => line.startsWith('requesting')).length).toBe(3);
+    client.receive('server', { type: 'noSession', documentId: 'd1' });
+    client.receive('server', { type: 'noSession', documentId: 'd1' });
+    await settle(world);
+    expect(states().filter((line) => line.startsWith('creating')).length).toBe(2);
+  });
+
   it('a failed client ignores messages, disconnects and crashes, and counts as settled', () => {
     const { client, states, settled, settledCalls } = setUp(() => {
       throw new Error('x');

@@ -181,16 +181,59 @@ describe('simulated key store', () => {
     const slow = setUp({ faults: faults({ keyStoreTimeoutRate: 1 }) });
     const timedOut = outcome(slow.c1.set('a', '1'));
     await runQueue(slow.world);
-    expect(timedOut.error).toBe('Error: key store: the operation timed out (simulated fault)');
+    expect(timedOut.error).toBe('Error: key store: the operation timed out (simulated fault); it may or may not have been applied');
     expect(slow.world.queue.nowMs).toBe(keyStoreTimeoutMs);
     expect(keyStoreTimeoutMs).toBe(30_000);
-    expect(slow.log()).toEqual(['c1 set a=1 → FAILED (timeout)']);
+    expect(slow.log()).toEqual(['c1 set a=1 → FAILED (timed out — not applied)']);
+  });
+
+  it('a timed-out operation is applied or not as its own stream decides, at the plan\'s rate, after the plan\'s timeout', async () => {
+    const applied = setUp({ faults: faults({ keyStoreTimeoutRate: 1, keyStoreTimeoutMs: 2_000, keyStoreIndeterminateAppliedRate: 1 }) });
+    const write = outcome(applied.c1.setIfAbsent('a', '1'));
+    await runQueue(applied.world);
+    expect(write.error).toContain('timed out');
+    expect(applied.world.queue.nowMs).toBe(2_000);
+    applied.world.queue.nowMs = 5_000;
+    const read = outcome(applied.c2.get('a'));
+    await runQueue(applied.world);
+    expect(read.value).toBe('1');
+    expect(applied.log()).toEqual(['c1 setIfAbsent a=1 → FAILED (timed out — applied)', 'c2 get a → "1"']);
+    const record = applied.world.records.find((entry) => entry.kind === 'store');
+    expect(record?.kind === 'store' ? record.indeterminate : undefined).toEqual({ kind: 'key-store-operation', cause: 'timed-out', applied: true });
+
+    const half = setUp({ faults: faults({ keyStoreTimeoutRate: 1, keyStoreIndeterminateAppliedRate: 0.5 }) });
+    const replay = setUp().world.streams.get('indeterminate:key-store-operation');
+    const expected = Array.from({ length: 20 }, () => replay.next()).map((draw) => (draw < 0.5 ? 'FAILED (timed out — applied)' : 'FAILED (timed out — not applied)'));
+    for (let index = 0; index < 20; index++) void half.c1.set(`k${index}`, 'v');
+    await runQueue(half.world);
+    expect(half.log().map((line) => line.split(' → ')[1])).toEqual(expected);
+    expect(new Set(expected).size).toBe(2);
+  });
+
+  it('an operation of a crashed instance never leaves it, and one in flight when it crashed is decided like a timeout', async () => {
+    for (const [rate, result] of [
+      [undefined, 'FAILED (connection dropped — applied)'],
+      [0, 'FAILED (connection dropped — not applied)'],
+    ] as const) {
+      const { world, store, c2, log } = setUp({ faults: faults({ ...(rate === undefined ? {} : { keyStoreIndeterminateAppliedRate: rate }) }) });
+      let alive = true;
+      const crashing = store.viewFor('c1', () => alive);
+      const inFlight = outcome(crashing.set('a', '1'));
+      alive = false;
+      const never = outcome(crashing.set('b', '2'));
+      await runQueue(world);
+      const read = outcome(c2.get('a'));
+      await runQueue(world);
+      expect([inFlight, never]).toEqual([{}, {}]);
+      expect(log()).toEqual([`c1 set a=1 → ${result}`, `c2 get a → ${rate === undefined ? '"1"' : 'undefined'}`]);
+      expect(read.value).toBe(rate === undefined ? '1' : undefined);
+    }
   });
 
   it('splits one draw between failure, timeout and success', async () => {
     const { world, c1, log } = setUp({ faults: faults({ keyStoreFailureRate: 0.3, keyStoreTimeoutRate: 0.3 }) });
     const replay = setUp().world.streams.get('keyStoreFaults');
-    const expected = Array.from({ length: 30 }, () => replay.next()).map((draw) => (draw < 0.3 ? 'FAILED (failure)' : draw < 0.6 ? 'FAILED (timeout)' : 'ok'));
+    const expected = Array.from({ length: 30 }, () => replay.next()).map((draw) => (draw < 0.3 ? 'FAILED (failure)' : draw < 0.6 ? 'FAILED (timed out — not applied)' : 'ok'));
     for (let index = 0; index < 30; index++) void c1.set(`k${index}`, 'v');
     await runQueue(world);
     const results = new Map(log().map((line) => [line.split(' ')[2]?.split('=')[0], line.split(' → ')[1]]));

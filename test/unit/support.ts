@@ -99,6 +99,7 @@ export function fakeWorld(pins: Partial<Omit<RunConfig, 'seed'>> = {}, source: P
     wants: (kind) => world.wanted === undefined || world.wanted.has(kind),
     pageFetch: () => undefined,
     quietUntilMs: 0,
+    moment: () => undefined,
   };
   return world;
 }

@@ -5,6 +5,7 @@ import type { CreateProvider } from '../../src/providers/types.ts';
 import { RandomStreams } from '../../src/kernel/random.ts';
 import { drawClock } from '../../src/model/clocks.ts';
 import { World } from '../../src/model/world.ts';
+import { builtInRegistry } from '../../src/world/components.ts';
 import { sourceFromFactory } from '../../src/providers/source.ts';
 import { violatingRecordIndex } from '../../src/report/violating-record.ts';
 import { simulate } from '../../src/simulate.ts';
@@ -139,6 +140,66 @@ describe('world', () => {
     // Reconnected after the stated backoffs.
     expect(states(result.trace, 'c1').filter((line) => line.includes('requesting')).map((line) => line.split(' ')[0])).toEqual(['0', '1500', '6400']);
     expect(states(result.trace, 'c2').filter((line) => line.includes('requesting')).map((line) => line.split(' ')[0])).toEqual(['0', '2700', '6400']);
+  });
+});
+
+describe('crash points: a fault that waits for a protocol moment', () => {
+  const faultLines = (trace: readonly Observation[] | undefined): string[] =>
+    ofKind(trace, 'fault').map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.actor} ${record.fault}: ${record.detail}`);
+  const crashAt = (moment: 'provider-answered' | 'session-pending' | 'session-established' | 'write-sent', client = 'c1', action: 'crash' | 'disconnect' = 'crash'): FaultEvent => ({
+    kind: 'crash-at',
+    client,
+    moment,
+    action,
+    afterMs: 500,
+  });
+
+  it('fires once, at its client’s moment and no other, and the client recovers', async () => {
+    for (const moment of ['provider-answered', 'session-pending', 'session-established', 'write-sent'] as const) {
+      const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 1_000], quietPeriodMs: 10, ...faultPlan([crashAt(moment)], 100) });
+      expect(result.outcome, moment).toEqual({ kind: 'pass' });
+      const fired = faultLines(result.trace);
+      expect(fired, moment).toHaveLength(1);
+      expect(fired[0], moment).toMatch(/^\d+ c1 crash: crash point: .*; the browser crashes and restarts after 500ms$/);
+      expect(states(result.trace, 'c1').filter((line) => line.includes('browser crashed')), moment).toHaveLength(1);
+    }
+    const otherClient = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('provider-answered', 'c2')], 100) });
+    expect(faultLines(otherClient.trace)).toEqual([]);
+    // The session is established at 55 ms: after a fault phase that ended at 50 ms, the crash point stays quiet.
+    const afterThePhase = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('session-established')], 50) });
+    expect(faultLines(afterThePhase.trace)).toEqual([]);
+  });
+
+  it('right after the provider answered, the answer is dropped: no createSession leaves the crashed browser', async () => {
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('provider-answered')], 100) });
+    const answered = ofKind(result.trace, 'provider-answer').filter((record) => record.actor === 'c1');
+    const firstCreate = ofKind(result.trace, 'state').find((record) => record.state === 'create-sent');
+    expect(answered.length).toBe(2);
+    expect(firstCreate?.key).toBe(answered[1]?.key);
+  });
+
+  it('a disconnect keeps the provider instance; a crash stops it, sleeps and requests included', async () => {
+    const sleepsThenWrites: CreateProvider = (env) => async ({ documentId, keyHint }) => {
+      if (keyHint !== null) return { key: (await env.keyStore.get(`${documentId}/${keyHint}`)) ?? 'none' };
+      const hint = `${env.clientId}-${Math.floor(env.random() * 1e6)}`;
+      void env.sleep(1_000).then(() => env.keyStore.set(`late/${hint}`, 'x'));
+      await env.keyStore.set(`${documentId}/${hint}`, hint);
+      return { key: hint, keyHint: hint };
+    };
+    const writes = async (action: 'crash' | 'disconnect') => {
+      const result = await run(sleepsThenWrites, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 5_000, ...faultPlan([crashAt('session-established', 'c1', action)], 100) });
+      return ofKind(result.trace, 'store').filter((record) => record.key.startsWith('late/')).length;
+    };
+    // The disconnected browser's instance still writes its late key a second later; the crashed one's never does.
+    expect(await writes('disconnect')).toBe(1);
+    expect(await writes('crash')).toBe(0);
+  });
+
+  it('is described in the config line', () => {
+    expect(builtInRegistry.describePlan({ phaseEndMs: 100, events: [crashAt('session-pending', 'c2', 'disconnect')], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 })).toEqual([
+      'c2 disconnects the moment the server holds its createSession as pending (not yet accepted by the client) (reconnects after 500ms)',
+      'key-store failures 0% and timeouts 0% until 100ms',
+    ]);
   });
 });
 
