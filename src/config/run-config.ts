@@ -33,7 +33,6 @@ export type FaultMode = 'always' | 'sometimes' | 'never';
 /** Settings that the swarm does not vary: limits and protocol timings. */
 export const fixedDefaults = {
   clients: 3,
-  documents: 1,
   providerTimeoutMs: 10_000,
   providerAttemptsMax: 4,
   retryBackoffMs: 1_000,

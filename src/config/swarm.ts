@@ -1,6 +1,7 @@
 import { forkStream, type RandomStream } from '../kernel/random.ts';
 import { builtInRegistry } from '../world/components.ts';
 import type { FaultVerb } from '../world/registry.ts';
+import { drawDocuments } from './documents.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
@@ -33,7 +34,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, faultMode, ...pins } = settings;
+  const { clientsMin, clientsMax, faultMode, documents: documentsPin, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -48,8 +49,9 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     retryBackoffMs: swarm.pick([250, 1_000, 1_000, 4_000]),
     clients: swarm.integer(clientsMin ?? fixedDefaults.clients, clientsMax ?? clientsMin ?? fixedDefaults.clients),
   };
-  const resolved = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
-  if (resolved.documents > resolved.clients) resolved.documents = resolved.clients;
+  const withoutDocuments = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
+  // Documents come from a stream of their own, once the client count is known (they never exceed it).
+  const resolved = { ...withoutDocuments, ...drawDocuments(forkStream(seed, 'documents'), withoutDocuments.clients, documentsPin, pins.documentSpread) };
   // Faults and clocks come from streams of their own, drawn after the pins are known (fault targets are
   // clients), so that pinning one field never shifts another's draw.
   return {

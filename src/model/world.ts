@@ -6,6 +6,7 @@ import type { ProviderSource } from '../providers/source.ts';
 import { Client, type ClientRoster } from './client.ts';
 import { builtInTokenSource, type TokenSource } from './auth/token-source.ts';
 import { drawClock } from './clocks.ts';
+import { documentOfClient } from '../config/documents.ts';
 import type { CryptoScheme } from './crypto.ts';
 import { cryptoScheme } from './crypto-scheme.ts';
 import { SimulatedKeyStore } from './key-store.ts';
@@ -73,7 +74,7 @@ export class World implements WorldContext {
     };
     for (let index = 0; index < config.clients; index++) {
       const id = `c${index + 1}`;
-      const client = new Client(id, `d${(index % config.documents) + 1}`, {
+      const client = new Client(id, documentOfClient(index, config), {
         world: this,
         network: this.network,
         server: this.server,

@@ -2,6 +2,7 @@
 // place that says it: when the model grows (documents drawn per seed, indeterminate timeouts, longer retention
 // horizons), this line changes with it.
 import type { FaultPlan } from '../config/fault-plan.ts';
+import { documentBounds } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
 import { fixedDefaults, type SwarmSettings } from '../config/run-config.ts';
 import { assertNever } from '../world/assert-never.ts';
@@ -10,13 +11,15 @@ import { assertNever } from '../world/assert-never.ts';
 export function assumptionsLine(pins: SwarmSettings): string {
   const clientsMax = pins.clients ?? pins.clientsMax ?? pins.clientsMin ?? fixedDefaults.clients;
   const clientsMin = pins.clients ?? pins.clientsMin ?? fixedDefaults.clients;
-  // A world never has more documents than clients (drawConfig caps them).
-  const documents = Math.min(pins.documents ?? fixedDefaults.documents, clientsMax);
+  // A world never has more documents than clients (drawDocuments caps them).
+  const documentsRange = documentBounds(pins.documents);
+  const documentsMin = Math.min(documentsRange.min, clientsMin);
+  const documentsMax = Math.min(documentsRange.max, clientsMax);
   const consistency = pins.keyStoreConsistency;
   const faults = faultsPhrase(pins);
   return [
     clientsMin === clientsMax ? plural(clientsMin, 'client') : `${clientsMin}–${clientsMax} clients`,
-    plural(documents, 'document'),
+    documentsMin === documentsMax ? plural(documentsMin, 'document') : `${documentsMin}–${documentsMax} documents`,
     consistency === undefined || consistency.mode === 'strong' ? 'strong consistency' : `eventual consistency (reads lag up to ${durationWords(consistency.lagMs)})`,
     faults,
     // The key store's model: a failed or timed-out operation is never applied (said only when faults can happen).

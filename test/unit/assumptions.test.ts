@@ -5,7 +5,7 @@ import { assumptionsLine, durationWords } from '../../src/report/assumptions.ts'
 describe('assumptionsLine: what a sweep with these pins assumed of the deployment', () => {
   it('says the defaults of today\'s model in one line', () => {
     expect(assumptionsLine({})).toBe(
-      '3 clients, 1 document, strong consistency, faults in half the seeds, failed/timed-out operations never applied, retention checked up to 6 hours, origin https://app.example',
+      '3 clients, 1–3 documents, strong consistency, faults in half the seeds, failed/timed-out operations never applied, retention checked up to 6 hours, origin https://app.example',
     );
   });
 
@@ -32,7 +32,8 @@ describe('assumptionsLine: what a sweep with these pins assumed of the deploymen
 
   it('never claims more documents than clients (the world caps them)', () => {
     expect(assumptionsLine({ clients: 1, documents: 3 })).toMatch(/^1 client, 1 document, /);
-    expect(assumptionsLine({ clientsMin: 2, clientsMax: 4, documents: 9 })).toMatch(/^2–4 clients, 4 documents, /);
+    expect(assumptionsLine({ clientsMin: 2, clientsMax: 4, documents: 9 })).toMatch(/^2–4 clients, 2–4 documents, /);
+    expect(assumptionsLine({ documents: { min: 1, max: 2 } })).toMatch(/^3 clients, 1–2 documents, /);
   });
 
   it('durations in the largest unit that divides them', () => {
