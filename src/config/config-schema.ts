@@ -103,8 +103,16 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
     retryBackoffMs: milliseconds,
     /** Every client must be collaborating this long after the later of the last arrival and the fault phase's end. */
     livenessBoundMs: milliseconds.min(1),
-    /** The quiet period before the second retention probe ("old keys cannot be discarded immediately"). */
-    quietPeriodMs: milliseconds,
+    /**
+     * When fresh browsers reopen every established session after the race settled ("old keys cannot be
+     * discarded immediately"): one probe per horizon, in ms after the settling, ascending; 0 is at once.
+     */
+    retentionHorizonsMs: z
+      .array(milliseconds)
+      .min(1)
+      .max(20)
+      .readonly()
+      .refine((horizons) => horizons.every((horizon, index) => index === 0 || horizon > (horizons[index - 1] ?? 0)), { message: 'needs ascending horizons' }),
     /** The wall-clock time at virtual time zero, ms since the epoch. */
     epochMs: z.number().int().min(0).max(8.64e15),
     eventsMax: z.number().int().min(1).max(10 ** 9),

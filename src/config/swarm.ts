@@ -3,7 +3,7 @@ import { builtInRegistry } from '../world/components.ts';
 import type { FaultVerb } from '../world/registry.ts';
 import { drawDocuments } from './documents.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
-import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
+import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
 /** The fault verbs a swarm seed may draw, in registration order. */
 const drawableVerbs = builtInRegistry.verbs().filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined);
@@ -61,6 +61,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
     eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
+    virtualTimeMsMax: pins.virtualTimeMsMax ?? fixedDefaults.virtualTimeMsMax + lastHorizonMs(resolved.retentionHorizonsMs),
   };
 }
 

@@ -15,6 +15,7 @@ import type { ClientStatus, Observation } from './observations.ts';
 import { runRetentionProbe, type Expectation } from './probe.ts';
 import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
+import { durationWords } from '../report/format.ts';
 import { builtInRegistry } from '../world/components.ts';
 import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
 
@@ -22,7 +23,7 @@ import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
  * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
  * verbs. Phases: the race with its faults (until the fault plan's phase end), then the liveness phase, in
  * which faults stop and every client must be collaborating within the bound (or have given up — a violation);
- * then a retention probe at once, a quiet period of hours, and a second probe; then the world is done.
+ * then a retention probe at each horizon (at once, and after quiet periods up to a year); then the world is done.
  */
 export class World implements WorldContext {
   readonly queue = new EventQueue();
@@ -150,21 +151,23 @@ export class World implements WorldContext {
     this.raceOver = true;
     if (this.deadline !== undefined) this.queue.cancel(this.deadline);
     this.emit({ kind: 'phase', actor: 'world', phase: 'settled', detail: 'every client is collaborating or has given up' });
-    const expectations = this.expectations();
-    runRetentionProbe(this, this.keyStore, 'probe-1', expectations, () => {
-      this.emit({ kind: 'phase', actor: 'world', phase: 'quiet', detail: `nothing happens for ${this.config.quietPeriodMs} ms` });
-      this.queue.timer({
-        key: 'quiet-period-end',
-        actor: 'world',
-        resources: ['world'],
-        delayMs: this.config.quietPeriodMs,
-        action: () =>
-          runRetentionProbe(this, this.keyStore, 'probe-2', expectations, () => {
-            this.emit({ kind: 'phase', actor: 'world', phase: 'done', detail: 'both retention probes ran' });
-            this.done = true;
-          }),
-      });
-    });
+    this.probeAtHorizon(0, this.queue.nowMs, this.expectations());
+  }
+
+  // One fresh browser per retention horizon, each opening every established session. Between two horizons
+  // nothing is scheduled, so the queue jumps straight to the next one: a quiet year costs one event.
+  private probeAtHorizon(index: number, settledAtMs: number, expectations: readonly Expectation[]): void {
+    const horizonMs = this.config.retentionHorizonsMs[index];
+    if (horizonMs === undefined) {
+      this.emit({ kind: 'phase', actor: 'world', phase: 'done', detail: 'every retention probe ran' });
+      this.done = true;
+      return;
+    }
+    const probe = (): void => runRetentionProbe(this, this.keyStore, { probeId: `probe-${index + 1}`, horizonMs, expectations }, () => this.probeAtHorizon(index + 1, settledAtMs, expectations));
+    const delayMs = settledAtMs + horizonMs - this.queue.nowMs;
+    if (delayMs <= 0) return probe();
+    this.emit({ kind: 'phase', actor: 'world', phase: 'quiet', detail: `nothing happens until ${durationWords(horizonMs)} after the race settled` });
+    this.queue.timer({ key: `retention-horizon:${index}`, actor: 'world', resources: ['world'], delayMs, action: probe });
   }
 
   private expectations(): Expectation[] {

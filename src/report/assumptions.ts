@@ -4,8 +4,9 @@
 import type { FaultPlan } from '../config/fault-plan.ts';
 import { documentBounds } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
-import { fixedDefaults, type SwarmSettings } from '../config/run-config.ts';
+import { fixedDefaults, lastHorizonMs, type SwarmSettings } from '../config/run-config.ts';
 import { assertNever } from '../world/assert-never.ts';
+import { durationWords, plural } from './format.ts';
 
 /** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1 document, strong consistency, …`. */
 export function assumptionsLine(pins: SwarmSettings): string {
@@ -24,7 +25,7 @@ export function assumptionsLine(pins: SwarmSettings): string {
     faults,
     // The key store's model: a failed or timed-out operation is never applied (said only when faults can happen).
     ...(faults === 'no faults' ? [] : ['failed/timed-out operations never applied']),
-    `retention checked up to ${durationWords(pins.quietPeriodMs ?? fixedDefaults.quietPeriodMs)}`,
+    `retention checked up to ${durationWords(lastHorizonMs(pins.retentionHorizonsMs ?? fixedDefaults.retentionHorizonsMs))}`,
     `origin ${pins.origin ?? defaultOrigin}`,
   ].join(', ');
 }
@@ -46,21 +47,4 @@ function faultsPhrase(pins: SwarmSettings): string {
 
 function isFaultless(plan: FaultPlan): boolean {
   return plan.events.length === 0 && plan.keyStoreFailureRate === 0 && plan.keyStoreTimeoutRate === 0;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-const units = [
-  ['day', 24 * 60 * 60 * 1000],
-  ['hour', 60 * 60 * 1000],
-  ['minute', 60 * 1000],
-  ['second', 1000],
-] as const;
-
-/** A duration in the largest unit that divides it exactly: `6 hours`, `90 seconds`, `500ms`. */
-export function durationWords(ms: number): string {
-  for (const [unit, size] of units) if (ms >= size && ms % size === 0) return plural(ms / size, unit);
-  return `${ms}ms`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noFaults } from '../../src/config/fault-plan.ts';
-import { assumptionsLine, durationWords } from '../../src/report/assumptions.ts';
+import { assumptionsLine } from '../../src/report/assumptions.ts';
+import { durationWords } from '../../src/report/format.ts';
 
 describe('assumptionsLine: what a sweep with these pins assumed of the deployment', () => {
   it('says the defaults of today\'s model in one line', () => {
@@ -16,7 +17,7 @@ describe('assumptionsLine: what a sweep with these pins assumed of the deploymen
       documents: 2,
       keyStoreConsistency: { mode: 'eventual', lagMs: 500 },
       faultMode: 'always',
-      quietPeriodMs: 30 * 24 * 60 * 60 * 1000,
+      retentionHorizonsMs: [0, 30 * 24 * 60 * 60 * 1000],
       origin: 'http://localhost:3000',
     });
     expect(line).toBe(

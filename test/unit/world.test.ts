@@ -23,7 +23,7 @@ const phases = (trace: readonly Observation[] | undefined): string[] =>
 
 describe('world', () => {
   it('runs the race, both probes after the quiet period, and ends', async () => {
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 1_000 });
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 1_000] });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(phases(result.trace)).toEqual([
       '90 settled: every client is collaborating or has given up',
@@ -38,7 +38,7 @@ describe('world', () => {
   });
 
   it('spreads clients over the documents, and probes every established session', async () => {
-    const result = await run(storeBacked, { clients: 3, documents: 2, arrivalTimesMs: [0, 100, 200], quietPeriodMs: 10 });
+    const result = await run(storeBacked, { clients: 3, documents: 2, arrivalTimesMs: [0, 100, 200], retentionHorizonsMs: [0, 10] });
     expect(ofKind(result.trace, 'arrive').map((record) => `${record.actor} ${record.documentId}`)).toEqual(['c1 d1', 'c2 d2', 'c3 d1']);
     expect(ofKind(result.trace, 'probe').map((record) => `${record.actor} ${record.documentId}`)).toEqual(['probe-1 d1', 'probe-1 d2', 'probe-2 d1', 'probe-2 d2']);
     expect(result.outcome).toEqual({ kind: 'pass' });
@@ -82,7 +82,7 @@ describe('world', () => {
   });
 
   it('settles only after the fault phase while a client is still in the race', async () => {
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([], 2_000) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([], 2_000) });
     expect(phases(result.trace)).toEqual([
       '2000 liveness: faults stop; every client must now settle',
       '2000 settled: every client is collaborating or has given up',
@@ -96,7 +96,7 @@ describe('world', () => {
       throw new Error('no provider here');
     };
     // Only single-session is checked, so that the first client giving up does not end the run.
-    const result = await run(broken, { clients: 2, arrivalTimesMs: [0, 10], quietPeriodMs: 10, ...faultPlan([], 5_000) }, 1, ['single-session']);
+    const result = await run(broken, { clients: 2, arrivalTimesMs: [0, 10], retentionHorizonsMs: [0, 10], ...faultPlan([], 5_000) }, 1, ['single-session']);
     expect(states(result.trace)).toEqual([
       '0 c1 failed: its provider could not be created: createProvider(env) threw Error: no provider here',
       '10 c2 failed: its provider could not be created: createProvider(env) threw Error: no provider here',
@@ -118,7 +118,7 @@ describe('world', () => {
       { kind: 'server-restart', atMs: 6_000, downMs: 400 },
       { kind: 'key-store-failure', client: 'c1', operationNumber: 99 },
     ];
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10, ...faultPlan(events, 7_000) });
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10], ...faultPlan(events, 7_000) });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(ofKind(result.trace, 'fault').map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.actor} ${record.fault}: ${record.detail}`)).toEqual([
       '1000 c1 disconnect: the connection drops; the plugin reconnects after 500ms',
@@ -149,7 +149,7 @@ describe('world scheduling', () => {
     const events = await runEvents(storeBacked, {
       clients: 1,
       arrivalTimesMs: [0],
-      quietPeriodMs: 10,
+      retentionHorizonsMs: [0, 10],
       ...faultPlan([{ kind: 'disconnect', atMs: 40, client: 'c1', reconnectAfterMs: 100 }], 1_000),
     });
     const world = events.filter((line) => !/^(c1→server|server→c1|store:|sleep:|timeout:)/.test(line));
@@ -168,7 +168,7 @@ describe('world scheduling', () => {
 
   it('draws arrivals from its own stream; the first client never coincides', async () => {
     const expected = new RandomStreams(1).get('arrivals').integer(0, 100_000);
-    const result = await run(storeBacked, { clients: 3, arrivalSpreadMs: 100_000, arrivalCoincidence: 1, quietPeriodMs: 10 });
+    const result = await run(storeBacked, { clients: 3, arrivalSpreadMs: 100_000, arrivalCoincidence: 1, retentionHorizonsMs: [0, 10] });
     expect(ofKind(result.trace, 'arrive').map((record) => (record as unknown as { timeMs: number }).timeMs)).toEqual([expected, expected, expected]);
     expect(expected).toBeGreaterThan(0);
   });
@@ -179,7 +179,7 @@ describe('world scheduling', () => {
     await run((env) => {
       seen.push(env.now());
       return storeBacked(env);
-    }, { clients: 2, arrivalTimesMs: [0, 0], clocks, quietPeriodMs: 10 });
+    }, { clients: 2, arrivalTimesMs: [0, 0], clocks, retentionHorizonsMs: [0, 10] });
     const streams = new RandomStreams(1);
     const epochMs = unitConfig().epochMs;
     expect(seen.slice(0, 2)).toEqual(['c1', 'c2'].map((id) => drawClock(epochMs, clocks, streams.get(`clock:${id}`), id).read(0)));
@@ -187,9 +187,9 @@ describe('world scheduling', () => {
   });
 
   it('holds a partitioned client\'s messages and stretches latencies in a spike, from the moment of the fault', async () => {
-    const partitioned = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([{ kind: 'partition', atMs: 1, client: 'c1', healAfterMs: 300 }], 1_000) });
+    const partitioned = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([{ kind: 'partition', atMs: 1, client: 'c1', healAfterMs: 300 }], 1_000) });
     expect(lines(partitioned.trace, (record) => record.kind === 'deliver').slice(0, 2)).toEqual(['10 server gets requestSession from c1', '311 c1 gets noSession from server']);
-    const spiked = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([{ kind: 'latency-spike', atMs: 1, factor: 5, durationMs: 200 }], 1_000) });
+    const spiked = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([{ kind: 'latency-spike', atMs: 1, factor: 5, durationMs: 200 }], 1_000) });
     expect(lines(spiked.trace, (record) => record.kind === 'deliver').slice(0, 2)).toEqual(['10 server gets requestSession from c1', '60 c1 gets noSession from server']);
   });
 
@@ -199,7 +199,7 @@ describe('world scheduling', () => {
       { kind: 'crash', atMs: 2, client: 'c9', restartAfterMs: 10 },
       { kind: 'clock-sync', atMs: 3, client: 'c9' },
     ];
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan(events, 100) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan(events, 100) });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(ofKind(result.trace, 'fault').map((record) => record.actor)).toEqual(['c9', 'c9', 'c9']);
   });
@@ -209,7 +209,7 @@ describe('world scheduling', () => {
       if (env.clientId === 'c1') throw new Error('broken');
       return storeBacked(env);
     };
-    const result = await run(c1Broken, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10, ...faultPlan([], 5_000) }, 1, ['single-session']);
+    const result = await run(c1Broken, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10], ...faultPlan([], 5_000) }, 1, ['single-session']);
     expect(phases(result.trace)[1]).toBe('5000 settled: every client is collaborating or has given up');
   });
 
@@ -220,7 +220,7 @@ describe('world scheduling', () => {
   });
 
   it('the world states its phases, and the server reads its own pinned clock', async () => {
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([], 100) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([], 100) });
     expect(ofKind(result.trace, 'phase').map((record) => `${record.actor} ${record.phase}`)).toEqual(['world liveness', 'world settled', 'world quiet', 'world done']);
     const ahead = await run(storeBacked, {
       clients: 1,
