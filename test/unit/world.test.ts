@@ -22,13 +22,13 @@ const phases = (trace: readonly Observation[] | undefined): string[] =>
   ofKind(trace, 'phase').map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.phase}: ${record.detail}`);
 
 describe('world', () => {
-  it('runs the race, both probes after the quiet period, and ends', async () => {
+  it('runs the race, a probe at each retention horizon (counted from the settling), and ends', async () => {
     const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 1_000] });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(phases(result.trace)).toEqual([
       '90 settled: every client is collaborating or has given up',
-      '95 quiet: nothing happens for 1000 ms',
-      '1100 done: both retention probes ran',
+      '95 quiet: nothing happens until 1 second after the race settled',
+      '1095 done: every retention probe ran',
     ]);
     expect(ofKind(result.trace, 'probe').map((record) => `${record.actor} ${record.documentId} ${record.keyHint} ${record.key === record.expectedKey}`)).toEqual([
       `probe-1 d1 ${ofKind(result.trace, 'session')[0]?.keyHint} true`,
@@ -86,8 +86,8 @@ describe('world', () => {
     expect(phases(result.trace)).toEqual([
       '2000 liveness: faults stop; every client must now settle',
       '2000 settled: every client is collaborating or has given up',
-      '2005 quiet: nothing happens for 10 ms',
-      '2020 done: both retention probes ran',
+      '2005 quiet: nothing happens until 10ms after the race settled',
+      '2015 done: every retention probe ran',
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('world', () => {
       'c1: createProvider(env) threw Error: no provider here',
       'c2: createProvider(env) threw Error: no provider here',
     ]);
-    expect(phases(result.trace)).toEqual(['10 settled: every client is collaborating or has given up', '10 quiet: nothing happens for 10 ms', '20 done: both retention probes ran']);
+    expect(phases(result.trace)).toEqual(['10 settled: every client is collaborating or has given up', '10 quiet: nothing happens until 10ms after the race settled', '20 done: every retention probe ran']);
   });
 
   it('injects each scripted fault with its own words', async () => {
@@ -160,7 +160,7 @@ describe('world scheduling', () => {
       'reconnect:c1#2 c1 c1',
       'fault-phase-end world world',
       'release:d1#c1@40 server server:d1',
-      'quiet-period-end world world',
+      'retention-horizon:1 world world',
     ]);
     const stuck = await runEvents(hangs, { clients: 1, arrivalTimesMs: [0], livenessBoundMs: 100, providerTimeoutMs: 100_000 });
     expect(stuck.at(-1)).toBe('liveness-deadline world world');
@@ -272,5 +272,23 @@ describe('world scheduling', () => {
     world.start();
     world.queue.enabled()[0]?.action();
     expect(records).toEqual(['arrive', 'state']);
+  });
+});
+
+describe('retention horizons', () => {
+  const yearMs = 365 * 24 * 60 * 60 * 1000;
+
+  it('a quiet year is an ordinary run: the clock jumps from horizon to horizon, one timer each', async () => {
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 600_000, yearMs], virtualTimeMsMax: 48 * 60 * 60 * 1000 + yearMs });
+    expect(result.outcome).toEqual({ kind: 'pass' });
+    expect(ofKind(result.trace, 'probe').map((record) => `${record.actor} ${record.horizonMs}`)).toEqual(['probe-1 0', 'probe-2 600000', `probe-3 ${yearMs}`]);
+    expect(result.endTimeMs).toBeGreaterThanOrEqual(yearMs);
+    expect(result.steps).toBeLessThan(30);
+  });
+
+  it('the default virtual-time bound makes room for the last horizon', () => {
+    const config = unitConfig({});
+    expect(config.retentionHorizonsMs.at(-1)).toBe(yearMs);
+    expect(config.virtualTimeMsMax).toBe(48 * 60 * 60 * 1000 + yearMs);
   });
 });
