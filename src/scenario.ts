@@ -42,8 +42,8 @@ export async function runScenario(scenario: Scenario): Promise<Result<Simulation
   const loaded = await loadProviderSource(`${packageRoot}${scenario.provider}`, scenario.tokenProvider === undefined ? undefined : `${packageRoot}${scenario.tokenProvider}`);
   if (!loaded.ok) return loaded;
   const source = loaded.value;
-  // A scenario's world is what its script says: no faults or clock skew unless it pins them.
-  const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins });
+  // A scenario's world is what its script says: one document, no faults or clock skew unless it pins them.
+  const config = drawConfig(scenario.seed, { documents: 1, documentSpread: 'even', faults: noFaults, clocks: exactClocks, ...scenario.pins });
   return ok(await simulate({ config, source, record: true }));
 }
 
