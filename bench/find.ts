@@ -8,6 +8,8 @@ import { sourceFromModule } from '../src/providers/source.ts';
 import { packageRoot } from '../src/package-root.ts';
 
 const seedsPerCell = Number(process.env['FIND_SEEDS'] ?? 20);
+// FIND_EXAMPLES=cache,30-days measures only the examples whose names contain one of the words.
+const only = process.env['FIND_EXAMPLES']?.split(',').filter((word) => word !== '');
 const runsCap = 5_000;
 const folder = `${packageRoot}examples/providers/`;
 const strategies: Record<string, SwarmSettings> = {
@@ -24,7 +26,7 @@ function median(values: readonly number[]): number {
 }
 
 const rows: string[][] = [['example', ...Object.keys(strategies).map((name) => `${name} median / max`)]];
-for (const file of readdirSync(folder).filter((name) => name.startsWith('buggy-')).sort()) {
+for (const file of readdirSync(folder).filter((name) => name.startsWith('buggy-') && (only === undefined || only.some((word) => name.includes(word)))).sort()) {
   const compiled = await loadProviderModule(`${folder}${file}`);
   if (!compiled.ok) throw new Error(compiled.error.message);
   const source = sourceFromModule(compiled.value);
