@@ -1,6 +1,6 @@
 // What a pass covers, in one line: the worlds a sweep drew from, read off its pins and today's model. The one
-// place that says it: when the model grows (documents drawn per seed, indeterminate timeouts, longer retention
-// horizons), this line changes with it.
+// place that says it: when the model grows, this line changes with it (documents drawn per seed and the last
+// retention horizon are read off the same defaults the swarm draws from).
 import type { FaultPlan } from '../config/fault-plan.ts';
 import { documentBounds } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
@@ -8,7 +8,7 @@ import { fixedDefaults, lastHorizonMs, type SwarmSettings } from '../config/run-
 import { assertNever } from '../world/assert-never.ts';
 import { durationWords, plural } from './format.ts';
 
-/** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1 document, strong consistency, …`. */
+/** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1–3 documents, strong consistency, …`. */
 export function assumptionsLine(pins: SwarmSettings): string {
   const clientsMax = pins.clients ?? pins.clientsMax ?? pins.clientsMin ?? fixedDefaults.clients;
   const clientsMin = pins.clients ?? pins.clientsMin ?? fixedDefaults.clients;
