@@ -18,9 +18,28 @@ export function documentBounds(count: DocumentCount = documentsDefault): { reado
   return typeof count === 'number' ? { min: count, max: count } : count;
 }
 
+/**
+ * The range a seed draws its documents from. A document whose every browser is a viewer can never be
+ * created: with viewers named, one document unless the documents are pinned too (then such a world is the
+ * user's to ask for).
+ */
+export function documentRange(pin: DocumentCount | undefined, viewers: boolean): { readonly min: number; readonly max: number } {
+  return documentBounds(pin ?? (viewers ? 1 : undefined));
+}
+
+/** What a seed's document draw depends on: the client count and the pins. */
+export interface DocumentDrawContext {
+  readonly clients: number;
+  readonly pin: DocumentCount | undefined;
+  readonly spreadPin: DocumentSpread | undefined;
+  /** Whether some clients are pinned as viewers (read-only). */
+  readonly viewers: boolean;
+}
+
 /** One seed's documents: the count within the pin (capped at the client count) and the spread. */
-export function drawDocuments(stream: RandomStream, clients: number, pin: DocumentCount | undefined, spreadPin: DocumentSpread | undefined): { documents: number; documentSpread: DocumentSpread } {
-  const { min, max } = documentBounds(pin);
+export function drawDocuments(stream: RandomStream, context: DocumentDrawContext): { documents: number; documentSpread: DocumentSpread } {
+  const { clients, spreadPin } = context;
+  const { min, max } = documentRange(context.pin, context.viewers);
   const documents = Math.min(stream.integer(min, max), clients);
   // Always drawn, pinned or not, so that pinning the spread leaves the count's draw where it was.
   const drawnSpread = stream.pick(['even', 'even', 'blocks', 'skewed'] as const);

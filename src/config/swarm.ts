@@ -51,7 +51,12 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   };
   const withoutDocuments = { seed, ...fixedDefaults, ...drawn, ...definedOnly(pins) };
   // Documents come from a stream of their own, once the client count is known (they never exceed it).
-  const resolved = { ...withoutDocuments, ...drawDocuments(forkStream(seed, 'documents'), withoutDocuments.clients, documentsPin, pins.documentSpread) };
+  const resolved = { ...withoutDocuments, ...drawDocuments(forkStream(seed, 'documents'), {
+      clients: withoutDocuments.clients,
+      pin: documentsPin,
+      spreadPin: pins.documentSpread,
+      viewers: (pins.auth?.viewers?.length ?? 0) > 0,
+    }) };
   // Faults and clocks come from streams of their own, drawn after the pins are known (fault targets are
   // clients), so that pinning one field never shifts another's draw.
   return {

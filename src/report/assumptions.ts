@@ -2,7 +2,7 @@
 // place that says it: when the model grows, this line changes with it (documents drawn per seed and the last
 // retention horizon are read off the same defaults the swarm draws from).
 import type { FaultPlan } from '../config/fault-plan.ts';
-import { documentBounds } from '../config/documents.ts';
+import { documentRange } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
 import { fixedDefaults, lastHorizonMs, type SwarmSettings } from '../config/run-config.ts';
 import { assertNever } from '../world/assert-never.ts';
@@ -13,7 +13,7 @@ export function assumptionsLine(pins: SwarmSettings): string {
   const clientsMax = pins.clients ?? pins.clientsMax ?? pins.clientsMin ?? fixedDefaults.clients;
   const clientsMin = pins.clients ?? pins.clientsMin ?? fixedDefaults.clients;
   // A world never has more documents than clients (drawDocuments caps them).
-  const documentsRange = documentBounds(pins.documents);
+  const documentsRange = documentRange(pins.documents, (pins.auth?.viewers?.length ?? 0) > 0);
   const documentsMin = Math.min(documentsRange.min, clientsMin);
   const documentsMax = Math.min(documentsRange.max, clientsMax);
   const consistency = pins.keyStoreConsistency;

@@ -35,7 +35,7 @@ describe('documents in the swarm', () => {
       counts.add(config.documents);
       spreads.add(config.documentSpread ?? 'even');
       expect(config.documents).toBeLessThanOrEqual(config.clients);
-      expect({ documents: config.documents, documentSpread: config.documentSpread }).toEqual(drawDocuments(forkStream(seed, 'documents'), config.clients, undefined, undefined));
+      expect({ documents: config.documents, documentSpread: config.documentSpread }).toEqual(drawDocuments(forkStream(seed, 'documents'), { clients: config.clients, pin: undefined, spreadPin: undefined, viewers: false }));
       // Pinning the documents shifts no other draw.
       const { documents: _documents, documentSpread: _spread, ...rest } = config;
       const { documents: _pinned, documentSpread: _pinnedSpread, ...pinnedRest } = drawConfig(seed, { documents: 2, documentSpread: 'blocks' });
@@ -46,5 +46,9 @@ describe('documents in the swarm', () => {
     expect(drawConfig(4, { clients: 1, documents: { min: 2, max: 3 } }).documents).toBe(1);
     expect(new Set(Array.from({ length: 50 }, (_, seed) => drawConfig(seed, { clients: 9, documents: { min: 4, max: 5 } }).documents))).toEqual(new Set([4, 5]));
     expect(drawConfig(4, { documents: 2 }).documents).toBe(2);
+    // A viewer alone on a document could never create it: with viewers named, one document unless pinned.
+    const auth = { mode: 'jwt', leewaySeconds: 30, tokenLifetimeSeconds: 300, viewers: ['c2'] } as const;
+    expect(new Set(Array.from({ length: 30 }, (_, seed) => drawConfig(seed, { auth }).documents))).toEqual(new Set([1]));
+    expect(drawConfig(4, { auth, documents: 2 }).documents).toBe(2);
   });
 });
