@@ -13,6 +13,9 @@ const expectedCatch: Record<string, readonly string[]> = {
   'buggy-timestamp-hint-overwrite.ts': ['hint-stability', 'agreement'],
   'buggy-expiring-keys.ts': ['hint-stability', 'retention', 'agreement'],
   'buggy-swallowed-write.ts': ['liveness', 'retention', 'agreement'],
+  'buggy-cache-without-document.ts': ['hint-stability', 'retention', 'agreement'],
+  'buggy-shared-recent-key.ts': ['retention', 'liveness'],
+  'buggy-keys-expire-after-30-days.ts': ['retention'],
 };
 
 describe('bundled examples', () => {
