@@ -15,6 +15,9 @@ const expectedCatch: Record<string, readonly string[]> = {
   'buggy-swallowed-write.ts': ['liveness', 'retention', 'agreement'],
   'buggy-fresh-key-on-retry.ts': ['hint-stability', 'retention', 'agreement'],
   'buggy-write-behind-keys.ts': ['liveness', 'retention', 'agreement'],
+  'buggy-cache-without-document.ts': ['hint-stability', 'retention', 'agreement'],
+  'buggy-shared-recent-key.ts': ['retention', 'liveness'],
+  'buggy-keys-expire-after-30-days.ts': ['retention'],
 };
 
 describe('bundled examples', () => {

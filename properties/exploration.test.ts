@@ -9,6 +9,10 @@ import { RandomStreams } from '../src/kernel/random.ts';
 import { simulate } from '../src/simulate.ts';
 import { buggyExamples, exampleSource, goodExamples, traceHash } from './support.ts';
 
+// Examples whose two-browser space has more than 20,000 traces (four or five key-store operations per new key):
+// for them, agreement means that the part explored finds what random search finds.
+const largerThanTheBudget = new Set(['good-monthly-rotation.ts', 'good-shared-recent-key.ts', 'buggy-shared-recent-key.ts']);
+
 describe('exhaustive search', () => {
   for (const name of [...goodExamples, ...buggyExamples]) {
     it(`over 2 clients × 1 document agrees with random search on ${name}`, async () => {
@@ -17,7 +21,7 @@ describe('exhaustive search', () => {
       const random = await sweep({ source, runs: 2000, seed: 1, pins: { clients: 2, documents: 1, strategy: 'random', faultMode: 'never' } });
       expect(exhaustive.failure === undefined ? 'pass' : 'fail').toBe(random.verdict);
       if (exhaustive.failure === undefined) {
-        expect(exhaustive.complete).toBe(true);
+        expect(exhaustive.complete).toBe(!largerThanTheBudget.has(name));
         expect(exhaustive.schedules).toBeGreaterThan(1);
       }
     });
@@ -80,6 +84,11 @@ const shrinkBounds: Record<string, { clients: number; steps: number }> = {
   'buggy-swallowed-write.ts': { clients: 2, steps: 120 },
   'buggy-fresh-key-on-retry.ts': { clients: 1, steps: 12 },
   'buggy-write-behind-keys.ts': { clients: 1, steps: 260 },
+  // Cross-document mistakes need two documents, so two browsers; the liveness form of the shared record a third.
+  'buggy-cache-without-document.ts': { clients: 2, steps: 19 },
+  'buggy-shared-recent-key.ts': { clients: 3, steps: 34 },
+  // One browser, and the probe that reopens its document 31 days later.
+  'buggy-keys-expire-after-30-days.ts': { clients: 1, steps: 22 },
 };
 
 describe('shrinking', () => {

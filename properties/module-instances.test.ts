@@ -13,11 +13,13 @@ describe('provider modules', () => {
     const source = await moduleSource(fixturePath('instance-counter.ts'));
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 1, max: 6 }), async (seed, clients) => {
-        const result = await simulate({ config: drawConfig(seed, { clients, faultMode: 'never' }), source, record: true });
+        const config = drawConfig(seed, { clients, faultMode: 'never' });
+        const result = await simulate({ config, source, record: true });
         expect(result.outcome).toEqual({ kind: 'pass' });
         const logs = (result.trace ?? []).flatMap((record) => (record.kind === 'console' ? [{ actor: record.actor, text: record.text }] : []));
         const creations = logs.filter((log) => /^instance \d+$/.test(log.text));
-        const actors = [...Array.from({ length: clients }, (_, index) => `c${index + 1}`), 'probe-1', 'probe-2'];
+        const probes = config.retentionHorizonsMs.map((_, index) => `probe-${index + 1}`);
+        const actors = [...Array.from({ length: clients }, (_, index) => `c${index + 1}`), ...probes];
         // Each browser created exactly one instance, and no two browsers share one.
         expect(creations.map((log) => log.actor).sort()).toEqual([...actors].sort());
         expect(new Set(creations.map((log) => log.text)).size).toBe(actors.length);

@@ -92,12 +92,27 @@ describe('scenario seeds-race: two browsers open an unknown document in the same
         18         95ms  probe-1  keyStore.get("d1/key-2843ba9436a16640") → "de713291d314e80494471298b99920c7d48221d… (66 chars)
         18         95ms  probe-1  provider answers { key: "de713291d314e804"…(64 chars) }
         18         95ms  probe-1  fresh client asks for d1's keyHint "key-2843ba9436a16640": gets "de713291d314e804"…(64 chars)
-        18         95ms  world    ── quiet: nothing happens for 21600000 ms
-        19 6h00m00.095s  probe-2  calls provider({ documentId: "d1", keyHint: "key-2843ba9436a16640" })
-        20 6h00m00.100s  probe-2  keyStore.get("d1/key-2843ba9436a16640") → "de713291d314e80494471298b99920c7d48221d… (66 chars)
-        20 6h00m00.100s  probe-2  provider answers { key: "de713291d314e804"…(64 chars) }
-        20 6h00m00.100s  probe-2  fresh client asks for d1's keyHint "key-2843ba9436a16640": gets "de713291d314e804"…(64 chars)
-        20 6h00m00.100s  world    ── done: both retention probes ran
+        18         95ms  world    ── quiet: nothing happens until 10 minutes after the race settled
+        19   10m00.090s  probe-2  calls provider({ documentId: "d1", keyHint: "key-2843ba9436a16640" })
+        20   10m00.095s  probe-2  keyStore.get("d1/key-2843ba9436a16640") → "de713291d314e80494471298b99920c7d48221d… (66 chars)
+        20   10m00.095s  probe-2  provider answers { key: "de713291d314e804"…(64 chars) }
+        20   10m00.095s  probe-2  fresh client, 10 minutes after the race, asks for d1's keyHint "key-2843ba9436a16640": gets "de713291d314e804"…(64 chars)
+        20   10m00.095s  world    ── quiet: nothing happens until 1 day after the race settled
+        21 1d00h00m00.090s  probe-3  calls provider({ documentId: "d1", keyHint: "key-2843ba9436a16640" })
+        22 1d00h00m00.095s  probe-3  keyStore.get("d1/key-2843ba9436a16640") → "de713291d314e80494471298b99920c7d48221d… (66 chars)
+        22 1d00h00m00.095s  probe-3  provider answers { key: "de713291d314e804"…(64 chars) }
+        22 1d00h00m00.095s  probe-3  fresh client, 1 day after the race, asks for d1's keyHint "key-2843ba9436a16640": gets "de713291d314e804"…(64 chars)
+        22 1d00h00m00.095s  world    ── quiet: nothing happens until 31 days after the race settled
+        23 31d00h00m00.090s  probe-4  calls provider({ documentId: "d1", keyHint: "key-2843ba9436a16640" })
+        24 31d00h00m00.095s  probe-4  keyStore.get("d1/key-2843ba9436a16640") → "de713291d314e80494471298b99920c7d48221d… (66 chars)
+        24 31d00h00m00.095s  probe-4  provider answers { key: "de713291d314e804"…(64 chars) }
+        24 31d00h00m00.095s  probe-4  fresh client, 31 days after the race, asks for d1's keyHint "key-2843ba9436a16640": gets "de713291d314e804"…(64 chars)
+        24 31d00h00m00.095s  world    ── quiet: nothing happens until 1 year after the race settled
+        25 365d00h00m00.090s  probe-5  calls provider({ documentId: "d1", keyHint: "key-2843ba9436a16640" })
+        26 365d00h00m00.095s  probe-5  keyStore.get("d1/key-2843ba9436a16640") → "de713291d314e80494471298b99920c7d48221d… (66 chars)
+        26 365d00h00m00.095s  probe-5  provider answers { key: "de713291d314e804"…(64 chars) }
+        26 365d00h00m00.095s  probe-5  fresh client, 1 year after the race, asks for d1's keyHint "key-2843ba9436a16640": gets "de713291d314e804"…(64 chars)
+        26 365d00h00m00.095s  world    ── done: every retention probe ran
       ✓ every property held"
     `);
   });

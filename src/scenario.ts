@@ -45,8 +45,8 @@ export async function runScenario(scenario: Scenario): Promise<Result<Simulation
   const loaded = await loadProviderSource(`${packageRoot}${scenario.provider}`, fromRoot(scenario.tokenProvider), fromRoot(scenario.backend));
   if (!loaded.ok) return loaded;
   const source = loaded.value;
-  // A scenario's world is what its script says: no faults or clock skew unless it pins them.
-  const config = drawConfig(scenario.seed, { faults: noFaults, clocks: exactClocks, ...scenario.pins, ...(source.backend === undefined ? {} : { withBackend: true }) });
+  // A scenario's world is what its script says: one document, no faults or clock skew unless it pins them.
+  const config = drawConfig(scenario.seed, { documents: 1, documentSpread: 'even', faults: noFaults, clocks: exactClocks, ...scenario.pins, ...(source.backend === undefined ? {} : { withBackend: true }) });
   return ok(await simulate({ config, source, record: true }));
 }
 

@@ -49,7 +49,7 @@ describe('rtc-sim check and replay', () => {
     const world = lines.findIndex((line) => line.startsWith('world:'));
     const before = lines.slice(1, world);
     expect(before[0]).toMatch(new RegExp(`^seed ${seed} failed; shrunk to `));
-    expect(before[1]).toMatch(new RegExp(`^  seed ${seed}: for d1 and keyHint `));
+    expect(before[1]).toMatch(new RegExp(`^  seed ${seed}: for d\\d+ and keyHint `));
     // The shrunk run's own violation, named before the switch, is the one the timeline ends with.
     const shown = /^ {2}the shrunk run, shown below: (.*)$/.exec(before[2] ?? '')?.[1];
     const violation = lines.find((line) => line.startsWith('✗ hint-stability violated at step'));

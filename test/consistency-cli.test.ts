@@ -69,10 +69,10 @@ describe('a passing check ends with what it assumed', () => {
     const base = await runCli(['check', good, '--runs', '2']);
     expect(base.code).toBe(0);
     expect(base.out.split('\n').at(-1)).toBe(
-      '  assumed: 3 clients, 1 document, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 6 hours, origin https://app.example',
+      '  assumed: 3 clients, 1–3 documents, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 1 year, origin https://app.example',
     );
     const changed = await runCli(['check', good, '--runs', '2', '--consistency', 'eventual:300', '--faults', 'never', '--documents', '2']);
-    expect(assumedLine(changed.out)).toBe('  assumed: 3 clients, 2 documents, eventual consistency (reads lag up to 300ms), no faults, retention checked up to 6 hours, origin https://app.example');
+    expect(assumedLine(changed.out)).toBe('  assumed: 3 clients, 2 documents, eventual consistency (reads lag up to 300ms), no faults, retention checked up to 1 year, origin https://app.example');
   });
 
   it('reads the config file too, and is the assumptions field of --json', async () => {
@@ -81,7 +81,7 @@ describe('a passing check ends with what it assumed', () => {
     writeFileSync(config, JSON.stringify({ keyStoreConsistency: { mode: 'eventual', lagMs: 2000 }, clients: 4 }));
     const result = await runCli(['check', good, '--runs', '2', '--config', config, '--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toMatchObject({ verdict: 'pass', assumptions: expect.stringMatching(/^4 clients, 1 document, eventual consistency \(reads lag up to 2 seconds\), /) });
+    expect(JSON.parse(result.out)).toMatchObject({ verdict: 'pass', assumptions: expect.stringMatching(/^4 clients, 1–3 documents, eventual consistency \(reads lag up to 2 seconds\), /) });
   });
 
   it('is not printed on a failure', async () => {
@@ -100,7 +100,7 @@ describe('checkProvider(…, { consistency })', () => {
     const result = await checkProvider(createProvider, { runs: 2, consistency: 'eventual:500' });
     expect(result.verdict).toBe('pass');
     expect(result.pins.keyStoreConsistency).toEqual({ mode: 'eventual', lagMs: 500 });
-    expect(result.assumptions).toContain('3 clients, 1 document, eventual consistency (reads lag up to 500ms), ');
+    expect(result.assumptions).toContain('3 clients, 1–3 documents, eventual consistency (reads lag up to 500ms), ');
   });
 
   it('a bad value throws an OptionsError naming the field', async () => {

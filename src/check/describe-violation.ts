@@ -1,6 +1,6 @@
 import { assertNever } from '../world/assert-never.ts';
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
-import { shortKey } from '../report/format.ts';
+import { durationWords, shortKey } from '../report/format.ts';
 import type { Finding } from './violation.ts';
 
 /** A finding in words: the message a violation carries, made here and nowhere else. */
@@ -17,9 +17,9 @@ export function describeFinding(finding: Finding): string {
     case 'hint-answered-twice':
       return `for ${finding.documentId} and keyHint ${JSON.stringify(finding.keyHint)}, ${finding.first.owner}'s provider answered key ${shortKey(finding.first.key)} but ${finding.second.owner}'s answered ${shortKey(finding.second.key)}`;
     case 'probe-failed':
-      return `a fresh client ${probeWhen(finding.probe)} could not get the key for ${probeAsked(finding)}: ${finding.failure}`;
+      return `${probeOpening(finding)} could not get the key for keyHint ${JSON.stringify(finding.keyHint)}: ${finding.failure}`;
     case 'probe-wrong-key':
-      return `a fresh client ${probeWhen(finding.probe)} got key ${shortKey(finding.key)} for ${probeAsked(finding)}, but the session was made with ${shortKey(finding.expectedKey)}`;
+      return `${probeOpening(finding)} got key ${shortKey(finding.key)} for keyHint ${JSON.stringify(finding.keyHint)}, but the session was made with ${shortKey(finding.expectedKey)}`;
     case 'gave-up':
       return `${finding.client} gave up on ${finding.documentId}: ${describeClientFailure(finding.failure)}`;
     case 'not-settled':
@@ -51,10 +51,8 @@ function describeNotSettled(finding: Extract<Finding, { kind: 'not-settled' }>):
   return `nothing was left to happen but the run had not finished${lines.length > 0 ? `: ${lines.join('; ')}` : ' (a retention probe never completed)'}`;
 }
 
-function probeWhen(probe: string): string {
-  return probe === 'probe-1' ? 'right after the race' : 'after the quiet period';
-}
-
-function probeAsked(finding: { readonly documentId: string; readonly keyHint: string }): string {
-  return `${finding.documentId}'s keyHint ${JSON.stringify(finding.keyHint)}`;
+// "a fresh browser (probe-4) opening d1 31 days later": which document, and at which retention horizon.
+function probeOpening(finding: { readonly probe: string; readonly horizonMs: number; readonly documentId: string }): string {
+  const when = finding.horizonMs === 0 ? 'right after the race' : `${durationWords(finding.horizonMs)} later`;
+  return `a fresh browser (${finding.probe}) opening ${finding.documentId} ${when}`;
 }

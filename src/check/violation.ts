@@ -25,8 +25,8 @@ export type Finding =
   | { readonly kind: 'cannot-open'; readonly client: string; readonly documentId: string; readonly failure: ClientFailure; readonly winner: Holder | undefined }
   | { readonly kind: 'key-differs-from-winner'; readonly client: string; readonly documentId: string; readonly key: string; readonly winner: Holder }
   | { readonly kind: 'hint-answered-twice'; readonly documentId: string; readonly keyHint: string; readonly first: Holder; readonly second: Holder }
-  | { readonly kind: 'probe-failed'; readonly probe: string; readonly documentId: string; readonly keyHint: string; readonly failure: string }
-  | { readonly kind: 'probe-wrong-key'; readonly probe: string; readonly documentId: string; readonly keyHint: string; readonly key: string; readonly expectedKey: string }
+  | { readonly kind: 'probe-failed'; readonly probe: string; readonly horizonMs: number; readonly documentId: string; readonly keyHint: string; readonly failure: string }
+  | { readonly kind: 'probe-wrong-key'; readonly probe: string; readonly horizonMs: number; readonly documentId: string; readonly keyHint: string; readonly key: string; readonly expectedKey: string }
   | { readonly kind: 'gave-up'; readonly client: string; readonly documentId: string; readonly failure: ClientFailure }
   /** At the liveness deadline, or when nothing was left to happen before the world finished. */
   | { readonly kind: 'not-settled'; readonly when: 'deadline' | 'stalled'; readonly waiting: readonly ClientStatus[] }

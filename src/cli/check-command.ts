@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import { documentBounds } from '../config/documents.ts';
 import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
 import { describeConfig } from './describe-config.ts';
@@ -116,7 +117,7 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     return exitCodes.input;
   }
   // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
-  const config = drawConfig(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(options.documents ?? filePins.documents ?? 1, clients)) });
+  const config = drawConfig(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)) });
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
   const elapsedMs = performance.now() - started;

@@ -1,3 +1,4 @@
+import { describeDocuments } from '../config/documents.ts';
 import { describeFaultPlan } from '../config/fault-plan.ts';
 import { defaultOrigin, isSecureOrigin } from '../config/origin.ts';
 import type { LatencyModel, RunConfig } from '../config/run-config.ts';
@@ -14,7 +15,7 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
   return [
     `seed ${config.seed}`,
     `strategy ${config.strategy}`,
-    `${config.clients} clients on ${config.documents} document${config.documents === 1 ? '' : 's'}`,
+    `${config.clients} clients on ${describeDocuments(config)}`,
     arrivals,
     `network ${latency(config.network)}`,
     `key store ${latency(config.keyStore)}`,

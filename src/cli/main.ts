@@ -5,7 +5,7 @@ import { examplesCommand, stackRunsDefault } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
-import { clientCount, consistencyOption, pageOrigin, shellWord, strategyName, wholeNumber } from './options.ts';
+import { consistencyOption, countOrRange, pageOrigin, shellWord, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
 import { mergeCommand, shardOption } from './merge-command.ts';
@@ -45,8 +45,8 @@ interface ExitCode {
 /** The options that shape the simulated world, shared by check and replay. */
 function worldOptions(command: Command): Command {
   return command
-    .option('--clients <n>', 'simulated browsers: N, or A-B for a count drawn per seed', clientCount)
-    .option('--documents <m>', 'documents the clients open', wholeNumber(1, 100_000))
+    .option('--clients <n>', 'simulated browsers: N, or A-B for a count drawn per seed', countOrRange)
+    .option('--documents <m>', 'documents the clients open: M, or A-B for a count drawn per seed (default 1-3)', countOrRange)
     .addOption(new Option('--strategy <name>', 'portfolio (default) | random | pct | timed | exhaustive').argParser(strategyName))
     .option('--depth <d>', "PCT's bug depth d (pins it for pct runs)", wholeNumber(1, 20))
     .option('--config <file>', 'a JSON file pinning any fields of the run configuration')

@@ -69,11 +69,11 @@ export function consistencyWord(consistency: KeyStoreConsistency): string {
   return consistency.mode === 'strong' ? 'strong' : `eventual:${consistency.lagMs}`;
 }
 
-/** A client count, or a range `A-B` the swarm draws each seed's count from. */
-export type ClientCount = number | { readonly min: number; readonly max: number };
+/** A client or document count, or a range `A-B` the swarm draws each seed's count from. */
+export type CountOrRange = number | { readonly min: number; readonly max: number };
 
-/** A commander parser for `--clients N` or `--clients A-B`. */
-export function clientCount(value: string): ClientCount {
+/** A commander parser for `--clients N` or `--clients A-B` (and the same for `--documents`). */
+export function countOrRange(value: string): CountOrRange {
   const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(value);
   const single = wholeNumber(1, 100_000);
   if (range === null) return single(value);
@@ -90,9 +90,9 @@ export function readConfigPins(path: string, cwd: string): Result<ConfigPins> {
 
 /** The options that shape the simulated world, shared by check and replay. */
 export interface WorldOptions {
-  readonly clients?: ClientCount;
+  readonly clients?: CountOrRange;
   readonly config?: string;
-  readonly documents?: number;
+  readonly documents?: CountOrRange;
   readonly strategy?: StrategyChoice;
   readonly depth?: number;
   readonly faults?: FaultMode;
@@ -138,7 +138,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: C
   if (configFile !== undefined) flags.push(`--config ${shellWord(configFile)}`);
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
   if (pins.clientsMin !== undefined) flags.push(`--clients ${pins.clientsMin}-${pins.clientsMax ?? pins.clientsMin}`);
-  if (pins.documents !== undefined) flags.push(`--documents ${pins.documents}`);
+  if (pins.documents !== undefined) flags.push(`--documents ${typeof pins.documents === 'number' ? pins.documents : `${pins.documents.min}-${pins.documents.max}`}`);
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);

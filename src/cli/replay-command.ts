@@ -87,7 +87,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     io.out(timeline.join('\n'));
     if (nearestPass !== undefined) io.out(['', ...nearestPass].join('\n'));
     if (drift.missed > 0) {
-      io.err(`note: ${drift.missed} recorded decision(s) named events that did not occur (first at step ${drift.firstMissedStep}); the default choice was taken there — the code has changed since the file was written`);
+      io.err(`note: ${drift.missed} recorded decision(s) named events that did not occur (first at step ${drift.firstMissedStep}: ${drift.firstMissedEvent ?? 'unknown'}, which no longer exists); the default choice was taken there — the code has changed since the file was written`);
     }
   }
   return nondeterminism === undefined ? exitCodeForOutcome(result) : exitCodes.nondeterminism;

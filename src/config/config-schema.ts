@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builtInFaultEventSchema } from '../world/components.ts';
 import type { FaultShape } from '../world/registry.ts';
-import { clientName, milliseconds, strategyNames, timeAndRandomModes } from './schema-parts.ts';
+import { clientName, documentSpreads, milliseconds, strategyNames, timeAndRandomModes } from './schema-parts.ts';
 import { originProblem } from './origin.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
@@ -70,6 +70,18 @@ function faultPlanSchema<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>)
     .readonly();
 }
 
+const documentCount = z.number().int().min(1).max(100_000);
+
+/** A pinned document count, or a range `{ min, max }` each seed draws its count from. */
+export const documentCountPinSchema = z.union([
+  documentCount,
+  z
+    .object({ min: documentCount, max: documentCount })
+    .strict()
+    .readonly()
+    .refine((range) => range.min <= range.max, { message: 'needs min ≤ max' }),
+]);
+
 /** The fields of a run configuration, with the fault kinds of a registry. */
 function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) {
   return z.object({
@@ -80,7 +92,9 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
     /** PCT's estimate k of the steps in a run, over which the change points are spread. */
     pctStepsEstimate: z.number().int().min(1).max(10 ** 9),
     clients: z.number().int().min(1).max(100_000),
-    documents: z.number().int().min(1).max(100_000),
+    documents: documentCount,
+    /** How the clients spread over the documents (absent: `even`, each in turn). */
+    documentSpread: z.enum(documentSpreads).optional(),
     /** Client arrivals are spread over [0, arrivalSpreadMs]. */
     arrivalSpreadMs: milliseconds,
     /** Chance that a client arrives in the very millisecond of the one before it. */
@@ -97,8 +111,16 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
     retryBackoffMs: milliseconds,
     /** Every client must be collaborating this long after the later of the last arrival and the fault phase's end. */
     livenessBoundMs: milliseconds.min(1),
-    /** The quiet period before the second retention probe ("old keys cannot be discarded immediately"). */
-    quietPeriodMs: milliseconds,
+    /**
+     * When fresh browsers reopen every established session after the race settled ("old keys cannot be
+     * discarded immediately"): one probe per horizon, in ms after the settling, ascending; 0 is at once.
+     */
+    retentionHorizonsMs: z
+      .array(milliseconds)
+      .min(1)
+      .max(20)
+      .readonly()
+      .refine((horizons) => horizons.every((horizon, index) => index === 0 || horizon > (horizons[index - 1] ?? 0)), { message: 'needs ascending horizons' }),
     /** The wall-clock time at virtual time zero, ms since the epoch. */
     epochMs: z.number().int().min(0).max(8.64e15),
     eventsMax: z.number().int().min(1).max(10 ** 9),
@@ -142,7 +164,7 @@ export function configSchemasFor<Fault extends FaultShape>(faultEvent: z.ZodType
       .strict()
       .readonly()
       .refine((config) => config.documents <= config.clients, { message: 'documents must not exceed clients', path: ['documents'] }),
-    configPinsSchema: shape.omit({ seed: true }).partial().strict(),
+    configPinsSchema: shape.omit({ seed: true }).extend({ documents: documentCountPinSchema }).partial().strict(),
     faultPlanSchema: faultPlanSchema(faultEvent),
   };
 }

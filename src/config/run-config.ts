@@ -32,19 +32,31 @@ export type SwarmSettings = ConfigPins & {
 /** How often the swarm injects faults. */
 export type FaultMode = 'always' | 'sometimes' | 'never';
 
+const minuteMs = 60 * 1000;
+const dayMs = 24 * 60 * minuteMs;
+
+/** When the retention probes reopen the documents: at once, 10 minutes, a day, a month and a year later. */
+export const retentionHorizonsMsDefault: readonly number[] = [0, 10 * minuteMs, dayMs, 31 * dayMs, 365 * dayMs];
+
+/** The last retention horizon: how long after the race a pass promises that documents still open. */
+export function lastHorizonMs(horizons: readonly number[]): number {
+  return horizons.at(-1) ?? 0;
+}
+
 /** Settings that the swarm does not vary: limits and protocol timings. */
 export const fixedDefaults = {
   clients: 3,
-  documents: 1,
   providerTimeoutMs: 10_000,
   providerAttemptsMax: 4,
   retryBackoffMs: 1_000,
   // Covers the slowest recovery the swarm can draw after the fault phase: a 60 s reconnect, a 30 s key-store
   // timeout and its retry, and a join flow of eight messages on 5 s tails.
   livenessBoundMs: 300_000,
-  quietPeriodMs: 6 * 60 * 60 * 1000,
+  retentionHorizonsMs: retentionHorizonsMsDefault,
   epochMs: Date.UTC(2026, 0, 1),
   eventsMax: 50_000,
+  // The race's share of the virtual-time bound; the world's bound adds the last retention horizon to it
+  // (drawConfig), so that a quiet year is an ordinary run, not a limit.
   virtualTimeMsMax: 48 * 60 * 60 * 1000,
   origin: defaultOrigin,
 } as const satisfies Partial<RunConfig>;

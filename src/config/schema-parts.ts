@@ -11,3 +11,10 @@ export const strategyNames = ['random', 'pct', 'timed'] as const;
 
 /** What clock reads and `Math.random()` in provider code do (the routed* rows of nondeterminism.ts): `report` (the default) or `route`. */
 export const timeAndRandomModes = ['report', 'route'] as const;
+
+/**
+ * How a world's clients spread over its documents (see documents.ts): `even` deals them out in turn,
+ * `blocks` gives each document a run of consecutive clients, `skewed` crowds every client but one per other
+ * document onto the first.
+ */
+export const documentSpreads = ['even', 'blocks', 'skewed'] as const;

@@ -5,8 +5,9 @@ import { builtInRegistry } from '../world/components.ts';
 const backendVerbKinds: ReadonlySet<string> = new Set(backendComponent.faults.map((verb) => verb.kind));
 import type { FaultVerb } from '../world/registry.ts';
 import { momentNames } from '../world/moments.ts';
+import { drawDocuments } from './documents.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
-import { fixedDefaults, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
+import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
 /** The fault verbs a swarm seed may draw, in registration order; the backend's only in worlds with one. */
 const drawableVerbs = builtInRegistry.verbs().filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined && !backendVerbKinds.has(verb.kind));
@@ -38,7 +39,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, faultMode, withBackend, ...pins } = settings;
+  const { clientsMin, clientsMax, faultMode, withBackend, documents: documentsPin, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -56,8 +57,14 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   // A whole stack is what production runs: its packages' clock reads (axios times its requests) are routed
   // silently unless pinned otherwise; the backend's always are (a server's clock is the real one).
   const stackDefaults = withBackend === true ? { timeAndRandom: 'route' as const } : {};
-  const resolved = { seed, ...fixedDefaults, ...drawn, ...stackDefaults, ...definedOnly(pins) };
-  if (resolved.documents > resolved.clients) resolved.documents = resolved.clients;
+  const withoutDocuments = { seed, ...fixedDefaults, ...drawn, ...stackDefaults, ...definedOnly(pins) };
+  // Documents come from a stream of their own, once the client count is known (they never exceed it).
+  const resolved = { ...withoutDocuments, ...drawDocuments(forkStream(seed, 'documents'), {
+      clients: withoutDocuments.clients,
+      pin: documentsPin,
+      spreadPin: pins.documentSpread,
+      viewers: (pins.auth?.viewers?.length ?? 0) > 0,
+    }) };
   // Faults and clocks come from streams of their own, drawn after the pins are known (fault targets are
   // clients), so that pinning one field never shifts another's draw.
   return {
@@ -67,6 +74,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
     eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
+    virtualTimeMsMax: pins.virtualTimeMsMax ?? fixedDefaults.virtualTimeMsMax + lastHorizonMs(resolved.retentionHorizonsMs),
   };
 }
 

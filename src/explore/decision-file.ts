@@ -30,10 +30,21 @@ const decisionFileSchema = z
     property: z.string().min(1),
     message: z.string(),
     originalSeed: z.number().int().min(0),
-    config: runConfigSchema,
+    config: z.preprocess(upgradeLegacyConfig, runConfigSchema),
     decisions: z.array(decisionSchema).max(10_000_000),
   })
   .strict();
+
+/**
+ * Files written before retention horizons name one quiet period (`quietPeriodMs`): the same world probes at
+ * once and after that period. Its timer's old event name (`quiet-period-end`) no longer occurs, which replay
+ * reports if a file recorded it.
+ */
+function upgradeLegacyConfig(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('quietPeriodMs' in value) || 'retentionHorizonsMs' in value) return value;
+  const { quietPeriodMs, ...rest } = value as Record<string, unknown>;
+  return { ...rest, retentionHorizonsMs: [0, quietPeriodMs] };
+}
 
 /** A failing run saved by meaning: its world, and each decision named by the event it chose. */
 export type DecisionFile = z.infer<typeof decisionFileSchema>;

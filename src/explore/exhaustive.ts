@@ -69,6 +69,7 @@ export function exhaustivePins(clients: number, documents: number): Partial<RunC
   return {
     clients,
     documents,
+    documentSpread: 'even',
     strategy: 'timed',
     faults: noFaults,
     clocks: exactClocks,

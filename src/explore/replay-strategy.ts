@@ -5,6 +5,8 @@ import { timedStrategy } from './timed-strategy.ts';
 export interface ReplayDrift {
   missed: number;
   firstMissedStep: number | undefined;
+  /** The event the first missed decision named. */
+  firstMissedEvent?: string | undefined;
 }
 
 /**
@@ -20,7 +22,10 @@ export function replayStrategy(decisions: readonly (string | null)[], drift: Rep
       if (wanted !== null && wanted !== undefined) {
         for (let index = 0; index < enabled.length; index++) if (enabled[index]?.key === wanted) return index;
         drift.missed++;
-        drift.firstMissedStep ??= context.step;
+        if (drift.firstMissedStep === undefined) {
+          drift.firstMissedStep = context.step;
+          drift.firstMissedEvent = wanted;
+        }
       }
       return timedStrategy.choose(enabled, context);
     },

@@ -121,6 +121,8 @@ export type Observation =
   | {
       readonly kind: 'probe';
       readonly actor: string;
+      /** How long after the race settled the probe opened the document. */
+      readonly horizonMs: number;
       readonly documentId: string;
       readonly keyHint: string;
       readonly expectedKey: string;

@@ -11,19 +11,22 @@ export interface Expectation {
   readonly expectedKey: string;
 }
 
+/** Which probe, when, and what it must find. */
+export interface ProbePlan {
+  readonly probeId: string;
+  /** How long after the race settled it opens the documents (0: at once). */
+  readonly horizonMs: number;
+  readonly expectations: readonly Expectation[];
+}
+
 /**
  * A fresh browser that opens every established session, one after another: the seeds' "old keys cannot be
- * discarded immediately", because older sessions may start new ones. It has its own module instance and no
- * memory of the race.
+ * discarded immediately", because older sessions may start new ones. It has its own module instance, no
+ * memory of the race, and a clock set when it starts.
  */
-export function runRetentionProbe(
-  world: WorldContext,
-  keyStore: SimulatedKeyStore,
-  probeId: string,
-  expectations: readonly Expectation[],
-  onDone: () => void,
-): void {
-  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId);
+export function runRetentionProbe(world: WorldContext, keyStore: SimulatedKeyStore, plan: ProbePlan, onDone: () => void): void {
+  const { probeId, horizonMs, expectations } = plan;
+  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId, world.queue.nowMs);
   const created = createClientProvider(world, { clientId: probeId, clock, keyStore });
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {
@@ -31,7 +34,7 @@ export function runRetentionProbe(
     if (expectation === undefined) return onDone();
     const { documentId, keyHint, expectedKey } = expectation;
     const report = (outcome: { key: string } | { failure: string }): void => {
-      world.emit({ kind: 'probe', actor: probeId, documentId, keyHint, expectedKey, ...outcome });
+      world.emit({ kind: 'probe', actor: probeId, horizonMs, documentId, keyHint, expectedKey, ...outcome });
       next(index + 1);
     };
     // Stryker disable next-line StringLiteral: unreachable: a caller exists whenever the provider was created

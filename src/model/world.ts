@@ -6,6 +6,7 @@ import type { ProviderSource } from '../providers/source.ts';
 import { Client, type ClientRoster } from './client.ts';
 import { builtInTokenSource, type TokenSource } from './auth/token-source.ts';
 import { drawClock } from './clocks.ts';
+import { documentOfClient } from '../config/documents.ts';
 import type { CryptoScheme } from './crypto.ts';
 import { cryptoScheme } from './crypto-scheme.ts';
 import { SimulatedKeyStore } from './key-store.ts';
@@ -14,6 +15,7 @@ import type { ClientStatus, Observation } from './observations.ts';
 import { runRetentionProbe, type Expectation } from './probe.ts';
 import { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
+import { durationWords } from '../report/format.ts';
 import { builtInRegistry } from '../world/components.ts';
 import type { SimulatedFetch } from '../providers/machine-services.ts';
 import type { Realm } from '../providers/realm.ts';
@@ -29,7 +31,7 @@ import type { ProtocolMoment } from '../world/moments.ts';
  * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
  * verbs. Phases: the race with its faults (until the fault plan's phase end), then the liveness phase, in
  * which faults stop and every client must be collaborating within the bound (or have given up — a violation);
- * then a retention probe at once, a quiet period of hours, and a second probe; then the world is done.
+ * then a retention probe at each horizon (at once, and after quiet periods up to a year); then the world is done.
  */
 export class World implements WorldContext {
   readonly queue = new EventQueue();
@@ -133,7 +135,7 @@ export class World implements WorldContext {
     };
     for (let index = 0; index < config.clients; index++) {
       const id = `c${index + 1}`;
-      const client = new Client(id, `d${(index % config.documents) + 1}`, {
+      const client = new Client(id, documentOfClient(index, config), {
         world: this,
         network: this.network,
         server: this.server,
@@ -212,22 +214,24 @@ export class World implements WorldContext {
     this.raceOver = true;
     if (this.deadline !== undefined) this.queue.cancel(this.deadline);
     this.emit({ kind: 'phase', actor: 'world', phase: 'settled', detail: 'every client is collaborating or has given up' });
-    const expectations = this.expectations();
-    runRetentionProbe(this, this.keyStore, 'probe-1', expectations, () => {
-      this.emit({ kind: 'phase', actor: 'world', phase: 'quiet', detail: `nothing happens for ${this.config.quietPeriodMs} ms` });
-      this.quietUntilMs = this.queue.nowMs + this.config.quietPeriodMs;
-      this.queue.timer({
-        key: 'quiet-period-end',
-        actor: 'world',
-        resources: ['world'],
-        delayMs: this.config.quietPeriodMs,
-        action: () =>
-          runRetentionProbe(this, this.keyStore, 'probe-2', expectations, () => {
-            this.emit({ kind: 'phase', actor: 'world', phase: 'done', detail: 'both retention probes ran' });
-            this.done = true;
-          }),
-      });
-    });
+    this.probeAtHorizon(0, this.queue.nowMs, this.expectations());
+  }
+
+  // One fresh browser per retention horizon, each opening every established session. Between two horizons
+  // nothing is scheduled, so the queue jumps straight to the next one: a quiet year costs one event.
+  private probeAtHorizon(index: number, settledAtMs: number, expectations: readonly Expectation[]): void {
+    const horizonMs = this.config.retentionHorizonsMs[index];
+    if (horizonMs === undefined) {
+      this.emit({ kind: 'phase', actor: 'world', phase: 'done', detail: 'every retention probe ran' });
+      this.done = true;
+      return;
+    }
+    const probe = (): void => runRetentionProbe(this, this.keyStore, { probeId: `probe-${index + 1}`, horizonMs, expectations }, () => this.probeAtHorizon(index + 1, settledAtMs, expectations));
+    const delayMs = settledAtMs + horizonMs - this.queue.nowMs;
+    if (delayMs <= 0) return probe();
+    this.emit({ kind: 'phase', actor: 'world', phase: 'quiet', detail: `nothing happens until ${durationWords(horizonMs)} after the race settled` });
+    this.quietUntilMs = this.queue.nowMs + delayMs;
+    this.queue.timer({ key: `retention-horizon:${index}`, actor: 'world', resources: ['world'], delayMs, action: probe });
   }
 
   private expectations(): Expectation[] {

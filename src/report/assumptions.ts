@@ -1,22 +1,26 @@
 // What a pass covers, in one line: the worlds a sweep drew from, read off its pins and today's model. The one
-// place that says it: when the model grows (documents drawn per seed, longer retention horizons), this line
-// changes with it.
+// place that says it: when the model grows, this line changes with it (documents drawn per seed and the last
+// retention horizon are read off the same defaults the swarm draws from).
 import type { FaultPlan } from '../config/fault-plan.ts';
+import { documentRange } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
-import { fixedDefaults, type SwarmSettings } from '../config/run-config.ts';
+import { fixedDefaults, lastHorizonMs, type SwarmSettings } from '../config/run-config.ts';
 import { assertNever } from '../world/assert-never.ts';
+import { durationWords, plural } from './format.ts';
 
-/** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1 document, strong consistency, …`. */
+/** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1–3 documents, strong consistency, …`. */
 export function assumptionsLine(pins: SwarmSettings): string {
   const clientsMax = pins.clients ?? pins.clientsMax ?? pins.clientsMin ?? fixedDefaults.clients;
   const clientsMin = pins.clients ?? pins.clientsMin ?? fixedDefaults.clients;
-  // A world never has more documents than clients (drawConfig caps them).
-  const documents = Math.min(pins.documents ?? fixedDefaults.documents, clientsMax);
+  // A world never has more documents than clients (drawDocuments caps them).
+  const documentsRange = documentRange(pins.documents, (pins.auth?.viewers?.length ?? 0) > 0);
+  const documentsMin = Math.min(documentsRange.min, clientsMin);
+  const documentsMax = Math.min(documentsRange.max, clientsMax);
   const consistency = pins.keyStoreConsistency;
   const faults = faultsPhrase(pins);
   return [
     clientsMin === clientsMax ? plural(clientsMin, 'client') : `${clientsMin}–${clientsMax} clients`,
-    plural(documents, 'document'),
+    documentsMin === documentsMax ? plural(documentsMin, 'document') : `${documentsMin}–${documentsMax} documents`,
     consistency === undefined || consistency.mode === 'strong' ? 'strong consistency' : `eventual consistency (reads lag up to ${durationWords(consistency.lagMs)})`,
     faults,
     // What a key-store operation left without an answer did, and whether crashes wait for protocol moments
@@ -24,7 +28,7 @@ export function assumptionsLine(pins: SwarmSettings): string {
     ...(faults === 'no faults' ? [] : faultModelPhrases(pins.faults)),
     // The database component's isolation: transactions run one at a time (see SimulatedDatabase).
     ...(pins.withBackend === true ? [`a backend on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes and lost responses'}`] : []),
-    `retention checked up to ${durationWords(pins.quietPeriodMs ?? fixedDefaults.quietPeriodMs)}`,
+    `retention checked up to ${durationWords(lastHorizonMs(pins.retentionHorizonsMs ?? fixedDefaults.retentionHorizonsMs))}`,
     `origin ${pins.origin ?? defaultOrigin}`,
   ].join(', ');
 }
@@ -56,21 +60,4 @@ function faultModelPhrases(plan: FaultPlan | undefined): string[] {
 
 function isFaultless(plan: FaultPlan): boolean {
   return plan.events.length === 0 && plan.keyStoreFailureRate === 0 && plan.keyStoreTimeoutRate === 0;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-const units = [
-  ['day', 24 * 60 * 60 * 1000],
-  ['hour', 60 * 60 * 1000],
-  ['minute', 60 * 1000],
-  ['second', 1000],
-] as const;
-
-/** A duration in the largest unit that divides it exactly: `6 hours`, `90 seconds`, `500ms`. */
-export function durationWords(ms: number): string {
-  for (const [unit, size] of units) if (ms >= size && ms % size === 0) return plural(ms / size, unit);
-  return `${ms}ms`;
 }

@@ -3,7 +3,7 @@ import { describeNetworkMessage } from '../model/messages.ts';
 import type { StatementOutcome } from '../database/records.ts';
 import type { ClientStatus, TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
-import { shortKey } from './format.ts';
+import { durationWords, shortKey } from './format.ts';
 import { assertNever } from '../world/assert-never.ts';
 
 /** One record as one line of prose for the timeline. */
@@ -50,8 +50,8 @@ export function describeRecord(record: TraceRecord): string {
       return `── ${record.phase}: ${record.detail}`;
     case 'probe':
       return record.failure !== undefined
-        ? `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: fails (${record.failure})`
-        : `fresh client asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: gets ${shortKey(record.key ?? '')}`;
+        ? `fresh client${probeWhen(record.horizonMs)} asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: fails (${record.failure})`
+        : `fresh client${probeWhen(record.horizonMs)} asks for ${record.documentId}'s keyHint ${JSON.stringify(record.keyHint)}: gets ${shortKey(record.key ?? '')}`;
     case 'liveness-deadline':
       return `liveness deadline: ${describeWaiting(record.clients)}`;
     case 'stalled':
@@ -82,4 +82,9 @@ function describeStatementOutcome(outcome: StatementOutcome): string {
 
 function describeWaiting(clients: readonly ClientStatus[]): string {
   return clients.map((entry) => `${entry.client} waits for ${describeWaitingReason(entry.waitingFor)}`).join('; ');
+}
+
+// A probe at a later horizon says so; the one right after the race reads as it always did.
+function probeWhen(horizonMs: number): string {
+  return horizonMs === 0 ? '' : `, ${durationWords(horizonMs)} after the race,`;
 }

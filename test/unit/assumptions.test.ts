@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { noFaults } from '../../src/config/fault-plan.ts';
-import { assumptionsLine, durationWords } from '../../src/report/assumptions.ts';
+import { assumptionsLine } from '../../src/report/assumptions.ts';
+import { durationWords } from '../../src/report/format.ts';
 
 describe('assumptionsLine: what a sweep with these pins assumed of the deployment', () => {
   it('says the defaults of today\'s model in one line', () => {
     expect(assumptionsLine({})).toBe(
-      '3 clients, 1 document, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 6 hours, origin https://app.example',
+      '3 clients, 1–3 documents, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 1 year, origin https://app.example',
     );
   });
 
@@ -16,7 +17,7 @@ describe('assumptionsLine: what a sweep with these pins assumed of the deploymen
       documents: 2,
       keyStoreConsistency: { mode: 'eventual', lagMs: 500 },
       faultMode: 'always',
-      quietPeriodMs: 30 * 24 * 60 * 60 * 1000,
+      retentionHorizonsMs: [0, 30 * 24 * 60 * 60 * 1000],
       origin: 'http://localhost:3000',
     });
     expect(line).toBe(
@@ -42,7 +43,8 @@ describe('assumptionsLine: what a sweep with these pins assumed of the deploymen
 
   it('never claims more documents than clients (the world caps them)', () => {
     expect(assumptionsLine({ clients: 1, documents: 3 })).toMatch(/^1 client, 1 document, /);
-    expect(assumptionsLine({ clientsMin: 2, clientsMax: 4, documents: 9 })).toMatch(/^2–4 clients, 4 documents, /);
+    expect(assumptionsLine({ clientsMin: 2, clientsMax: 4, documents: 9 })).toMatch(/^2–4 clients, 2–4 documents, /);
+    expect(assumptionsLine({ documents: { min: 1, max: 2 } })).toMatch(/^3 clients, 1–2 documents, /);
   });
 
   it('durations in the largest unit that divides them', () => {

@@ -272,17 +272,27 @@ describe('provider-contract', () => {
 });
 
 describe('retention', () => {
-  const probe = (actor: string, outcome: { key?: string; failure?: string }, expectedKey = 'k1'): Observation => ({ kind: 'probe', actor, documentId: 'd1', keyHint: 'h1', expectedKey, ...outcome });
+  const dayMs = 24 * 60 * 60 * 1000;
+  const probe = (actor: string, outcome: { key?: string; failure?: string }, expectedKey = 'k1', horizonMs = actor === 'probe-1' ? 0 : 31 * dayMs): Observation => ({
+    kind: 'probe',
+    actor,
+    horizonMs,
+    documentId: 'd1',
+    keyHint: 'h1',
+    expectedKey,
+    ...outcome,
+  });
 
-  it('reports a probe that could not get the key, saying when', () => {
-    expect(verdict(retention(), [probe('probe-1', { failure: 'no key' })])).toBe('a fresh client right after the race could not get the key for d1\'s keyHint "h1": no key');
-    expect(verdict(retention(), [probe('probe-2', { failure: 'no key' })])).toBe('a fresh client after the quiet period could not get the key for d1\'s keyHint "h1": no key');
+  it('reports a probe that could not get the key, saying which document and which horizon', () => {
+    expect(verdict(retention(), [probe('probe-1', { failure: 'no key' })])).toBe('a fresh browser (probe-1) opening d1 right after the race could not get the key for keyHint "h1": no key');
+    expect(verdict(retention(), [probe('probe-4', { failure: '404' })])).toBe('a fresh browser (probe-4) opening d1 31 days later could not get the key for keyHint "h1": 404');
+    expect(verdict(retention(), [probe('probe-5', { failure: '404' }, 'k1', 365 * dayMs)])).toBe('a fresh browser (probe-5) opening d1 1 year later could not get the key for keyHint "h1": 404');
   });
 
   it('reports a wrong key, and accepts the right one', () => {
-    expect(verdict(retention(), [probe('probe-2', { key: 'k2' })])).toBe('a fresh client after the quiet period got key "k2" for d1\'s keyHint "h1", but the session was made with "k1"');
+    expect(verdict(retention(), [probe('probe-2', { key: 'k2' }, 'k1', 10 * 60 * 1000)])).toBe('a fresh browser (probe-2) opening d1 10 minutes later got key "k2" for keyHint "h1", but the session was made with "k1"');
     expect(verdict(retention(), [probe('probe-1', {}, longKey)])).toBe(
-      'a fresh client right after the race got key "" for d1\'s keyHint "h1", but the session was made with "kkkkkkkkkkkkkkkk"…(30 chars)',
+      'a fresh browser (probe-1) opening d1 right after the race got key "" for keyHint "h1", but the session was made with "kkkkkkkkkkkkkkkk"…(30 chars)',
     );
     expect(verdict(retention(), [probe('probe-1', { key: 'k1' })])).toBeUndefined();
     expect(verdict(retention(), [state('c1', 'failed')])).toBeUndefined();

@@ -31,7 +31,7 @@ const slowC2: CreateProvider = (env) => {
 
 describe('client', () => {
   it('an announcement heard while still creating is remembered, and the rejected create goes straight to joining', async () => {
-    const result = await run(slowC2, { clients: 2, arrivalTimesMs: [0, 20], quietPeriodMs: 10 });
+    const result = await run(slowC2, { clients: 2, arrivalTimesMs: [0, 20], retentionHorizonsMs: [0, 10] });
     expect(result.outcome).toEqual({ kind: 'pass' });
     const hint = ofKind(result.trace, 'session')[0]?.keyHint ?? '';
     expect(lines(result.trace, of('c2'))).toEqual([
@@ -60,7 +60,7 @@ describe('client', () => {
   });
 
   it('in the plain race, says what each step waits for, and seals with its own crypto stream', async () => {
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10 });
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10] });
     expect(lines(result.trace, (record) => record.kind === 'state' && ['establishing', 'waiting'].includes(record.state))).toEqual([
       '45 c1 establishing: waits for newSessionAvailable for its own session',
       '45 c2 waiting: waits for newSessionAvailable (its create was rejected)',
@@ -76,7 +76,7 @@ describe('client', () => {
 
   it('waits for a server that is down when it arrives, retrying every reconnect backoff', async () => {
     expect(reconnectBackoffMs).toBe(2_000);
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [10], quietPeriodMs: 10, ...faultPlan([{ kind: 'server-restart', atMs: 0, downMs: 3_000 }], 5_000) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [10], retentionHorizonsMs: [0, 10], ...faultPlan([{ kind: 'server-restart', atMs: 0, downMs: 3_000 }], 5_000) });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(lines(result.trace, of('c1')).slice(0, 3)).toEqual([
       '10 c1 arrive',
@@ -104,7 +104,7 @@ describe('client', () => {
       made.push(env.clientId);
       return storeBacked(env);
     };
-    const result = await run(counting, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10, ...faultPlan([{ kind: 'crash', atMs: 22, client: 'c2', restartAfterMs: 100 }, { kind: 'disconnect', atMs: 22, client: 'c1', reconnectAfterMs: 100 }], 1_000) });
+    const result = await run(counting, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10], ...faultPlan([{ kind: 'crash', atMs: 22, client: 'c2', restartAfterMs: 100 }, { kind: 'disconnect', atMs: 22, client: 'c1', reconnectAfterMs: 100 }], 1_000) });
     expect(result.outcome).toEqual({ kind: 'pass' });
     // Both reconnect; only the crashed browser loads its provider again (and the probes load theirs).
     expect(made).toEqual(['c1', 'c2', 'c2', 'probe-1', 'probe-2']);
@@ -114,7 +114,7 @@ describe('client', () => {
     const result = await run(storeBacked, {
       clients: 1,
       arrivalTimesMs: [0],
-      quietPeriodMs: 10,
+      retentionHorizonsMs: [0, 10],
       ...faultPlan([
         { kind: 'disconnect', atMs: 5, client: 'c1', reconnectAfterMs: 100 },
         { kind: 'disconnect', atMs: 6, client: 'c1', reconnectAfterMs: 5_000 },
@@ -146,7 +146,7 @@ describe('client: a release overtaken by its own create', () => {
     run(slowProvider, {
       clients: 2,
       arrivalTimesMs: [0, 0],
-      quietPeriodMs: 10,
+      retentionHorizonsMs: [0, 10],
       ...faultPlan(
         [
           { kind: 'disconnect', atMs: 40, client: 'c1', reconnectAfterMs: 60_000 },
@@ -176,7 +176,7 @@ describe('client: a release overtaken by its own create', () => {
 
 describe('client with JWT authentication', () => {
   it('a viewer waits for an editor\'s session and joins it', async () => {
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 100], quietPeriodMs: 10, auth: { ...auth, viewers: ['c1'] } });
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 100], retentionHorizonsMs: [0, 10], auth: { ...auth, viewers: ['c1'] } });
     expect(result.outcome).toEqual({ kind: 'pass' });
     const hint = ofKind(result.trace, 'session')[0]?.keyHint ?? '';
     expect(lines(result.trace, (record) => record.kind === 'auth' || (record.actor === 'c1' && record.kind === 'state'))).toEqual([
@@ -233,7 +233,7 @@ describe('client with JWT authentication', () => {
         return inner(request);
       };
     };
-    const result = await run(slow, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 60_000, auth: { ...auth, tokenLifetimeSeconds: 2 } });
+    const result = await run(slow, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 60_000], auth: { ...auth, tokenLifetimeSeconds: 2 } });
     expect(result.outcome).toEqual({ kind: 'pass' });
     const refreshes = lines(result.trace, (record) => record.kind === 'deliver' && record.message.type === 'refreshToken');
     // Every 1.6 s (80 % of 2 s) until c1 collaborates at 3,365 ms; none in the minute of quiet after.
@@ -249,7 +249,7 @@ describe('client with JWT authentication', () => {
         return inner(request);
       };
     };
-    const result = await run(slow, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10, auth: { ...auth, tokenLifetimeSeconds: 2 }, ...faultPlan([{ kind: 'disconnect', atMs: 1_000, client: 'c1', reconnectAfterMs: 100 }], 1_500) }, 1, ['single-session']);
+    const result = await run(slow, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10], auth: { ...auth, tokenLifetimeSeconds: 2 }, ...faultPlan([{ kind: 'disconnect', atMs: 1_000, client: 'c1', reconnectAfterMs: 100 }], 1_500) }, 1, ['single-session']);
     // c1's first token (fetched at 0) would be refreshed at 1,600, but its connection dropped at 1,000; the token
     // of its new connection (fetched at 1,100) is refreshed at 2,700 and 4,300. c2 gave up at 20 ms: never.
     expect(lines(result.trace, (record) => record.kind === 'deliver' && record.message.type === 'refreshToken')).toEqual(['2710 server gets refreshToken from c1', '4310 server gets refreshToken from c1']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forkStream } from '../../src/kernel/random.ts';
-import { drawClock } from '../../src/model/clocks.ts';
+import { drawClock, driftOffsetMsMax } from '../../src/model/clocks.ts';
 
 const epochMs = 1_000_000;
 
@@ -70,5 +70,24 @@ describe('drawClock', () => {
     const clock = drawClock(epochMs, { skewMsMax: 0, driftPpmMax: 1_000 }, stream, 'c1');
     expect(clock.driftPpm).toBe(-1_000);
     expect(clock.read(10_000)).toBe(epochMs + 10_000 - 10);
+  });
+});
+
+describe('drift over the quiet months', () => {
+  const yearMs = 365 * 24 * 60 * 60 * 1000;
+
+  it('stays within driftOffsetMsMax of true time, however long the node lives', () => {
+    const clock = drawClock(epochMs, { skewMsMax: 0, driftPpmMax: 200, skewsMs: { c1: 0 } }, forkStream(1, 'clock'), 'c1');
+    expect(Math.abs(clock.driftPpm)).toBeGreaterThan(0);
+    expect(Math.abs(clock.read(yearMs) - (epochMs + yearMs))).toBe(driftOffsetMsMax);
+    // Within a race (minutes), drift is what the rate says.
+    expect(clock.read(600_000) - (epochMs + 600_000)).toBe(Math.round((600_000 * clock.driftPpm) / 1_000_000));
+  });
+
+  it('counts from when the node started: a browser opened a year later has drifted only since then', () => {
+    const settings = { skewMsMax: 0, driftPpmMax: 200 };
+    const born = drawClock(epochMs, settings, forkStream(1, 'clock'), 'probe-5', yearMs);
+    expect(born.read(yearMs)).toBe(epochMs + yearMs);
+    expect(born.read(yearMs + 10_000) - (epochMs + yearMs + 10_000)).toBe(Math.round((10_000 * born.driftPpm) / 1_000_000));
   });
 });

@@ -11,7 +11,7 @@ async function probe(createProvider: CreateProvider, expectations: readonly Expe
   const world = fakeWorld({ providerAttemptsMax: 1 }, sourceFromFactory(createProvider));
   const store = new SimulatedKeyStore(world, world.source.realm);
   let done = 0;
-  runRetentionProbe(world, store, 'probe-1', expectations, () => done++);
+  runRetentionProbe(world, store, { probeId: 'probe-1', horizonMs: 0, expectations }, () => done++);
   await runQueue(world);
   return { world, done, probes: world.records.filter((record) => record.kind === 'probe') };
 }
@@ -31,14 +31,14 @@ describe('retention probe', () => {
     expect(seen).toEqual(['probe-1 d1 h1', 'probe-1 d2 h2']);
     expect(done).toBe(1);
     expect(probes).toEqual([
-      { kind: 'probe', actor: 'probe-1', documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', key: 'key for h1' },
-      { kind: 'probe', actor: 'probe-1', documentId: 'd2', keyHint: 'h2', expectedKey: 'k2', key: 'key for h2' },
+      { kind: 'probe', actor: 'probe-1', horizonMs: 0, documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', key: 'key for h1' },
+      { kind: 'probe', actor: 'probe-1', horizonMs: 0, documentId: 'd2', keyHint: 'h2', expectedKey: 'k2', key: 'key for h2' },
     ]);
   });
 
   it('reports a failing provider, and a provider that cannot be made, for every expectation', async () => {
     const failing = await probe(() => () => Promise.reject(new Error('gone')), two.slice(0, 1));
-    expect(failing.probes).toEqual([{ kind: 'probe', actor: 'probe-1', documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', failure: 'its provider failed 1 times (last: rejected: Error: gone)' }]);
+    expect(failing.probes).toEqual([{ kind: 'probe', actor: 'probe-1', horizonMs: 0, documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', failure: 'its provider failed 1 times (last: rejected: Error: gone)' }]);
     expect(failing.done).toBe(1);
     const broken = await probe(() => {
       throw new Error('no');
@@ -50,7 +50,7 @@ describe('retention probe', () => {
   it('has a clock of its own, drawn from its own stream', async () => {
     const clocks = { skewMsMax: 5_000, driftPpmMax: 0 };
     const world = fakeWorld({ providerAttemptsMax: 1, clocks }, sourceFromFactory((env) => async () => ({ key: String(env.now()) })));
-    runRetentionProbe(world, new SimulatedKeyStore(world, world.source.realm), 'probe-2', two.slice(0, 1), () => undefined);
+    runRetentionProbe(world, new SimulatedKeyStore(world, world.source.realm), { probeId: 'probe-2', horizonMs: 0, expectations: two.slice(0, 1) }, () => undefined);
     world.queue.nowMs = 0;
     await runQueue(world);
     const expected = drawClock(world.config.epochMs, clocks, fakeWorld().streams.get('clock:probe-2'), 'probe-2').read(0);

@@ -41,7 +41,7 @@ const blackout = { kind: 'blackout', atMs: 5, client: 'c1', hours: 2 };
 const spike = { kind: 'latency-spike', atMs: 1, durationMs: 500, factor: 5 } as const;
 // A built-in config type cannot name the toy kind: the test-only fault goes in through the registry's schema.
 const toyConfig = (events: readonly object[]): RunConfig =>
-  ({ ...unitConfig({ clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10 }), faults: { phaseEndMs: 1_000, events, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 } }) as unknown as RunConfig;
+  ({ ...unitConfig({ clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10] }), faults: { phaseEndMs: 1_000, events, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 } }) as unknown as RunConfig;
 const source = factorySource(() => ({ key: 'k', keyHint: 'h' }));
 
 describe('a component added through the registry alone', () => {

@@ -18,7 +18,7 @@ describe('a retry belongs to its request', () => {
       clients: 1,
       arrivalTimesMs: [0],
       retryBackoffMs: 1_000,
-      quietPeriodMs: 10,
+      retentionHorizonsMs: [0, 10],
       faults: { phaseEndMs: 2_000, events: [{ kind: 'disconnect', atMs: 30, client: 'c1', reconnectAfterMs: 100 }], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 },
     });
     const callTimes = (result.trace ?? []).filter((record) => record.kind === 'provider-call' && record.actor === 'c1').map((record) => record.timeMs);

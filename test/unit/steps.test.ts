@@ -7,7 +7,7 @@ import { ofKind, run, storeBacked, unitConfig } from './support.ts';
 
 describe('one step numbering, from 0, end to end', () => {
   it('a record\'s step is the index in the decision log of the event that made it', async () => {
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 40], quietPeriodMs: 10 });
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 40], retentionHorizonsMs: [0, 10] });
     const decisions = result.decisions ?? [];
     const trace = result.trace ?? [];
     expect(trace[0]?.step).toBe(0);
@@ -37,6 +37,6 @@ describe('one step numbering, from 0, end to end', () => {
     const enabled = [{ key: 'arrive:c1', actor: 'c1', resources: [], dueMs: 0, sequence: 0 }] as unknown as Parameters<typeof strategy.choose>[0];
     strategy.choose(enabled, { step: 0, nowMs: 0 });
     strategy.choose(enabled, { step: 1, nowMs: 0 });
-    expect(drift).toEqual({ missed: 1, firstMissedStep: 1 });
+    expect(drift).toEqual({ missed: 1, firstMissedStep: 1, firstMissedEvent: 'gone' });
   });
 });

@@ -69,7 +69,7 @@ export function answer(actor: string, key: string, keyHint: string, requestedHin
 
 /** A world of the timed strategy with fixed 10 ms network and 5 ms key store, no faults, exact clocks. */
 export function unitConfig(pins: Partial<Omit<RunConfig, 'seed'>> = {}, seed = 1): RunConfig {
-  return drawConfig(seed, { faults: noFaults, clocks: exactClocks, strategy: 'timed', network: fixedLatency(10), keyStore: fixedLatency(5), ...pins });
+  return drawConfig(seed, { faults: noFaults, clocks: exactClocks, strategy: 'timed', documents: 1, documentSpread: 'even', network: fixedLatency(10), keyStore: fixedLatency(5), ...pins });
 }
 
 /** A hand-made world context: a real queue, streams and host work, with every observation kept. */

@@ -23,13 +23,13 @@ const phases = (trace: readonly Observation[] | undefined): string[] =>
   ofKind(trace, 'phase').map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.phase}: ${record.detail}`);
 
 describe('world', () => {
-  it('runs the race, both probes after the quiet period, and ends', async () => {
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 1_000 });
+  it('runs the race, a probe at each retention horizon (counted from the settling), and ends', async () => {
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 1_000] });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(phases(result.trace)).toEqual([
       '90 settled: every client is collaborating or has given up',
-      '95 quiet: nothing happens for 1000 ms',
-      '1100 done: both retention probes ran',
+      '95 quiet: nothing happens until 1 second after the race settled',
+      '1095 done: every retention probe ran',
     ]);
     expect(ofKind(result.trace, 'probe').map((record) => `${record.actor} ${record.documentId} ${record.keyHint} ${record.key === record.expectedKey}`)).toEqual([
       `probe-1 d1 ${ofKind(result.trace, 'session')[0]?.keyHint} true`,
@@ -39,7 +39,7 @@ describe('world', () => {
   });
 
   it('spreads clients over the documents, and probes every established session', async () => {
-    const result = await run(storeBacked, { clients: 3, documents: 2, arrivalTimesMs: [0, 100, 200], quietPeriodMs: 10 });
+    const result = await run(storeBacked, { clients: 3, documents: 2, arrivalTimesMs: [0, 100, 200], retentionHorizonsMs: [0, 10] });
     expect(ofKind(result.trace, 'arrive').map((record) => `${record.actor} ${record.documentId}`)).toEqual(['c1 d1', 'c2 d2', 'c3 d1']);
     expect(ofKind(result.trace, 'probe').map((record) => `${record.actor} ${record.documentId}`)).toEqual(['probe-1 d1', 'probe-1 d2', 'probe-2 d1', 'probe-2 d2']);
     expect(result.outcome).toEqual({ kind: 'pass' });
@@ -83,12 +83,12 @@ describe('world', () => {
   });
 
   it('settles only after the fault phase while a client is still in the race', async () => {
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([], 2_000) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([], 2_000) });
     expect(phases(result.trace)).toEqual([
       '2000 liveness: faults stop; every client must now settle',
       '2000 settled: every client is collaborating or has given up',
-      '2005 quiet: nothing happens for 10 ms',
-      '2020 done: both retention probes ran',
+      '2005 quiet: nothing happens until 10ms after the race settled',
+      '2015 done: every retention probe ran',
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('world', () => {
       throw new Error('no provider here');
     };
     // Only single-session is checked, so that the first client giving up does not end the run.
-    const result = await run(broken, { clients: 2, arrivalTimesMs: [0, 10], quietPeriodMs: 10, ...faultPlan([], 5_000) }, 1, ['single-session']);
+    const result = await run(broken, { clients: 2, arrivalTimesMs: [0, 10], retentionHorizonsMs: [0, 10], ...faultPlan([], 5_000) }, 1, ['single-session']);
     expect(states(result.trace)).toEqual([
       '0 c1 failed: its provider could not be created: createProvider(env) threw Error: no provider here',
       '10 c2 failed: its provider could not be created: createProvider(env) threw Error: no provider here',
@@ -106,7 +106,7 @@ describe('world', () => {
       'c1: createProvider(env) threw Error: no provider here',
       'c2: createProvider(env) threw Error: no provider here',
     ]);
-    expect(phases(result.trace)).toEqual(['10 settled: every client is collaborating or has given up', '10 quiet: nothing happens for 10 ms', '20 done: both retention probes ran']);
+    expect(phases(result.trace)).toEqual(['10 settled: every client is collaborating or has given up', '10 quiet: nothing happens until 10ms after the race settled', '20 done: every retention probe ran']);
   });
 
   it('injects each scripted fault with its own words', async () => {
@@ -119,7 +119,7 @@ describe('world', () => {
       { kind: 'server-restart', atMs: 6_000, downMs: 400 },
       { kind: 'key-store-failure', client: 'c1', operationNumber: 99 },
     ];
-    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10, ...faultPlan(events, 7_000) });
+    const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10], ...faultPlan(events, 7_000) });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(ofKind(result.trace, 'fault').map((record) => `${(record as unknown as { timeMs: number }).timeMs} ${record.actor} ${record.fault}: ${record.detail}`)).toEqual([
       '1000 c1 disconnect: the connection drops; the plugin reconnects after 500ms',
@@ -156,22 +156,22 @@ describe('crash points: a fault that waits for a protocol moment', () => {
 
   it('fires once, at its client’s moment and no other, and the client recovers', async () => {
     for (const moment of ['provider-answered', 'session-pending', 'session-established', 'write-sent'] as const) {
-      const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 1_000], quietPeriodMs: 10, ...faultPlan([crashAt(moment)], 100) });
+      const result = await run(storeBacked, { clients: 2, arrivalTimesMs: [0, 1_000], retentionHorizonsMs: [0, 10], ...faultPlan([crashAt(moment)], 100) });
       expect(result.outcome, moment).toEqual({ kind: 'pass' });
       const fired = faultLines(result.trace);
       expect(fired, moment).toHaveLength(1);
       expect(fired[0], moment).toMatch(/^\d+ c1 crash: crash point: .*; the browser crashes and restarts after 500ms$/);
       expect(states(result.trace, 'c1').filter((line) => line.includes('browser crashed')), moment).toHaveLength(1);
     }
-    const otherClient = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('provider-answered', 'c2')], 100) });
+    const otherClient = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([crashAt('provider-answered', 'c2')], 100) });
     expect(faultLines(otherClient.trace)).toEqual([]);
     // The session is established at 55 ms: after a fault phase that ended at 50 ms, the crash point stays quiet.
-    const afterThePhase = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('session-established')], 50) });
+    const afterThePhase = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([crashAt('session-established')], 50) });
     expect(faultLines(afterThePhase.trace)).toEqual([]);
   });
 
   it('right after the provider answered, the answer is dropped: no createSession leaves the crashed browser', async () => {
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([crashAt('provider-answered')], 100) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([crashAt('provider-answered')], 100) });
     const answered = ofKind(result.trace, 'provider-answer').filter((record) => record.actor === 'c1');
     const firstCreate = ofKind(result.trace, 'state').find((record) => record.state === 'create-sent');
     expect(answered.length).toBe(2);
@@ -187,7 +187,7 @@ describe('crash points: a fault that waits for a protocol moment', () => {
       return { key: hint, keyHint: hint };
     };
     const writes = async (action: 'crash' | 'disconnect') => {
-      const result = await run(sleepsThenWrites, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 5_000, ...faultPlan([crashAt('session-established', 'c1', action)], 100) });
+      const result = await run(sleepsThenWrites, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 5_000], ...faultPlan([crashAt('session-established', 'c1', action)], 100) });
       return ofKind(result.trace, 'store').filter((record) => record.key.startsWith('late/')).length;
     };
     // The disconnected browser's instance still writes its late key a second later; the crashed one's never does.
@@ -210,7 +210,7 @@ describe('world scheduling', () => {
     const events = await runEvents(storeBacked, {
       clients: 1,
       arrivalTimesMs: [0],
-      quietPeriodMs: 10,
+      retentionHorizonsMs: [0, 10],
       ...faultPlan([{ kind: 'disconnect', atMs: 40, client: 'c1', reconnectAfterMs: 100 }], 1_000),
     });
     const world = events.filter((line) => !/^(c1→server|server→c1|store:|sleep:|timeout:)/.test(line));
@@ -221,7 +221,7 @@ describe('world scheduling', () => {
       'reconnect:c1#2 c1 c1',
       'fault-phase-end world world',
       'release:d1#c1@40 server server:d1',
-      'quiet-period-end world world',
+      'retention-horizon:1 world world',
     ]);
     const stuck = await runEvents(hangs, { clients: 1, arrivalTimesMs: [0], livenessBoundMs: 100, providerTimeoutMs: 100_000 });
     expect(stuck.at(-1)).toBe('liveness-deadline world world');
@@ -229,7 +229,7 @@ describe('world scheduling', () => {
 
   it('draws arrivals from its own stream; the first client never coincides', async () => {
     const expected = new RandomStreams(1).get('arrivals').integer(0, 100_000);
-    const result = await run(storeBacked, { clients: 3, arrivalSpreadMs: 100_000, arrivalCoincidence: 1, quietPeriodMs: 10 });
+    const result = await run(storeBacked, { clients: 3, arrivalSpreadMs: 100_000, arrivalCoincidence: 1, retentionHorizonsMs: [0, 10] });
     expect(ofKind(result.trace, 'arrive').map((record) => (record as unknown as { timeMs: number }).timeMs)).toEqual([expected, expected, expected]);
     expect(expected).toBeGreaterThan(0);
   });
@@ -240,7 +240,7 @@ describe('world scheduling', () => {
     await run((env) => {
       seen.push(env.now());
       return storeBacked(env);
-    }, { clients: 2, arrivalTimesMs: [0, 0], clocks, quietPeriodMs: 10 });
+    }, { clients: 2, arrivalTimesMs: [0, 0], clocks, retentionHorizonsMs: [0, 10] });
     const streams = new RandomStreams(1);
     const epochMs = unitConfig().epochMs;
     expect(seen.slice(0, 2)).toEqual(['c1', 'c2'].map((id) => drawClock(epochMs, clocks, streams.get(`clock:${id}`), id).read(0)));
@@ -248,9 +248,9 @@ describe('world scheduling', () => {
   });
 
   it('holds a partitioned client\'s messages and stretches latencies in a spike, from the moment of the fault', async () => {
-    const partitioned = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([{ kind: 'partition', atMs: 1, client: 'c1', healAfterMs: 300 }], 1_000) });
+    const partitioned = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([{ kind: 'partition', atMs: 1, client: 'c1', healAfterMs: 300 }], 1_000) });
     expect(lines(partitioned.trace, (record) => record.kind === 'deliver').slice(0, 2)).toEqual(['10 server gets requestSession from c1', '311 c1 gets noSession from server']);
-    const spiked = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([{ kind: 'latency-spike', atMs: 1, factor: 5, durationMs: 200 }], 1_000) });
+    const spiked = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([{ kind: 'latency-spike', atMs: 1, factor: 5, durationMs: 200 }], 1_000) });
     expect(lines(spiked.trace, (record) => record.kind === 'deliver').slice(0, 2)).toEqual(['10 server gets requestSession from c1', '60 c1 gets noSession from server']);
   });
 
@@ -260,7 +260,7 @@ describe('world scheduling', () => {
       { kind: 'crash', atMs: 2, client: 'c9', restartAfterMs: 10 },
       { kind: 'clock-sync', atMs: 3, client: 'c9' },
     ];
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan(events, 100) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan(events, 100) });
     expect(result.outcome).toEqual({ kind: 'pass' });
     expect(ofKind(result.trace, 'fault').map((record) => record.actor)).toEqual(['c9', 'c9', 'c9']);
   });
@@ -270,7 +270,7 @@ describe('world scheduling', () => {
       if (env.clientId === 'c1') throw new Error('broken');
       return storeBacked(env);
     };
-    const result = await run(c1Broken, { clients: 2, arrivalTimesMs: [0, 0], quietPeriodMs: 10, ...faultPlan([], 5_000) }, 1, ['single-session']);
+    const result = await run(c1Broken, { clients: 2, arrivalTimesMs: [0, 0], retentionHorizonsMs: [0, 10], ...faultPlan([], 5_000) }, 1, ['single-session']);
     expect(phases(result.trace)[1]).toBe('5000 settled: every client is collaborating or has given up');
   });
 
@@ -281,7 +281,7 @@ describe('world scheduling', () => {
   });
 
   it('the world states its phases, and the server reads its own pinned clock', async () => {
-    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], quietPeriodMs: 10, ...faultPlan([], 100) });
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 10], ...faultPlan([], 100) });
     expect(ofKind(result.trace, 'phase').map((record) => `${record.actor} ${record.phase}`)).toEqual(['world liveness', 'world settled', 'world quiet', 'world done']);
     const ahead = await run(storeBacked, {
       clients: 1,
@@ -333,5 +333,23 @@ describe('world scheduling', () => {
     world.start();
     world.queue.enabled()[0]?.action();
     expect(records).toEqual(['arrive', 'state']);
+  });
+});
+
+describe('retention horizons', () => {
+  const yearMs = 365 * 24 * 60 * 60 * 1000;
+
+  it('a quiet year is an ordinary run: the clock jumps from horizon to horizon, one timer each', async () => {
+    const result = await run(storeBacked, { clients: 1, arrivalTimesMs: [0], retentionHorizonsMs: [0, 600_000, yearMs], virtualTimeMsMax: 48 * 60 * 60 * 1000 + yearMs });
+    expect(result.outcome).toEqual({ kind: 'pass' });
+    expect(ofKind(result.trace, 'probe').map((record) => `${record.actor} ${record.horizonMs}`)).toEqual(['probe-1 0', 'probe-2 600000', `probe-3 ${yearMs}`]);
+    expect(result.endTimeMs).toBeGreaterThanOrEqual(yearMs);
+    expect(result.steps).toBeLessThan(30);
+  });
+
+  it('the default virtual-time bound makes room for the last horizon', () => {
+    const config = unitConfig({});
+    expect(config.retentionHorizonsMs.at(-1)).toBe(yearMs);
+    expect(config.virtualTimeMsMax).toBe(48 * 60 * 60 * 1000 + yearMs);
   });
 });
