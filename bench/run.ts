@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { runBaseline } from './baseline-fc-scheduler.ts';
 import { runBareLoop } from './bare-loop.ts';
 import { runExhaustiveRows } from './exhaustive-rows.ts';
+import { printBackendMode, runBackendMode } from './backend-mode.ts';
 import { runLarge } from './large-run.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
 import { drawConfig } from '../src/config/swarm.ts';
@@ -131,8 +132,12 @@ console.log(`\nworkers: ${formatNumber(workerRuns)} schedules (3 clients, swarm 
 
 const exhaustive = await runExhaustiveRows();
 
+// Whole stacks (fetch provider, the integrator's handler, PGlite) next to provider mode, in this session.
+const backendMode = await runBackendMode();
+printBackendMode(backendMode);
+
 const resultsDirectory = `${packageRoot}bench/results/`;
 mkdirSync(resultsDirectory, { recursive: true });
-const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp }, exhaustive };
+const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers: { runs: workerRuns, oneWorker, twoWorkers, speedUp }, exhaustive, backendMode };
 writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`\nwrote ${resultsDirectory}latest.json`);
