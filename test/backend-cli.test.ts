@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
 import { runCli, scratchModules, spawnCli } from './cli-support.ts';
 
@@ -8,7 +10,7 @@ describe('check and replay with --backend', () => {
   const scratch = scratchModules('rtc-sim-backend-cli');
 
   it('a buggy stack fails with its SQL in the timeline; its decision file names the backend and replays the same failure', async () => {
-    const checked = await runCli(['check', `${stack}/provider.ts`, '--backend', `${stack}/buggy-upsert-replaces-key.ts`, '--runs', '40', '--failures-dir', scratch.failuresDir, '--no-typecheck']);
+    const checked = await runCli(['check', `${stack}/provider.ts`, '--backend', `${stack}/buggy-upsert-replaces-key.ts`, '--runs', '40', '--documents', '1', '--failures-dir', scratch.failuresDir, '--out', join(scratch.folder, 'out'), '--no-typecheck']);
     expect(checked.code).toBe(1);
     expect(checked.out).toMatch(/✗ hint-stability violated/);
     expect(checked.out).toMatch(/database +c\d\.1: INSERT INTO document_keys .*ON CONFLICT \(document_id\) DO UPDATE/);
@@ -17,6 +19,11 @@ describe('check and replay with --backend', () => {
     expect(saved).toMatch(/provider\+buggy-upsert-replaces-key-seed-\d+\.json$/);
     const file = JSON.parse(readFileSync(saved, 'utf8')) as { module: string; backend?: string };
     expect(file.backend).toBe(`${stack}/buggy-upsert-replaces-key.ts`);
+    // The diagram has the backend's and the database's lifelines, and parses.
+    const diagram = readFileSync(join(scratch.folder, 'out', `${basename(saved, '.json')}.mmd`), 'utf8');
+    expect(diagram).toMatch(/participant backend\n  participant database/);
+    expect(diagram).toMatch(/c1->>backend: GET \/api\/documents\/d1\/key \(c1\.1\)/);
+    await expect(mermaid.parse(diagram)).resolves.toMatchObject({ diagramType: 'sequence' });
     const replayed = await runCli(['replay', '--file', saved, '--no-typecheck']);
     expect(replayed.code).toBe(1);
     expect(replayed.out).toContain(checked.out.split('\n').find((line) => line.startsWith('✗ hint-stability violated')) ?? 'missing');

@@ -42,7 +42,7 @@ describe('the CI job summary (GITHUB_STEP_SUMMARY)', () => {
   });
 
   it('examples appends one row per example and a folded diagram per failing example, each parsing', async () => {
-    const { summary } = await withSummary('examples', ['examples', '--runs', '300']);
+    const { summary } = await withSummary('examples', ['examples', 'examples/providers', '--runs', '300']);
     expect(summary).toMatch(/^## rtc-sim examples$/m);
     const rows = summary.split('\n').filter((line) => line.startsWith('| `examples/providers/'));
     expect(rows.length).toBeGreaterThanOrEqual(10);
