@@ -82,7 +82,7 @@ const shrinkBounds: Record<string, { clients: number; steps: number }> = {
   'buggy-timestamp-hint-overwrite.ts': { clients: 2, steps: 12 },
   'buggy-discard-previous-key.ts': { clients: 2, steps: 30 },
   'buggy-swallowed-write.ts': { clients: 2, steps: 120 },
-  'buggy-fresh-key-on-retry.ts': { clients: 2, steps: 12 },
+  'buggy-fresh-key-on-retry.ts': { clients: 2, steps: 20 },
   'buggy-write-behind-keys.ts': { clients: 1, steps: 260 },
   // Cross-document mistakes need two documents, so two browsers; the liveness form of the shared record a third.
   'buggy-cache-without-document.ts': { clients: 2, steps: 19 },

@@ -117,7 +117,7 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     return exitCodes.input;
   }
   // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
-  const config = drawConfig(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)) });
+  const config = drawConfig(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)), ...(source.backend === undefined ? {} : { withBackend: true }) });
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
   const elapsedMs = performance.now() - started;

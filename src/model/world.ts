@@ -196,7 +196,11 @@ export class World implements WorldContext {
       nowMs: this.queue.nowMs,
       record: (actor, fault, detail) => this.emit({ kind: 'fault', actor, fault, detail }),
       client: (id) => this.clients.find((candidate) => candidate.id === id),
-      partition: (endpoint, peer, untilMs) => this.network.partition(endpoint, peer, untilMs),
+      partition: (endpoint, peer, untilMs) => {
+        this.network.partition(endpoint, peer, untilMs);
+        // A browser cut off from the server is cut off from the backend too: its page's fetches wait as well.
+        if (this.backend !== undefined && peer === this.server.id) this.network.partition(endpoint, backendId, untilMs);
+      },
       spikeLatency: (factor, untilMs) => this.network.spikeLatency(factor, untilMs),
       restartServer: (downMs) => {
         this.server.restart(downMs);
