@@ -63,6 +63,22 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     expect(run.steps).toBeLessThan(400);
   }, 120_000);
 
+  it('a Hono app over the key store (a Redis-like backend) passes, its key-store operations in the trace', async () => {
+    const source = await stack('fetch-provider.ts', 'hono-keystore-backend.ts');
+    const report = await sweep({ source, runs: 60, seed: 1, pins: {} });
+    expect(report.failure?.message).toBeUndefined();
+    const run = await simulate({ config: drawWorld(3, { faultMode: 'never' }, source), source, record: true });
+    expect(lines(run.trace).some((line) => / backend keyStore\.setIfAbsent\("d1\/[\w-]+", /.test(line))).toBe(true);
+  }, 120_000);
+
+  it('a JSON POST through Express (express.json() reads the injected body on the host\'s turns) passes', async () => {
+    const source = await stack('post-provider.ts', 'express-json-backend.ts');
+    const report = await sweep({ source, runs: 30, seed: 1, pins: {} });
+    expect(report.failure?.message).toBeUndefined();
+    const run = await simulate({ config: drawWorld(2, { faultMode: 'never' }, source), source, record: true });
+    expect(lines(run.trace).some((line) => / database c\d\.1: INSERT INTO rtc_keys \(document, key\) VALUES \(\$1, \$2\) RETURNING hint → 1 row affected$/.test(line))).toBe(true);
+  }, 120_000);
+
   it('a handler that never answers is bounded like a provider: the clients give up, the run ends', async () => {
     const source = await stack('fetch-provider.ts', 'never-answers-backend.ts');
     const run = await simulate({ config: drawWorld(1, { faultMode: 'never' }, source), source, record: true });
