@@ -4,7 +4,7 @@ import { stackRunsDefault } from '../src/cli/examples-command.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { loadProviderSource } from '../src/load-provider-source.ts';
 
-// What `npm start` finds for the bundled stacks with its defaults (200 runs from seed 1, no pins), pinned per
+// What `npm start` finds for the bundled stacks with its defaults (100 runs from seed 1, no pins), pinned per
 // backend: a change to the model that moves any of these changes what users see, and must say so.
 const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly property?: string; readonly seed?: number }> = {
   'express-knex/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 15 },

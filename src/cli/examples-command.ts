@@ -18,7 +18,7 @@ export const bundledExamplesDirectory = `${packageRoot}examples/providers/`;
 export const bundledStacksDirectory = `${packageRoot}examples/stacks/`;
 
 /** Schedules per stack example unless `--stack-runs` says otherwise: a stack runs a real database, ~100× a provider's cost. */
-export const stackRunsDefault = 200;
+export const stackRunsDefault = 100;
 
 /** Options of `rtc-sim examples`. */
 export interface ExamplesCommandOptions {

@@ -32,7 +32,7 @@ const schemaUnchangedCheck = `DO $$ BEGIN
 END $$;`;
 
 // What a run may leave in the session, undone inside one script (DISCARD ALL cannot run in one).
-const sessionReset = 'RESET ALL; DEALLOCATE ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all();';
+const sessionReset = 'RESET ALL; DEALLOCATE ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); SET synchronous_commit = off;';
 
 /** What a fresh run is restored to: one script that puts the setup's rows back. */
 export interface Snapshot {
