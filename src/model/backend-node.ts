@@ -195,9 +195,10 @@ export class BackendNode implements Endpoint {
   // The env of one start of the process: its database and key store, its machine's clock and stream.
   private env(generation: number): BackendEnv {
     const { world, clock, keyStore } = this.parts;
+    const alive = (): boolean => generation === this.generation;
     return {
-      db: this.db,
-      keyStore: keyStore.viewFor(backendId, () => generation === this.generation, this.realm),
+      db: whileAlive(this.db, alive, () => this.realm.deferred<never>().promise),
+      keyStore: keyStore.viewFor(backendId, alive, this.realm),
       now: () => clock.read(world.queue.nowMs),
       random: () => this.random.next(),
       randomBytes: (length) => this.random.bytes(length),
@@ -265,4 +266,20 @@ export class BackendNode implements Endpoint {
       },
     };
   }
+}
+
+/**
+ * The database as one start of the process sees it: once that process has crashed, its code runs no more, so a
+ * statement its leftover continuations still try to send never leaves (its promise never settles).
+ */
+function whileAlive(db: DatabaseHandle, alive: () => boolean, never: () => Promise<never>): DatabaseHandle {
+  return {
+    query: (text, params, options) => (alive() ? db.query(text, params, options) : never()),
+    exec: (sql, options) => (alive() ? db.exec(sql, options) : never()),
+    transaction: (fn) => (alive() ? db.transaction(fn) : never()),
+    waitReady: db.waitReady,
+    ready: db.ready,
+    closed: db.closed,
+    close: () => db.close(),
+  };
 }

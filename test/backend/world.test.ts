@@ -4,6 +4,7 @@ import { loadProviderSource } from '../../src/load-provider-source.ts';
 import type { ProviderSource } from '../../src/providers/source.ts';
 import { simulate } from '../../src/simulate.ts';
 import { describeRecord } from '../../src/report/describe-record.ts';
+import { scriptedWorld } from '../../scenarios/scripted-world.ts';
 
 const fixture = (name: string): string => new URL(`./fixtures/world/${name}`, import.meta.url).pathname;
 
@@ -77,6 +78,23 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     expect(report.failure?.message).toBeUndefined();
     const run = await simulate({ config: drawWorld(2, { faultMode: 'never' }, source), source, record: true });
     expect(lines(run.trace).some((line) => / database c\d\.1: INSERT INTO rtc_keys \(document, key\) VALUES \(\$1, \$2\) RETURNING hint → 1 row affected$/.test(line))).toBe(true);
+  }, 120_000);
+
+  it('a backend crash between two statements: the one it sent still runs, the dead process never sends the next, the browser sees the reset', async () => {
+    const source = await stack('fetch-provider.ts', 'two-step-backend.ts');
+    const pins = {
+      ...scriptedWorld([0]),
+      faults: { phaseEndMs: 1_000, events: [{ kind: 'backend-crash' as const, atMs: 30, downMs: 100 }], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 },
+    };
+    const run = await simulate({ config: drawWorld(1, pins, source), source, record: true });
+    const text = lines(run.trace);
+    // The request reaches the backend at 30 ms and sends its first statement; the crash comes before it runs.
+    const crash = text.findIndex((line) => / backend ⚡ crash: /.test(line));
+    expect(crash).toBeGreaterThan(text.findIndex((line) => / backend receives GET .*\(c1\.1\) from c1$/.test(line)));
+    expect(crash).toBeLessThan(text.findIndex((line) => / database c1\.1: INSERT INTO steps VALUES \(\$1, \$2\) → 1 row affected$/.test(line)));
+    expect(text.filter((line) => / database c1\.1: /.test(line))).toHaveLength(1);
+    expect(text.some((line) => / c1 receives no answer: connection-reset \(c1\.1\) from backend$/.test(line))).toBe(true);
+    expect(run.outcome).toEqual({ kind: 'pass' });
   }, 120_000);
 
   it('a handler that never answers is bounded like a provider: the clients give up, the run ends', async () => {
