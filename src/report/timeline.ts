@@ -21,8 +21,10 @@ const plain: Painter = { dim: (text) => text, bold: (text) => text, red: (text) 
  */
 export function renderTimeline(trace: readonly TraceRecord[], outcome: RunOutcome, painter: Painter = plain): string {
   const violating = painter === plain ? -1 : violatingRecordIndex(trace, outcome);
+  // Wide enough for the latest time (a retention horizon a year on), so that the rows stay in line.
+  const timeWidth = Math.max(12, formatTime(trace.at(-1)?.timeMs ?? 0).length);
   const lines = trace.map((record, index) => {
-    const head = `${String(record.step).padStart(4)} ${formatTime(record.timeMs).padStart(12)}  ${record.actor.padEnd(8)}`;
+    const head = `${String(record.step).padStart(4)} ${formatTime(record.timeMs).padStart(timeWidth)}  ${record.actor.padEnd(8)}`;
     return index === violating ? painter.red(painter.bold(`${head} ${describeRecord(record)}`)) : `${painter.dim(head)} ${describeRecord(record)}`;
   });
   lines.push(painter.bold(outcomeLine(outcome)));
