@@ -43,7 +43,7 @@ export interface SweepReport {
   readonly coverage: readonly StrategyCoverage[];
 }
 
-const yieldEveryRuns = 64;
+const defaultYieldEveryRuns = 64;
 
 /** The first failing seed of a range, as found without recording. */
 export interface FirstFailure {
@@ -74,8 +74,12 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   return { verdict: 'fail', runs: found.seed - options.seed + 1, seed: options.seed, failure, coverage: tally.summary() };
 }
 
-/** Runs a range of seeds without recording and returns the first failing one; the tally sees every run. */
-export async function scanRange(options: SweepOptions, tally: CoverageTally): Promise<FirstFailure | undefined> {
+/**
+ * Runs a range of seeds without recording and returns the first failing one; the tally sees every run. It
+ * gives the event loop a turn every `yieldEveryRuns` runs (progress, and a pool's messages when this thread
+ * also sweeps).
+ */
+export async function scanRange(options: SweepOptions, tally: CoverageTally, yieldEveryRuns = defaultYieldEveryRuns): Promise<FirstFailure | undefined> {
   for (let index = 0; index < options.runs; index++) {
     const seed = options.seed + index;
     const config = drawWorld(seed, options.pins, options.source);
