@@ -79,8 +79,11 @@ function phaseTimes(profile: Profile): Map<string, number> {
     if (known !== undefined) return known;
     const leaf = byId.get(id)?.callFrame.functionName ?? '';
     // The inspector's own `dispatch` (serialising the profile) is not part of any run.
-    let phase = leaf === 'dispatch' ? 'profiler' : leaf === '(garbage collector)' ? 'garbage collector' : leaf === '(idle)' ? 'idle (waiting)' : 'other (Node internals outside a run)';
+    const leafUrl = byId.get(id)?.callFrame.url ?? '';
+    // Entering the sandbox to drain its microtask queue (vm's runInContext) is settlement, whoever asked.
+    let phase = leafUrl === 'node:vm' || (leaf === 'runInContext' && leafUrl === '') ? 'settlement (sandbox microtask drains)' : leaf === 'dispatch' ? 'profiler' : leaf === '(garbage collector)' ? 'garbage collector' : leaf === '(idle)' ? 'idle (waiting)' : 'other (Node internals outside a run)';
     if (phase.startsWith('other (')) {
+      // The innermost frame of rtc-sim, the provider or seedrandom names the phase.
       for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
         const frame = byId.get(at)?.callFrame;
         const file = frame === undefined ? undefined : sourceFileOf(frame.url, frame.lineNumber);
@@ -96,7 +99,10 @@ function phaseTimes(profile: Profile): Map<string, number> {
   const times = new Map<string, number>();
   profile.samples.forEach((id, index) => {
     let phase = phaseOf(id);
-    if (process.env['BUDGET_DEBUG'] && phase.startsWith('other (')) phase += ` ${byId.get(id)?.callFrame.functionName} ${byId.get(id)?.callFrame.url}`;
+    // BUDGET_DETAIL=<phase prefix> splits that phase by its leaf functions (where its time goes).
+    const detail = process.env['BUDGET_DETAIL'];
+    const leaf = byId.get(id)?.callFrame;
+    if (detail !== undefined && phase.startsWith(detail) && leaf !== undefined) phase += ` · ${leaf.functionName || '(anonymous)'} ${sourceFileOf(leaf.url, leaf.lineNumber) ?? leaf.url}`;
     times.set(phase, (times.get(phase) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
   });
   return times;
