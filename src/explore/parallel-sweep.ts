@@ -66,7 +66,9 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
     }
   };
   const inThisThread = async (chunk: ChunkTask): Promise<ChunkResult> => {
-    const failure = await scanRange({ source: options.source, runs: chunk.runs, seed: chunk.seed, pins: options.pins }, tally, 1);
+    // Progress within the chunk: its runs so far have passed, and follow the gapless prefix if it is the first chunk unfinished.
+    const onProgress = (done: number): void => options.onProgress?.(runsDone + done, chunks[chunksPassed] === chunk ? seedsPassed + done : seedsPassed);
+    const failure = await scanRange({ source: options.source, runs: chunk.runs, seed: chunk.seed, pins: options.pins, onProgress }, tally, 1);
     return { seed: chunk.seed, runs: chunk.runs, failure, coverage: [] };
   };
   const inPool = async (chunk: ChunkTask): Promise<ChunkResult> => {

@@ -44,6 +44,8 @@ export interface SweepReport {
 }
 
 const defaultYieldEveryRuns = 64;
+/** Runs are counted to `onProgress` this many at a time. */
+const progressEveryRuns = 64;
 
 /** The first failing seed of a range, as found without recording. */
 export interface FirstFailure {
@@ -76,8 +78,8 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
 
 /**
  * Runs a range of seeds without recording and returns the first failing one; the tally sees every run. It
- * gives the event loop a turn every `yieldEveryRuns` runs (progress, and a pool's messages when this thread
- * also sweeps).
+ * counts its runs to `onProgress` every 64, and gives the event loop a turn every `yieldEveryRuns` runs
+ * (for progress, and for a pool's messages when this thread also sweeps).
  */
 export async function scanRange(options: SweepOptions, tally: CoverageTally, yieldEveryRuns = defaultYieldEveryRuns): Promise<FirstFailure | undefined> {
   for (let index = 0; index < options.runs; index++) {
@@ -93,10 +95,8 @@ export async function scanRange(options: SweepOptions, tally: CoverageTally, yie
       const divergence = await selfCheck(options.source, config);
       if (divergence !== undefined) return { seed, outcome: result.outcome, divergence };
     }
-    if ((index + 1) % yieldEveryRuns === 0) {
-      options.onProgress?.(index + 1);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    if ((index + 1) % progressEveryRuns === 0) options.onProgress?.(index + 1);
+    if ((index + 1) % yieldEveryRuns === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return undefined;
 }
