@@ -108,7 +108,7 @@ function addCheck(program: Command, io: Io, exit: ExitCode): void {
       .option('--failures-dir <dir>', 'where failing runs are saved as decision files', 'rtc-sim-failures')
       .option('--out <dir>', "write the failing run's trace JSON, Mermaid diagram and HTML report into <dir>")
       .addOption(new Option('--format <format>', 'show the failing run as a text timeline or a Mermaid sequence diagram').choices(['text', 'mermaid']).default('text'))
-      .option('--workers <n>', 'worker threads to spread the seeds over (default: the available cores)', wholeNumber(1, 256))
+      .option('--workers <n>', 'threads to spread the seeds over: this one and n - 1 pool threads (default: the available cores)', wholeNumber(1, 256))
       .option('--shard <k/n>', "run only this CI job's slice of the seeds; combine the --json reports with merge", shardOption)
       .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, { typecheck, ...options }) => {

@@ -5,7 +5,6 @@ import { bundleEntry } from '../../bin/self-bundle.mjs';
 import type { SwarmSettings } from '../config/run-config.ts';
 import { packageRoot } from '../package-root.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { signalIdle } from '../supervisor-signal.ts';
 import { CoverageTally } from './coverage.ts';
 import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
 import { explainFailure, scanRange, sweep, type FirstFailure, type SweepReport } from './sweep.ts';
@@ -33,34 +32,31 @@ export function defaultWorkerCount(): number {
 const chunkRunsMax = 250;
 
 /**
- * Spreads the seeds over a worker pool in contiguous chunks and reports exactly what a single process would:
- * the lowest failing seed (not the first to be found), replayed here with its full trace. Once a failure is
- * known at seed s, no chunk starting after s is handed out; chunks before it must still finish, since one of
- * them may hold a lower failing seed.
+ * Spreads the seeds over `workers` threads in contiguous chunks — this thread and `workers - 1` pool
+ * threads — and reports exactly what a single process would: the lowest failing seed (not the first to be
+ * found), replayed here with its full trace. Once a failure is known at seed s, no chunk starting after s is
+ * handed out; chunks before it must still finish, since one of them may hold a lower failing seed.
+ *
+ * This thread sweeps too, rather than only waiting: it starts on the first chunk at once, while the pool's
+ * threads start (a thread, the worker bundle's import, the provider's build: ~0.25 s each), so one start-up
+ * is hidden and none is waited for; a bug in the first chunk is found at single-process speed. It yields
+ * after every run of its own, so that a pool thread's finished chunk is answered with the next one at once.
  */
 export async function parallelSweep(options: ParallelSweepOptions): Promise<SweepReport> {
   if (options.workers <= 1 || options.runs <= chunkRunsMax) return sweep(options);
-  // The first chunk runs here while nothing else is started: a bug found in it costs no pool start-up.
+  const chunks = chunksOf(options);
   const tally = new CoverageTally();
-  const early = await scanRange({ ...options, runs: chunkRunsMax }, tally);
-  if (early !== undefined) return failed(options, early, tally);
-  const chunkRuns = Math.max(32, Math.min(chunkRunsMax, Math.ceil((options.runs - chunkRunsMax) / (options.workers * 8))));
-  const chunks: ChunkTask[] = [];
-  for (let start = chunkRunsMax; start < options.runs; start += chunkRuns) {
-    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
-  }
-  const pool = new Tinypool({ filename: await workerEntry(), minThreads: options.workers, maxThreads: options.workers });
+  const pool = new Tinypool({ filename: await workerEntry(), minThreads: options.workers - 1, maxThreads: options.workers - 1 });
   let lowest: FirstFailure | undefined;
   let next = 0;
-  let runsDone = chunkRunsMax;
+  let runsDone = 0;
   const passed = new Set<ChunkTask>();
-  let seedsPassed = chunkRunsMax;
+  let seedsPassed = 0;
   let chunksPassed = 0;
-  const workOn = async (): Promise<void> => {
+  const workOn = async (runChunk: (chunk: ChunkTask) => Promise<ChunkResult>): Promise<void> => {
     for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) {
       if (lowest !== undefined && chunk.seed > lowest.seed) continue;
-      const result = (await pool.run(chunk)) as ChunkResult;
-      tally.absorb(result.coverage);
+      const result = await runChunk(chunk);
       runsDone += result.runs;
       if (result.failure === undefined) passed.add(chunk);
       // Chunks finish out of order: the seeds passed without a gap end at the first chunk still running.
@@ -69,15 +65,34 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
       if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) lowest = result.failure;
     }
   };
+  const inThisThread = async (chunk: ChunkTask): Promise<ChunkResult> => {
+    // Progress within the chunk: its runs so far have passed, and follow the gapless prefix if it is the first chunk unfinished.
+    const onProgress = (done: number): void => options.onProgress?.(runsDone + done, chunks[chunksPassed] === chunk ? seedsPassed + done : seedsPassed);
+    const failure = await scanRange({ source: options.source, runs: chunk.runs, seed: chunk.seed, pins: options.pins, onProgress }, tally, 1);
+    return { seed: chunk.seed, runs: chunk.runs, failure, coverage: [] };
+  };
+  const inPool = async (chunk: ChunkTask): Promise<ChunkResult> => {
+    const result = (await pool.run(chunk)) as ChunkResult;
+    tally.absorb(result.coverage);
+    return result;
+  };
   try {
-    // The workers run the seeds now; this thread only waits for them.
-    signalIdle();
-    await Promise.all(Array.from({ length: options.workers }, workOn));
+    await Promise.all([workOn(inThisThread), ...Array.from({ length: options.workers - 1 }, () => workOn(inPool))]);
   } finally {
     await pool.destroy();
   }
   if (lowest === undefined) return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
   return failed(options, lowest, tally);
+}
+
+/** The sweep's seeds in contiguous chunks: about eight per thread, at most `chunkRunsMax` runs each, so that the last ones end together. */
+function chunksOf(options: ParallelSweepOptions): ChunkTask[] {
+  const chunkRuns = Math.max(32, Math.min(chunkRunsMax, Math.ceil(options.runs / (options.workers * 8))));
+  const chunks: ChunkTask[] = [];
+  for (let start = 0; start < options.runs; start += chunkRuns) {
+    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
+  }
+  return chunks;
 }
 
 let bundledWorker: Promise<string | undefined> | undefined;

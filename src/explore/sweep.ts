@@ -43,7 +43,9 @@ export interface SweepReport {
   readonly coverage: readonly StrategyCoverage[];
 }
 
-const yieldEveryRuns = 64;
+const defaultYieldEveryRuns = 64;
+/** Runs are counted to `onProgress` this many at a time. */
+const progressEveryRuns = 64;
 
 /** The first failing seed of a range, as found without recording. */
 export interface FirstFailure {
@@ -74,8 +76,12 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   return { verdict: 'fail', runs: found.seed - options.seed + 1, seed: options.seed, failure, coverage: tally.summary() };
 }
 
-/** Runs a range of seeds without recording and returns the first failing one; the tally sees every run. */
-export async function scanRange(options: SweepOptions, tally: CoverageTally): Promise<FirstFailure | undefined> {
+/**
+ * Runs a range of seeds without recording and returns the first failing one; the tally sees every run. It
+ * counts its runs to `onProgress` every 64, and gives the event loop a turn every `yieldEveryRuns` runs
+ * (for progress, and for a pool's messages when this thread also sweeps).
+ */
+export async function scanRange(options: SweepOptions, tally: CoverageTally, yieldEveryRuns = defaultYieldEveryRuns): Promise<FirstFailure | undefined> {
   for (let index = 0; index < options.runs; index++) {
     const seed = options.seed + index;
     const config = drawWorld(seed, options.pins, options.source);
@@ -89,10 +95,8 @@ export async function scanRange(options: SweepOptions, tally: CoverageTally): Pr
       const divergence = await selfCheck(options.source, config);
       if (divergence !== undefined) return { seed, outcome: result.outcome, divergence };
     }
-    if ((index + 1) % yieldEveryRuns === 0) {
-      options.onProgress?.(index + 1);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    if ((index + 1) % progressEveryRuns === 0) options.onProgress?.(index + 1);
+    if ((index + 1) % yieldEveryRuns === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import seedrandom from 'seedrandom';
+import { Alea } from './alea.ts';
 
 /** A deterministic source of random numbers, forked from a run seed by name. */
 export interface RandomStream {
@@ -27,11 +27,11 @@ export function forkStream(seed: number | string, name: string): RandomStream {
 // about twenty-five streams of which many are never drawn from (clocks that agree, faults that are off), so
 // a stream is seeded at its first draw; the numbers are the same either way.
 class SeededStream implements RandomStream {
-  private generator: (() => number) | undefined;
+  private generator: Alea | undefined;
   constructor(private readonly seedText: string) {}
 
   next(): number {
-    return (this.generator ??= seedrandom.alea(this.seedText))();
+    return (this.generator ??= new Alea(this.seedText)).next();
   }
 
   integer(min: number, max: number): number {
@@ -46,7 +46,7 @@ class SeededStream implements RandomStream {
 
   hex(length: number): string {
     let out = '';
-    for (let index = 0; index < length; index++) out += Math.floor(this.next() * 256).toString(16).padStart(2, '0');
+    for (let index = 0; index < length; index++) out += hexOfByte[Math.floor(this.next() * 256)];
     return out;
   }
 
@@ -56,6 +56,9 @@ class SeededStream implements RandomStream {
     return item;
   }
 }
+
+// Two lower-case hex digits for each byte value: a lookup instead of toString(16) and padStart per byte.
+const hexOfByte: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** Streams forked by name from one run seed, each made once and seeded at its first draw. */
 export class RandomStreams {
