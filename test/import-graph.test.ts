@@ -13,7 +13,7 @@ const layers: readonly { readonly name: string; readonly why: string; readonly p
   {
     name: 'seed',
     why: 'what a seed turns into: named random streams, virtual time and the event queue the world schedules into; plus leaf helpers with no imports of their own',
-    paths: ['world/assert-never.ts', 'kernel/random.ts', 'kernel/alea.ts', 'kernel/heap.ts', 'kernel/event.ts', 'kernel/event-queue.ts', 'kernel/host-work.ts', 'errors.ts', 'package-root.ts', 'import-typescript.ts', 'supervisor-signal.ts', 'report/format.ts'],
+    paths: ['world/assert-never.ts', 'kernel/random.ts', 'kernel/heap.ts', 'kernel/event.ts', 'kernel/event-queue.ts', 'kernel/host-work.ts', 'errors.ts', 'package-root.ts', 'import-typescript.ts', 'supervisor-signal.ts', 'report/format.ts'],
   },
   {
     name: 'config',

@@ -1,4 +1,4 @@
-import { Alea } from './alea.ts';
+import seedrandom from 'seedrandom';
 
 /** A deterministic source of random numbers, forked from a run seed by name. */
 export interface RandomStream {
@@ -27,11 +27,11 @@ export function forkStream(seed: number | string, name: string): RandomStream {
 // about twenty-five streams of which many are never drawn from (clocks that agree, faults that are off), so
 // a stream is seeded at its first draw; the numbers are the same either way.
 class SeededStream implements RandomStream {
-  private generator: Alea | undefined;
+  private generator: (() => number) | undefined;
   constructor(private readonly seedText: string) {}
 
   next(): number {
-    return (this.generator ??= new Alea(this.seedText)).next();
+    return (this.generator ??= seedrandom.alea(this.seedText))();
   }
 
   integer(min: number, max: number): number {
