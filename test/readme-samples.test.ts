@@ -34,7 +34,7 @@ describe('the README samples (npm run docs:samples)', () => {
     expect(sampleInReadme('nearest-pass')).toEqual(sample('nearest-pass').select?.(output));
   });
 
-  it('the examples table is what examples prints now (the passing rows with their default 2,000 runs, 200 for a stack)', async () => {
+  it('the examples table is what examples prints now (the passing rows with their default 2,000 runs, 100 for a stack)', async () => {
     const runs = 200;
     const stackRuns = 100;
     const output = await runSample(sample('examples'), ['examples', '--runs', String(runs), '--stack-runs', String(stackRuns)]);
