@@ -204,11 +204,15 @@ export class BackendNode implements Endpoint {
       randomBytes: (length) => this.random.bytes(length),
       sleep: (ms) => {
         const deferred = this.realm.deferred<void>();
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+          deferred.reject(new RangeError(`env.sleep(ms): ms must be a finite number ≥ 0, got ${String(ms)}`));
+          return deferred.promise;
+        }
         world.queue.timer({
           key: `sleep:backend#${++this.sleepCount}`,
           actor: backendId,
           resources: [backendId],
-          delayMs: Math.max(0, Math.ceil(ms)),
+          delayMs: Math.ceil(ms),
           action: () => {
             if (generation === this.generation) deferred.resolve();
           },
