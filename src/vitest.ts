@@ -10,9 +10,9 @@ import { keyStoreConsistency, pinsAsFlags } from './cli/options.ts';
 import { insecureOriginError } from './config/origin.ts';
 import type { SwarmSettings } from './config/run-config.ts';
 import { sweep, type FailureKind, type SweepReport } from './explore/sweep.ts';
-import { parseOptions, swarmSettingsSchema } from './options-schema.ts';
-import { loadBackendModule } from './backend/load.ts';
-import { sourceFromFactory, withBackendSource, withRunHooks, type ProviderSource } from './providers/source.ts';
+import { OptionsError, parseOptions, swarmSettingsSchema } from './options-schema.ts';
+import { loadProviderSource } from './load-provider-source.ts';
+import { sourceFromFactory, withRunHooks, type ProviderSource } from './providers/source.ts';
 import type { CreateProvider } from './providers/types.ts';
 import { assumptionsLine } from './report/assumptions.ts';
 import { foundInSweep, runFailurePipeline, shownRunLines } from './report/failure-pipeline.ts';
@@ -45,7 +45,8 @@ export interface CheckProviderOptions {
   /**
    * Your backend module's path (as `check --backend` takes it): it exports `createBackend(env)` returning
    * your HTTP handler or app; the provider's `fetch` reaches it over the simulated network, each statement of
-   * its database a scheduled event. Relative paths resolve from the working directory.
+   * its database a scheduled event. Relative paths resolve from the working directory. The provider must
+   * then be given as a module path too (its `fetch` runs in the simulated page, not in your test process).
    */
   readonly backend?: string;
   /**
@@ -109,12 +110,13 @@ const checkProviderOptionsSchema = z
   .strict();
 
 /**
- * Sweeps seeded schedules against an in-process `createProvider(env)`; on failure shrinks and saves the run.
+ * Sweeps seeded schedules against an in-process `createProvider(env)`, or a provider module given by its path
+ * (loaded as `check` loads it; the form a stack needs, with `backend`); on failure shrinks and saves the run.
  * Options are checked first: a wrong field throws an `OptionsError` naming it and the valid ones.
  */
-export async function checkProvider(createProvider: CreateProvider, options: CheckProviderOptions = {}): Promise<ProviderCheckResult> {
+export async function checkProvider(provider: CreateProvider | string, options: CheckProviderOptions = {}): Promise<ProviderCheckResult> {
   const checked = parseOptions(checkProviderOptionsSchema, options, 'checkProvider options') as CheckProviderOptions;
-  const name = checked.name ?? 'createProvider';
+  const name = checked.name ?? (typeof provider === 'string' ? provider : 'createProvider');
   const consistency = checked.consistency === undefined ? undefined : keyStoreConsistency(checked.consistency);
   const pins = {
     ...checked.pins,
@@ -123,7 +125,7 @@ export async function checkProvider(createProvider: CreateProvider, options: Che
   };
   const insecure = insecureOriginError(pins.origin);
   if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
-  const source = await sourceOf(createProvider, name, checked);
+  const source = await sourceOf(provider, name, checked);
   const report = await sweep({ source, runs: checked.runs ?? 2000, seed: checked.seed ?? 1, pins });
   const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(source.backend === undefined ? pins : { ...pins, withBackend: true }) };
   if (report.failure === undefined) return { verdict: 'pass', ...base, failure: undefined };
@@ -150,13 +152,20 @@ export async function checkProvider(createProvider: CreateProvider, options: Che
   };
 }
 
-// The factory as a source, with the backend module (loaded once per call) and the per-run hooks, if given.
-async function sourceOf(createProvider: CreateProvider, name: string, options: CheckProviderOptions): Promise<ProviderSource> {
-  let source = sourceFromFactory(createProvider, name);
-  if (options.backend !== undefined) {
-    const loaded = await loadBackendModule(resolve(options.backend));
-    if (!loaded.ok) throw new Error(`rtc-sim: backend: ${loaded.error.message}`);
-    source = withBackendSource(source, loaded.value);
+// The provider (a module path, loaded as the CLI loads it, or an in-process factory) as a source, with the
+// backend module and the per-run hooks, if given.
+async function sourceOf(provider: CreateProvider | string, name: string, options: CheckProviderOptions): Promise<ProviderSource> {
+  let source: ProviderSource;
+  if (typeof provider === 'string') {
+    const loaded = await loadProviderSource(resolve(provider), undefined, options.backend === undefined ? undefined : resolve(options.backend));
+    if (!loaded.ok) throw new Error(`rtc-sim: ${loaded.error.message}`);
+    source = loaded.value;
+  } else {
+    // A factory runs in this process, where `fetch` is the real one: it cannot reach a simulated backend.
+    if (options.backend !== undefined) {
+      throw new OptionsError('invalid checkProvider options: backend: a provider that fetches from your backend runs in the simulated page; pass it as a module path, checkProvider("src/rtc-provider.ts", { backend: … }), not as a function');
+    }
+    source = sourceFromFactory(provider, name);
   }
   if (options.beforeRun !== undefined || options.afterRun !== undefined) {
     source = withRunHooks(source, { ...(options.beforeRun === undefined ? {} : { beforeRun: options.beforeRun }), ...(options.afterRun === undefined ? {} : { afterRun: options.afterRun }) });
