@@ -6,6 +6,7 @@ import { exactClocks, noFaults } from './config/fault-plan.ts';
 import { drawConfig } from './config/swarm.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { loadProviderSource } from './load-provider-source.ts';
+import { settingsFor } from './providers/source.ts';
 import { importTypeScript } from './import-typescript.ts';
 import { packageRoot } from './package-root.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
@@ -46,7 +47,7 @@ export async function runScenario(scenario: Scenario): Promise<Result<Simulation
   if (!loaded.ok) return loaded;
   const source = loaded.value;
   // A scenario's world is what its script says: one document, no faults or clock skew unless it pins them.
-  const config = drawConfig(scenario.seed, { documents: 1, documentSpread: 'even', faults: noFaults, clocks: exactClocks, ...scenario.pins, ...(source.backend === undefined ? {} : { withBackend: true }) });
+  const config = drawConfig(scenario.seed, settingsFor({ documents: 1, documentSpread: 'even', faults: noFaults, clocks: exactClocks, ...scenario.pins }, source));
   return ok(await simulate({ config, source, record: true }));
 }
 

@@ -71,13 +71,14 @@ export const runHookTimeoutMs = 60_000;
 async function runHook(hook: RunHooks['beforeRun'], name: string, seed: number): Promise<void> {
   if (hook === undefined) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Error(`rtc-sim: the ${name} hook did not settle within ${runHookTimeoutMs / 1000} s (seed ${seed})`);
   const bounded = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`rtc-sim: the ${name} hook did not settle within ${runHookTimeoutMs / 1000} s (seed ${seed})`)), runHookTimeoutMs);
+    timer = setTimeout(() => reject(timedOut), runHookTimeoutMs);
   });
   try {
     await Promise.race([Promise.resolve().then(() => hook({ seed })), bounded]);
   } catch (error) {
-    if (error instanceof Error && error.message.startsWith('rtc-sim: the ')) throw error;
+    if (error === timedOut) throw error;
     throw new Error(`rtc-sim: the ${name} hook threw (seed ${seed}): ${describeThrown(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
@@ -151,11 +152,12 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
 function settleWorld(world: World, source: ProviderSource): Promise<void> | undefined {
   const tokenRealm = world.tokens?.realm;
   const backendRealm = world.backend?.realm;
-  const userCode = source.realm.settle() ?? tokenRealm?.settle() ?? backendRealm?.settle();
+  const settleUserCode = (): Promise<void> | undefined => source.realm.settle() ?? tokenRealm?.settle() ?? backendRealm?.settle();
+  const userCode = settleUserCode();
   if (userCode !== undefined) return userCode;
   const hostWork = world.hostWork.drain();
   // A backend serving a request may wait on the host (see BackendNode): it asks for turns while they help.
-  if (hostWork === undefined) return source.realm.settle() ?? tokenRealm?.settle() ?? backendRealm?.settle() ?? world.backend?.hostTurn();
+  if (hostWork === undefined) return settleUserCode() ?? world.backend?.hostTurn();
   return hostWork
     .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
     .then(() => {

@@ -12,7 +12,7 @@ import type { SwarmSettings } from './config/run-config.ts';
 import { sweep, type FailureKind, type SweepReport } from './explore/sweep.ts';
 import { OptionsError, parseOptions, swarmSettingsSchema } from './options-schema.ts';
 import { loadProviderSource } from './load-provider-source.ts';
-import { sourceFromFactory, withRunHooks, type ProviderSource } from './providers/source.ts';
+import { settingsFor, sourceFromFactory, withRunHooks, type ProviderSource } from './providers/source.ts';
 import type { CreateProvider } from './providers/types.ts';
 import { assumptionsLine } from './report/assumptions.ts';
 import { foundInSweep, runFailurePipeline, shownRunLines } from './report/failure-pipeline.ts';
@@ -127,7 +127,7 @@ export async function checkProvider(provider: CreateProvider | string, options: 
   if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
   const source = await sourceOf(provider, name, checked);
   const report = await sweep({ source, runs: checked.runs ?? 2000, seed: checked.seed ?? 1, pins });
-  const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(source.backend === undefined ? pins : { ...pins, withBackend: true }) };
+  const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(settingsFor(pins, source)) };
   if (report.failure === undefined) return { verdict: 'pass', ...base, failure: undefined };
   const failure = await runFailurePipeline(foundInSweep(report.failure), {
     source,

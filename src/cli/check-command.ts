@@ -3,12 +3,11 @@ import { documentBounds } from '../config/documents.ts';
 import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
 import { describeConfig } from './describe-config.ts';
-import { drawConfig } from '../config/swarm.ts';
 import { exhaustivePins, exploreExhaustively } from '../explore/exhaustive.ts';
 import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts';
 import { shardSlice, type Shard } from '../explore/shards.ts';
-import { sweep } from '../explore/sweep.ts';
-import type { ProviderSource } from '../providers/source.ts';
+import { drawWorld, sweep } from '../explore/sweep.ts';
+import { settingsFor, type ProviderSource } from '../providers/source.ts';
 import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../report/failure-pipeline.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
 import { assumptionsLine } from '../report/assumptions.ts';
@@ -103,7 +102,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options) };
-  const assumptions = assumptionsLine(source.backend === undefined ? pins : { ...pins, withBackend: true });
+  const assumptions = assumptionsLine(settingsFor(pins, source));
   if (options.json === true) printCheckJson(modulePath, report, failure, io, { ...(shard === undefined ? {} : { shard }), assumptions });
   else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`, assumptions);
   summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);
@@ -117,7 +116,7 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     return exitCodes.input;
   }
   // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
-  const config = drawConfig(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)), ...(source.backend === undefined ? {} : { withBackend: true }) });
+  const config = drawWorld(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)) }, source);
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
   const elapsedMs = performance.now() - started;

@@ -1,13 +1,13 @@
 import { forkStream, type RandomStream } from '../kernel/random.ts';
 import { backendComponent } from '../world/backend-component.ts';
 import { builtInRegistry } from '../world/components.ts';
-
-const backendVerbKinds: ReadonlySet<string> = new Set(backendComponent.faults.map((verb) => verb.kind));
 import type { FaultVerb } from '../world/registry.ts';
 import { momentNames } from '../world/moments.ts';
 import { drawDocuments } from './documents.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
+
+const backendVerbKinds: ReadonlySet<string> = new Set(backendComponent.faults.map((verb) => verb.kind));
 
 /** The fault verbs a swarm seed may draw, in registration order; the backend's only in worlds with one. */
 const drawableVerbs = builtInRegistry.verbs().filter((verb): verb is Drawable<typeof verb> => verb.draw !== undefined && !backendVerbKinds.has(verb.kind));

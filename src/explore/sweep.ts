@@ -1,7 +1,7 @@
 import type { PropertyName } from '../check/violation.ts';
 import type { RunConfig, SwarmSettings } from '../config/run-config.ts';
 import { drawConfig } from '../config/swarm.ts';
-import type { ProviderSource } from '../providers/source.ts';
+import { settingsFor, type ProviderSource } from '../providers/source.ts';
 import { parseOptions, sweepOptionsSchema } from '../options-schema.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
 import { CoverageTally, type StrategyCoverage } from './coverage.ts';
@@ -119,9 +119,9 @@ export async function selfCheck(source: ProviderSource, config: RunConfig): Prom
   return traceDivergence(source, first, second);
 }
 
-/** The world of one seed for this source: a source with a backend also draws the backend's faults. */
+/** The world of one seed for this source (see `settingsFor`). */
 export function drawWorld(seed: number, pins: SwarmSettings, source: ProviderSource): RunConfig {
-  return drawConfig(seed, source.backend === undefined ? pins : { ...pins, withBackend: true });
+  return drawConfig(seed, settingsFor(pins, source));
 }
 
 /** Runs one seed again with its full trace and decision log. */

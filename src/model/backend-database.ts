@@ -118,7 +118,8 @@ function directHandle(direct: DirectDatabase): DatabaseHandle {
   };
 }
 
-function memoryKeyStore(entries: Map<string, string>): KeyStore {
+/** A key store over a plain map, answering at once: what a setup writes to, outside any world. */
+export function memoryKeyStore(entries: Map<string, string>): KeyStore {
   return {
     get: async (key) => entries.get(key),
     set: async (key, value) => void entries.set(key, value),

@@ -87,9 +87,7 @@ export class BackendNode implements Endpoint {
     this.record('starting', 'the backend process starts: a fresh module instance, createBackend(env)');
     this.awaitingHost++;
     void this.parts.source.start(this.env(generation), this.machine(generation)).then((started) => {
-      if (generation !== this.generation) return;
-      this.awaitingHost--;
-      this.progress++;
+      if (!this.hostWorkEnded(generation)) return;
       const backlog = this.process.kind === 'starting' ? this.process.backlog : [];
       if (!started.ok) {
         this.process = { kind: 'down', reason: 'failed-to-start' };
@@ -164,23 +162,28 @@ export class BackendNode implements Endpoint {
       .then(async (response) => ({ response, bytes: response.body === null ? null : new Uint8Array(await response.arrayBuffer()) }))
       .then(
         ({ response, bytes }) => {
-          if (generation !== this.generation) return;
-          this.awaitingHost--;
-          this.progress++;
+          if (!this.hostWorkEnded(generation)) return;
           if (!this.serving.delete(id) || this.parts.world.closed) return;
           if (this.losingNextResponse.delete(from)) return this.fail(from, id, 'response-lost');
           const answer: HttpMessage = { type: 'http-response', id, status: response.status, statusText: response.statusText, headers: headerList(response.headers), body: toWireBody(bytes) };
           this.parts.network.send(backendId, from, answer);
         },
         (error: unknown) => {
-          if (generation !== this.generation) return;
-          this.awaitingHost--;
-          this.progress++;
+          if (!this.hostWorkEnded(generation)) return;
           this.serving.delete(id);
           this.parts.world.emit({ kind: 'backend', actor: backendId, event: 'problem', problem: 'handler-threw', detail: `reading the response to ${id} failed: ${String(error)}` });
           this.fail(from, id, 'connection-reset');
         },
       );
+  }
+
+  // Host work of the process started `generation` has ended: counted unless that process has crashed since
+  // (a crash forgets what its process awaited). True when the work still matters.
+  private hostWorkEnded(generation: number): boolean {
+    if (generation !== this.generation) return false;
+    this.awaitingHost--;
+    this.progress++;
+    return true;
   }
 
   private fail(to: string, id: string, reason: HttpFailureReason): void {

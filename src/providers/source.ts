@@ -1,6 +1,7 @@
 import { describeThrown, fail, ok, type Result } from '../errors.ts';
 import type { TokenSource } from '../model/auth/token-source.ts';
 import type { BackendSource } from '../backend/load.ts';
+import type { SwarmSettings } from '../config/run-config.ts';
 import { HostRouting } from './host-routing.ts';
 import { createHostRealm, type Realm } from './realm.ts';
 import type { CompiledModule, InstanceHooks } from './sandbox.ts';
@@ -41,6 +42,11 @@ export interface RunHooks {
 /** The source with per-run hooks. */
 export function withRunHooks(source: ProviderSource, hooks: RunHooks): ProviderSource {
   return { ...source, hooks };
+}
+
+/** The swarm settings for this source: one with a backend draws a stack's world (its faults, its defaults). */
+export function settingsFor(pins: SwarmSettings, source: ProviderSource): SwarmSettings {
+  return source.backend === undefined ? pins : { ...pins, withBackend: true };
 }
 
 /** The source with the integrator's backend module: the browsers' fetch reaches it. */

@@ -2,6 +2,7 @@ import type { BackendEnv, FetchHandler } from '../../src/backend/contract.ts';
 import type { BackendMachine, BackendSource } from '../../src/backend/load.ts';
 import type { KeyStore } from '../../src/providers/types.ts';
 import { settling as settleOutside } from '../../src/backend/settling.ts';
+import { memoryKeyStore as mapKeyStore } from '../../src/model/backend-database.ts';
 
 /** 2026-01-01T00:00:00Z: the backend machine's clock in these tests. */
 export const backendClockMs = Date.UTC(2026, 0, 1);
@@ -9,14 +10,7 @@ export const backendClockMs = Date.UTC(2026, 0, 1);
 /** A key store answering at once, as host promises. */
 export function memoryKeyStore(): KeyStore & { readonly entries: Map<string, string> } {
   const entries = new Map<string, string>();
-  return {
-    entries,
-    get: async (key) => entries.get(key),
-    set: async (key, value) => void entries.set(key, value),
-    setIfAbsent: async (key, value) => (entries.has(key) ? false : (entries.set(key, value), true)),
-    delete: async (key) => void entries.delete(key),
-    list: async (prefix) => [...entries.keys()].filter((key) => key.startsWith(prefix)).sort(),
-  };
+  return Object.assign(mapKeyStore(entries), { entries });
 }
 
 /** A backend env on a fixed clock; the database is not used by these backends and throws if it is. */
