@@ -9,6 +9,7 @@ import { describeThrown } from '../src/errors.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { forkStream } from '../src/kernel/random.ts';
 import { instanceGlobalNames, namesUsedBy } from '../src/providers/instance-globals.ts';
+import { routedNodeCryptoNames } from '../src/providers/node-crypto.ts';
 import type { NondeterminismFinding, TimeAndRandom } from '../src/providers/nondeterminism.ts';
 import type { InstanceHooks } from '../src/providers/sandbox.ts';
 import type { ProviderSource } from '../src/providers/source.ts';
@@ -169,11 +170,30 @@ describe('nondeterminism in provider code is routed to the simulation or reporte
       });
     }
 
+    it('node:crypto: a routed member the code does not name is absent, never the real one; a named one is routed', async () => {
+      const computed = join(folder, 'computed-crypto-name.js');
+      // "random" + "Bytes": the scan cannot see the name, so the instance has no such member (not the real one).
+      writeFileSync(computed, `import * as c from 'node:crypto';
+        const name = ['random', 'Bytes'].join('');
+        export default async () => ({ key: String(typeof c[name]) + ':' + String(typeof c.default[name]) + ':' + c.createHash('sha256').update('x').digest('hex').slice(0, 8), keyHint: 'h' });`);
+      const { hooks, findings } = collectingHooks('c1', 3);
+      expect(await callOnce(await moduleSource(computed), hooks)).toEqual({ value: { key: 'undefined:undefined:2d711642', keyHint: 'h' } });
+      expect(findings).toEqual([]);
+      const named = join(folder, 'named-crypto-name.js');
+      writeFileSync(named, `import { randomBytes } from 'node:crypto';
+        export default async () => ({ key: randomBytes(4).toString('hex'), keyHint: 'h' });`);
+      const answers = new Set<unknown>();
+      for (const seed of [1, 2]) for (let repeat = 0; repeat < 2; repeat++) answers.add(JSON.stringify(await callOnce(await moduleSource(named), collectingHooks('c1', seed).hooks)));
+      expect(answers.size).toBe(2);
+    });
+
     it('the scan names exactly the globals a module mentions, as whole words', () => {
-      expect(namesUsedBy('const t = Date.now(); const p = performance; require("x");')).toEqual({ globals: new Set(['Date', 'performance']), require: true });
-      expect(namesUsedBy('const xDate = 1, Date$ = 2, $fetch = 3; // nothing else')).toEqual({ globals: new Set(), require: false });
-      expect(namesUsedBy('module.exports = 1;\n//# sourceMappingURL=data:application/json;base64,Date fetch')).toEqual({ globals: new Set(), require: false });
+      expect(namesUsedBy('const t = Date.now(); const p = performance; require("x");')).toEqual({ globals: new Set(['Date', 'performance']), require: true, nodeCrypto: new Set() });
+      expect(namesUsedBy('const xDate = 1, Date$ = 2, $fetch = 3; // nothing else')).toEqual({ globals: new Set(), require: false, nodeCrypto: new Set() });
+      expect(namesUsedBy('module.exports = 1;\n//# sourceMappingURL=data:application/json;base64,Date fetch')).toEqual({ globals: new Set(), require: false, nodeCrypto: new Set() });
       expect(namesUsedBy('eval(x)').globals.size).toBe(instanceGlobalNames.length);
+      expect(namesUsedBy('require("crypto").randomBytes(4); c.randomUUIDs; x.webcrypto')).toMatchObject({ nodeCrypto: new Set(['randomBytes', 'webcrypto']) });
+      expect(namesUsedBy('eval(x)').nodeCrypto.size).toBe(routedNodeCryptoNames.length);
     });
   });
 

@@ -1,6 +1,6 @@
 import { isSecureOrigin } from '../config/origin.ts';
 import { instanceRequire } from './instance-require.ts';
-import { instrumentedNodeCrypto, routedWebCrypto } from './node-crypto.ts';
+import { instrumentedNodeCrypto, routedNodeCryptoNames, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
@@ -59,6 +59,8 @@ export interface InstanceGlobalsParts extends GlobalsParts {
   readonly console: () => object;
   readonly contextGlobal: object;
   readonly base: NodeJS.Require;
+  /** node:crypto's routed members the module's code names (`UsedNames.nodeCrypto`). */
+  readonly usedNodeCrypto: ReadonlySet<string>;
   /** A server (a backend) also gets `setImmediate` as a sandbox microtask and the server modules (absent: a browser). */
   readonly machine?: SandboxMachine;
 }
@@ -96,7 +98,14 @@ export class InstanceGlobals {
       serverModules: parts.machine === 'server',
       ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
-        instrumentedNodeCrypto(real, { random: () => parts.sources.random(), helpers: parts.helpers, later: microtaskScheduler(parts), report: parts.report, webCrypto: this.get('crypto') as object }),
+        instrumentedNodeCrypto(real, {
+          random: () => parts.sources.random(),
+          helpers: parts.helpers,
+          later: microtaskScheduler(parts),
+          report: parts.report,
+          webCrypto: () => this.get('crypto') as object,
+          names: (name) => parts.usedNodeCrypto.has(name),
+        }),
     }));
   }
 
@@ -151,11 +160,19 @@ function isInstanceGlobalName(key: unknown): key is InstanceGlobalName {
  * The instance globals (and whether `require`) a module's code can reach: those it names. Code that uses
  * `eval` or `arguments` could reach any wrapper parameter without naming it, so it gets them all.
  */
-export function namesUsedBy(code: string): { readonly globals: ReadonlySet<InstanceGlobalName>; readonly require: boolean } {
+/** What a module's code names, by a word scan of its bundled body (see `namesUsedBy`). */
+export interface UsedNames {
+  readonly globals: ReadonlySet<InstanceGlobalName>;
+  readonly require: boolean;
+  /** node:crypto's routed members (`routedNodeCryptoNames`) the code names: only these are made per instance. */
+  readonly nodeCrypto: ReadonlySet<string>;
+}
+
+export function namesUsedBy(code: string): UsedNames {
   const body = code.split('//# sourceMappingURL=')[0] ?? code;
   const names = (name: string): boolean => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(body);
-  if (names('eval') || names('arguments')) return { globals: new Set(instanceGlobalNames), require: true };
-  return { globals: new Set(instanceGlobalNames.filter(names)), require: names('require') };
+  if (names('eval') || names('arguments')) return { globals: new Set(instanceGlobalNames), require: true, nodeCrypto: new Set(routedNodeCryptoNames) };
+  return { globals: new Set(instanceGlobalNames.filter(names)), require: names('require'), nodeCrypto: new Set(routedNodeCryptoNames.filter(names)) };
 }
 
 /**

