@@ -37,6 +37,14 @@ type Process =
 const quietHostTurnsMax = { fetch: 0, 'node-listener': 3 } as const;
 
 /**
+ * Which request a statement belongs to: the request being served when it was issued (async context follows
+ * awaits). One storage for the process: every AsyncLocalStorage ever made stays in Node's list and is visited
+ * for every promise the process creates, so one per backend node (per run) made each run slower than the one
+ * before — after a few hundred runs, most of a run's time.
+ */
+const requestContext = new AsyncLocalStorage<{ readonly node: BackendNode; readonly request: string }>();
+
+/**
  * The integrator's backend on a simulated server machine of its own: its clock, its seeded stream, its
  * timers as virtual-time events, the run's SQL database and the shared key store in its `env`. Requests
  * arrive over the network as messages; each is served by the process's handler with the statements it issues
@@ -62,7 +70,6 @@ export class BackendNode implements Endpoint {
   private progress = 0;
   private lastMark = -1;
   private quietTurns = 0;
-  private readonly requestContext = new AsyncLocalStorage<string>();
   private readonly timerEvents = new Map<number, SimEvent>();
   private timerCount = 0;
   private sleepCount = 0;
@@ -72,7 +79,10 @@ export class BackendNode implements Endpoint {
   constructor(private readonly parts: BackendNodeParts) {
     this.random = parts.world.streams.get('backend');
     // A statement is its request's: the request being served when it was issued (async context follows awaits).
-    this.db = handleFor(parts.database, () => this.requestContext.getStore() ?? 'backend');
+    this.db = handleFor(parts.database, () => {
+      const serving = requestContext.getStore();
+      return serving?.node === this ? serving.request : 'backend';
+    });
   }
 
   /** Where the backend's code runs: settled between events like the providers'. */
@@ -157,7 +167,7 @@ export class BackendNode implements Endpoint {
     this.awaitingHost++;
     const body = message.method === 'GET' || message.method === 'HEAD' ? null : fromWireBody(message.body);
     const request = new Request(message.url, { method: message.method, headers: message.headers as [string, string][], ...(body === null ? {} : { body: new Uint8Array(body) }) });
-    const answered = this.requestContext.run(id, () => handler(request));
+    const answered = requestContext.run({ node: this, request: id }, () => handler(request));
     void answered
       .then(async (response) => ({ response, bytes: response.body === null ? null : new Uint8Array(await response.arrayBuffer()) }))
       .then(
