@@ -21,6 +21,8 @@ export interface RtcSimOptions {
   readonly sourceKind?: SourceKind;
   /** How many seeds `simulate()` is run on to estimate events per run. */
   readonly sampledRuns?: number;
+  /** Another bundled provider module than the good store-backed one (module sources only). */
+  readonly providerPath?: string;
 }
 
 /** What one rtc-sim throughput measurement found. */
@@ -34,16 +36,16 @@ export interface RtcSimResult {
 }
 
 /** Builds a provider source for the good store-backed dynamic provider. */
-export async function goodProviderSource(kind: SourceKind = 'module'): Promise<ProviderSource> {
+export async function goodProviderSource(kind: SourceKind = 'module', path = goodProviderPath): Promise<ProviderSource> {
   if (kind === 'factory') return sourceFromFactory(createProvider, 'good-store-backed-dynamic (factory)');
-  const loaded = await loadProviderModule(goodProviderPath);
+  const loaded = await loadProviderModule(path);
   if (!loaded.ok) throw new Error(loaded.error.message);
   return sourceFromModule(loaded.value);
 }
 
 /** Runs `schedules` seeds of the race through `sweep()` and times them; samples events per run with `simulate()`. */
 export async function runRtcSim(options: RtcSimOptions): Promise<RtcSimResult> {
-  const source = await goodProviderSource(options.sourceKind);
+  const source = await goodProviderSource(options.sourceKind, options.providerPath);
   const pins = { clients: options.clients };
   const started = performance.now();
   const report = await sweep({ source, runs: options.schedules, seed: options.seed, pins });
