@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { drawConfig } from '../src/config/swarm.ts';
 import { exhaustivePins, exploreExhaustively, type ExhaustiveOptions, type ExhaustiveReport } from '../src/explore/exhaustive.ts';
 import { prepareCounterexample } from '../src/explore/counterexample.ts';
+import { observationFingerprint, traceFingerprint, type TraceStep } from '../src/explore/exhaustive-trace.ts';
 import { replayStrategy } from '../src/explore/replay-strategy.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { RandomStreams } from '../src/kernel/random.ts';
@@ -51,6 +52,24 @@ describe('exhaustive search', () => {
       expect(reduced.verdicts).toEqual(full.verdicts);
       expect([...reduced.traces].sort()).toEqual([...full.traces].sort());
       expect(reduced.report.executions).toBe(reduced.traces.size);
+    });
+  }
+
+  // These providers read the clock (Date.now as the key hint): the events that lead to a reading are time-relevant,
+  // and the search must reach every order of conflicting events with every clock reading that full enumeration
+  // reaches, though it runs a small fraction of its executions.
+  for (const name of ['buggy-timestamp-hint-overwrite.ts', 'good-timestamp-hint.ts']) {
+    it(`DPOR reaches every observation and verdict of full enumeration over 2 clients on ${name}, a provider that reads the clock`, async () => {
+      const config = drawConfig(1, exhaustivePins(2, 1));
+      const source = await exampleSource(name);
+      const reduced = await collectExecutions({ source, config, schedulesMax: 100_000 });
+      const full = await collectExecutions({ source, config, schedulesMax: 100_000, reduction: false });
+      expect(full.report.complete && reduced.report.complete).toBe(true);
+      expect(reduced.report.timeRelevant.length).toBeGreaterThan(0);
+      expect(reduced.report.timeRelevant).toEqual(full.report.timeRelevant);
+      expect(reduced.verdicts).toEqual(full.verdicts);
+      expect([...reduced.observations].sort()).toEqual([...full.observations].sort());
+      expect(reduced.report.executions).toBeLessThan(full.report.executions / 10);
     });
   }
 
@@ -167,17 +186,27 @@ describe('PCT', () => {
   });
 });
 
-/** Runs an exhaustive search through every execution (not stopping at a violation), collecting trace fingerprints and verdicts. */
-async function collectExecutions(options: Omit<ExhaustiveOptions, 'onExecution' | 'stopAtFailure'>): Promise<{ report: ExhaustiveReport; traces: Set<string>; verdicts: string[] }> {
-  const traces = new Set<string>();
+/**
+ * Runs an exhaustive search through every execution (not stopping at a violation), collecting the trace
+ * fingerprints of its last pass (under the time-relevant events it learned) and the verdicts of every pass.
+ */
+async function collectExecutions(
+  options: Omit<ExhaustiveOptions, 'onExecution' | 'stopAtFailure'>,
+): Promise<{ report: ExhaustiveReport; traces: Set<string>; observations: Set<string>; verdicts: string[] }> {
+  const executions: Array<readonly TraceStep[]> = [];
   const verdicts = new Set<string>();
+  let lastPass = 0;
   const report = await exploreExhaustively({
     ...options,
     stopAtFailure: false,
-    onExecution: ({ fingerprint, outcome }) => {
-      traces.add(fingerprint);
+    onExecution: ({ steps, outcome, pass }) => {
+      if (pass !== lastPass) executions.length = 0;
+      lastPass = pass;
+      executions.push(steps);
       verdicts.add(outcome.kind === 'violation' ? outcome.violation.property : outcome.kind);
     },
   });
-  return { report, traces, verdicts: [...verdicts].sort() };
+  const traces = new Set(executions.map((steps) => traceFingerprint(steps, options.exactClock ?? true, report.timeRelevant)));
+  const observations = new Set(executions.map((steps) => observationFingerprint(steps, report.timeRelevant)));
+  return { report, traces, observations, verdicts: [...verdicts].sort() };
 }
