@@ -100,7 +100,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
     // Every observation is a fresh literal at its call site: stamping it in place saves a copy per record.
     const record = observation as Mutable<TraceRecord>;
     record.step = step;
-    record.timeMs = world.queue.nowMs;
+    record.timeMs = world.queue.nowMsUnobserved;
     trace?.push(record);
     if (violation !== undefined) return;
     for (const checker of checkers) {
@@ -140,7 +140,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
   // Whether a stalled world breaks a property is the liveness checker's to say, like everything else.
   if (end.kind === 'quiescent') world.reportStalled();
   world.closed = true;
-  return { config, outcome: outcomeOf(end, violation, config), steps: end.steps, endTimeMs: world.queue.nowMs, trace, decisions };
+  return { config, outcome: outcomeOf(end, violation, config), steps: end.steps, endTimeMs: world.queue.nowMsUnobserved, trace, decisions };
 }
 
 /**

@@ -10,6 +10,8 @@ interface PathNode {
   /** Events whose branches from here are covered: asleep on entry, then every explored child. */
   readonly asleep: Map<string, WakeupStep>;
   readonly wakeup: WakeupTree;
+  /** Children that halted the world when run from here: asleep here, but never asleep below (see `extend`). */
+  readonly halting: Set<string>;
   chosen: string;
 }
 
@@ -17,6 +19,9 @@ interface PathNode {
 class ExecutionRecord {
   readonly steps: TraceStep[] = [];
   readonly decisions: string[] = [];
+  /** Per step: whether its event (with the reactions settled after it) read the clock. */
+  readonly observedClock: boolean[] = [];
+  clockReads = -1;
   /** (step, key): the event `key`, enabled before `step`, was no longer enabled after it, without running. */
   readonly disabled: Array<readonly [number, string]> = [];
   readonly stepOfSequence = new Map<number, number>();
@@ -28,11 +33,16 @@ function candidateOf(event: SimEvent, nowMs: number): WakeupStep {
   return { ...placedAt({ key: event.key, resources: event.resources, timer: event.timing === 'timer', lane: event.lane?.name, dueMs: event.dueMs }, nowMs), requires: [] };
 }
 
+/** How an execution's analysis ends: another execution, a fresh start under a finer relation, or the space covered. */
+export type SearchMove = 'next' | 'restart' | 'covered';
+
 /**
  * Optimal dynamic partial-order reduction (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014: sleep sets and
  * wakeup trees) by stateless re-execution: each execution follows the current path, then the first branch of
  * the wakeup tree below it, then any awake event; at its end its races are reversed into wakeup sequences.
  * With `reduction` off, every enabled event is a branch (full enumeration, to compare against).
+ * When an execution shows an event time-relevant that the search had treated as time-blind, the search starts
+ * again from the empty path: the relation only grows, so the pass that learns nothing new used one relation.
  */
 export class DporSearch {
   private readonly path: PathNode[] = [];
@@ -40,6 +50,8 @@ export class DporSearch {
   private record = new ExecutionRecord();
   /** Wakeup branches dropped because their first event was not enabled where they were to start. */
   infeasible = 0;
+  /** Fresh starts after learning time-relevant events. */
+  restarts = 0;
 
   constructor(
     private readonly reduction: boolean,
@@ -54,7 +66,8 @@ export class DporSearch {
     const record = this.record;
     return {
       name: 'exhaustive',
-      choose: (enabled, { step, nowMs }) => {
+      choose: (enabled, { step, nowMs, clockReads }) => {
+        this.observeClock(record, step, clockReads);
         this.observeEnabled(record, enabled, step);
         const node = this.path[step] ?? this.extend(enabled, step, nowMs);
         if (node === undefined) return -1;
@@ -70,7 +83,19 @@ export class DporSearch {
         });
         return index;
       },
+      end: ({ step, clockReads }) => this.observeClock(record, step, clockReads),
     };
+  }
+
+  /** The time-relevant event keys learned so far (to fingerprint executions under the final relation). */
+  get timeRelevant(): ReadonlySet<string> {
+    return this.learned.timeRelevant;
+  }
+
+  // Reads of the clock since the previous decision belong to the step before (set-up's to nobody).
+  private observeClock(record: ExecutionRecord, step: number, clockReads: number): void {
+    if (step > 0 && record.clockReads >= 0) record.observedClock[step - 1] = clockReads > record.clockReads;
+    record.clockReads = clockReads;
   }
 
   /** The decisions and steps of the execution that just ran. */
@@ -78,16 +103,23 @@ export class DporSearch {
     return this.record;
   }
 
-  /** Analyses the execution that just ran, then moves to the next branch; false when the space is covered. */
-  finish(abandoned: boolean): boolean {
+  /** Analyses the execution that just ran, then moves to the next branch (or starts again, see above). */
+  finish(abandoned: boolean): SearchMove {
     const record = this.record;
+    if (this.learned.exactClock && this.learned.learnTimeRelevant(record.steps, record.observedClock) && this.reduction) {
+      this.path.length = 0;
+      this.restarts++;
+      return 'restart';
+    }
     const lastStep = record.steps.length - 1;
     if (!abandoned && lastStep >= 0) {
       // Whatever was still enabled at the end was disabled by the last event (it halted or emptied the world).
-      for (const key of record.previousEnabled) if (key !== (record.steps[lastStep] as TraceStep).key) record.disabled.push([lastStep, key]);
+      const lastKey = (record.steps[lastStep] as TraceStep).key;
+      for (const key of record.previousEnabled) if (key !== lastKey) record.disabled.push([lastStep, key]);
+      if (record.previousEnabled.size > 1) this.path[lastStep]?.halting.add(lastKey);
     }
     if (this.reduction) this.reverseRaces(record);
-    return this.backtrack();
+    return this.backtrack() ? 'next' : 'covered';
   }
 
   private observeEnabled(record: ExecutionRecord, enabled: readonly SimEvent[], step: number): void {
@@ -109,7 +141,8 @@ export class DporSearch {
     let wakeup = emptyWakeupTree();
     if (parent !== undefined && this.reduction) {
       const chosen = parent.enabled.get(parent.chosen) as WakeupStep;
-      for (const [key, sleeper] of parent.asleep) if (!dependent(chosen, sleeper, this.learned)) asleep.set(key, placedAt(sleeper, nowMs));
+      // A sleeper that halted the world from the parent disabled the chosen event there: after it, it is another trace.
+      for (const [key, sleeper] of parent.asleep) if (!parent.halting.has(key) && !dependent(chosen, sleeper, this.learned)) asleep.set(key, placedAt(sleeper, nowMs));
       wakeup = parent.wakeup.children.find((child) => child.step.key === parent.chosen)?.subtree ?? wakeup;
     }
     if (!this.reduction) for (const candidate of enabled.values()) wakeup.children.push({ step: candidate, subtree: emptyWakeupTree() });
@@ -119,7 +152,7 @@ export class DporSearch {
       if (awake === undefined) return undefined;
       wakeup.children.push({ step: awake, subtree: emptyWakeupTree() });
     }
-    const node: PathNode = { nowMs, enabled, asleep, wakeup, chosen: (wakeup.children[0] as WakeupTree['children'][number]).step.key };
+    const node: PathNode = { nowMs, enabled, asleep, wakeup, halting: new Set(), chosen: (wakeup.children[0] as WakeupTree['children'][number]).step.key };
     this.path.push(node);
     return node;
   }
@@ -150,8 +183,20 @@ export class DporSearch {
     for (const [step, key] of disabled) {
       const node = this.path[step];
       const candidate = node?.enabled.get(key);
-      if (node !== undefined && candidate !== undefined) this.insert(node, [candidate]);
+      if (node === undefined || candidate === undefined) continue;
+      if (step === lastStep) this.insertBeforeHalt(node, candidate);
+      else this.insert(node, [candidate]);
     }
+  }
+
+  /**
+   * The last event halted the world (a violation, or every phase done) with `candidate` still enabled: running
+   * the candidate first is another trace, whatever the relation says of the pair, because after a halt nothing
+   * runs. An independent sleeper covers only traces that contain it, so only the candidate's own sleep covers it.
+   */
+  private insertBeforeHalt(node: PathNode, candidate: WakeupStep): void {
+    if (node.asleep.has(candidate.key) || node.wakeup.children.some((child) => child.step.key === candidate.key)) return;
+    node.wakeup.children.push({ step: candidate, subtree: emptyWakeupTree() });
   }
 
   private insert(node: PathNode, sequence: readonly WakeupStep[]): void {

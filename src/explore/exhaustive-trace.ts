@@ -1,7 +1,8 @@
 /**
  * The partial order of one execution, as dynamic partial-order reduction (exhaustive-dpor.ts) sees it.
  *
- * Soundness argument (why two executions this file calls equivalent end in the same state):
+ * Soundness argument (why two executions this file calls equivalent end in the same state, every clock reading
+ * alike):
  *
  * - The kernel's enabled set: every asynchronous candidate due no later than the next live timer, else the
  *   timers tied at that timer's time. An event runs at its effective time `atMs = max(clock, dueMs)` and
@@ -9,13 +10,37 @@
  *   clock it reads, and through the enabled set (timers wait for the absence of asynchronous events).
  * - Timers are dependent on every event: they run only when no asynchronous event is ready, so they are
  *   barriers, and two tied timers are ordered by the choice itself.
- * - The clock, with `exactClock`: events running at different virtual times are dependent (one saw a clock
- *   the other moved).
+ * - What reads the clock. An event *observes* the clock when its action, with the reactions settled after it,
+ *   reads the virtual time's value (`EventQueue.nowMs`): provider code through its instance hooks (Date,
+ *   performance), a key-store version stamped for a lagging replica to compare, a threshold the clock may still
+ *   be short of (a fault phase, a downtime, a partition; `EventQueue.reached`), a key that names the time, the
+ *   birth of a drifting clock. Scheduling relative to now is not a reading: the queue adds a message's latency or
+ *   a timer's delay to its own clock, and the retention probes are placed relative to the settling moment.
+ *   An event is *time-relevant* when it observes the clock, when it created a time-relevant event (whose due time
+ *   is its creator's time plus a delay), or when it is the message queued just before a time-relevant one on its
+ *   lane (FIFO lifts the later due time to the earlier one). The search learns the time-relevant keys from each
+ *   execution (`timeRelevantSteps`) and keeps their union.
+ * - The clock, with `exactClock` (the default): two events are dependent when either is time-relevant and they
+ *   run at different virtual times (one ran after the other moved the clock).
  *   Events with the same effective time T form a slot; the first event of a slot (T > 0) has `dueMs = T`
  *   (it moved the clock), and an event of the slot with `dueMs < T` ran late only because one with
- *   `dueMs = T` ran before it. Making "late" and "on time" events of a slot dependent keeps every late one
- *   after an on-time one, so every reordering that respects the dependencies gives every event the same
- *   effective time: it reads the same clock and creates its events with the same due times.
+ *   `dueMs = T` ran before it. Making "late" and "on time" events of a slot dependent (again when either is
+ *   time-relevant) keeps every late one after an on-time one, so every reordering that respects the
+ *   dependencies gives every time-relevant event the same effective time: every observer reads the same clock,
+ *   and every time-relevant event is created with the same due time, by induction along the creation chain.
+ *   An event that is not time-relevant may run at another time in an equivalent execution: it reads no clock,
+ *   so its effect on the state is the same, and nothing observes the due times of what it creates. Where it
+ *   could still matter — moving the clock before a time-relevant event — the two ran at different times, so
+ *   they are dependent and keep their order.
+ *   Its time does enter the relation, though, so two executions alike in every order of conflicting events and
+ *   in every time-relevant time can still be told apart, and both be run: a redundancy, never a miss. The tests
+ *   therefore compare *observations* (`observationFingerprint`) with full enumeration, on providers that read
+ *   the clock.
+ * - Learning restarts the search: when an execution shows a key time-relevant that was treated as time-blind,
+ *   the path is dropped and the search begins again (the relation only grows). The last pass learns nothing, so
+ *   it ran under one relation that holds for every execution it explored. In a world where nothing observes the
+ *   clock (good-static-key: the provider never reads it and its timeouts are relative), the exact relation is
+ *   the clock-blind one and the counts agree.
  * - Resources: two asynchronous events of one slot, both on time or both late, touching no common resource,
  *   run at the same clock on disjoint state, so they commute. The new events they create have the same due
  *   times; only creation sequence numbers differ, which the kernel uses as a tie-break inside heaps and never
@@ -27,13 +52,17 @@
  *   event could not have run first. Nor are two messages of one lane a race (FIFO), nor a timer and an
  *   asynchronous event (the timer is not enabled while the other is ready, or made it ready).
  * - Disabling: when an event removes another from the enabled set without running it (a dropped
- *   connection, a halted world), the pair is learned as dependent, and the disabled event is tried first.
- * - The clock, by default: not a dependency. Two executions are then equivalent when they order every pair of
- *   events sharing a resource (and every timer) alike, even if an independent event ran a few virtual
- *   milliseconds later in one of them (an asynchronous event may always be stretched up to the next timer —
- *   that is the kernel's model of latency). This is the equivalence sleep-set search used before (its count
- *   of schedules is unchanged); it is exact on state and order, and abstracts only the virtual time at which
- *   independent events run. `exactClock` removes that abstraction at the price of many more traces.
+ *   connection), the pair is learned as dependent, and the disabled event is tried first.
+ * - Halts: the last event of a violating (or finished) execution disables whatever was still enabled. Running
+ *   one of those first is another trace whatever the relation says of the pair, so it is planted directly where
+ *   the halt ran, and a sleeper that halted the world from a node is never carried asleep below it.
+ * - The clock, with `exactClock` off: not a dependency at all. Two executions are then equivalent when they order
+ *   every pair of events sharing a resource (and every timer) alike, even if a provider read another time in one
+ *   of them. This is the equivalence sleep-set search used before (its count of schedules is unchanged); it is
+ *   blind to providers that read the clock, which the exact relation is not.
+ * - Timers' due times: a pending timer bounds which asynchronous events are ready. A timer made by an event
+ *   that is not time-relevant may fall elsewhere in an equivalent execution; a wakeup branch that then names an
+ *   event that is not enabled is dropped and counted (`infeasible`), never silent (0 in the bench's worlds).
  * - Assumptions (true of the pinned exhaustive world, documented in README): latencies are fixed, so the
  *   shared latency streams return the same value in any order; checkers judge the state, not the order of
  *   independent records. The tests compare DPOR with full enumeration on small worlds to check them.
@@ -59,8 +88,16 @@ export interface TraceStep extends Candidate {
 /** The dependency relation's settings, and the pairs of keys seen to disable one another (dependent from then on). */
 export class LearnedConflicts {
   private readonly pairs = new Set<string>();
-  /** Whether the clock orders events (exact) or only resources and timers do (the default; see above). */
+  /** Keys of events seen time-relevant in some execution (see above): only they are ordered by the clock. */
+  readonly timeRelevant = new Set<string>();
+  /** Whether the clock orders events (exact) or only resources and timers do (see above). */
   constructor(readonly exactClock = false) {}
+  /** Adds the time-relevant events of one execution; whether any was new. */
+  learnTimeRelevant(steps: readonly TraceStep[], observedClock: readonly boolean[]): boolean {
+    const before = this.timeRelevant.size;
+    for (const index of timeRelevantSteps(steps, observedClock)) this.timeRelevant.add((steps[index] as TraceStep).key);
+    return this.timeRelevant.size > before;
+  }
   /** Records that `left` removed `right` from the enabled set (or the reverse). */
   add(left: string, right: string): void {
     this.pairs.add(left < right ? `${left}\u0000${right}` : `${right}\u0000${left}`);
@@ -71,11 +108,35 @@ export class LearnedConflicts {
   }
 }
 
+/**
+ * The steps of one execution whose time matters (see above): each step that observed the clock, the step that
+ * created a time-relevant one (its due time is the creator's time plus a latency) and the message queued before
+ * a time-relevant one on its lane (a later message is never due before an earlier one).
+ */
+export function timeRelevantSteps(steps: readonly TraceStep[], observedClock: readonly boolean[]): number[] {
+  const relevant = observedClock.slice(0, steps.length);
+  const laneNext = new Map<string, number>();
+  for (let index = steps.length - 1; index >= 0; index--) {
+    const step = steps[index] as TraceStep;
+    if (step.lane !== undefined) {
+      const next = laneNext.get(step.lane);
+      if (next !== undefined && relevant[next] === true) relevant[index] = true;
+      laneNext.set(step.lane, index);
+    }
+    if (relevant[index] === true && step.causeStep >= 0) relevant[step.causeStep] = true;
+  }
+  const found: number[] = [];
+  for (let index = 0; index < steps.length; index++) if (relevant[index] === true) found.push(index);
+  return found;
+}
+
 /** The dependency relation of events placed at times `atMs` (see the soundness argument above). */
 export function dependent(left: Candidate & { readonly atMs: number }, right: Candidate & { readonly atMs: number }, learned: LearnedConflicts): boolean {
   if (left.timer || right.timer) return true;
-  if (learned.exactClock && left.atMs !== right.atMs) return true;
-  if (learned.exactClock && (left.dueMs === left.atMs) !== (right.dueMs === right.atMs)) return true;
+  if (learned.exactClock && (learned.timeRelevant.has(left.key) || learned.timeRelevant.has(right.key))) {
+    if (left.atMs !== right.atMs) return true;
+    if ((left.dueMs === left.atMs) !== (right.dueMs === right.atMs)) return true;
+  }
   if (left.resources.some((resource) => right.resources.includes(resource))) return true;
   return learned.has(left.key, right.key);
 }
@@ -156,7 +217,7 @@ export class HappensBefore {
   }
 
   /** A canonical name of the execution's Mazurkiewicz trace: see `traceFingerprint`. */
-  fingerprint(): string {
+  fingerprint(timed: ReadonlySet<string> = this.learned.exactClock ? this.learned.timeRelevant : new Set()): string {
     const placed = new Array<boolean>(this.steps.length).fill(false);
     const order: string[] = [];
     for (let count = 0; count < this.steps.length; count++) {
@@ -167,7 +228,7 @@ export class HappensBefore {
       }
       placed[best] = true;
       const step = this.steps[best] as TraceStep;
-      order.push(this.learned.exactClock ? `${step.key}@${step.atMs}` : step.key);
+      order.push(timed.has(step.key) ? `${step.key}@${step.atMs}` : step.key);
     }
     return order.join(' ');
   }
@@ -176,8 +237,20 @@ export class HappensBefore {
 /**
  * A canonical name of an execution's Mazurkiewicz trace: its lexicographically least linearisation by key
  * (with each event's time). Two executions have the same fingerprint exactly when they order every dependent
- * pair alike. Computed without learned conflicts, so that it does not depend on what a search saw before.
+ * pair alike. Computed without learned conflicts, so that it does not depend on what a search saw before; with
+ * the time-relevant keys given (a search's final set, so that every execution is named under one relation).
  */
-export function traceFingerprint(steps: readonly TraceStep[], exactClock: boolean): string {
-  return new HappensBefore(steps, new LearnedConflicts(exactClock)).fingerprint();
+export function traceFingerprint(steps: readonly TraceStep[], exactClock: boolean, timeRelevant: Iterable<string> = []): string {
+  const relation = new LearnedConflicts(exactClock);
+  for (const key of timeRelevant) relation.timeRelevant.add(key);
+  return new HappensBefore(steps, relation).fingerprint();
+}
+
+/**
+ * What an execution observed: its order of events sharing a resource (the clock-blind trace) with the time of
+ * every time-relevant event. Executions alike in this are alike in state and in every clock reading, so a search
+ * that reaches every observation full enumeration reaches misses no behaviour (the tests compare these).
+ */
+export function observationFingerprint(steps: readonly TraceStep[], timeRelevant: Iterable<string>): string {
+  return new HappensBefore(steps, new LearnedConflicts(false)).fingerprint(new Set(timeRelevant));
 }

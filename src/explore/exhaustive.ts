@@ -4,7 +4,7 @@ import { fixedLatency } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../simulate.ts';
 import { DporSearch } from './exhaustive-dpor.ts';
-import { traceFingerprint } from './exhaustive-trace.ts';
+import type { TraceStep } from './exhaustive-trace.ts';
 
 /** What exhaustive search explores: one pinned world, up to `schedulesMax` distinct traces. */
 export interface ExhaustiveOptions {
@@ -18,16 +18,23 @@ export interface ExhaustiveOptions {
   /** Stop at the first violating execution (default); tests set false to collect every verdict. */
   readonly stopAtFailure?: boolean;
   readonly onProgress?: (schedules: number) => void;
-  /** Sees every complete execution: its trace's canonical fingerprint and how it ended (tests). */
-  readonly onExecution?: (execution: { readonly fingerprint: string; readonly decisions: readonly string[]; readonly outcome: RunOutcome }) => void;
+  /**
+   * Sees every complete execution: its steps (to fingerprint with `traceFingerprint` and the report's
+   * `timeRelevant`), how it ended, and the pass it belongs to (a search starts again when it learns; tests).
+   */
+  readonly onExecution?: (execution: { readonly steps: readonly TraceStep[]; readonly decisions: readonly string[]; readonly outcome: RunOutcome; readonly pass: number }) => void;
 }
 
 /** What exhaustive search covered, and the first violating schedule if any. */
 export interface ExhaustiveReport {
   /** Complete executions: distinct Mazurkiewicz traces (interleavings up to reordering independent events). */
   readonly schedules: number;
-  /** Executions started, complete or not: the work done (≥ schedules). */
+  /** Executions started, complete or not, in every pass: the work done (≥ schedules). */
   readonly executions: number;
+  /** Executions of passes abandoned because the search learned a time-relevant event (see exhaustive-dpor.ts). */
+  readonly discarded: number;
+  /** The keys of the events whose time matters, as learned: the clock orders only these (exhaustive-trace.ts). */
+  readonly timeRelevant: readonly string[];
   /** Executions dropped midway because every remaining choice was covered elsewhere (sleep sets). */
   readonly pruned: number;
   /** Wakeup branches dropped as infeasible: a dependency hidden from `resources` (see exhaustive-dpor.ts). */
@@ -46,21 +53,37 @@ export async function exploreExhaustively(options: ExhaustiveOptions): Promise<E
   const search = new DporSearch(options.reduction ?? true, options.exactClock ?? true);
   let schedules = 0;
   let pruned = 0;
+  let discarded = 0;
   let failure: ExhaustiveReport['failure'];
-  const report = (complete: boolean): ExhaustiveReport => ({ schedules, executions: schedules + pruned, pruned, infeasible: search.infeasible, complete, failure });
+  const report = (complete: boolean): ExhaustiveReport => ({
+    schedules,
+    executions: schedules + pruned + discarded,
+    discarded,
+    timeRelevant: [...search.timeRelevant].sort(),
+    pruned,
+    infeasible: search.infeasible,
+    complete,
+    failure,
+  });
   for (;;) {
     if (schedules >= options.schedulesMax) return report(false);
     const result = await simulate({ config: options.config, source: options.source, strategy: search.strategy() });
     const abandoned = result.outcome.kind === 'abandoned';
     if (abandoned) pruned++;
     else schedules++;
-    if (!abandoned) options.onExecution?.({ fingerprint: traceFingerprint(search.last.steps, options.exactClock ?? true), decisions: search.last.decisions, outcome: result.outcome });
+    if (!abandoned) options.onExecution?.({ steps: search.last.steps, decisions: search.last.decisions, outcome: result.outcome, pass: search.restarts });
     if ((result.outcome.kind === 'violation' || result.outcome.kind === 'limit') && failure === undefined) {
       failure = { decisions: [...search.last.decisions], result };
       if (options.stopAtFailure ?? true) return report(false);
     }
     if (schedules % 256 === 0) options.onProgress?.(schedules);
-    if (!search.finish(abandoned)) return report(true);
+    const move = search.finish(abandoned);
+    if (move === 'covered') return report(true);
+    if (move === 'restart') {
+      discarded += schedules + pruned;
+      schedules = 0;
+      pruned = 0;
+    }
   }
 }
 

@@ -18,7 +18,12 @@ export interface EventSpec {
  * pending timer (timers are punctual), and a timer never preempts an asynchronous event due before it.
  */
 export class EventQueue {
-  nowMs = 0;
+  private clockMs = 0;
+  /**
+   * How many times anything read the clock's value (exhaustive search asks which events observed the time;
+   * see explore/exhaustive-trace.ts). Scheduling relative to now is not a read: the queue does it itself.
+   */
+  clockReads = 0;
   private sequence = 0;
   private readonly timers = new MinHeap<SimEvent>(isBefore);
   private readonly notReady = new MinHeap<SimEvent>(isBefore);
@@ -36,9 +41,33 @@ export class EventQueue {
     return this.sequence * 4_294_967_296 + this.runningSequence;
   }
 
+  /** The virtual time (ms) — a read that counts as observing the clock. */
+  get nowMs(): number {
+    this.clockReads++;
+    return this.clockMs;
+  }
+
+  /** Sets the clock (unit tests). */
+  set nowMs(ms: number) {
+    this.clockMs = ms;
+  }
+
+  /** The virtual time for trace records and for scheduling relative to now: these do not observe the clock. */
+  get nowMsUnobserved(): number {
+    return this.clockMs;
+  }
+
+  /**
+   * Whether the clock has reached `ms`. Time never runs below 0, so a threshold ≤ 0 reads nothing (a fault
+   * phase or a downtime that never began): only a threshold the clock could still be short of is an observation.
+   */
+  reached(ms: number): boolean {
+    return ms <= 0 || this.nowMs >= ms;
+  }
+
   /** Schedules a punctual timer `delayMs` from now. */
   timer(spec: EventSpec): SimEvent {
-    const event = this.create(spec, 'timer', this.nowMs + spec.delayMs, undefined);
+    const event = this.create(spec, 'timer', this.clockMs + spec.delayMs, undefined);
     this.timers.push(event);
     if (event.dueMs < this.horizonMs) this.lowerHorizon(event.dueMs);
     return event;
@@ -46,7 +75,7 @@ export class EventQueue {
 
   /** Schedules an asynchronous event; with a lane it is delivered after everything queued on that lane. */
   async(spec: EventSpec, lane?: Lane): SimEvent {
-    let dueMs = this.nowMs + spec.delayMs;
+    let dueMs = this.clockMs + spec.delayMs;
     if (lane !== undefined) {
       dueMs = Math.max(dueMs, lane.lastDueMs);
       lane.lastDueMs = dueMs;
@@ -113,7 +142,7 @@ export class EventQueue {
     }
     event.cancelled = true;
     this.runningSequence = event.sequence;
-    if (event.dueMs > this.nowMs) this.nowMs = event.dueMs;
+    if (event.dueMs > this.clockMs) this.clockMs = event.dueMs;
     if (event.timing === 'timer') this.raiseHorizon();
   }
 

@@ -28,6 +28,13 @@ export type LoopEnd =
  * microtasks has answered before a virtual-time timeout can be chosen. Bounded by events and virtual time.
  */
 export async function runLoop(options: LoopOptions): Promise<LoopEnd> {
+  const end = await runSteps(options);
+  const { queue, strategy } = options;
+  strategy.end?.({ step: end.steps, nowMs: queue.nowMsUnobserved, clockReads: queue.clockReads });
+  return end;
+}
+
+async function runSteps(options: LoopOptions): Promise<LoopEnd> {
   const { queue, strategy } = options;
   let steps = 0;
   for (;;) {
@@ -36,7 +43,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopEnd> {
     const enabled = queue.enabled();
     if (enabled.length === 0) return { kind: 'quiescent', steps };
     if (steps >= options.eventsMax) return { kind: 'limit', limit: 'events', steps };
-    const index = strategy.choose(enabled, { step: steps, nowMs: queue.nowMs });
+    const index = strategy.choose(enabled, { step: steps, nowMs: queue.nowMsUnobserved, clockReads: queue.clockReads });
     if (index < 0) return { kind: 'abandoned', steps };
     const event = enabled[index];
     if (event === undefined) throw new Error(`strategy ${strategy.name} chose ${index} of ${enabled.length} events`);

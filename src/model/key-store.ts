@@ -161,7 +161,7 @@ export class SimulatedKeyStore {
     if (plan.events.some((event) => event.kind === 'key-store-failure' && event.client === clientId && event.operationNumber === operationNumber)) {
       return 'failure';
     }
-    if (this.world.queue.nowMs >= plan.phaseEndMs || plan.keyStoreFailureRate + plan.keyStoreTimeoutRate === 0) return undefined;
+    if (this.world.queue.reached(plan.phaseEndMs) || plan.keyStoreFailureRate + plan.keyStoreTimeoutRate === 0) return undefined;
     const draw = this.world.streams.get('keyStoreFaults').next();
     if (draw < plan.keyStoreFailureRate) return 'failure';
     return draw < plan.keyStoreFailureRate + plan.keyStoreTimeoutRate ? 'timeout' : undefined;
@@ -174,7 +174,9 @@ export class SimulatedKeyStore {
       versions = [];
       this.versions.set(key, versions);
     }
-    versions.push({ value, atMs: this.world.queue.nowMs });
+    // The stamp is read back only by a lagging replica: in strong mode it observes nothing.
+    const strong = this.world.config.keyStoreConsistency === undefined || this.world.config.keyStoreConsistency.mode === 'strong';
+    versions.push({ value, atMs: strong ? this.world.queue.nowMsUnobserved : this.world.queue.nowMs });
   }
 
   private latest(key: string): string | undefined {

@@ -51,13 +51,13 @@ export class Network {
     const lane = this.lane(name);
     const count = (this.sentCounts.get(name) ?? 0) + 1;
     this.sentCounts.set(name, count);
-    const nowMs = this.world.queue.nowMs;
+    const queue = this.world.queue;
     const latencyMs = drawLatency(this.world.config.network, this.world.streams.get('network'));
     let delayMs = latencyMs;
     // A spike is a slow period: a message sent in it arrives at the latest one latency after it ends.
-    if (this.spike !== undefined && nowMs < this.spike.untilMs) delayMs = Math.min(latencyMs * this.spike.factor, this.spike.untilMs - nowMs + latencyMs);
+    if (this.spike !== undefined && !queue.reached(this.spike.untilMs)) delayMs = Math.min(latencyMs * this.spike.factor, this.spike.untilMs - queue.nowMs + latencyMs);
     const heldUntilMs = this.partitionedUntilMs.get(connectionKey(from, to)) ?? 0;
-    if (heldUntilMs > nowMs) delayMs += heldUntilMs - nowMs;
+    if (!queue.reached(heldUntilMs)) delayMs += heldUntilMs - queue.nowMs;
     const receiver = (isHttpMessage(message) ? this.httpEndpoints : this.endpoints).get(to);
     this.world.queue.async(
       {

@@ -26,7 +26,9 @@ export interface ProbePlan {
  */
 export function runRetentionProbe(world: WorldContext, keyStore: SimulatedKeyStore, plan: ProbePlan, onDone: () => void): void {
   const { probeId, horizonMs, expectations } = plan;
-  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId, world.queue.nowMs);
+  // Birth only starts a clock's drift: a clock without drift reads the same whenever it was born.
+  const bornAtMs = (world.config.clocks?.driftPpmMax ?? 0) === 0 ? world.queue.nowMsUnobserved : world.queue.nowMs;
+  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId, bornAtMs);
   const created = createClientProvider(world, { clientId: probeId, clock, keyStore });
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {

@@ -82,7 +82,7 @@ export class ProviderCaller {
         failure: outcome.failure,
         message: outcome.message,
       });
-      const inFaultPhase = world.queue.nowMs < (world.config.faults?.phaseEndMs ?? 0);
+      const inFaultPhase = !world.queue.reached(world.config.faults?.phaseEndMs ?? 0);
       if (!inFaultPhase && attempt >= world.config.providerAttemptsMax) {
         giveUp(`its provider failed ${attempt} times (last: ${outcome.failure}: ${outcome.message})`);
         return;

@@ -55,7 +55,7 @@ export class Server implements Node {
 
   /** Whether the server accepts connections now. */
   isUp(): boolean {
-    return this.world.queue.nowMs >= this.downUntilMs;
+    return this.world.queue.reached(this.downUntilMs);
   }
 
   /** Handles a message from a client. */

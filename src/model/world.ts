@@ -77,7 +77,7 @@ export class World implements WorldContext {
 
   /** A protocol moment happened: during the fault phase, the crash points waiting for it fire (see world/moments.ts). */
   moment(moment: ProtocolMoment): void {
-    if (this.queue.nowMs >= (this.config.faults?.phaseEndMs ?? 0)) return;
+    if (this.queue.reached(this.config.faults?.phaseEndMs ?? 0)) return;
     this.momentFaults.reached(moment, () => this.faultTarget());
   }
 
@@ -214,11 +214,12 @@ export class World implements WorldContext {
 
   private onClientSettled(): void {
     if (this.raceOver || this.settledClients < this.clients.length) return;
-    if (this.queue.nowMs < (this.config.faults?.phaseEndMs ?? 0) && this.clients.some((client) => client.state !== 'failed')) return;
+    if (!this.queue.reached(this.config.faults?.phaseEndMs ?? 0) && this.clients.some((client) => client.state !== 'failed')) return;
     this.raceOver = true;
     if (this.deadline !== undefined) this.queue.cancel(this.deadline);
     this.emit({ kind: 'phase', actor: 'world', phase: 'settled', detail: 'every client is collaborating or has given up' });
-    this.probeAtHorizon(0, this.queue.nowMs, this.expectations());
+    // Probes are scheduled relative to this moment: the kernel's scheduling, not a reading of the clock.
+    this.probeAtHorizon(0, this.queue.nowMsUnobserved, this.expectations());
   }
 
   // One fresh browser per retention horizon, each opening every established session. Between two horizons
@@ -231,10 +232,10 @@ export class World implements WorldContext {
       return;
     }
     const probe = (): void => runRetentionProbe(this, this.keyStore, { probeId: `probe-${index + 1}`, horizonMs, expectations }, () => this.probeAtHorizon(index + 1, settledAtMs, expectations));
-    const delayMs = settledAtMs + horizonMs - this.queue.nowMs;
+    const delayMs = settledAtMs + horizonMs - this.queue.nowMsUnobserved;
     if (delayMs <= 0) return probe();
     this.emit({ kind: 'phase', actor: 'world', phase: 'quiet', detail: `nothing happens until ${durationWords(horizonMs)} after the race settled` });
-    this.quietUntilMs = this.queue.nowMs + delayMs;
+    this.quietUntilMs = this.queue.nowMsUnobserved + delayMs;
     this.queue.timer({ key: `retention-horizon:${index}`, actor: 'world', resources: ['world'], delayMs, action: probe });
   }
 

@@ -35,8 +35,8 @@ describe('one step numbering, from 0, end to end', () => {
     const drift = { missed: 0, firstMissedStep: undefined as number | undefined };
     const strategy = replayStrategy(['arrive:c1', 'gone'], drift);
     const enabled = [{ key: 'arrive:c1', actor: 'c1', resources: [], dueMs: 0, sequence: 0 }] as unknown as Parameters<typeof strategy.choose>[0];
-    strategy.choose(enabled, { step: 0, nowMs: 0 });
-    strategy.choose(enabled, { step: 1, nowMs: 0 });
+    strategy.choose(enabled, { step: 0, nowMs: 0, clockReads: 0 });
+    strategy.choose(enabled, { step: 1, nowMs: 0, clockReads: 0 });
     expect(drift).toEqual({ missed: 1, firstMissedStep: 1, firstMissedEvent: 'gone' });
   });
 });

@@ -109,7 +109,7 @@ export async function runQueue(world: WorldContext, untilMs = Number.POSITIVE_IN
   for (let steps = 0; steps < 10_000; steps++) {
     await settle(world);
     const enabled = world.queue.enabled();
-    const next = enabled[timedStrategy.choose(enabled, { step: steps, nowMs: world.queue.nowMs })];
+    const next = enabled[timedStrategy.choose(enabled, { step: steps, nowMs: world.queue.nowMs, clockReads: 0 })];
     if (next === undefined || next.dueMs > untilMs) return;
     world.queue.take(next);
     next.action();
