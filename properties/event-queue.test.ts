@@ -120,6 +120,20 @@ describe('event queue', () => {
     expect(queue.enabled().map((event) => event.key)).toEqual(['late', 'late too']);
   });
 
+  it('a withdrawn event lets go of its action at once (a cancelled timer waits in the heap until its time)', () => {
+    const queue = new EventQueue();
+    const lane = new Lane('a');
+    const action = (): void => undefined;
+    const spec = (key: string) => ({ key, actor: 'x', resources: [], delayMs: 10, action });
+    const timer = queue.timer(spec('timer'));
+    const first = queue.async(spec('first'), lane);
+    const second = queue.async(spec('second'), lane);
+    const kept = queue.timer(spec('kept'));
+    queue.cancel(timer);
+    queue.dropLane(lane);
+    expect([timer, first, second, kept].map((event) => event.action === action)).toEqual([false, false, false, true]);
+  });
+
   it('every event that is not withdrawn runs exactly once; withdrawn ones never run', () => {
     fc.assert(
       fc.property(commands, ([initial, later, choices]) => {

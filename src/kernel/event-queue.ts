@@ -72,7 +72,7 @@ export class EventQueue {
   /** Withdraws an event; a no-op when it already ran or was withdrawn. */
   cancel(event: SimEvent): void {
     if (event.cancelled) return;
-    event.cancelled = true;
+    withdraw(event);
     if (event.readyIndex >= 0) this.removeReady(event);
     if (event.lane !== undefined && event.lane.waiting[event.lane.head] === event) this.advanceLane(event.lane);
     if (event.timing === 'timer') {
@@ -85,7 +85,7 @@ export class EventQueue {
   dropLane(lane: Lane): void {
     const pending = lane.waiting.slice(lane.head);
     for (const event of pending) {
-      event.cancelled = true;
+      withdraw(event);
       if (event.readyIndex >= 0) this.removeReady(event);
     }
     lane.waiting.length = 0;
@@ -225,5 +225,13 @@ export class EventQueue {
     }
   }
 }
+
+// A withdrawn event never runs: what it would have done is let go at once, not when the queue reaches it.
+function withdraw(event: SimEvent): void {
+  event.cancelled = true;
+  event.action = withdrawnAction;
+}
+
+const withdrawnAction = (): void => undefined;
 
 export { Lane };

@@ -26,7 +26,7 @@ export interface ProbePlan {
  */
 export function runRetentionProbe(world: WorldContext, keyStore: SimulatedKeyStore, plan: ProbePlan, onDone: () => void): void {
   const { probeId, horizonMs, expectations } = plan;
-  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId, world.queue.nowMs);
+  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.once(`clock:${probeId}`), probeId, world.queue.nowMs);
   const created = createClientProvider(world, { clientId: probeId, clock, keyStore });
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {
