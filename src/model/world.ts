@@ -240,9 +240,11 @@ export class World implements WorldContext {
 
   private expectations(): Expectation[] {
     const result: Expectation[] = [];
+    // Looked up by id, not searched: a world of 1,000 documents has 1,000 sessions and 3,000 clients.
+    const clientsById = new Map(this.clients.map((client) => [client.id, client]));
     for (const session of this.server.established()) {
       // Stryker disable next-line OptionalChaining: the owner of an established session is always one of the clients
-      const expectedKey = this.clients.find((client) => client.id === session.owner)?.createdKey(session.keyHint);
+      const expectedKey = clientsById.get(session.owner)?.createdKey(session.keyHint);
       if (expectedKey !== undefined) result.push({ documentId: session.documentId, keyHint: session.keyHint, expectedKey });
     }
     return result;
