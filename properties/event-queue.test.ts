@@ -9,7 +9,8 @@ type Command =
   | { readonly type: 'cancel'; readonly which: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({ type: fc.constant('timer' as const), delayMs: fc.integer({ min: 0, max: 50 }) }),
+  // Coincident timers are common in large worlds (clients arriving in the same millisecond): draw them often.
+  fc.record({ type: fc.constant('timer' as const), delayMs: fc.oneof(fc.constantFrom(0, 10), fc.integer({ min: 0, max: 50 })) }),
   fc.record({ type: fc.constant('async' as const), delayMs: fc.integer({ min: 0, max: 80 }), lane: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }) }),
   fc.record({ type: fc.constant('cancel' as const), which: fc.nat() }),
 );
@@ -18,6 +19,8 @@ interface Ran {
   readonly event: SimEvent;
   readonly atMs: number;
   readonly pendingAsyncDueBefore: boolean;
+  /** When only timers were enabled: whether they were every pending timer due first, in creation order. */
+  readonly timersEnabledAsDue: boolean;
 }
 
 /**
@@ -51,10 +54,15 @@ function play(initial: readonly Command[], later: readonly Command[], choices: r
     const enabled = queue.enabled();
     if (enabled.length === 0) break;
     const chosen = enabled[(choices[step] ?? 0) % enabled.length] as SimEvent;
+    const pending = (event: SimEvent): boolean => !cancelled.has(event) && !ran.some((entry) => entry.event === event);
+    const pendingTimers = created.filter((event) => event.timing === 'timer' && pending(event));
+    const firstDueMs = Math.min(...pendingTimers.map((event) => event.dueMs));
+    const timersEnabledAsDue =
+      chosen.timing !== 'timer' || JSON.stringify(enabled.map((event) => event.sequence)) === JSON.stringify(pendingTimers.filter((event) => event.dueMs === firstDueMs).map((event) => event.sequence));
     const pendingAsyncDueBefore =
       chosen.timing === 'timer' && created.some((event) => event.timing === 'async' && !cancelled.has(event) && !ran.some((entry) => entry.event === event) && event.dueMs < chosen.dueMs);
     queue.take(chosen);
-    ran.push({ event: chosen, atMs: queue.nowMs, pendingAsyncDueBefore });
+    ran.push({ event: chosen, atMs: queue.nowMs, pendingAsyncDueBefore, timersEnabledAsDue });
     chosen.action();
   }
   return { created, cancelled, ran };
@@ -83,6 +91,47 @@ describe('event queue', () => {
         }
       }),
     );
+  });
+
+  it('when timers are enabled, they are every pending timer due first, in creation order (coincident timers all race)', () => {
+    // Mostly timers on a coarse grid, so that many coincide and running one sets or cancels another at that time.
+    const coincident: fc.Arbitrary<Command> = fc.oneof(
+      { arbitrary: fc.record({ type: fc.constant('timer' as const), delayMs: fc.constantFrom(0, 10, 20) }), weight: 3 },
+      { arbitrary: fc.record({ type: fc.constant('cancel' as const), which: fc.nat() }), weight: 1 },
+      { arbitrary: fc.record({ type: fc.constant('async' as const), delayMs: fc.constantFrom(0, 10, 20), lane: fc.constant(undefined) }), weight: 1 },
+    );
+    const timerCommands = fc.tuple(fc.array(coincident, { minLength: 1, maxLength: 12 }), fc.array(coincident, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 200 }));
+    fc.assert(
+      fc.property(timerCommands, ([initial, later, choices]) => {
+        for (const entry of play(initial, later, choices).ran) expect(entry.timersEnabledAsDue).toBe(true);
+      }),
+    );
+  });
+
+  it('asking which events are enabled takes none: a timer set afterwards, due earlier, is enabled alone', () => {
+    const queue = new EventQueue();
+    const timer = (key: string, delayMs: number): SimEvent => queue.timer({ key, actor: 'x', resources: [], delayMs, action: () => undefined });
+    timer('late', 10);
+    timer('late too', 10);
+    expect(queue.enabled().map((event) => event.key)).toEqual(['late', 'late too']);
+    timer('early', 5);
+    expect(queue.enabled().map((event) => event.key)).toEqual(['early']);
+    queue.take(queue.enabled()[0] as SimEvent);
+    expect(queue.enabled().map((event) => event.key)).toEqual(['late', 'late too']);
+  });
+
+  it('a withdrawn event lets go of its action at once (a cancelled timer waits in the heap until its time)', () => {
+    const queue = new EventQueue();
+    const lane = new Lane('a');
+    const action = (): void => undefined;
+    const spec = (key: string) => ({ key, actor: 'x', resources: [], delayMs: 10, action });
+    const timer = queue.timer(spec('timer'));
+    const first = queue.async(spec('first'), lane);
+    const second = queue.async(spec('second'), lane);
+    const kept = queue.timer(spec('kept'));
+    queue.cancel(timer);
+    queue.dropLane(lane);
+    expect([timer, first, second, kept].map((event) => event.action === action)).toEqual([false, false, false, true]);
   });
 
   it('every event that is not withdrawn runs exactly once; withdrawn ones never run', () => {

@@ -1,6 +1,6 @@
 import { createCheckers } from './check/checkers.ts';
 import { describeFinding } from './check/describe-violation.ts';
-import type { PropertyName, Violation } from './check/violation.ts';
+import type { Checker, PropertyName, Violation } from './check/violation.ts';
 import type { RunConfig } from './config/run-config.ts';
 import { createStrategy } from './explore/strategies.ts';
 import { runLoop, type LoopEnd, type LoopOptions } from './kernel/run-loop.ts';
@@ -91,6 +91,15 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
   const decisions: string[] | undefined = options.record ? [] : undefined;
   const checkers = createCheckers(options.properties, config.auth !== undefined);
+  // Each record goes to the checkers that read its kind (in their reporting order), not to every checker.
+  const checkersByKind = new Map<TraceRecord['kind'], Checker[]>();
+  for (const checker of checkers) {
+    for (const kind of checker.kinds) {
+      const readers = checkersByKind.get(kind);
+      if (readers === undefined) checkersByKind.set(kind, [checker]);
+      else readers.push(checker);
+    }
+  }
   // Steps are numbered from 0, as the decision log and the strategies number them: a record is stamped with
   // the step whose event made it (records made before the first decision, if any, with 0 too).
   let step = 0;
@@ -103,7 +112,9 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
     record.timeMs = world.queue.nowMsUnobserved;
     trace?.push(record);
     if (violation !== undefined) return;
-    for (const checker of checkers) {
+    const readers = checkersByKind.get(record.kind);
+    if (readers === undefined) return;
+    for (const checker of readers) {
       const finding = checker.observe(record);
       if (finding !== undefined) {
         const recordIndex = trace === undefined ? {} : { recordIndex: trace.length - 1 };
@@ -112,8 +123,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
       }
     }
   };
-  const wanted = new Set(checkers.flatMap((checker) => checker.kinds));
-  const world = new World(config, source, emit, trace === undefined ? (kind) => wanted.has(kind) : () => true, options.registry);
+  const world = new World(config, source, emit, trace === undefined ? (kind) => checkersByKind.has(kind) : () => true, options.registry);
   await world.prepare();
   world.start();
   const strategy = options.strategy ?? createStrategy(config, world.streams);

@@ -29,7 +29,13 @@ export class EventQueue {
   private readonly notReady = new MinHeap<SimEvent>(isBefore);
   private readonly ready: SimEvent[] = [];
   private horizonMs = Number.POSITIVE_INFINITY;
+  /**
+   * The front of the timers, taken out of the heap: timers all due at one time, in sequence order, every one
+   * of them before every timer left in the heap (some may be cancelled; they are dropped when next looked at).
+   * It stays between steps, so that a thousand coincident timers are popped once, not once per step each.
+   */
   private readonly tiedTimers: SimEvent[] = [];
+  private tiedCancelled = 0;
   /** The event taken last: whatever is created until the next take is its consequence (partial-order reduction). */
   private runningSequence = -1;
 
@@ -68,6 +74,8 @@ export class EventQueue {
   /** Schedules a punctual timer `delayMs` from now. */
   timer(spec: EventSpec): SimEvent {
     const event = this.create(spec, 'timer', this.clockMs + spec.delayMs, undefined);
+    // A timer before the front (it cannot tie with it: its sequence is the highest) puts the front back.
+    if (this.tiedTimers.length > 0 && event.dueMs < (this.tiedTimers[0] as SimEvent).dueMs) this.returnTied();
     this.timers.push(event);
     if (event.dueMs < this.horizonMs) this.lowerHorizon(event.dueMs);
     return event;
@@ -93,17 +101,20 @@ export class EventQueue {
   /** Withdraws an event; a no-op when it already ran or was withdrawn. */
   cancel(event: SimEvent): void {
     if (event.cancelled) return;
-    event.cancelled = true;
+    withdraw(event);
     if (event.readyIndex >= 0) this.removeReady(event);
     if (event.lane !== undefined && event.lane.waiting[event.lane.head] === event) this.advanceLane(event.lane);
-    if (event.timing === 'timer') this.raiseHorizon();
+    if (event.timing === 'timer') {
+      if (this.tiedTimers.length > 0 && event.dueMs === (this.tiedTimers[0] as SimEvent).dueMs) this.tiedCancelled++;
+      this.raiseHorizon();
+    }
   }
 
   /** Withdraws every event still queued on a lane (a dropped connection loses what is in flight). */
   dropLane(lane: Lane): void {
     const pending = lane.waiting.slice(lane.head);
     for (const event of pending) {
-      event.cancelled = true;
+      withdraw(event);
       if (event.readyIndex >= 0) this.removeReady(event);
     }
     lane.waiting.length = 0;
@@ -115,13 +126,11 @@ export class EventQueue {
   /** The events that may run next, in a deterministic order. Callers must not modify the array. */
   enabled(): readonly SimEvent[] {
     if (this.ready.length > 0) return this.ready;
-    for (const timer of this.tiedTimers) this.timers.push(timer);
-    this.tiedTimers.length = 0;
-    const first = this.liveTimer();
+    const first = this.firstLiveTimer();
     if (first === undefined) return this.tiedTimers;
-    while (this.timers.size > 0) {
-      const next = this.liveTimer();
-      if (next === undefined || next.dueMs !== first.dueMs) break;
+    if (this.tiedTimers.length === 0) this.tiedTimers.push(this.timers.pop() as SimEvent);
+    // Timers set since the front was formed, due at its time, come after it in sequence order.
+    for (let next = this.liveTimer(); next !== undefined && next.dueMs === first.dueMs; next = this.liveTimer()) {
       this.tiedTimers.push(this.timers.pop() as SimEvent);
     }
     return this.tiedTimers;
@@ -133,8 +142,6 @@ export class EventQueue {
       const index = this.tiedTimers.indexOf(event);
       if (index < 0) throw new Error(`take(): timer ${event.key} is not enabled`);
       this.tiedTimers.splice(index, 1);
-      for (const other of this.tiedTimers) this.timers.push(other);
-      this.tiedTimers.length = 0;
     } else {
       if (event.readyIndex < 0) throw new Error(`take(): ${event.key} is not enabled`);
       this.removeReady(event);
@@ -196,6 +203,23 @@ export class EventQueue {
     this.addCandidate(lane.waiting[lane.head] as SimEvent);
   }
 
+  // The earliest live timer, the front's first when it has one (its cancelled timers dropped first).
+  private firstLiveTimer(): SimEvent | undefined {
+    if (this.tiedCancelled > 0) {
+      const live = this.tiedTimers.filter((timer) => !timer.cancelled);
+      this.tiedTimers.length = 0;
+      this.tiedTimers.push(...live);
+      this.tiedCancelled = 0;
+    }
+    return this.tiedTimers[0] ?? this.liveTimer();
+  }
+
+  private returnTied(): void {
+    for (const timer of this.tiedTimers) if (!timer.cancelled) this.timers.push(timer);
+    this.tiedTimers.length = 0;
+    this.tiedCancelled = 0;
+  }
+
   private liveTimer(): SimEvent | undefined {
     let top = this.timers.peek();
     while (top !== undefined && top.cancelled) {
@@ -219,7 +243,7 @@ export class EventQueue {
   }
 
   private raiseHorizon(): void {
-    const next = this.liveTimer();
+    const next = this.firstLiveTimer();
     this.horizonMs = next === undefined ? Number.POSITIVE_INFINITY : next.dueMs;
     for (let top = this.notReady.peek(); top !== undefined && top.dueMs <= this.horizonMs; top = this.notReady.peek()) {
       this.notReady.pop();
@@ -230,5 +254,13 @@ export class EventQueue {
     }
   }
 }
+
+// A withdrawn event never runs: what it would have done is let go at once, not when the queue reaches it.
+function withdraw(event: SimEvent): void {
+  event.cancelled = true;
+  event.action = withdrawnAction;
+}
+
+const withdrawnAction = (): void => undefined;
 
 export { Lane };

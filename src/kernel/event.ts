@@ -20,8 +20,12 @@ export interface SimEvent {
   readonly timing: 'timer' | 'async';
   /** Earliest virtual time (ms) at which the event may run. */
   dueMs: number;
-  /** What the event does when it runs. */
-  readonly action: () => void;
+  /**
+   * What the event does when it runs. A withdrawn event lets go of it (a cancelled timer can wait in the heap
+   * until its time comes, and its action holds a whole request's closures: a provider call's timeout, for
+   * every client of a large world).
+   */
+  action: () => void;
   /** Set when the event was withdrawn (a cancelled timer, a message on a dropped connection). */
   cancelled: boolean;
   /** Position in the ready pool, or -1 when not in it (lets removal be O(1)). */

@@ -18,11 +18,14 @@ interface Queued {
 export class HostWork {
   private queue: Queued[] = [];
 
-  /** Runs `continuation` with the outcome of `work` (a value or a promise) at the next settle, in order. */
-  track<T>(work: T | PromiseLike<T>, continuation: (outcome: HostOutcome<T>) => void): void {
+  /**
+   * Runs `continuation` with the outcome of `work` (a value or a promise) at the next settle, in order. A
+   * bound function, so that every module instance of a world can be handed this one as its WebCrypto's tracker.
+   */
+  readonly track = <T>(work: T | PromiseLike<T>, continuation: (outcome: HostOutcome<T>) => void): void => {
     const isPromise = typeof (work as PromiseLike<T> | undefined)?.then === 'function';
     this.queue.push({ result: work, isPromise, continuation: continuation as (outcome: HostOutcome<unknown>) => void });
-  }
+  };
 
   /**
    * Runs the queued continuations in order. Returns a promise only when real host work must be waited for;

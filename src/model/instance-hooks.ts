@@ -1,4 +1,4 @@
-import type { HostOutcome } from '../kernel/host-work.ts';
+import type { RandomStream } from '../kernel/random.ts';
 import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { Realm } from '../providers/realm.ts';
 import type { NodeClock } from './clocks.ts';
@@ -20,24 +20,57 @@ export function virtualTimeout(world: WorldContext, key: string, actor: string):
   };
 }
 
+/** What a module instance's hooks hold: the world, the client, and its clock and `globals` stream. */
+interface HookState {
+  readonly world: WorldContext;
+  readonly clientId: string;
+  readonly nodeClock: NodeClock;
+  /** Forked at the first `Math.random()`: most instances never call it, and the world keeps no stream for them. */
+  globalsRandom: RandomStream | undefined;
+}
+
+// The hooks' functions are shared by every instance and read their state from `this`: a world of 10,000
+// browsers holds 10,000 small objects, not 60,000 closures. They are own properties, so a copy made by
+// spreading the hooks (a source that wraps `create`) still works; the sandbox calls them as methods. Only
+// `hostWork` is handed on as a bare function (to WebCrypto), so it is the world's own bound `track`.
+const sharedHooks = {
+  clock(this: HookState): number {
+    return this.nodeClock.read(this.world.queue.nowMs);
+  },
+  elapsed(this: HookState): number {
+    return this.world.queue.nowMs;
+  },
+  random(this: HookState): number {
+    return (this.globalsRandom ??= this.world.streams.get(`globals:${this.clientId}`)).next();
+  },
+  log(this: HookState, level: string, text: string): void {
+    if (this.world.wants('console')) this.world.emit({ kind: 'console', actor: this.clientId, level, text });
+  },
+  report(this: HookState, finding: NondeterminismFinding): void {
+    this.world.emit({ kind: 'nondeterminism', actor: finding.clientId ?? 'world', api: finding.api, detail: finding.detail });
+  },
+};
+
 /**
  * The clock, randomness, console, findings and fetch of a module instance of one client, in place of the real
  * ones; `realm` is where the instance's code runs (its fetch answers there).
  */
 export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm = world.source.realm) {
-  const globalsRandom = world.streams.get(`globals:${clientId}`);
+  const { clock: read, elapsed, random, log, report } = sharedHooks;
+  // One literal with every property: one shape for every instance's hooks.
   return {
-    fetch: world.pageFetch(clientId, realm),
+    world,
     clientId,
+    nodeClock: clock,
+    globalsRandom: undefined as RandomStream | undefined,
+    fetch: world.pageFetch(clientId, realm),
     timeAndRandom: world.config.timeAndRandom ?? 'report',
     origin: world.config.origin,
-    hostWork: (work: PromiseLike<unknown>, continuation: (outcome: HostOutcome<unknown>) => void) => world.hostWork.track(work, continuation),
-    report: (finding: NondeterminismFinding) => world.emit({ kind: 'nondeterminism', actor: finding.clientId ?? 'world', api: finding.api, detail: finding.detail }),
-    clock: () => clock.read(world.queue.nowMs),
-    elapsed: () => world.queue.nowMs,
-    random: () => globalsRandom.next(),
-    log: (level: string, text: string) => {
-      if (world.wants('console')) world.emit({ kind: 'console', actor: clientId, level, text });
-    },
+    hostWork: world.hostWork.track,
+    clock: read,
+    elapsed,
+    random,
+    log,
+    report,
   };
 }

@@ -33,8 +33,7 @@ export function connectionKey(endpoint: string, peer: string): string {
 export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly httpEndpoints = new Map<string, Endpoint>();
-  private readonly lanes = new Map<string, Lane>();
-  private readonly sentCounts = new Map<string, number>();
+  private readonly links = new Map<string, Link>();
   private readonly partitionedUntilMs = new Map<string, number>();
   private spike: { readonly untilMs: number; readonly factor: number } | undefined;
 
@@ -47,10 +46,8 @@ export class Network {
 
   /** Sends a message; it is delivered after a seeded latency, after everything sent before it on the link. */
   send(from: string, to: string, message: NetworkMessage): void {
-    const name = `${from}→${to}`;
-    const lane = this.lane(name);
-    const count = (this.sentCounts.get(name) ?? 0) + 1;
-    this.sentCounts.set(name, count);
+    const link = this.link(`${from}→${to}`);
+    const count = ++link.sent;
     const queue = this.world.queue;
     const latencyMs = drawLatency(this.world.config.network, this.world.streams.get('network'));
     let delayMs = latencyMs;
@@ -61,8 +58,8 @@ export class Network {
     const receiver = (isHttpMessage(message) ? this.httpEndpoints : this.endpoints).get(to);
     this.world.queue.async(
       {
-        key: `${name}#${count}`,
-        actor: name,
+        key: `${link.name}#${count}`,
+        actor: link.name,
         resources: [receiver?.resourceOf?.(message) ?? to],
         delayMs,
         action: () => {
@@ -70,14 +67,14 @@ export class Network {
           receiver?.receive(from, message);
         },
       },
-      lane,
+      link,
     );
   }
 
   /** Drops the connection between two endpoints, both ways: whatever is in flight on it is lost. */
   dropConnection(endpoint: string, peer: string): void {
-    this.world.queue.dropLane(this.lane(`${endpoint}→${peer}`));
-    this.world.queue.dropLane(this.lane(`${peer}→${endpoint}`));
+    this.world.queue.dropLane(this.link(`${endpoint}→${peer}`));
+    this.world.queue.dropLane(this.link(`${peer}→${endpoint}`));
   }
 
   /** Holds the connection's messages (both ways) until `untilMs`: TCP retransmits across a partition. */
@@ -91,12 +88,17 @@ export class Network {
     this.spike = { untilMs, factor };
   }
 
-  private lane(name: string): Lane {
-    let lane = this.lanes.get(name);
-    if (lane === undefined) {
-      lane = new Lane(name);
-      this.lanes.set(name, lane);
+  private link(name: string): Link {
+    let link = this.links.get(name);
+    if (link === undefined) {
+      link = new Link(name);
+      this.links.set(name, link);
     }
-    return lane;
+    return link;
   }
+}
+
+/** One direction of one connection: its FIFO lane, and how many messages were sent on it (they are numbered). */
+class Link extends Lane {
+  sent = 0;
 }

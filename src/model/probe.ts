@@ -28,7 +28,7 @@ export function runRetentionProbe(world: WorldContext, keyStore: SimulatedKeySto
   const { probeId, horizonMs, expectations } = plan;
   // Birth only starts a clock's drift: a clock without drift reads the same whenever it was born.
   const bornAtMs = (world.config.clocks?.driftPpmMax ?? 0) === 0 ? world.queue.nowMsUnobserved : world.queue.nowMs;
-  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.get(`clock:${probeId}`), probeId, bornAtMs);
+  const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.once(`clock:${probeId}`), probeId, bornAtMs);
   const created = createClientProvider(world, { clientId: probeId, clock, keyStore });
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {
