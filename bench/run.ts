@@ -6,7 +6,7 @@ import { runBareLoop } from './bare-loop.ts';
 import { runExhaustiveRows } from './exhaustive-rows.ts';
 import { printBackendMode, runBackendMode } from './backend-mode.ts';
 import { runLarge, type LargeRunResult } from './large-run.ts';
-import { describeWorkerCeiling, measureWorkerCeiling } from './worker-ceiling.ts';
+import { describeWorkerCeiling, measureWorkerCeilingInChild } from './worker-ceiling.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
 import { drawConfig } from '../src/config/swarm.ts';
 import { simulate } from '../src/simulate.ts';
@@ -128,7 +128,7 @@ for (const clients of [2_500, 5_000, 10_000, 20_000]) {
 
 // Workers against the machine's two-process ceiling, measured here (bench/worker-ceiling.ts): about six
 // seconds on one core, the length of a modest CI sweep, so that the pool's start-up weighs as it would there.
-const workers = await measureWorkerCeiling(50_000, repetitions, seed);
+const workers = measureWorkerCeilingInChild(50_000, repetitions);
 console.log(`\n${describeWorkerCeiling(workers)}`);
 
 // The rows' fields this file reads (bench/exhaustive-rows.ts returns them as plain objects).
