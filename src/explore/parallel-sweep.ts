@@ -30,6 +30,7 @@ export function defaultWorkerCount(): number {
 }
 
 const chunkRunsMax = 250;
+const chunkRunsMin = 16;
 
 /**
  * Spreads the seeds over `workers` threads in contiguous chunks — this thread and `workers - 1` pool
@@ -85,12 +86,18 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   return failed(options, lowest, tally);
 }
 
-/** The sweep's seeds in contiguous chunks: about eight per thread, at most `chunkRunsMax` runs each, so that the last ones end together. */
+/**
+ * The sweep's seeds in contiguous chunks, guided: each a quarter of the runs left per thread, at most
+ * `chunkRunsMax` and at least `chunkRunsMin`, so that chunks shrink towards the end and the threads finish
+ * within a small chunk of one another (a last chunk of 250 runs left one core idle for ~50 ms).
+ */
 function chunksOf(options: ParallelSweepOptions): ChunkTask[] {
-  const chunkRuns = Math.max(32, Math.min(chunkRunsMax, Math.ceil(options.runs / (options.workers * 8))));
   const chunks: ChunkTask[] = [];
-  for (let start = 0; start < options.runs; start += chunkRuns) {
-    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs: Math.min(chunkRuns, options.runs - start), pins: options.pins });
+  for (let start = 0; start < options.runs; ) {
+    const left = options.runs - start;
+    const runs = Math.min(left, Math.max(chunkRunsMin, Math.min(chunkRunsMax, Math.ceil(left / (options.workers * 4)))));
+    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs, pins: options.pins });
+    start += runs;
   }
   return chunks;
 }
