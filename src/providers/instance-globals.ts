@@ -156,10 +156,6 @@ function isInstanceGlobalName(key: unknown): key is InstanceGlobalName {
   return instanceGlobalNameSet.has(key);
 }
 
-/**
- * The instance globals (and whether `require`) a module's code can reach: those it names. Code that uses
- * `eval` or `arguments` could reach any wrapper parameter without naming it, so it gets them all.
- */
 /** What a module's code names, by a word scan of its bundled body (see `namesUsedBy`). */
 export interface UsedNames {
   readonly globals: ReadonlySet<InstanceGlobalName>;
@@ -168,6 +164,11 @@ export interface UsedNames {
   readonly nodeCrypto: ReadonlySet<string>;
 }
 
+/**
+ * The instance globals (whether `require`, which routed node:crypto members) a module's code can reach: those
+ * it names. Code that uses `eval` or `arguments` could reach any wrapper parameter without naming it, so it
+ * gets them all.
+ */
 export function namesUsedBy(code: string): UsedNames {
   const body = code.split('//# sourceMappingURL=')[0] ?? code;
   const names = (name: string): boolean => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(body);

@@ -21,17 +21,15 @@ const webCryptoBytesMax = 65_536;
 
 /** The Web Crypto object of one instance: `getRandomValues` and `randomUUID` draw from the seeded stream. */
 export function routedWebCrypto(parts: CryptoParts): object {
-  if (process.env.XP === 'A') return new XA(parts);
-  if (process.env.XP === 'B') return { getRandomValues: (a: any) => a, randomUUID: () => 'x' };
-  if (process.env.XP === 'C') return {};
   return new RoutedWebCrypto(parts);
 }
-class XA { readonly getRandomValues: any; constructor(parts: CryptoParts) { this.getRandomValues = (a: any) => { fill(a, parts.random); return a; }; } }
 
 /**
- * A class, not an object literal: a literal with a `get subtle()` accessor made V8 tenure every instance's
- * object (and through its closures the whole run) straight into the old generation, where only a full
- * collection frees them — twice the time a run took, for any provider that names `crypto`. As in a browser,
+ * A class, not an object literal. As a literal with a `get subtle()` accessor, a provider that only named
+ * `crypto` ran 1.5× slower than one that did not (as measured: every scavenge then promoted ~4 MB of the run
+ * instead of ~0.7, and V8's `--no-allocation-site-pretenuring` removed the difference, so those objects were
+ * being tenured with the run's closures behind them); as a class, or a literal without the accessor, it does
+ * not. As in a browser,
  * `subtle` is an accessor on the prototype; `getRandomValues` and `randomUUID` stay own functions, so that a
  * provider may call them detached.
  */
