@@ -30,11 +30,18 @@ export interface BackendNodeParts {
 /** The backend process: starting (requests wait), serving, or down (nothing listens). */
 type Process =
   | { readonly kind: 'starting'; readonly backlog: { readonly from: string; readonly message: RequestMessage }[] }
-  | { readonly kind: 'serving'; readonly handler: FetchHandler; readonly hostTurns: number }
+  | { readonly kind: 'serving'; readonly handler: FetchHandler }
   | { readonly kind: 'down'; readonly reason: 'crashed' | 'failed-to-start' };
 
-/** How many host turns in a row without progress the kernel gives a backend awaiting the host, by handler shape. */
-const quietHostTurnsMax = { fetch: 0, 'node-listener': 3 } as const;
+/**
+ * How many host turns in a row without progress the kernel gives a backend awaiting the host. A handler's
+ * work between two scheduled events can alternate between the host (a body read, `Response.json`, Node
+ * streams) and its own realm several times, each alternation one turn, and none of it counts as progress:
+ * with one quiet turn, a Hono handler reading a JSON body, or a Fetch handler answering from memory, stalled
+ * until the browser's provider timed out (a false liveness failure). Three covered every stack tried; a turn
+ * costs microseconds, paid only while a request is in flight.
+ */
+const quietHostTurnsMax = 3;
 
 /**
  * Which request a statement belongs to: the request being served when it was issued (async context follows
@@ -105,7 +112,7 @@ export class BackendNode implements Endpoint {
         for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-refused');
         return;
       }
-      this.process = { kind: 'serving', handler: started.handler, hostTurns: quietHostTurnsMax[started.shape] };
+      this.process = { kind: 'serving', handler: started.handler };
       this.record('serving', 'the backend listens');
       for (const waiting of backlog) this.serve(started.handler, waiting.from, waiting.message);
     });
@@ -154,7 +161,7 @@ export class BackendNode implements Endpoint {
     if (mark !== this.lastMark) {
       this.lastMark = mark;
       this.quietTurns = 0;
-    } else if (++this.quietTurns > (this.process.kind === 'serving' ? this.process.hostTurns : quietHostTurnsMax['node-listener'])) {
+    } else if (++this.quietTurns > quietHostTurnsMax) {
       return undefined;
     }
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.realm.touch());

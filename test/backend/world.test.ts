@@ -80,6 +80,19 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     expect(lines(run.trace).some((line) => / database c\d\.1: INSERT INTO rtc_keys \(document, key\) VALUES \(\$1, \$2\) RETURNING hint → 1 row affected$/.test(line))).toBe(true);
   }, 120_000);
 
+  // A Fetch handler whose answer needs no scheduled event (a body read, a cache hit) finishes on the host's
+  // turns alone: giving it none after the first quiet turn left the response unsent until the provider timed out.
+  for (const [provider, backend] of [
+    ['post-provider.ts', 'hono-post-derived-backend.ts'],
+    ['fetch-provider.ts', 'fetch-static-backend.ts'],
+  ] as const) {
+    it(`a Fetch handler that answers without any scheduled event passes (${backend})`, async () => {
+      const source = await stack(provider, backend);
+      const report = await sweep({ source, runs: 40, seed: 1, pins: {} });
+      expect(report.failure?.message).toBeUndefined();
+    }, 120_000);
+  }
+
   it('a backend crash between two statements: the one it sent still runs, the dead process never sends the next, the browser sees the reset', async () => {
     const source = await stack('fetch-provider.ts', 'two-step-backend.ts');
     const pins = {
