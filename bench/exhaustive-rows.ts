@@ -15,6 +15,19 @@ interface ExhaustivePlan {
   readonly tracesMax: number;
 }
 
+/** One measured row, as the results file keeps it and the acceptance lines read it. */
+export interface ExhaustiveRow extends ExhaustivePlan {
+  readonly traces: number;
+  readonly executions: number;
+  readonly executionsPerTrace: number;
+  readonly blocked: number;
+  readonly discarded: number;
+  readonly timeRelevant: number;
+  readonly infeasible: number;
+  readonly complete: boolean;
+  readonly elapsedMs: number;
+}
+
 const plans: readonly ExhaustivePlan[] = [
   { example: 'good-static-key.ts', clients: 2, documents: 1, exactClock: true, tracesMax: 1_000_000 },
   { example: 'good-static-key.ts', clients: 3, documents: 1, exactClock: true, tracesMax: 1_000_000 },
@@ -29,10 +42,10 @@ const plans: readonly ExhaustivePlan[] = [
 ];
 
 /** Runs every plan once and prints one row each; returns the rows for the results file. */
-export async function runExhaustiveRows(): Promise<object[]> {
+export async function runExhaustiveRows(): Promise<ExhaustiveRow[]> {
   console.log('\nexhaustive (optimal DPOR, seed 1, simultaneous arrivals, fixed 1 ms latencies)');
   console.log('world                          | clock    | traces  | executions started | per trace | covered          | time-relevant | seconds | traces/s');
-  const rows = [];
+  const rows: ExhaustiveRow[] = [];
   for (const plan of plans) {
     const loaded = await loadProviderModule(`${packageRoot}examples/providers/${plan.example}`);
     if (!loaded.ok) throw new Error(loaded.error.message);

@@ -131,18 +131,7 @@ for (const clients of [2_500, 5_000, 10_000, 20_000]) {
 const workers = measureWorkerCeilingInChild(50_000, repetitions);
 console.log(`\n${describeWorkerCeiling(workers)}`);
 
-// The rows' fields this file reads (bench/exhaustive-rows.ts returns them as plain objects).
-interface ExhaustiveRow {
-  readonly example: string;
-  readonly clients: number;
-  readonly documents: number;
-  readonly exactClock: boolean;
-  readonly traces: number;
-  readonly executionsPerTrace: number;
-  readonly complete: boolean;
-  readonly elapsedMs: number;
-}
-const exhaustive = (await runExhaustiveRows()) as ExhaustiveRow[];
+const exhaustive = await runExhaustiveRows();
 
 // Whole stacks (fetch provider, the integrator's handler, PGlite) next to provider mode, in this session.
 const backendMode = await runBackendMode();

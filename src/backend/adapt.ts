@@ -12,11 +12,8 @@ export interface AdaptOptions {
   readonly now?: () => number;
 }
 
-/** What the backend returned, as rtc-sim serves it: a Fetch-standard handler, or a Node listener through injection. */
-export type HandlerShape = 'fetch' | 'node-listener';
-
 /** The one handler rtc-sim serves with, or why the value `createBackend` returned is none. */
-export type Adapted = { readonly ok: true; readonly handler: FetchHandler; readonly shape: HandlerShape } | { readonly ok: false; readonly problem: BackendContractProblem };
+export type Adapted = { readonly ok: true; readonly handler: FetchHandler } | { readonly ok: false; readonly problem: BackendContractProblem };
 
 /**
  * Turns whatever `createBackend(env)` returned into one Fetch-standard handler:
@@ -37,12 +34,12 @@ export function adaptBackend(app: unknown, options: AdaptOptions = {}): Adapted 
   const shape = shapeOf(app);
   switch (shape.kind) {
     case 'fetch-object':
-      return { ok: true, handler: answering((request) => runAs(() => shape.fetch.call(app, request)), report), shape: 'fetch' };
+      return { ok: true, handler: answering((request) => runAs(() => shape.fetch.call(app, request)), report) };
     case 'fetch-function':
-      return { ok: true, handler: answering((request) => runAs(() => shape.fetch(request)), report), shape: 'fetch' };
+      return { ok: true, handler: answering((request) => runAs(() => shape.fetch(request)), report) };
     case 'node-listener': {
       const listener: NodeRequestListener = (request, response) => runAs(() => shape.listener(request, response));
-      return { ok: true, handler: answering(fetchFromListener(listener, options.now ?? (() => 0)), report), shape: 'node-listener' };
+      return { ok: true, handler: answering(fetchFromListener(listener, options.now ?? (() => 0)), report) };
     }
     case 'none':
       return {

@@ -4,7 +4,7 @@ import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { CompiledModule, InstanceHooks } from '../providers/sandbox.ts';
 import type { HostWorkTracker } from '../providers/simulated-subtle.ts';
-import { adaptBackend, type HandlerShape } from './adapt.ts';
+import { adaptBackend } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
 /** What the backend's code needs from its simulated server machine besides `env`. */
@@ -24,7 +24,7 @@ export interface BackendMachine {
 }
 
 /** A started backend process: the one handler it serves with, or why it could not start. */
-export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler; readonly shape: HandlerShape } | { readonly ok: false; readonly problem: BackendContractProblem };
+export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler } | { readonly ok: false; readonly problem: BackendContractProblem };
 
 /** The integrator's backend module, loaded once, started afresh whenever its simulated process starts. */
 export interface BackendSource {
