@@ -98,13 +98,23 @@ export type Observation =
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
   | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
-  /** The backend process started, began serving, or broke its contract (a failed start) or failed a request (a 500). */
-  | { readonly kind: 'backend'; readonly actor: 'backend'; readonly event: 'starting' | 'serving'; readonly detail: string }
-  | { readonly kind: 'backend'; readonly actor: 'backend'; readonly event: 'contract' | 'problem'; readonly problem: BackendContractBreach; readonly detail: string }
+  /**
+   * A backend instance (the actor: its address) started, began serving, was drained by a rolling deploy or
+   * stopped after it; or broke its contract (a failed start) or failed a request (a 500).
+   */
+  | { readonly kind: 'backend'; readonly actor: string; readonly event: 'starting' | 'serving' | 'draining' | 'retired'; readonly detail: string }
+  | { readonly kind: 'backend'; readonly actor: string; readonly event: 'contract' | 'problem'; readonly problem: BackendContractBreach; readonly detail: string }
   /** One SQL statement reached the engine: who issued it (a request, `c1.2`), its text and what it did. */
   | { readonly kind: 'sql'; readonly actor: 'database'; readonly key: string; readonly caller: string; readonly text: string; readonly outcome: StatementOutcome }
   /** Provider code reached a real clock, real randomness, a real timer or the network. */
-  | { readonly kind: 'nondeterminism'; readonly actor: string; readonly api: string; readonly detail: string }
+  | {
+      readonly kind: 'nondeterminism';
+      readonly actor: string;
+      readonly api: string;
+      readonly detail: string;
+      /** Whose code did it: a backend instance's (absent: a browser's provider or token provider). */
+      readonly origin?: 'backend';
+    }
   | {
       readonly kind: 'auth';
       readonly actor: 'server';

@@ -25,7 +25,8 @@ const failureWords: Record<HttpFailureReason, string> = {
  * The `fetch` of one browser's page (or of a retention probe's): a request goes over the simulated network to
  * the integrator's backend as one message, its answer comes back as another, and the promise settles in the
  * page's realm when it arrives. Relative URLs resolve against the page's origin. Every http(s) URL reaches the
- * one backend, whatever its host: rtc-sim simulates one backend, not the Internet.
+ * integrator's backend (the instance its load balancer picks), whatever its host: rtc-sim simulates one
+ * backend service, not the Internet.
  *
  * A request is aborted by its signal (the promise rejects with the signal's reason); a failed connection
  * rejects it with the `TypeError` a browser gives (`Failed to fetch`), naming what happened as its `cause`.
@@ -40,7 +41,8 @@ export class PageFetch implements Endpoint {
     private readonly network: Network,
     /** The browser's address: the network's connection is `c1↔backend`. */
     readonly id: string,
-    private readonly backendId: string,
+    /** Which backend instance a request from this browser goes to, asked as each is sent (the load balancer). */
+    private readonly route: (from: string) => string,
   ) {}
 
   /** The fetch of a fresh module instance of this browser: answers meant for an instance before it are dropped. */
@@ -96,7 +98,7 @@ export class PageFetch implements Endpoint {
     const send = (body: Uint8Array | null): void => {
       if (!this.pending.has(id)) return;
       const message: HttpMessage = { type: 'http-request', id, method: request.method, url: request.url, headers: headerList(request.headers), body: toWireBody(body) };
-      this.network.send(this.id, this.backendId, message);
+      this.network.send(this.id, this.route(this.id), message);
     };
     if (request.body === null) {
       send(null);

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import type { RandomStream } from '../kernel/random.ts';
 import type { ProtocolMoment } from './moments.ts';
 
+
+/**
+ * What kind of machine a host is (see world/hosts.ts): the one classification of the host table, by which
+ * fault verbs find the addresses they act on.
+ */
+export type HostKind = 'browser' | 'rtc-server' | 'key-store' | 'backend' | 'balancer' | 'database' | 'probe' | (string & {});
+
 /** A fault as the registry sees it: a kind, and for a scheduled fault, when it happens. */
 export interface FaultShape {
   readonly kind: string;
@@ -25,18 +32,22 @@ export interface FaultTarget {
   /** Holds the messages between two endpoints (both ways) until `untilMs`. */
   partition(endpoint: string, peer: string, untilMs: number): void;
   spikeLatency(factor: number, untilMs: number): void;
-  /** Restarts the RTC server: every connection to it drops, and it is down for `downMs`. */
-  restartServer(downMs: number): void;
-  /** Crashes the integrator's backend process, down for `downMs` (nothing happens in a world without one). */
-  crashBackend(downMs: number): void;
-  /** Loses the backend's next response to `client` after its handler ran (nothing happens without a backend). */
+  /** The addresses of the world's hosts of a kind (`backend`: every instance), in registration order. */
+  addresses(kind: HostKind): readonly string[];
+  /** Crashes the hosts at these addresses, each as its kind crashes, for `downMs` (turmoil's `crash(addrs)`). */
+  crash(addresses: readonly string[], downMs: number): void;
+  /** Loses the next response any backend instance sends `client`, after its handler ran (nothing happens without a backend). */
   loseNextResponse(client: string): void;
+  /** Replaces the backend instances one at a time, each new one starting while the old one serves (nothing without a backend). */
+  rollingDeploy(): void;
 }
 
 /** Where a swarm-drawn fault lands: drawn before its kind, for every kind, so that draws stay aligned. */
 export interface DrawnPlace {
   readonly atMs: number;
   readonly client: string;
+  /** How many backend instances the world runs (1 without a backend): a verb aimed at one draws which. */
+  readonly backendInstances: number;
 }
 
 /**
