@@ -16,6 +16,7 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
     `seed ${config.seed}`,
     `strategy ${config.strategy}`,
     `${config.clients} clients on ${describeDocuments(config)}`,
+    ...(config.backendInstances === undefined ? [] : [backendHosts(config.backendInstances, config.balancer ?? 'round-robin')]),
     arrivals,
     `network ${latency(config.network)}`,
     `key store ${latency(config.keyStore)}`,
@@ -26,6 +27,10 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
     `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }, registry)}`,
     `origin ${config.origin ?? defaultOrigin}${isSecureOrigin(config.origin) ? '' : ' (not a secure context)'}`,
   ].join(', ');
+}
+
+function backendHosts(instances: number, balancer: string): string {
+  return instances === 1 ? '1 backend instance' : `${instances} backend instances behind a ${balancer} balancer`;
 }
 
 function latency(model: LatencyModel): string {

@@ -23,7 +23,7 @@ import { BackendFleet, backendAddress } from './backend-fleet.ts';
 import { prepareBackendDatabase } from './backend-database.ts';
 import { PageFetch } from './page-fetch.ts';
 import type { BackendContractProblem } from '../backend/contract.ts';
-import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
+import type { FaultShape, FaultTarget, HostContext, Registry } from '../world/registry.ts';
 import { MomentFaults } from '../world/moment-faults.ts';
 import type { ProtocolMoment } from '../world/moments.ts';
 import { HostTable, type HostRealm } from '../world/hosts.ts';
@@ -143,6 +143,7 @@ export class World implements WorldContext {
       this.emit({ kind: 'backend', actor: backendAddress(1, this.config.backendInstances ?? 1), event: 'contract', problem, detail: message });
       return;
     }
+    for (const host of this.registry.hosts(this.hostContext())) this.hosts.register(host);
     for (const host of this.hosts.all()) host.start?.();
     const arrivals = this.streams.get('arrivals');
     let previousMs = 0;
@@ -210,6 +211,18 @@ export class World implements WorldContext {
       delayMs: fault.atMs,
       action: () => inject(fault, this.faultTarget()),
     });
+  }
+
+  // What a component's own hosts get: the trace, the clock and the kernel's timers.
+  private hostContext(): HostContext {
+    const world = this;
+    return {
+      get nowMs() {
+        return world.queue.nowMs;
+      },
+      record: (actor, event, detail) => this.emit({ kind: 'fault', actor, fault: event, detail }),
+      schedule: (key, actor, delayMs, action) => void this.queue.timer({ key, actor, resources: [actor], delayMs, action }),
+    };
   }
 
   // What fault verbs act on: the clients, the network's links, the server.

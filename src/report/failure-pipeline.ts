@@ -108,5 +108,6 @@ export function wasShrunk(counterexample: PreparedCounterexample): boolean {
 
 /** A counterexample's size in words. */
 export function sizeText(size: CounterexampleSize): string {
-  return `${size.clients} client(s), ${size.documents} document(s), ${size.faults} fault(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
+  const instances = size.backendInstances === undefined ? '' : `${size.backendInstances} backend instance(s), `;
+  return `${size.clients} client(s), ${instances}${size.documents} document(s), ${size.faults} fault(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
 }

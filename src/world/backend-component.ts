@@ -1,20 +1,42 @@
 import { z } from 'zod';
 import { clientName, milliseconds } from '../config/schema-parts.ts';
-import { faultVerb, type ComponentDefinition, type Lifeline } from './registry.ts';
+import { faultVerb, type ComponentDefinition, type FaultShape, type HostCountsShape, type Lifeline } from './registry.ts';
 
 /** A backend instance's address: `backend` for a world's only instance, `backend#2` among several. */
 const instanceAddress = z.string().regex(/^backend(#\d+)?$/, 'a backend instance address such as backend or backend#2');
 
-// The instances in the order they were started (the numbers say it), then the database they share.
+// The balancer when it acted (a rolling deploy), the instances in the order they were started (the numbers say
+// it), then the database they share.
 function backendLifelines(actors: readonly string[]): Lifeline[] {
   const instances = [...new Set(actors.filter((actor) => instanceAddress.safeParse(actor).success))].sort((left, right) => instanceNumber(left) - instanceNumber(right));
   if (instances.length === 0 && !actors.includes('database')) return [];
+  const balancer = actors.includes('balancer') ? [{ actor: 'balancer', label: 'load balancer' }] : [];
   const lines = (instances.length === 0 ? ['backend'] : instances).map((actor) => ({ actor, label: actor }));
-  return [...lines, { actor: 'database', label: 'database' }];
+  return [...balancer, ...lines, { actor: 'database', label: 'database' }];
 }
 
 function instanceNumber(address: string): number {
   return Number(address.split('#')[1] ?? 1);
+}
+
+// Each count below the world's, smallest first; a crash aimed at an instance the smaller world lacks hits the
+// instance of the same number modulo the count (one instance: the only one, named by no address).
+function fewerInstances<World extends HostCountsShape>(world: World): World[] {
+  const instances = world.backendInstances ?? 1;
+  const worlds: World[] = [];
+  for (let count = 1; count < instances; count++) {
+    const plan = world.faults;
+    const faults = plan === undefined ? {} : { faults: { ...plan, events: plan.events.map((event) => retargeted(event, count)) } };
+    worlds.push({ ...world, backendInstances: count, ...faults });
+  }
+  return worlds;
+}
+
+function retargeted(event: FaultShape, count: number): FaultShape {
+  if (event.kind !== 'backend-crash' || !('hosts' in event)) return event;
+  const { hosts, ...rest } = event as FaultShape & { readonly hosts: readonly string[] };
+  if (count === 1) return rest;
+  return { ...rest, hosts: [...new Set(hosts.map((host) => `backend#${((instanceNumber(host) - 1) % count) + 1}`))] } as FaultShape;
 }
 
 /**
@@ -66,5 +88,6 @@ export const backendComponent = {
       draw: (_stream, { atMs }) => ({ kind: 'rolling-deploy' as const, atMs }),
     }),
   ],
+  fewerHosts: fewerInstances,
   lifelines: backendLifelines,
 } as const satisfies ComponentDefinition;

@@ -81,6 +81,30 @@ export interface PlanShape {
   readonly keyStoreIndeterminateAppliedRate?: number | undefined;
 }
 
+/** The parts of a world a component's `fewerHosts` may change: its host counts and the faults aimed at its hosts. */
+export interface HostCountsShape {
+  readonly backendInstances?: number | undefined;
+  readonly faults?: PlanShape | undefined;
+}
+
+/** What a component's hosts get from the world when they are made (at the start of a run). */
+export interface HostContext {
+  /** The run's virtual time now. */
+  readonly nowMs: number;
+  /** Records something that happened to a host in the trace (a `fault` record: who, what, in words). */
+  record(actor: string, event: string, detail: string): void;
+  /** Runs `action` after `delayMs` of virtual time, as a kernel timer keyed `key` (the host's own events). */
+  schedule(key: string, actor: string, delayMs: number, action: () => void): void;
+}
+
+/** A host as a component makes it: an address, a kind, and what it does (see world/hosts.ts for the whole lifecycle). */
+export interface ComponentHost {
+  readonly address: string;
+  readonly kind: HostKind;
+  start?(): void;
+  crash?(downMs: number): void;
+}
+
 /** A lifeline in sequence diagrams: the trace actor it stands for, and its label. */
 export interface Lifeline {
   readonly actor: string;
@@ -94,8 +118,18 @@ export interface Lifeline {
 export interface ComponentDefinition {
   readonly name: string;
   readonly faults: readonly FaultVerb<never>[] | readonly FaultVerb[];
+  /**
+   * Hosts of its own to register in every world (madsim's `create_node`): made at the start of the run, before
+   * any other host starts. The built-in components' hosts are wired by the World itself.
+   */
+  hosts?(context: HostContext): readonly ComponentHost[];
   /** Simpler plans the shrinker may try, beyond dropping one scheduled fault at a time. */
   simplerPlans?<Plan extends PlanShape>(plan: Plan): Plan[];
+  /**
+   * Smaller worlds with fewer of this component's hosts, the faults aimed at them retargeted (the shrinker
+   * tries each, after fewer clients): `backend#3` of three becomes `backend#1` of two.
+   */
+  fewerHosts?<World extends HostCountsShape>(world: World): World[];
   /** What the config line says about this component's part of a plan beyond its scheduled faults (rates). */
   describePlan?(plan: PlanShape): string[];
   /** Its lifelines, given every actor of a trace, in the order they are drawn. */
@@ -151,6 +185,16 @@ export class Registry<Fault extends FaultShape = FaultShape> {
   /** Simpler plans every component offers the shrinker, in registration order. */
   simplerPlans<Plan extends PlanShape>(plan: Plan): Plan[] {
     return this.components.flatMap((component) => component.simplerPlans?.(plan) ?? []);
+  }
+
+  /** The hosts every component makes for a run, in registration order. */
+  hosts(context: HostContext): ComponentHost[] {
+    return this.components.flatMap((component) => component.hosts?.(context) ?? []);
+  }
+
+  /** Smaller worlds every component offers the shrinker, with fewer of its hosts, in registration order. */
+  fewerHosts<World extends HostCountsShape>(world: World): World[] {
+    return this.components.flatMap((component) => component.fewerHosts?.(world) ?? []);
   }
 
   /** The config line's words for a plan: each fault in its verb's words, then each component's own notes. */
