@@ -66,7 +66,7 @@ export function buildSequence(trace: readonly TraceRecord[], outcome: RunOutcome
 
 /** A participant identifier for an actor of the trace: letters, digits and underscores only. */
 export function participantId(actor: string): string {
-  return actor === 'keyStore' ? keyStoreId : actor.replace(/[^A-Za-z0-9_]/g, '');
+  return actor.replace(/[^A-Za-z0-9_]/g, '');
 }
 
 // Every registered component draws its own lifelines, in registration order (clients, server, key store, probes).
