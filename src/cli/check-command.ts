@@ -109,6 +109,10 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, filePins: ConfigPins, io: Io): Promise<number> {
   const clients = typeof options.clients === 'number' ? options.clients : (filePins.clients ?? 2);
   if (clients > exhaustiveClientsMax) {
@@ -116,7 +120,11 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     return exitCodes.input;
   }
   // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
-  const config = drawWorld(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)) }, source);
+  // The backend's hosts as flagged (instances, balancer); unflagged, a sticky balancer (see exhaustivePins).
+  const { backendInstances, backendInstancesMin, backendInstancesMax, balancer } = pinsFrom(options, filePins);
+  const hostPins = { ...definedOnly({ backendInstances, backendInstancesMin, backendInstancesMax, balancer }) };
+  const pins = exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients), source.backend !== undefined && balancer === undefined);
+  const config = drawWorld(options.seed, { ...filePins, ...hostPins, ...pins }, source);
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
   const elapsedMs = performance.now() - started;
