@@ -29,7 +29,7 @@ interface Profile {
 const phases: readonly (readonly [phase: string, test: (file: string, functionName: string) => boolean])[] = [
   ['stream seeding (Alea + Mash)', (file, name) => file.includes('seedrandom') && /^(Alea|Mash|mash|alea)$/.test(name)],
   ['stream draws', (file) => file.includes('seedrandom') || file === 'src/kernel/random.ts'],
-  ['world set-up (config draw, World, clocks)', (file, name) => file.startsWith('src/config/') || file === 'src/model/clocks.ts' || (file === 'src/model/world.ts' && /^(World|start|prepare)$/.test(name))],
+  ['world set-up (config draw, World, clocks)', (file, name) => file.startsWith('src/config/') || file === 'src/model/clocks.ts' || (file === 'src/world/world.ts' && /^(World|start|prepare)$/.test(name))],
   ['module instances (sandbox, env, instance globals)', (file) => file === 'src/model/browser-modules.ts' || file === 'src/model/instance-hooks.ts' || (file.startsWith('src/providers/') && file !== 'src/providers/realm.ts')],
   ['settlement (sandbox microtask drains)', (file) => file === 'src/providers/realm.ts'],
   ['provider code', (file) => file.startsWith('examples/')],

@@ -6,11 +6,11 @@ import { createStrategy } from './explore/strategies.ts';
 import { runLoop, type LoopEnd, type LoopOptions } from './kernel/run-loop.ts';
 import type { Strategy } from './kernel/strategy.ts';
 import type { Observation, TraceRecord } from './model/observations.ts';
-import { World } from './model/world.ts';
+import { World } from './world/world.ts';
 import type { ProviderSource, RunHooks } from './providers/source.ts';
 import { describeThrown } from './errors.ts';
 import { signalBeat, signalIdle, signalRun } from './supervisor-signal.ts';
-import type { Registry } from './world/registry.ts';
+import type { Registry } from './config/registry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -1,6 +1,6 @@
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
-import { durationWords, shortKey } from '../report/format.ts';
+import { durationWords, shortKey } from '../kernel/format.ts';
 import type { Finding } from './violation.ts';
 
 /** A finding in words: the message a violation carries, made here and nowhere else. */

@@ -8,7 +8,8 @@ import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts'
 import { shardSlice, type Shard } from '../explore/shards.ts';
 import { drawWorld, sweep } from '../explore/sweep.ts';
 import { settingsFor, type ProviderSource } from '../providers/source.ts';
-import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../explore/failure-pipeline.ts';
+import { nearestPassLines } from '../report/failure-text.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
 import { assumptionsLine } from '../report/assumptions.ts';
 import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
@@ -167,7 +168,7 @@ async function reportFailure(
   ];
   const reportFiles = options.out === undefined
     ? undefined
-    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: nearestPassLines(report) });
   return { ...report, replaySeed: found.replaySeed, replayFile, filePath, reportFiles, format: options.format ?? 'text' };
 }
 

@@ -2,9 +2,9 @@ import { describeDocuments } from '../config/documents.ts';
 import { describeFaultPlan } from '../config/fault-plan.ts';
 import { defaultOrigin, isSecureOrigin } from '../config/origin.ts';
 import type { LatencyModel, RunConfig } from '../config/run-config.ts';
-import { formatTime } from '../report/format.ts';
-import { builtInRegistry } from '../world/components.ts';
-import type { Registry } from '../world/registry.ts';
+import { formatTime } from '../kernel/format.ts';
+import { builtInRegistry } from '../config/components.ts';
+import type { Registry } from '../config/registry.ts';
 
 /** The resolved world of a run in one line, printed before its timeline (faults in their components' words). */
 export function describeConfig(config: RunConfig, registry: Registry = builtInRegistry): string {

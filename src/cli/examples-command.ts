@@ -2,7 +2,7 @@ import { readdirSync, type Dirent } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { ok, type Result } from '../errors.ts';
 import { sweep } from '../explore/sweep.ts';
-import { foundInSweep, runFailurePipeline } from '../report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline } from '../explore/failure-pipeline.ts';
 import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure, type VerdictRow } from '../report/step-summary.ts';
 import { replayCommandLine } from './check-command.ts';
 import { exitCodes, inputErrorMessage } from './exit-codes.ts';

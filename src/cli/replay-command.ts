@@ -5,7 +5,8 @@ import { replayStrategy, type ReplayDrift } from '../explore/replay-strategy.ts'
 import { replay } from '../explore/sweep.ts';
 import { traceDivergence } from '../explore/trace-divergence.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { runFailurePipeline } from '../report/failure-pipeline.ts';
+import { runFailurePipeline } from '../explore/failure-pipeline.ts';
+import { nearestPassLines } from '../report/failure-text.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
 import { describeConfig } from './describe-config.ts';
@@ -98,7 +99,7 @@ async function nearestPassOf(result: SimulationResult, source: ProviderSource, m
   const { outcome } = result;
   if (outcome.kind !== 'violation') return undefined;
   const found = { property: outcome.violation.property, message: outcome.violation.message, seed: result.config.seed, config: result.config, decisions: result.decisions ?? [] };
-  return (await runFailurePipeline(found, { source, module, shrink: false })).nearestPass;
+  return nearestPassLines(await runFailurePipeline(found, { source, module, shrink: false }));
 }
 
 /** The exit code of one run. */

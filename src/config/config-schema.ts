@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { builtInFaultEventSchema } from '../world/components.ts';
-import type { FaultShape } from '../world/registry.ts';
+import { builtInFaultEventSchema } from './components.ts';
+import type { FaultShape } from './registry.ts';
 import { backendInstancesMax, balancerPolicies, clientName, documentSpreads, milliseconds, strategyNames, timeAndRandomModes } from './schema-parts.ts';
 import { originProblem } from './origin.ts';
 

@@ -1,8 +1,8 @@
 import { forkStream, type RandomStream } from '../kernel/random.ts';
-import { backendComponent } from '../world/backend-component.ts';
-import { builtInRegistry } from '../world/components.ts';
-import type { FaultVerb } from '../world/registry.ts';
-import { momentNames } from '../world/moments.ts';
+import { backendComponent } from './backend-component.ts';
+import { builtInRegistry } from './components.ts';
+import type { FaultVerb } from './registry.ts';
+import { momentNames } from './moments.ts';
 import { drawDocuments } from './documents.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';

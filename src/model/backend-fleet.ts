@@ -2,8 +2,8 @@ import type { BalancerPolicy } from '../config/run-config.ts';
 import type { BackendSource } from '../backend/load.ts';
 import type { SimulatedDatabase } from '../database/database.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import type { Host, HostTable } from '../world/hosts.ts';
-import { assertNever } from '../world/assert-never.ts';
+import type { Host } from '../config/registry.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 import { BackendNode } from './backend-node.ts';
 import { drawClock } from './clocks.ts';
 import type { SimulatedKeyStore } from './key-store.ts';
@@ -14,7 +14,8 @@ import type { WorldContext } from './world-context.ts';
 export interface BackendFleetParts {
   readonly world: WorldContext;
   readonly network: Network;
-  readonly hosts: HostTable;
+  /** Registers a host in the world's table (each instance is one). */
+  readonly register: (host: Host) => void;
   readonly source: BackendSource;
   readonly database: SimulatedDatabase;
   readonly keyStore: SimulatedKeyStore;
@@ -105,12 +106,12 @@ export class BackendFleet implements Host {
   }
 
   private create(address: string, onServing?: (node: BackendNode) => void): BackendNode {
-    const { world, network, hosts, source, database, keyStore } = this.parts;
+    const { world, network, register, source, database, keyStore } = this.parts;
     // The only instance keeps the stream names it had before there were several (`backend`, `clock:backend`).
     const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.once(`clock:${address}`), address, world.queue.nowMsUnobserved);
     const node = new BackendNode({ address, streamName: address, world, network, source, database, keyStore, clock, losingNextResponse: this.losingNextResponse, ...(onServing === undefined ? {} : { onServing }) });
     this.instances.push(node);
-    hosts.register(node);
+    register(node);
     network.attach(node, 'http');
     return node;
   }

@@ -11,8 +11,8 @@ import type { SimulatedKeyStore } from './key-store.ts';
 import type { NetworkMessage } from './messages.ts';
 import type { Endpoint, Network } from './network.ts';
 import type { WorldContext } from './world-context.ts';
-import type { Host } from '../world/hosts.ts';
-import { assertNever } from '../world/assert-never.ts';
+import type { Host } from '../config/registry.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 type RequestMessage = Extract<HttpMessage, { type: 'http-request' }>;
 

@@ -2,7 +2,7 @@ import type { ClientFailure, WaitingReason } from './client-outcomes.ts';
 import type { BackendContractBreach } from '../backend/contract.ts';
 import type { StatementOutcome } from '../database/records.ts';
 import type { NetworkMessage } from './messages.ts';
-import type { IndeterminateOutcome } from '../world/indeterminate.ts';
+import type { IndeterminateOutcome } from './indeterminate.ts';
 
 /** The states a client moves through while it joins a document. */
 export type ClientState =

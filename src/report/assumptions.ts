@@ -5,8 +5,8 @@ import type { FaultPlan } from '../config/fault-plan.ts';
 import { documentRange } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
 import { fixedDefaults, lastHorizonMs, type SwarmSettings } from '../config/run-config.ts';
-import { assertNever } from '../world/assert-never.ts';
-import { durationWords, plural } from './format.ts';
+import { assertNever } from '../kernel/assert-never.ts';
+import { durationWords, plural } from '../kernel/format.ts';
 
 /** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1–3 documents, strong consistency, …`. */
 export function assumptionsLine(pins: SwarmSettings): string {

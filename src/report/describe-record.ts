@@ -3,8 +3,8 @@ import { describeNetworkMessage } from '../model/messages.ts';
 import type { StatementOutcome } from '../database/records.ts';
 import type { ClientStatus, TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
-import { durationWords, shortKey } from './format.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { durationWords, shortKey } from '../kernel/format.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** One record as one line of prose for the timeline. */
 export function describeRecord(record: TraceRecord): string {

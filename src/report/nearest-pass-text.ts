@@ -1,6 +1,6 @@
 import type { TraceRecord } from '../model/observations.ts';
 import { describeRecord } from './describe-record.ts';
-import type { DecisionChange, NearestPass } from './nearest-pass.ts';
+import type { DecisionChange, NearestPass } from '../explore/nearest-pass.ts';
 
 /** The nearest passing run in words: which decisions flip the verdict, and what happens at each. */
 export function describeNearestPass(nearest: NearestPass): string[] {

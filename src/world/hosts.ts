@@ -1,4 +1,6 @@
-import type { HostKind } from './registry.ts';
+import type { Host, HostKind, HostRealm } from '../config/registry.ts';
+
+export type { Host, HostKind, HostRealm } from '../config/registry.ts';
 
 /**
  * The hosts of a world, in the spirit of turmoil's `sim.host(name, factory)` and madsim's nodes: every machine
@@ -7,34 +9,6 @@ import type { HostKind } from './registry.ts';
  * The engine reaches hosts through this table only: settling iterates their realms, fault verbs crash address
  * sets, the kernel asks each for a host turn. Nothing outside a host's own files tells hosts apart by name.
  */
-
-/** Where a host's user code runs: settled between two events (see providers/realm.ts). */
-export interface HostRealm {
-  /** Notes that user code may have pending reactions: the next settle must drain them. */
-  touch(): void;
-  /** Runs every pending reaction of user code; a promise when it has to wait for the host. */
-  settle(): Promise<void> | undefined;
-}
-
-export type { HostKind } from './registry.ts';
-
-/** One machine of a world. Every part but the address and the kind is optional: a host has what it does. */
-export interface Host {
-  /** Its address on the network and in the trace: `c1`, `server`, `backend#2`. */
-  readonly address: string;
-  readonly kind: HostKind;
-  /** Where its user code runs, when it runs any (several hosts may share one realm: one compiled module). */
-  readonly realm?: HostRealm | undefined;
-  /** Starts it (at the start of the run, after its registration). */
-  start?(): void;
-  /** Crashes it: what it held in memory is lost; it comes back after `downMs`, as its kind does. */
-  crash?(downMs: number): void;
-  /**
-   * One turn of the host's event loop when it awaits host work that no event stands for (a backend serving
-   * a request); undefined when the kernel may go on.
-   */
-  hostTurn?(): Promise<void> | undefined;
-}
 
 /** The table of a world's hosts, in registration order (which is the order realms are settled in). */
 export class HostTable {

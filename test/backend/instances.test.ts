@@ -9,8 +9,8 @@ import { describeRecord } from '../../src/report/describe-record.ts';
 import { simulate, type SimulationResult } from '../../src/simulate.ts';
 import type { ProviderSource } from '../../src/providers/source.ts';
 import type { RunConfig } from '../../src/config/run-config.ts';
-import { builtInRegistry } from '../../src/world/components.ts';
-import { faultVerb, type ComponentDefinition } from '../../src/world/registry.ts';
+import { builtInRegistry } from '../../src/config/components.ts';
+import { faultVerb, type ComponentDefinition } from '../../src/config/registry.ts';
 import { z } from 'zod';
 import { scriptedWorld } from '../../scenarios/scripted-world.ts';
 

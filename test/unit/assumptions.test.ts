@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noFaults } from '../../src/config/fault-plan.ts';
 import { assumptionsLine } from '../../src/report/assumptions.ts';
-import { durationWords } from '../../src/report/format.ts';
+import { durationWords } from '../../src/kernel/format.ts';
 
 describe('assumptionsLine: what a sweep with these pins assumed of the deployment', () => {
   it('says the defaults of today\'s model in one line', () => {

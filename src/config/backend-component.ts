@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientName, milliseconds } from '../config/schema-parts.ts';
+import { clientName, milliseconds } from './schema-parts.ts';
 import { faultVerb, type ComponentDefinition, type FaultShape, type HostCountsShape, type Lifeline } from './registry.ts';
 
 /** A backend instance's address: `backend` for a world's only instance, `backend#2` among several. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientName, milliseconds } from '../config/schema-parts.ts';
+import { clientName, milliseconds } from './schema-parts.ts';
 import { backendComponent } from './backend-component.ts';
 import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline, type PlanShape } from './registry.ts';
 import { describeMoment, momentNames } from './moments.ts';

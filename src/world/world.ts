@@ -3,30 +3,30 @@ import { EventQueue } from '../kernel/event-queue.ts';
 import { HostWork } from '../kernel/host-work.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { Client, type ClientRoster } from './client.ts';
-import { builtInTokenSource, type TokenSource } from './auth/token-source.ts';
-import { drawClock } from './clocks.ts';
+import { Client, type ClientRoster } from '../model/client.ts';
+import { builtInTokenSource, type TokenSource } from '../model/auth/token-source.ts';
+import { drawClock } from '../model/clocks.ts';
 import { documentOfClient } from '../config/documents.ts';
-import type { CryptoScheme } from './crypto.ts';
-import { cryptoScheme } from './crypto-scheme.ts';
-import { SimulatedKeyStore } from './key-store.ts';
-import { Network } from './network.ts';
-import type { ClientStatus, Observation } from './observations.ts';
-import { runRetentionProbe, type Expectation } from './probe.ts';
-import { Server } from './server.ts';
-import type { WorldContext } from './world-context.ts';
-import { durationWords } from '../report/format.ts';
-import { builtInRegistry } from '../world/components.ts';
+import type { CryptoScheme } from '../model/crypto.ts';
+import { cryptoScheme } from '../model/crypto-scheme.ts';
+import { SimulatedKeyStore } from '../model/key-store.ts';
+import { Network } from '../model/network.ts';
+import type { ClientStatus, Observation } from '../model/observations.ts';
+import { runRetentionProbe, type Expectation } from '../model/probe.ts';
+import { Server } from '../model/server.ts';
+import type { WorldContext } from '../model/world-context.ts';
+import { durationWords } from '../kernel/format.ts';
+import { builtInRegistry } from '../config/components.ts';
 import type { SimulatedFetch } from '../providers/machine-services.ts';
 import type { Realm } from '../providers/realm.ts';
-import { BackendFleet, backendAddress } from './backend-fleet.ts';
-import { prepareBackendDatabase } from './backend-database.ts';
-import { PageFetch } from './page-fetch.ts';
+import { BackendFleet, backendAddress } from '../model/backend-fleet.ts';
+import { prepareBackendDatabase } from '../model/backend-database.ts';
+import { PageFetch } from '../model/page-fetch.ts';
 import type { BackendContractProblem } from '../backend/contract.ts';
-import type { FaultShape, FaultTarget, HostContext, Registry } from '../world/registry.ts';
-import { MomentFaults } from '../world/moment-faults.ts';
-import type { ProtocolMoment } from '../world/moments.ts';
-import { HostTable, type HostRealm } from '../world/hosts.ts';
+import type { FaultShape, FaultTarget, HostContext, Registry } from '../config/registry.ts';
+import { MomentFaults } from './moment-faults.ts';
+import type { ProtocolMoment } from '../config/moments.ts';
+import { HostTable, type HostRealm } from './hosts.ts';
 
 /**
  * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
@@ -105,7 +105,7 @@ export class World implements WorldContext {
     }
     this.keyStore.preload(prepared.keyStoreEntries);
     const { network, keyStore, hosts } = this;
-    this.backend = hosts.register(new BackendFleet({ world: this, network, hosts, source, database: prepared.database, keyStore, instances: this.config.backendInstances ?? 1, policy: this.config.balancer ?? 'round-robin' }));
+    this.backend = hosts.register(new BackendFleet({ world: this, network, register: (host) => hosts.register(host), source, database: prepared.database, keyStore, instances: this.config.backendInstances ?? 1, policy: this.config.balancer ?? 'round-robin' }));
   }
 
   /**

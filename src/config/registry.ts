@@ -9,6 +9,32 @@ import type { ProtocolMoment } from './moments.ts';
  */
 export type HostKind = 'browser' | 'rtc-server' | 'key-store' | 'backend' | 'balancer' | 'database' | 'probe' | (string & {});
 
+/** Where a host's user code runs: settled between two events (see providers/realm.ts). */
+export interface HostRealm {
+  /** Notes that user code may have pending reactions: the next settle must drain them. */
+  touch(): void;
+  /** Runs every pending reaction of user code; a promise when it has to wait for the host. */
+  settle(): Promise<void> | undefined;
+}
+
+/** One machine of a world. Every part but the address and the kind is optional: a host has what it does. */
+export interface Host {
+  /** Its address on the network and in the trace: `c1`, `server`, `backend#2`. */
+  readonly address: string;
+  readonly kind: HostKind;
+  /** Where its user code runs, when it runs any (several hosts may share one realm: one compiled module). */
+  readonly realm?: HostRealm | undefined;
+  /** Starts it (at the start of the run, after its registration). */
+  start?(): void;
+  /** Crashes it: what it held in memory is lost; it comes back after `downMs`, as its kind does. */
+  crash?(downMs: number): void;
+  /**
+   * One turn of the host's event loop when it awaits host work that no event stands for (a backend serving
+   * a request); undefined when the kernel may go on.
+   */
+  hostTurn?(): Promise<void> | undefined;
+}
+
 /** A fault as the registry sees it: a kind, and for a scheduled fault, when it happens. */
 export interface FaultShape {
   readonly kind: string;
