@@ -77,6 +77,8 @@ export class World implements WorldContext {
     this.tokens = config.auth === undefined ? undefined : (source.tokens ?? builtInTokenSource(config.auth));
     this.network.attach(this.server);
     this.hosts.register({ address: this.server.id, kind: 'rtc-server', crash: (downMs) => this.restartServer(downMs) });
+    // The key store and (with a backend) the database are hosts without a crash of their own: their faults are per operation.
+    this.hosts.register({ address: 'keyStore', kind: 'key-store' });
     this.momentFaults = new MomentFaults(config.faults?.events ?? [], registry);
   }
 
@@ -105,6 +107,7 @@ export class World implements WorldContext {
     }
     this.keyStore.preload(prepared.keyStoreEntries);
     const { network, keyStore, hosts } = this;
+    hosts.register({ address: 'database', kind: 'database' });
     this.backend = hosts.register(new BackendFleet({ world: this, network, register: (host) => hosts.register(host), source, database: prepared.database, keyStore, instances: this.config.backendInstances ?? 1, policy: this.config.balancer ?? 'round-robin' }));
   }
 
