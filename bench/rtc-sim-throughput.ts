@@ -1,4 +1,5 @@
 // Throughput of rtc-sim's own sweep on the bundled good store-backed dynamic provider.
+import type { SwarmSettings } from '../src/config/run-config.ts';
 import { drawConfig } from '../src/config/swarm.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
@@ -23,6 +24,8 @@ export interface RtcSimOptions {
   readonly sampledRuns?: number;
   /** Another bundled provider module than the good store-backed one (module sources only). */
   readonly providerPath?: string;
+  /** More pinned fields of the world (the equal world's); `clients` wins over a count in them. */
+  readonly pins?: SwarmSettings;
 }
 
 /** What one rtc-sim throughput measurement found. */
@@ -46,7 +49,7 @@ export async function goodProviderSource(kind: SourceKind = 'module', path = goo
 /** Runs `schedules` seeds of the race through `sweep()` and times them; samples events per run with `simulate()`. */
 export async function runRtcSim(options: RtcSimOptions): Promise<RtcSimResult> {
   const source = await goodProviderSource(options.sourceKind, options.providerPath);
-  const pins = { clients: options.clients };
+  const pins = { ...options.pins, clients: options.clients };
   const started = performance.now();
   const report = await sweep({ source, runs: options.schedules, seed: options.seed, pins });
   const elapsedMs = performance.now() - started;
