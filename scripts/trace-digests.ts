@@ -25,6 +25,17 @@ const worlds: readonly { readonly name: string; readonly pins: SwarmSettings }[]
   { name: 'default', pins: {} },
   { name: 'faults-always-2-6', pins: { clientsMin: 2, clientsMax: 6, faultMode: 'always' } },
   { name: 'equal', pins: { clients: 3, documents: 1, faultMode: 'never', retentionHorizonsMs: [0] } },
+  // Pinned plans and clocks, as a --config file gives them: the bench's equal world, and one with faults.
+  { name: 'equal-file', pins: { clients: 3, documents: 1, faults: { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }, clocks: { skewMsMax: 0, driftPpmMax: 0 }, retentionHorizonsMs: [0] } },
+  {
+    name: 'pinned-faults',
+    pins: {
+      clientsMin: 2,
+      clientsMax: 4,
+      faults: { phaseEndMs: 15_000, events: [{ kind: 'partition', atMs: 40, client: 'c1', healAfterMs: 3_000 }], keyStoreFailureRate: 0.05, keyStoreTimeoutRate: 0.1 },
+      clocks: { skewMsMax: 2_000, driftPpmMax: 200 },
+    },
+  },
 ];
 
 /** One line per run: example, world, seed, and the digest of what it produced. */
