@@ -9,6 +9,7 @@ import { readJsonFile } from '../src/json-file.ts';
 import { packageRoot } from '../src/package-root.ts';
 import { runBaseline } from './baseline-fc-scheduler.ts';
 import { runRtcSim } from './rtc-sim-throughput.ts';
+import { spentMs, type Timed } from './timing.ts';
 
 /** The equal world's file, as the CLI's `--config` reads it. */
 export const equalWorldPath = `${packageRoot}bench/equal-world.json`;
@@ -57,7 +58,7 @@ export function fitCost(world: WorldName, points: readonly SizePoint[]): CostFit
   return { world, points, fixedMicroseconds: meanMicroseconds - microsecondsPerEvent * meanEvents, microsecondsPerEvent };
 }
 
-type Fastest = <T extends { readonly elapsedMs: number }>(measure: () => Promise<T>) => Promise<T>;
+type Fastest = <T extends Timed>(measure: () => Promise<T>) => Promise<T>;
 
 /** Sizes the fit is made over, and how many schedules each measures. */
 const sizes = [
@@ -70,7 +71,7 @@ const sizes = [
 /** Measures the harness, the equal world and the default world at each size, and fits each series. */
 export async function measureCostFits(seed: number, fastestOf: Fastest): Promise<CostFit[]> {
   const equal = equalWorldPins();
-  const series: { world: WorldName; measure: (clients: number, schedules: number) => Promise<{ schedules: number; elapsedMs: number; eventsPerRun: number }> }[] = [
+  const series: { world: WorldName; measure: (clients: number, schedules: number) => Promise<Timed & { schedules: number; eventsPerRun: number }> }[] = [
     { world: 'harness', measure: (clients, schedules) => runBaseline({ clients, schedules, seed }) },
     { world: 'rtc-sim, equal world', measure: (clients, schedules) => runRtcSim({ clients, schedules, seed, pins: equal }) },
     { world: 'rtc-sim, default world', measure: (clients, schedules) => runRtcSim({ clients, schedules, seed }) },
@@ -80,7 +81,7 @@ export async function measureCostFits(seed: number, fastestOf: Fastest): Promise
   for (const size of sizes) {
     for (const [index, { measure }] of series.entries()) {
       const measured = await fastestOf(() => measure(size.clients, size.schedules));
-      const microsecondsPerRun = (measured.elapsedMs * 1000) / measured.schedules;
+      const microsecondsPerRun = (spentMs(measured) * 1000) / measured.schedules;
       points[index]?.push({ clients: size.clients, schedulesPerSecond: 1e6 / microsecondsPerRun, eventsPerRun: measured.eventsPerRun, microsecondsPerRun });
     }
   }

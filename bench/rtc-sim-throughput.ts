@@ -7,6 +7,7 @@ import { sourceFromFactory, sourceFromModule, type ProviderSource } from '../src
 import { simulate } from '../src/simulate.ts';
 import { createProvider } from '../examples/providers/good-store-backed-dynamic.ts';
 import { packageRoot } from '../src/package-root.ts';
+import { cpuMsSince } from './timing.ts';
 
 /** The bundled good provider module that every rtc-sim measurement uses. */
 export const goodProviderPath = `${packageRoot}examples/providers/good-store-backed-dynamic.ts`;
@@ -32,6 +33,8 @@ export interface RtcSimOptions {
 export interface RtcSimResult {
   readonly schedules: number;
   readonly elapsedMs: number;
+  /** CPU time of the process over the same stretch (bench/timing.ts). */
+  readonly cpuMs: number;
   readonly verdict: 'pass' | 'fail';
   readonly failure: string | undefined;
   /** Mean `steps` of `simulate()` over the sampled seeds. */
@@ -51,7 +54,9 @@ export async function runRtcSim(options: RtcSimOptions): Promise<RtcSimResult> {
   const source = await goodProviderSource(options.sourceKind, options.providerPath);
   const pins = { ...options.pins, clients: options.clients };
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const report = await sweep({ source, runs: options.schedules, seed: options.seed, pins });
+  const cpuMs = cpuMsSince(cpuBefore);
   const elapsedMs = performance.now() - started;
   const sampledRuns = Math.min(options.sampledRuns ?? 50, options.schedules);
   let steps = 0;
@@ -62,6 +67,7 @@ export async function runRtcSim(options: RtcSimOptions): Promise<RtcSimResult> {
   return {
     schedules: report.runs,
     elapsedMs,
+    cpuMs,
     verdict: report.verdict,
     failure: report.failure === undefined ? undefined : `${report.failure.property} (seed ${report.failure.seed}): ${report.failure.message}`,
     eventsPerRun: sampledRuns === 0 ? 0 : steps / sampledRuns,

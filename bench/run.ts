@@ -1,8 +1,10 @@
 // The benchmark: fast-check's scheduler against rtc-sim's sweep on the same race, then two large rtc-sim runs.
 // Targets are printed next to the measurements as information; nothing here fails on a missed target.
 // `npm run bench -- --quick` runs only what issue 26's acceptance reads (the harness rows, the equal world, the
-// fits, HMAC, exhaustive search), without the large runs, growth, workers and backend mode.
+// fits, HMAC, exhaustive search), without the large runs, growth, workers and backend mode; `--real-time` times the
+// throughput rows by the wall clock rather than by the process's CPU time (bench/timing.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { runBaseline } from './baseline-fc-scheduler.ts';
 import { runBareLoop } from './bare-loop.ts';
 import { runExhaustiveRows } from './exhaustive-rows.ts';
@@ -10,6 +12,7 @@ import { printBackendMode, runBackendMode } from './backend-mode.ts';
 import { runLarge, type LargeRunResult } from './large-run.ts';
 import { describeWorkerCeiling, measureWorkerCeilingInChild, type CeilingReport } from './worker-ceiling.ts';
 import { describeCostFits, equalWorldPins, measureCostFits } from './equal-world.ts';
+import { spentMs, timeBasis, type Timed } from './timing.ts';
 import { goodProviderSource, runRtcSim } from './rtc-sim-throughput.ts';
 import { drawConfig } from '../src/config/swarm.ts';
 import { simulate } from '../src/simulate.ts';
@@ -43,11 +46,11 @@ const seed = 1;
 /** Each throughput measurement is repeated and the fastest kept, against noise from other processes. */
 const repetitions = 3;
 
-async function fastestOf<T extends { readonly elapsedMs: number }>(measure: () => Promise<T>): Promise<T> {
+async function fastestOf<T extends Timed>(measure: () => Promise<T>): Promise<T> {
   let fastest = await measure();
   for (let repetition = 1; repetition < repetitions; repetition++) {
     const next = await measure();
-    if (next.elapsedMs < fastest.elapsedMs) fastest = next;
+    if (spentMs(next) < spentMs(fastest)) fastest = next;
   }
   return fastest;
 }
@@ -57,13 +60,13 @@ async function fastestOf<T extends { readonly elapsedMs: number }>(measure: () =
  * kept: a ratio between them then compares runs made within seconds of each other, not minutes apart on a
  * machine whose load changes.
  */
-async function fastestOfEach<T extends readonly (() => Promise<{ readonly elapsedMs: number }>)[]>(...measures: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
-  const fastest: { readonly elapsedMs: number }[] = [];
+async function fastestOfEach<T extends readonly (() => Promise<Timed>)[]>(...measures: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const fastest: Timed[] = [];
   for (let repetition = 0; repetition < repetitions; repetition++) {
     for (const [index, measure] of measures.entries()) {
       const next = await measure();
       const best = fastest[index];
-      if (best === undefined || next.elapsedMs < best.elapsedMs) fastest[index] = next;
+      if (best === undefined || spentMs(next) < spentMs(best)) fastest[index] = next;
     }
   }
   return fastest as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
@@ -74,7 +77,8 @@ const formatNumber = (value: number): string => Math.round(value).toLocaleString
 const versus = (measured: number, target: number, higherIsBetter = true): string =>
   `${(higherIsBetter ? measured / target : target / measured).toFixed(3)}× of target`;
 
-console.log(`rtc-sim bench — node ${process.version}, seed ${seed}, fastest of ${repetitions}; targets are information, not assertions\n`);
+console.log(`rtc-sim bench — node ${process.version}, seed ${seed}, fastest of ${repetitions}; targets are information, not assertions`);
+console.log(`throughput rows (schedules/s, ratios, fits) are per ${timeBasis === 'cpu' ? 'second of the process\'s CPU time (--real-time: of real time)' : 'second of real time'}; load average ${os.loadavg().map((load) => load.toFixed(1)).join(', ')}\n`);
 await runBaseline({ clients: 3, schedules: 200, seed });
 await runRtcSim({ clients: 3, schedules: 500, seed, sampledRuns: 0 });
 
@@ -86,13 +90,13 @@ for (const plan of plans) {
     () => runRtcSim({ clients: plan.clients, schedules: plan.rtcSimSchedules, seed }),
     () => runRtcSim({ clients: plan.clients, schedules: factorySchedules, seed, sourceKind: 'factory' }),
   );
-  const baselinePerSecond = perSecond(baseline.schedules, baseline.elapsedMs);
-  const rtcSimPerSecond = perSecond(rtcSim.schedules, rtcSim.elapsedMs);
+  const baselinePerSecond = perSecond(baseline.schedules, spentMs(baseline));
+  const rtcSimPerSecond = perSecond(rtcSim.schedules, spentMs(rtcSim));
   rows.push({
     clients: plan.clients,
     baseline: { ...baseline, schedulesPerSecond: baselinePerSecond, eventsPerSecond: baseline.eventsPerRun * baselinePerSecond },
     rtcSim: { ...rtcSim, schedulesPerSecond: rtcSimPerSecond, eventsPerSecond: rtcSim.eventsPerRun * rtcSimPerSecond },
-    rtcSimFactory: { ...factory, schedulesPerSecond: perSecond(factory.schedules, factory.elapsedMs) },
+    rtcSimFactory: { ...factory, schedulesPerSecond: perSecond(factory.schedules, spentMs(factory)) },
     ratio: rtcSimPerSecond / baselinePerSecond,
   });
 }
@@ -126,9 +130,9 @@ const [storeBacked, hmac] = await fastestOfEach(
   () => runRtcSim({ clients: 3, schedules: plans[0]?.rtcSimSchedules ?? 12_000, seed, sampledRuns: 0 }),
   () => runRtcSim({ clients: 3, schedules: plans[0]?.rtcSimSchedules ?? 12_000, seed, sampledRuns: 0, providerPath: hmacProviderPath }),
 );
-const hmacPerSecond = perSecond(hmac.schedules, hmac.elapsedMs);
-const hmacSlowdown = perSecond(storeBacked.schedules, storeBacked.elapsedMs) / hmacPerSecond;
-console.log(`3 clients, HMAC-derived provider (good-derived-key.ts): ${formatNumber(hmacPerSecond)} schedules/s, ${hmac.verdict}; the store-backed one beside it ${formatNumber(perSecond(storeBacked.schedules, storeBacked.elapsedMs))}: ${hmacSlowdown.toFixed(2)}× slower`);
+const hmacPerSecond = perSecond(hmac.schedules, spentMs(hmac));
+const hmacSlowdown = perSecond(storeBacked.schedules, spentMs(storeBacked)) / hmacPerSecond;
+console.log(`3 clients, HMAC-derived provider (good-derived-key.ts): ${formatNumber(hmacPerSecond)} schedules/s, ${hmac.verdict}; the store-backed one beside it ${formatNumber(perSecond(storeBacked.schedules, spentMs(storeBacked)))}: ${hmacSlowdown.toFixed(2)}× slower`);
 
 // Like against like: the same race on a world the size of the harness's (bench/equal-world.json), and the
 // cost of a run split into its fixed part and its part per event (bench/equal-world.ts).
@@ -137,8 +141,8 @@ const [equalHarness, equal] = await fastestOfEach(
   () => runBaseline({ clients: 3, schedules: plans[0]?.baselineSchedules ?? 4_000, seed }),
   () => runRtcSim({ clients: 3, schedules: plans[0]?.rtcSimSchedules ?? 12_000, seed, pins: equalPins }),
 );
-const equalPerSecond = perSecond(equal.schedules, equal.elapsedMs);
-const equalHarnessPerSecond = perSecond(equalHarness.schedules, equalHarness.elapsedMs);
+const equalPerSecond = perSecond(equal.schedules, spentMs(equal));
+const equalHarnessPerSecond = perSecond(equalHarness.schedules, spentMs(equalHarness));
 const equalRatio = equalPerSecond / equalHarnessPerSecond;
 console.log(`\nequal world (bench/equal-world.json: 3 clients, 1 document, no faults, clocks that agree, one probe):`);
 console.log(`  rtc-sim ${formatNumber(equalPerSecond)} schedules/s (${equal.eventsPerRun.toFixed(1)} events/sched, ${equal.verdict}) against the harness's ${formatNumber(equalHarnessPerSecond)} (${equalHarness.eventsPerRun.toFixed(1)}) measured in turn with it: ${equalRatio.toFixed(2)}×`);
@@ -187,7 +191,7 @@ printBackendMode(backendMode);
 const resultsDirectory = `${packageRoot}bench/results/`;
 mkdirSync(resultsDirectory, { recursive: true });
 const acceptance = describeAcceptance();
-const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, targets, rows, hmac: { ...hmac, schedulesPerSecond: hmacPerSecond }, equalWorld: { ...equal, schedulesPerSecond: equalPerSecond, ratio: equalRatio }, costFits, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers, exhaustive, backendMode, acceptance };
+const json = { date: new Date().toISOString(), node: process.version, seed, repetitions, timeBasis, loadAverage: os.loadavg(), targets, rows, hmac: { ...hmac, schedulesPerSecond: hmacPerSecond }, equalWorld: { ...equal, schedulesPerSecond: equalPerSecond, ratio: equalRatio }, costFits, bareLoop: { ...bare, runsPerSecond: barePerSecond }, large, growth, workers, exhaustive, backendMode, acceptance };
 writeFileSync(`${resultsDirectory}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`\nwrote ${resultsDirectory}latest.json`);
 
