@@ -70,8 +70,10 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   // clients), so that pinning one field never shifts another's draw.
   return {
     pctStepsEstimate: 12 + 14 * resolved.clients,
-    faults: withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, { clients: resolved.clients, backendInstances: resolved.backendInstances ?? 1 }),
-    clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
+    // A pinned plan or clock setting replaces the draw (below): it is not drawn, which changes nothing else,
+    // as each comes from a stream of its own (a fixed cost of every run in a world that pins them).
+    faults: pins.faults ?? withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, { clients: resolved.clients, backendInstances: resolved.backendInstances ?? 1 }),
+    clocks: pins.clocks ?? drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
     eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
