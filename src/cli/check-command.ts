@@ -35,6 +35,8 @@ export interface CheckCommandOptions extends WorldOptions {
   readonly format?: ReportFormat;
   /** Worker threads to spread the seeds over (default: the available cores). */
   readonly workers?: number;
+  /** `--no-typecheck` was given: the replay lines carry it, so that pasting one skips the check as this run did. */
+  readonly noTypecheck?: boolean;
   /** This job's slice of the seeds, for a CI matrix (`k/n`). */
   readonly shard?: Shard;
 }
@@ -99,7 +101,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   progress.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...foundInSweep(report.failure),
-    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options)),
+    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, withTypecheckFlag(pinsAsFlags(flagPins, options.config, options), options)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options) };
   const assumptions = assumptionsLine(settingsFor(pins, source));
@@ -151,7 +153,7 @@ async function reportFailure(
     failuresDir: resolve(io.cwd, options.failuresDir),
   });
   const filePath = report.filePath ?? '';
-  const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, '');
+  const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, withTypecheckFlag('', options));
   const summary = [
     `found by ${report.strategy} at seed ${report.seed}${wasShrunk(report.counterexample) ? ', then shrunk to the run shown here' : ', shown as found'}`,
     ...(found.replaySeed === undefined ? [] : [`replay the failing seed: ${found.replaySeed}`]),
@@ -180,6 +182,11 @@ function summarise(io: Io, modulePath: string, verdict: { verdict: 'pass' | 'fai
     open: true,
   });
   appendStepSummary(io.stepSummaryPath, markdown);
+}
+
+/** Replay flags with `--no-typecheck` added when the check was run with it. */
+function withTypecheckFlag(flags: string, options: CheckCommandOptions): string {
+  return options.noTypecheck === true ? `${flags} --no-typecheck`.trim() : flags;
 }
 
 /** The one command line that replays a run, relative to the working directory. */
