@@ -42,7 +42,7 @@ describe('check and replay with --backend', () => {
     const path = scratch.write('not-a-backend.ts', 'export const handler = () => new Response("hi");\n');
     const result = await runCli(['check', `${stack}/provider.ts`, '--backend', path, '--runs', '5', '--no-typecheck']);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/exports neither createBackend\(env\) nor a default function \(it exports: handler\)/);
+    expect(result.err).toMatch(/exports neither createBackend\(env\), a default function, nor a default app \(.*\) \(it exports: handler\)/);
   });
 
   it('a backend that reaches for a real handle is refused and named, and the bin ends with that verdict (exit 4)', async () => {

@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CompilerError } from './typecheck.ts';
+
+/** One error of the compiler: where (when it is in a file), its code and its text. */
+export interface CompilerError {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly code: number;
+  readonly text: string;
+}
 
 /** What running a project's `tsc` gave: its errors in the module (and its options), or why it could not run. */
 export type BinaryCheck = { readonly kind: 'checked'; readonly errors: readonly CompilerError[] } | { readonly kind: 'failed'; readonly message: string };

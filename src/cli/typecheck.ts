@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type * as TypeScript from 'typescript';
 import { describeThrown } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
-import { checkWithTypeScriptBinary } from './typecheck-binary.ts';
+import { checkWithTypeScriptBinary, type CompilerError } from './typecheck-binary.ts';
 
 /**
  * When a TypeScript module is type-checked (`--typecheck`): `auto` (no flag) when a tsconfig.json lies beside
@@ -17,14 +17,7 @@ export type TypecheckMode = 'auto' | 'warn' | 'strict' | 'off';
 /** The values `--typecheck` takes. */
 export const typecheckChoices = ['warn', 'strict'] as const;
 
-/** One error of the compiler: where (when it is in a file), its code and its text. */
-export interface CompilerError {
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly code: number;
-  readonly text: string;
-}
+export type { CompilerError } from './typecheck-binary.ts';
 
 /** What a type-check found, for one module. */
 export type TypecheckOutcome =
