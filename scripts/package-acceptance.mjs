@@ -55,10 +55,11 @@ if (offline) {
   symlinkSync(join(repository, 'node_modules', 'typescript'), join(modules, 'rtc-sim', 'node_modules', 'typescript'), 'dir');
   symlinkSync(join(repository, 'node_modules', 'typescript7'), join(modules, 'typescript'), 'dir');
   symlinkSync(join(repository, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'dir');
+  symlinkSync(join(repository, 'node_modules', 'vitest'), join(modules, 'vitest'), 'dir');
   step('the tarball is unpacked into a fresh project, its dependencies linked', true);
 } else {
-  const installed = run('npm', ['install', '--no-audit', '--no-fund', 'typescript@7', '@types/node@20', tarball]);
-  step('npm install typescript@7 @types/node@20 <tarball> in a fresh project', installed.status === 0, installed.status === 0 ? '' : installed.stderr);
+  const installed = run('npm', ['install', '--no-audit', '--no-fund', 'typescript@7', '@types/node@20', 'vitest@4', tarball]);
+  step('npm install typescript@7 @types/node@20 vitest@4 <tarball> in a fresh project', installed.status === 0, installed.status === 0 ? '' : installed.stderr);
 }
 
 const tsVersion = JSON.parse(readFileSync(join(project, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
@@ -131,6 +132,15 @@ step('a type error is a warning naming TypeScript 7, and the check still gives i
 
 const stack = cli(['check', 'src/stack-provider.ts', '--backend', 'src/worker.ts', '--runs', '20', '--documents', '1']);
 step('a backend `export default { fetch }` importing a module with top-level await loads and serves: the stack passes', stack.status === 0 && stack.stdout.includes('✓ PASS'), `exit ${stack.status}\n${stack.stdout}${stack.stderr}`);
+
+// The README's vitest snippet, exactly as written, beside the provider it imports.
+const readme = readFileSync(join(repository, 'README.md'), 'utf8');
+const snippet = /### In your vitest suite\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+mkdirSync(join(project, 'test'));
+writeFileSync(join(project, 'test', 'provider.test.ts'), snippet ?? '');
+writeFileSync(join(project, 'src', 'rtc-provider.ts'), readFileSync(join(repository, 'examples/providers/good-store-backed-dynamic.ts'), 'utf8').replace("'../../src/index.ts'", "'rtc-sim'"));
+const vitest = run(process.execPath, [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', project]);
+step("the README's vitest snippet passes as written", snippet !== undefined && vitest.status === 0 && /1 passed/.test(vitest.stdout), `exit ${vitest.status}\n${vitest.stdout.slice(-800)}${vitest.stderr.slice(-800)}`);
 
 rmSync(work, { recursive: true, force: true });
 process.stdout.write(failed === 0 ? 'every step held\n' : `${failed} step(s) failed\n`);

@@ -6,7 +6,7 @@ import { repositoryRoot } from './cli-support.ts';
 // project whose TypeScript is 7.x (dependencies linked from this repository's node_modules) and runs what a
 // user would. `node scripts/package-acceptance.mjs` without --offline does the same through npm install.
 describe('the packed package in a fresh TypeScript 7 project', () => {
-  it('type-checks clean under skipLibCheck: false, imports in plain Node, checks a provider and a `{ fetch }` backend with top-level await', () => {
+  it('type-checks clean under skipLibCheck: false, imports in plain Node, checks a provider and a `{ fetch }` backend with top-level await, runs the README vitest snippet', () => {
     const ran = spawnSync(process.execPath, ['scripts/package-acceptance.mjs', '--offline'], { cwd: repositoryRoot, encoding: 'utf8', timeout: 280_000 });
     const steps = ran.stdout.split('\n').filter((line) => /^(ok|FAIL) /.test(line));
     expect(steps.filter((line) => line.startsWith('FAIL')), ran.stdout).toEqual([]);
