@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { documentBounds } from '../config/documents.ts';
 import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
@@ -161,7 +161,7 @@ async function reportFailure(
   ];
   const reportFiles = options.out === undefined
     ? undefined
-    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, stem: report.filePath === undefined ? undefined : basename(report.filePath, '.json'), result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
   return { ...report, replaySeed: found.replaySeed, replayFile, filePath, reportFiles, format: options.format ?? 'text' };
 }
 
