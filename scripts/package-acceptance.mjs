@@ -13,7 +13,7 @@
 //
 // Prints one line per step and exits 0 when every step held, 1 otherwise.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,11 @@ const cli = (args) => run(process.execPath, [binPath, ...args, '--failures-dir',
 
 const good = cli(['check', 'src/provider.ts', '--runs', '30']);
 step('rtc-sim check of a TypeScript provider beside a tsconfig.json passes, exit 0', good.status === 0 && good.stdout.includes('✓ PASS') && good.stderr === '', `exit ${good.status}\n${good.stdout}${good.stderr}`);
+
+const pooled = cli(['check', 'src/provider.ts', '--runs', '1200', '--workers', '2']);
+const ownBundles = join(project, 'node_modules', 'rtc-sim', 'node_modules', '.cache', 'rtc-sim');
+const fromSources = existsSync(ownBundles) ? readdirSync(ownBundles).filter((name) => name.endsWith('.mjs')) : [];
+step('sweep workers run from the compiled build (no bundle of the sources is made)', pooled.status === 0 && pooled.stdout.includes('✓ PASS') && fromSources.length === 0, `exit ${pooled.status} ${fromSources.join(' ')}\n${pooled.stderr}`);
 
 const buggy = cli(['check', 'src/buggy-provider.ts', '--runs', '200']);
 step('a buggy provider fails with its verdict, exit 1', buggy.status === 1 && buggy.stdout.includes('✗'), `exit ${buggy.status}\n${buggy.stdout.slice(0, 600)}${buggy.stderr}`);

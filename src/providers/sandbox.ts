@@ -203,7 +203,9 @@ function compileBody(options: CompileOptions, context: vm.Context): ModuleFuncti
  */
 function finishedNow<T>(evaluation: Promise<unknown>, realm: CompiledModule['realm'] & { touch(): void }, exports: () => T): T {
   const state: { kind: 'pending' | 'done' | 'failed'; reason?: unknown } = { kind: 'pending' };
-  evaluation.then(
+  // Observed through the realm: a reaction registered from the host would wait for the host's own queue.
+  realm.observe(
+    evaluation,
     () => {
       state.kind = 'done';
     },
@@ -212,7 +214,6 @@ function finishedNow<T>(evaluation: Promise<unknown>, realm: CompiledModule['rea
       state.reason = reason;
     },
   );
-  realm.touch();
   realm.settle();
   if (state.kind === 'failed') throw state.reason;
   if (state.kind === 'pending') {
