@@ -15,6 +15,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * Whether rtc-sim runs from its TypeScript sources (a clone of the repository: the CLI and the sweep workers are
+ * bundled from src/ on demand) or from its compiled build in dist/ (an installed package). The repository's
+ * tsconfig.json is never packed, so its presence tells the two apart without looking at timestamps.
+ */
+export const runsFromSources = existsSync(join(packageRoot, 'tsconfig.json')) || !existsSync(join(packageRoot, 'dist', 'cli.js'));
+
 function findPackageRoot(start) {
   for (let directory = start; ; directory = dirname(directory)) {
     const manifest = join(directory, 'package.json');

@@ -14,7 +14,7 @@ export type { Observation, TraceRecord } from './model/observations.ts';
 export type { RunOutcome, SimulationResult } from './simulate.ts';
 export type { SweepFailure, SweepReport } from './explore/sweep.ts';
 export type { ProviderSource } from './providers/source.ts';
-export type { BackendApp, BackendContractBreach, BackendContractProblem, BackendEnv, BackendModule, CreateBackend, FetchHandler, NodeRequestListener } from './backend/contract.ts';
+export type { BackendApp, BackendContractBreach, BackendContractProblem, BackendEnv, BackendModule, CreateBackend, DefaultApp, FetchHandler, NodeRequestListener } from './backend/contract.ts';
 export type { DatabaseHandle, TransactionHandle } from './database/handles.ts';
 export { simulate } from './simulate.ts';
 export { replay, sweep } from './explore/sweep.ts';

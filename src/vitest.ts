@@ -2,11 +2,16 @@
 // registers the `toPass()` matcher:
 //
 //   import { checkProvider } from 'rtc-sim/vitest';
-//   await expect(checkProvider(createProvider, { runs: 2000 })).resolves.toPass();
-import { resolve } from 'node:path';
+//   it('…', { timeout: 120_000 }, async () => {
+//     await expect(checkProvider(createProvider, { runs: 2000 })).resolves.toPass();
+//   });
+//
+// A sweep of 2,000 runs takes seconds to a minute (a stack with a backend longer): longer than vitest's
+// 5-second default test timeout, so give the test its own (as above) or set testTimeout in vitest's config.
+import { relative, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { z } from 'zod';
-import { keyStoreConsistency, pinsAsFlags } from './cli/options.ts';
+import { keyStoreConsistency, pinsAsFlags, shellWord } from './cli/options.ts';
 import { insecureOriginError } from './config/origin.ts';
 import type { SwarmSettings } from './config/run-config.ts';
 import { sweep, type FailureKind, type SweepReport } from './explore/sweep.ts';
@@ -80,6 +85,10 @@ export interface ProviderCheckFailure {
 export interface ProviderCheckResult {
   readonly verdict: 'pass' | 'fail';
   readonly name: string;
+  /** The provider module's path as given, when the provider was given as a module (absent: in-process). */
+  readonly module?: string;
+  /** The backend module's path as given, when there was one. */
+  readonly backend?: string;
   readonly runs: number;
   readonly seed: number;
   readonly pins: SwarmSettings;
@@ -126,18 +135,23 @@ export async function checkProvider(provider: CreateProvider | string, options: 
   };
   const insecure = insecureOriginError(pins.origin);
   if (insecure !== undefined) throw new Error(`rtc-sim: ${insecure.message}`);
+  refuseRacelessPins(pins);
+  warnAboutFewRuns(checked.runs ?? 2000);
   const source = await sourceOf(provider, name, checked);
   const report = await sweep({ source, runs: checked.runs ?? 2000, seed: checked.seed ?? 1, pins });
-  const base = { name, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(settingsFor(pins, source)) };
-  if (report.failure === undefined) return { verdict: 'pass', ...base, failure: undefined };
+  const modules = { ...(typeof provider === 'string' ? { module: provider } : {}), ...(checked.backend === undefined ? {} : { backend: checked.backend }) };
+  const base = { name, ...modules, runs: report.runs, seed: report.seed, pins, report, assumptions: assumptionsLine(settingsFor(pins, source)) };
+  if (report.failure === undefined) return made({ verdict: 'pass', ...base, failure: undefined });
+  // The decision file names the modules as given, so that `replay --file` finds them from the same folder.
   const failure = await runFailurePipeline(foundInSweep(report.failure), {
     source,
-    module: name,
+    module: typeof provider === 'string' ? provider : name,
+    ...(checked.backend === undefined ? {} : { backend: checked.backend }),
     shrink: checked.shrink ?? true,
     failuresDir: resolve(checked.failuresDir ?? 'rtc-sim-failures'),
   });
   const { trace = [], outcome } = failure.counterexample.result;
-  return {
+  return made({
     verdict: 'fail',
     ...base,
     failure: {
@@ -150,7 +164,31 @@ export async function checkProvider(provider: CreateProvider | string, options: 
       nearestPass: nearestPassLines(failure),
       shownRun: shownRunLines(failure),
     },
-  };
+  });
+}
+
+// Results checkProvider made: toPass() accepts nothing else (an object that merely says `verdict: 'pass'`).
+const madeByCheckProvider = new WeakSet<object>();
+
+function made(result: ProviderCheckResult): ProviderCheckResult {
+  madeByCheckProvider.add(result);
+  return result;
+}
+
+/** One browser cannot race another: a check pinned to one client passes whatever the provider does. */
+function refuseRacelessPins(pins: SwarmSettings): void {
+  const clientsMax = pins.clients ?? pins.clientsMax;
+  if (clientsMax !== undefined && clientsMax < 2) {
+    throw new OptionsError(`invalid checkProvider options: pins allow ${clientsMax} client per run, and the create-session race needs two or more browsers: such a check passes whatever the provider does. Pin clients (or clientsMax) to 2 or more, or leave it to the swarm (2-5)`);
+  }
+}
+
+/** Below this many runs a sweep rarely meets the race: said loudly, since a pass then means little. */
+const runsWarnedBelow = 50;
+
+function warnAboutFewRuns(runs: number): void {
+  if (runs >= runsWarnedBelow) return;
+  process.emitWarning(`checkProvider runs ${runs} schedule${runs === 1 ? '' : 's'}: the create-session race needs rare interleavings, and a pass over fewer than ${runsWarnedBelow} says little (the default is 2,000)`, { code: 'RTC_SIM_FEW_RUNS' });
 }
 
 // The provider (a module path, loaded as the CLI loads it, or an in-process factory) as a source, with the
@@ -178,8 +216,6 @@ async function sourceOf(provider: CreateProvider | string, name: string, options
 export function describeProviderCheck(result: ProviderCheckResult): string {
   const { failure } = result;
   if (failure === undefined) return `${result.name} passed ${result.runs} runs (seeds ${result.seed}…${result.seed + result.runs - 1}): every property held`;
-  const flags = pinsAsFlags(result.pins);
-  const pinsText = flags === '' ? 'no pins' : `pins ${flags}`;
   return [
     `expected ${result.name} to keep every property, but ${failure.property} broke after ${result.runs} runs (seed ${failure.seed}, found by ${failure.strategy})`,
     ...failure.shownRun,
@@ -188,22 +224,44 @@ export function describeProviderCheck(result: ProviderCheckResult): string {
     '',
     ...failure.nearestPass,
     '',
-    `reproduce: failing seed ${failure.seed} with ${pinsText}. ${result.name} was passed in-process, so no replay line can name its module;`,
-    `move it to a module (export function createProvider(env) { … }) and run, with that module's path:`,
-    `  npx rtc-sim replay --seed ${failure.seed}${flags === '' ? '' : ` ${flags}`} path/to/provider.ts`,
-    `  npx rtc-sim replay --file ${failure.decisionFile} path/to/provider.ts   (the shrunk run, saved)`,
+    ...reproduceLines(result, failure),
   ].join('\n');
 }
 
-/** Whether a value is what `checkProvider` resolves to. */
+// A module (and its backend) can be named in a replay line; an in-process factory cannot.
+function reproduceLines(result: ProviderCheckResult, failure: ProviderCheckFailure): string[] {
+  const flags = pinsAsFlags(result.pins, undefined, result.backend === undefined ? {} : { backend: result.backend });
+  const withFlags = flags === '' ? '' : ` ${flags}`;
+  const decisionFile = shellWord(relativeOrAbsolute(failure.decisionFile));
+  if (result.module !== undefined) {
+    return [
+      `reproduce: npx rtc-sim replay --seed ${failure.seed}${withFlags} ${shellWord(result.module)}`,
+      `  the shrunk run, saved: npx rtc-sim replay --file ${decisionFile}`,
+    ];
+  }
+  const pinsText = flags === '' ? 'no pins' : `pins ${flags}`;
+  return [
+    `reproduce: failing seed ${failure.seed} with ${pinsText}. ${result.name} was passed in-process, so no replay line can name its module;`,
+    `move it to a module (export function createProvider(env) { … }) and run, with that module's path:`,
+    `  npx rtc-sim replay --seed ${failure.seed}${withFlags} path/to/provider.ts`,
+    `  npx rtc-sim replay --file ${decisionFile} path/to/provider.ts   (the shrunk run, saved)`,
+  ];
+}
+
+function relativeOrAbsolute(path: string): string {
+  const near = relative(process.cwd(), path);
+  return near === '' || near.startsWith('..') ? path : near;
+}
+
+/** Whether a value is what `checkProvider` resolved to (made by it, not merely shaped like it). */
 function isProviderCheckResult(value: unknown): value is ProviderCheckResult {
-  return typeof value === 'object' && value !== null && 'verdict' in value && 'report' in value && 'name' in value;
+  return typeof value === 'object' && value !== null && madeByCheckProvider.has(value);
 }
 
 expect.extend({
   toPass(received: unknown) {
     if (!isProviderCheckResult(received)) {
-      return { pass: false, message: () => 'toPass() expects what checkProvider(…) resolves to: await expect(checkProvider(createProvider)).resolves.toPass()' };
+      return { pass: false, message: () => 'toPass() expects what checkProvider(…) resolves to, unchanged: await expect(checkProvider(createProvider)).resolves.toPass()' };
     }
     return {
       pass: received.verdict === 'pass',

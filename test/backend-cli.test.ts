@@ -15,6 +15,9 @@ describe('check and replay with --backend', () => {
     expect(checked.out).toMatch(/✗ hint-stability violated/);
     expect(checked.out).toMatch(/database +c\d\.1: INSERT INTO document_keys .*ON CONFLICT \(document_id\) DO UPDATE/);
     expect(checked.out).toContain(`--backend ${stack}/buggy-upsert-replaces-key.ts`);
+    // The check ran with --no-typecheck: both replay lines carry it, so that pasting one runs as this did.
+    expect(checked.out).toMatch(/^replay: .* --no-typecheck$/m);
+    expect(checked.out).toMatch(/^replay the shrunk run: .* --no-typecheck$/m);
     const saved = /saved: (\S+)/.exec(checked.out)?.[1] ?? '';
     expect(saved).toMatch(/provider\+buggy-upsert-replaces-key-seed-\d+\.json$/);
     const file = JSON.parse(readFileSync(saved, 'utf8')) as { module: string; backend?: string };
@@ -39,7 +42,7 @@ describe('check and replay with --backend', () => {
     const path = scratch.write('not-a-backend.ts', 'export const handler = () => new Response("hi");\n');
     const result = await runCli(['check', `${stack}/provider.ts`, '--backend', path, '--runs', '5', '--no-typecheck']);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/exports neither createBackend\(env\) nor a default function \(it exports: handler\)/);
+    expect(result.err).toMatch(/exports neither createBackend\(env\), a default function, nor a default app \(.*\) \(it exports: handler\)/);
   });
 
   it('a backend that reaches for a real handle is refused and named, and the bin ends with that verdict (exit 4)', async () => {

@@ -1,11 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from './cli-support.ts';
 
 // What `npm pack` ships is what a user installs: the CLI and everything it reads at run time, and nothing of
 // the repository's own tests, benchmarks, CI or mutation testing.
 describe('the npm package', () => {
-  it('ships the CLI, its sources, examples, scenarios and fixtures, and no tests, benchmarks or CI files', () => {
+  it('ships the CLI, its compiled build, its sources, examples, scenarios and fixtures, and no tests, benchmarks or CI files', () => {
     const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repositoryRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }];
     const paths = listing[0].files.map((file) => file.path);
     // Read at run time: the bin and what it bundles, the sweep workers' fallback entry, the default of
@@ -20,6 +22,13 @@ describe('the npm package', () => {
       'src/index.ts',
       'src/vitest.ts',
       'src/explore/sweep-worker.mjs',
+      // The compiled build the package's exports, its bin and its sweep workers run from.
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/vitest.js',
+      'dist/vitest.d.ts',
+      'dist/cli.js',
+      'dist/explore/sweep-worker-entry.js',
       'examples/providers/good-static-key.ts',
       'examples/token-providers/signed-on-demand.ts',
       'scenarios/seeds-race.ts',
@@ -33,6 +42,12 @@ describe('the npm package', () => {
       /(^|\/)[^/]+\.test\.ts$|^(test|bench|properties|scripts|\.ci|\.github|coverage|reports)\/|stryker|^vitest\.|^scenarios\/(support\.ts|regressions\/)/.test(path),
     );
     expect(unwanted).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; default?: string }> };
+    // Every export points at compiled JavaScript and declarations, never at a TypeScript source.
+    for (const target of Object.values(manifest.exports).flatMap((entry) => (typeof entry === 'string' ? [entry] : [entry.types, entry.default]))) {
+      expect(target).toMatch(/^\.\/(dist\/.*\.(js|d\.ts)|package\.json)$/);
+      expect(paths).toContain(target?.slice(2));
+    }
   });
 
   it('installs on Node 20 without engine warnings: every locked package accepts this Node', () => {

@@ -32,10 +32,20 @@ export type BackendApp =
   | { fetch(request: Request): Response | PromiseLike<Response> }
   | NodeRequestListener;
 
+/**
+ * An app exported as it is (`export default app`), started afresh with its module: a Hono app or `{ fetch }` as
+ * Workers and Bun write it, whose `fetch` gets the backend's env second (Hono's `c.env`), or an Express app or
+ * Node request listener.
+ */
+export type DefaultApp = { fetch(request: Request, env: BackendEnv): Response | PromiseLike<Response> } | NodeRequestListener;
+
 /** `createBackend(env)`: called at each start of the backend process; may be async. */
 export type CreateBackend = (env: BackendEnv) => BackendApp | PromiseLike<BackendApp>;
 
-/** What a backend module exports: `createBackend` (or a default export of the same), and optionally `setup`. */
+/**
+ * What a backend module exports: `createBackend` (or a default export of the same), and optionally `setup`.
+ * A default export may also be an app (`DefaultApp`); CommonJS: `module.exports` is the default.
+ */
 export interface BackendModule {
   readonly createBackend?: CreateBackend;
   readonly default?: CreateBackend;
@@ -45,7 +55,7 @@ export interface BackendModule {
 
 /** Which part of the contract a backend broke. */
 export type BackendContractBreach =
-  /** The module exports neither `createBackend` nor a default function. */
+  /** The module exports neither `createBackend`, a default function nor a default app. */
   | 'no-export'
   /** `setup(env)` threw or rejected. */
   | 'setup-threw'

@@ -49,22 +49,19 @@ export interface BackendSource {
  * packages bundled from its own folder's node_modules, evaluated in a sandbox), on a server machine: `Date`,
  * `Math.random`, `performance` and `crypto` answer from the backend machine's clock and stream silently (the
  * server's clock is legitimately the real one in production), and `process`, node:http and `setImmediate` are
- * there for Express and its dependencies (server-globals.ts). A module with neither `createBackend` nor a
- * default function is refused here, at load time, like a provider with neither export (exit 2).
+ * there for Express and its dependencies (server-globals.ts). A module exporting none of the forms
+ * `backendExports` reads is refused here, at load time, like a provider with neither export (exit 2).
  */
 export async function loadBackendModule(path: string): Promise<Result<BackendSource>> {
   const loaded = await loadProviderModule(path, 'server');
   if (!loaded.ok) return loaded;
   const compiled = loaded.value;
   const probe: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, timeAndRandom: 'route', report: () => undefined };
-  let exports: Record<string, unknown>;
-  try {
-    exports = compiled.instantiate(probe);
-  } catch (error) {
-    return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `evaluating ${compiled.path} threw ${describeThrown(error)}` } };
-  }
-  const exported = backendExports(exports);
-  if (!exported.ok) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
+  const probed = probeExports(compiled, probe);
+  if (probed.kind === 'threw') return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `evaluating ${compiled.path} threw ${describeThrown(probed.error)}` } };
+  // A module whose top-level await waits on time is checked when its process starts, where time passes.
+  const exported = probed.kind === 'evaluated' ? backendExports(probed.exports) : undefined;
+  if (exported?.ok === false) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
   return { ok: true, value: sourceFromCompiledBackend(compiled) };
 }
 
@@ -77,7 +74,9 @@ export function sourceFromCompiledBackend(compiled: CompiledModule): BackendSour
     realm: compiled.realm,
     async setup(env, machine) {
       const hooks = hooksOf(env, machine);
-      const exports = instantiate(compiled, hooks);
+      const instantiated = instantiate(compiled, hooks, settled);
+      // Awaited only when the module awaits at its top: a turn of the host's here would let the world move on.
+      const exports = instantiated instanceof Promise ? await instantiated : instantiated;
       if (!exports.ok) return backendProblem('setup-threw', exports.message);
       const setup = exports.value['setup'];
       if (typeof setup !== 'function') return undefined;
@@ -91,7 +90,8 @@ export function sourceFromCompiledBackend(compiled: CompiledModule): BackendSour
     },
     async start(env, machine) {
       const hooks = hooksOf(env, machine);
-      const exports = instantiate(compiled, hooks);
+      const instantiated = instantiate(compiled, hooks, settled);
+      const exports = instantiated instanceof Promise ? await instantiated : instantiated;
       if (!exports.ok) return { ok: false, problem: backendProblem('creation-threw', exports.message) };
       const exported = backendExports(exports.value);
       if (!exported.ok) return exported;
@@ -125,28 +125,84 @@ function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
   return machine.report === undefined ? hooks : { ...hooks, report: (finding) => machine.report?.(finding) };
 }
 
-function instantiate(compiled: CompiledModule, hooks: InstanceHooks): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+type Instantiated = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
+type Settled = <T>(value: unknown, onValue: (value: unknown) => T, onError: (reason: unknown) => T) => Promise<T>;
+
+// A fresh instance; a module with top-level await is waited for as the simulation runs (its timers, its I/O).
+function instantiate(compiled: CompiledModule, hooks: InstanceHooks, settled: Settled): Instantiated | Promise<Instantiated> {
+  const threw = (error: unknown): Instantiated => ({ ok: false, message: `evaluating the backend module threw ${describeThrown(error)}` });
   try {
-    return { ok: true, value: compiled.instantiate(hooks) };
+    if (compiled.evaluate === undefined) return { ok: true, value: compiled.instantiate(hooks) };
+    const evaluated = compiled.evaluate(hooks);
+    if (evaluated.evaluation === undefined) return { ok: true, value: evaluated.exports };
+    return settled<Instantiated>(evaluated.evaluation, () => ({ ok: true, value: evaluated.exports }), threw);
   } catch (error) {
-    return { ok: false, message: `evaluating the backend module threw ${describeThrown(error)}` };
+    return threw(error);
+  }
+}
+
+type Probed = { readonly kind: 'evaluated'; readonly exports: unknown } | { readonly kind: 'threw'; readonly error: unknown } | { readonly kind: 'waiting' };
+
+/** The exports of a probe instance at load time; a top-level await still waiting after its microtasks is `waiting`. */
+function probeExports(compiled: CompiledModule, probe: InstanceHooks): Probed {
+  try {
+    if (compiled.evaluate === undefined) return { kind: 'evaluated', exports: compiled.instantiate(probe) };
+    const evaluated = compiled.evaluate(probe);
+    if (evaluated.evaluation === undefined) return { kind: 'evaluated', exports: evaluated.exports };
+    let probed: Probed = { kind: 'waiting' };
+    compiled.realm.observe(evaluated.evaluation, () => (probed = { kind: 'evaluated', exports: evaluated.exports }), (error) => (probed = { kind: 'threw', error }));
+    compiled.realm.settle();
+    return probed;
+  } catch (error) {
+    return { kind: 'threw', error };
   }
 }
 
 type Exported = { readonly ok: true; readonly create: (env: BackendEnv) => unknown } | { readonly ok: false; readonly problem: BackendContractProblem };
 
-// Read defensively: a module may set module.exports to null, a number, or a Proxy whose every trap throws.
+/**
+ * The backend forms people write, read defensively (a module may set module.exports to null, a number, or a
+ * Proxy whose every trap throws):
+ * - `export function createBackend(env)` (or `export default` a plain function): called at each start;
+ * - `export default app` where app has `fetch(request, env)` — Hono, Workers' and Bun's `export default
+ *   { fetch }`: the module's own instance is the app, and `fetch` gets the backend's env as its second
+ *   argument (Hono's `c.env`, Workers' `env`);
+ * - `export default app` where app is an Express app or a Node request listener `(req, res)`;
+ * - the same as CommonJS: `module.exports = async function (env) { … }`, `module.exports = app`.
+ */
 function backendExports(exports: unknown): Exported {
   try {
     const record = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? (exports as Record<string, unknown>) : {};
-    const create = typeof record['createBackend'] === 'function' ? record['createBackend'] : record['default'];
-    if (typeof create === 'function') return { ok: true, create: create as (env: BackendEnv) => unknown };
+    if (typeof record['createBackend'] === 'function') return { ok: true, create: record['createBackend'] as (env: BackendEnv) => unknown };
+    const chosen = 'default' in record ? record['default'] : typeof exports === 'function' || typeof record['fetch'] === 'function' ? exports : undefined;
+    const create = creatorOf(chosen);
+    if (create !== undefined) return { ok: true, create };
     const found = Object.keys(record).filter((name) => name !== '__esModule');
     return {
       ok: false,
-      problem: backendProblem('no-export', `exports neither createBackend(env) nor a default function` + (found.length > 0 ? ` (it exports: ${found.join(', ')})` : ' (it exports nothing)')),
+      problem: backendProblem('no-export', `exports neither createBackend(env), a default function, nor a default app (an object with fetch(request), an Express app or a Node request listener)` + (found.length > 0 ? ` (it exports: ${found.join(', ')}${'default' in record ? `; default is ${describeValue(record['default'])}` : ''})` : ' (it exports nothing)')),
     };
   } catch (error) {
-    return { ok: false, problem: backendProblem('no-export', `exports neither createBackend(env) nor a default function: reading its exports threw ${describeThrown(error)}`) };
+    return { ok: false, problem: backendProblem('no-export', `exports neither createBackend(env) nor a default function or app: reading its exports threw ${describeThrown(error)}`) };
   }
+}
+
+/** How a default export starts the backend: a factory is called with env; an app is served as it is. */
+function creatorOf(value: unknown): ((env: BackendEnv) => unknown) | undefined {
+  if (typeof value === 'object' && value !== null) {
+    const fetch = (value as Record<string, unknown>)['fetch'];
+    if (typeof fetch !== 'function') return undefined;
+    return (env) => ({ fetch: (request: Request) => (fetch as (request: Request, env: BackendEnv) => unknown).call(value, request, env) });
+  }
+  if (typeof value !== 'function') return undefined;
+  const record = value as unknown as Record<string, unknown>;
+  // A request listener (req, res) or an Express/Connect app is the app itself; any other function makes one.
+  if (value.length >= 2 || typeof record['handle'] === 'function' || typeof record['listen'] === 'function') return () => value;
+  return value as (env: BackendEnv) => unknown;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object with ${Object.keys(value).slice(0, 5).join(', ') || 'no properties'} but no fetch method`;
+  return typeof value;
 }

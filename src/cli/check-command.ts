@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { documentBounds } from '../config/documents.ts';
 import type { ConfigPins, RunConfig } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
@@ -36,6 +36,8 @@ export interface CheckCommandOptions extends WorldOptions {
   readonly format?: ReportFormat;
   /** Worker threads to spread the seeds over (default: the available cores). */
   readonly workers?: number;
+  /** `--no-typecheck` was given: the replay lines carry it, so that pasting one skips the check as this run did. */
+  readonly noTypecheck?: boolean;
   /** This job's slice of the seeds, for a CI matrix (`k/n`). */
   readonly shard?: Shard;
 }
@@ -100,7 +102,7 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   progress.finish();
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...foundInSweep(report.failure),
-    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, pinsAsFlags(flagPins, options.config, options)),
+    replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, withTypecheckFlag(pinsAsFlags(flagPins, options.config, options), options)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options) };
   const assumptions = assumptionsLine(settingsFor(pins, source));
@@ -160,7 +162,7 @@ async function reportFailure(
     failuresDir: resolve(io.cwd, options.failuresDir),
   });
   const filePath = report.filePath ?? '';
-  const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, '');
+  const replayFile = replayCommandLine(io.cwd, `--file ${shellWord(relative(io.cwd, filePath).startsWith('..') ? filePath : relative(io.cwd, filePath))}`, withTypecheckFlag('', options));
   const summary = [
     `found by ${report.strategy} at seed ${report.seed}${wasShrunk(report.counterexample) ? ', then shrunk to the run shown here' : ', shown as found'}`,
     ...(found.replaySeed === undefined ? [] : [`replay the failing seed: ${found.replaySeed}`]),
@@ -168,7 +170,7 @@ async function reportFailure(
   ];
   const reportFiles = options.out === undefined
     ? undefined
-    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: nearestPassLines(report) });
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, stem: report.filePath === undefined ? undefined : basename(report.filePath, '.json'), result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: nearestPassLines(report) });
   return { ...report, replaySeed: found.replaySeed, replayFile, filePath, reportFiles, format: options.format ?? 'text' };
 }
 
@@ -189,6 +191,11 @@ function summarise(io: Io, modulePath: string, verdict: { verdict: 'pass' | 'fai
     open: true,
   });
   appendStepSummary(io.stepSummaryPath, markdown);
+}
+
+/** Replay flags with `--no-typecheck` added when the check was run with it. */
+function withTypecheckFlag(flags: string, options: CheckCommandOptions): string {
+  return options.noTypecheck === true ? `${flags} --no-typecheck`.trim() : flags;
 }
 
 /** The one command line that replays a run, relative to the working directory. */

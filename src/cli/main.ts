@@ -115,7 +115,7 @@ function addCheck(program: Command, io: Io, exit: ExitCode): void {
       .option('--verbose', "print every run's resolved world"),
   ).action(async (module: string, { typecheck, ...options }) => {
     if (!(await typecheckFirst([module, options.tokenProvider, options.backend], typecheck, io))) exit.code = exitCodes.input;
-    else exit.code = await checkCommand(module, options, io);
+    else exit.code = await checkCommand(module, typecheck === false ? { ...options, noTypecheck: true } : options, io);
   });
 }
 

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type * as TypeScript from 'typescript';
+import { describeThrown } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
+import { checkWithTypeScriptBinary, type CompilerError } from './typecheck-binary.ts';
 
 /**
  * When a TypeScript module is type-checked (`--typecheck`): `auto` (no flag) when a tsconfig.json lies beside
@@ -15,14 +17,7 @@ export type TypecheckMode = 'auto' | 'warn' | 'strict' | 'off';
 /** The values `--typecheck` takes. */
 export const typecheckChoices = ['warn', 'strict'] as const;
 
-/** One error of the compiler: where (when it is in a file), its code and its text. */
-export interface CompilerError {
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly code: number;
-  readonly text: string;
-}
+export type { CompilerError } from './typecheck-binary.ts';
 
 /** What a type-check found, for one module. */
 export type TypecheckOutcome =
@@ -37,10 +32,11 @@ const typeScriptFile = /\.(c|m)?tsx?$/;
 const messagesShownMax = 20;
 
 /**
- * Type-checks a user's TypeScript module (the provider, the token provider) with the TypeScript compiler
- * API — the user's own `typescript`, resolved from the module's folder, else rtc-sim's — and the
- * compilerOptions of the tsconfig.json found for it. Only the module's own diagnostics (and its options')
- * are asked for: the checker resolves what it imports lazily, which keeps it to a few seconds.
+ * Type-checks a user's TypeScript module (the provider, the token provider, the backend) with the user's own
+ * `typescript`, resolved from the module's folder, else rtc-sim's, and the compilerOptions of the
+ * tsconfig.json found for it: TypeScript 5.x through its compiler API, 7.x (native, another API) through its
+ * `tsc` (typecheck-binary.ts). Only the module's own diagnostics (and its options') are reported. A check
+ * that cannot run is `unavailable`, a warning naming why, never an error of rtc-sim's.
  */
 export async function typecheckModule(modulePath: string, mode: TypecheckMode): Promise<TypecheckOutcome> {
   if (mode === 'off' || !typeScriptFile.test(modulePath) || !existsSync(modulePath)) return { kind: 'skipped' };
@@ -54,17 +50,52 @@ export async function typecheckModule(modulePath: string, mode: TypecheckMode): 
   const cache = typecheckCache(createHash('sha256').update(JSON.stringify([modulePath, tsconfig ?? null, typescript])).digest('hex').slice(0, 16));
   const cached = cache.read();
   if (cached !== undefined) return cached;
+  // Whatever the compiler does wrong (an API it lacks, a crash, a missing binary) is a warning naming why:
+  // the type-check advises, the simulation decides.
+  try {
+    const checked = usesCompilerApi(typescript.version) ? checkWithCompilerApi(modulePath, tsconfig, typescript) : checkWithBinary(modulePath, tsconfig, typescript);
+    if (checked.kind !== 'unavailable') cache.write(checked.outcome, [...(tsconfig === undefined ? [] : [tsconfig]), ...checked.files]);
+    return checked.outcome;
+  } catch (error) {
+    return { kind: 'unavailable', module: modulePath, message: `TypeScript ${typescript.version} (${typescript.folder}) failed: ${describeThrown(error)}` };
+  }
+}
+
+/** TypeScript before 7 is the JavaScript compiler with its `createProgram` API; 7 and later are native. */
+function usesCompilerApi(version: string): boolean {
+  return Number(version.split('.')[0]) < 7;
+}
+
+type Checked = { readonly kind: 'checked' | 'unavailable'; readonly outcome: TypecheckOutcome; readonly files: readonly string[] };
+
+/** The check through TypeScript 5.x's compiler API: only the module's own diagnostics (and its options'). */
+function checkWithCompilerApi(modulePath: string, tsconfig: string | undefined, typescript: FoundTypeScript): Checked {
   const ts = createRequire(typescript.path)(typescript.path) as typeof TypeScript;
+  if (typeof ts.createProgram !== 'function' || typeof ts.sys?.readFile !== 'function') return checkWithBinary(modulePath, tsconfig, typescript);
   const options = tsconfig === undefined ? defaultOptions(ts) : readOptions(ts, tsconfig);
-  if (Array.isArray(options)) return { kind: 'errors', module: modulePath, tsconfig, version: ts.version, errors: options };
+  if (Array.isArray(options)) return { kind: 'checked', outcome: { kind: 'errors', module: modulePath, tsconfig, version: ts.version, errors: options }, files: [] };
   const program = ts.createProgram({ rootNames: [modulePath], options: { ...options, noEmit: true } });
   const source = program.getSourceFile(modulePath);
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
   const outcome: TypecheckOutcome = diagnostics.length === 0
     ? { kind: 'clean', module: modulePath }
     : { kind: 'errors', module: modulePath, tsconfig, version: ts.version, errors: diagnostics.map((diagnostic) => compilerError(ts, diagnostic)) };
-  cache.write(outcome, [...(tsconfig === undefined ? [] : [tsconfig]), ...program.getSourceFiles().map((file) => file.fileName)]);
-  return outcome;
+  return { kind: 'checked', outcome, files: program.getSourceFiles().map((file) => file.fileName) };
+}
+
+/**
+ * The check through the package's own `tsc` (TypeScript 7). What the program read is not known from outside,
+ * so the cache entry is kept only for the module and its tsconfig: a change in an imported file is seen the
+ * next time the module or its tsconfig changes (the compiler takes about a second, so a clean module with
+ * a stale import costs at most a missed warning).
+ */
+function checkWithBinary(modulePath: string, tsconfig: string | undefined, typescript: FoundTypeScript): Checked {
+  const ran = checkWithTypeScriptBinary({ typescriptFolder: typescript.folder, modulePath, tsconfig });
+  if (ran.kind === 'failed') {
+    return { kind: 'unavailable', outcome: { kind: 'unavailable', module: modulePath, message: `TypeScript ${typescript.version} (${typescript.folder}) could not check it: ${ran.message}` }, files: [] };
+  }
+  const outcome: TypecheckOutcome = ran.errors.length === 0 ? { kind: 'clean', module: modulePath } : { kind: 'errors', module: modulePath, tsconfig, version: typescript.version, errors: ran.errors };
+  return { kind: 'checked', outcome, files: [modulePath] };
 }
 
 /** A file's identity for the cache: its size and modification time. */
@@ -145,13 +176,22 @@ export function findTsconfig(modulePath: string): string | undefined {
   }
 }
 
+interface FoundTypeScript {
+  /** What `require('typescript')` loads. */
+  readonly path: string;
+  /** The package's folder (its bin/tsc). */
+  readonly folder: string;
+  readonly version: string;
+}
+
 /** Where the user's `typescript` is (resolved from the module's folder), else rtc-sim's own, and its version. */
-function resolveTypeScript(modulePath: string): { readonly path: string; readonly version: string } | undefined {
+function resolveTypeScript(modulePath: string): FoundTypeScript | undefined {
   for (const from of [modulePath, `${packageRoot}package.json`]) {
     try {
       const require = createRequire(from);
-      const { version } = JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as { version: string };
-      return { path: require.resolve('typescript'), version };
+      const manifest = require.resolve('typescript/package.json');
+      const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+      return { path: require.resolve('typescript'), folder: dirname(manifest), version };
     } catch {
       continue;
     }

@@ -1,5 +1,23 @@
-import type { QueryOptions, Results } from '@electric-sql/pglite';
 import type { OpenTransaction, SimulatedDatabase } from './database.ts';
+
+// The handle's types are spelled out here rather than imported from the engine's package, so that a user's
+// compiler reading rtc-sim's declarations never reads the engine's (PGlite's fail under skipLibCheck: false).
+/** The per-query options a handle passes on: PGlite's `QueryOptions` subset that ORMs use. */
+export interface QueryOptions {
+  rowMode?: 'array' | 'object';
+  parsers?: { [pgType: number]: (value: string) => unknown };
+  serializers?: { [pgType: number]: (value: unknown) => string };
+  paramTypes?: number[];
+}
+
+/** A statement's result, PGlite's `Results` shape (rows as objects, or arrays under `rowMode: 'array'`). */
+export interface Results<T = Record<string, unknown>> {
+  rows: T[];
+  affectedRows?: number;
+  rowCount?: number;
+  command?: string;
+  fields: { name: string; dataTypeID: number }[];
+}
 
 /**
  * The PGlite/`pg` shape the backend gets as `env.db`: what knex-pglite (`query`, `waitReady`, `close`),
@@ -28,6 +46,7 @@ export interface TransactionHandle {
 }
 
 /**
+ * @internal
  * The handle of `database` for `caller`: a name, or a function that names the caller of each statement as it
  * is issued (a backend attributes statements to the request being served).
  */

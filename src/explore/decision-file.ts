@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { RunConfig } from '../config/run-config.ts';
@@ -100,13 +101,31 @@ export function failureStem(module: string, seed: number, backend?: string): str
   return `${name(module)}${backend === undefined ? '' : `+${name(backend)}`}-seed-${seed}`;
 }
 
-/** Writes a decision file into `directory`, named after the modules and seed; returns its path. */
+/**
+ * Writes a decision file into `directory`, named after the modules and seed; returns its path. When a file of
+ * that name is there for other modules (two backends named alike in different folders, `a/rtc-sim-backend.ts`
+ * and `b/rtc-sim-backend.ts`), the name gets a short hash of the module paths, so that neither overwrites the other.
+ */
 export function writeDecisionFile(directory: string, file: DecisionFile): string {
   mkdirSync(directory, { recursive: true });
-  const name = `${failureStem(file.module, file.originalSeed, file.backend)}.json`;
-  const path = join(directory, name);
+  const path = join(directory, `${freeFailureStem(directory, file)}.json`);
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   return path;
+}
+
+/** The stem `writeDecisionFile` names a failure's files with in `directory`. */
+export function freeFailureStem(directory: string, file: Pick<DecisionFile, 'module' | 'backend' | 'originalSeed'>): string {
+  const plain = failureStem(file.module, file.originalSeed, file.backend);
+  const there = join(directory, `${plain}.json`);
+  if (!existsSync(there)) return plain;
+  try {
+    const held = JSON.parse(readFileSync(there, 'utf8')) as { module?: unknown; backend?: unknown };
+    if (held.module === file.module && held.backend === file.backend) return plain;
+  } catch {
+    // Not a decision file of ours: named apart as well.
+  }
+  const modules = createHash('sha256').update(`${file.module}\0${file.backend ?? ''}`).digest('hex').slice(0, 8);
+  return `${plain}-${modules}`;
 }
 
 /** Reads and validates a decision file; every problem names the field. */

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import Tinypool from 'tinypool';
 import { bundleEntry } from '../../bin/self-bundle.mjs';
 import type { SwarmSettings } from '../config/run-config.ts';
-import { packageRoot } from '../package-root.ts';
+import { packageRoot, runsFromSources } from '../package-root.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { CoverageTally } from './coverage.ts';
 import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
@@ -104,8 +104,12 @@ function chunksOf(options: ParallelSweepOptions): ChunkTask[] {
 
 let bundledWorker: Promise<string | undefined> | undefined;
 
-/** The workers' entry: a plain-JavaScript bundle, built once per process, else the tsx-loading fallback. */
+/**
+ * The workers' entry: the compiled one of an installed package; from sources, a plain-JavaScript bundle built
+ * once per process, else the tsx-loading fallback.
+ */
 async function workerEntry(): Promise<string> {
+  if (!runsFromSources) return pathToFileURL(`${packageRoot}dist/explore/sweep-worker-entry.js`).href;
   bundledWorker ??= bundleEntry('src/explore/sweep-worker-entry.ts');
   const bundle = await bundledWorker;
   return pathToFileURL(bundle ?? `${packageRoot}src/explore/sweep-worker.mjs`).href;

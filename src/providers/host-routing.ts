@@ -71,14 +71,15 @@ export class HostRouting {
 const RealDate = globalThis.Date;
 const realRandom = Math.random;
 const realPerformanceNow = performance.now.bind(performance);
-const ownSources = `${packageRoot}src/`;
+// rtc-sim's own code: its sources in a clone, its compiled build in an installed package.
+const ownSources = [`${packageRoot}src/`, `${packageRoot}dist/`];
 
 /** Whether the code that called `entry` (a routed global) is provider code rather than a library, Node or rtc-sim. */
 function calledByProviderCode(entry: (...args: never[]) => unknown): boolean {
   const trace: { stack?: string } = {};
   Error.captureStackTrace(trace, entry);
   const caller = (trace.stack ?? '').split('\n').find((frame) => frame.trim().startsWith('at ')) ?? '';
-  return !(caller.includes('/node_modules/') || caller.includes('(node:') || caller.includes('at node:') || caller.includes(ownSources));
+  return !(caller.includes('/node_modules/') || caller.includes('(node:') || caller.includes('at node:') || ownSources.some((own) => caller.includes(own)));
 }
 
 // The routings whose windows are open, latest last: the latest answers. A synchronous call's window is always

@@ -8,6 +8,7 @@ import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
+import { importMetaName, outsideRequireName } from './esm-body.ts';
 
 /** What a module instance needs from its simulated browser: its clock, its randomness, its console. */
 export interface InstanceHooks {
@@ -56,8 +57,17 @@ export interface InstanceHooks {
 export interface CompiledModule {
   readonly path: string;
   readonly realm: Realm & { bytes(length: number): Uint8Array };
-  /** Runs the module body afresh and returns its exports (throws what the body throws). */
+  /**
+   * Runs the module body afresh and returns its exports (throws what the body throws). A body with top-level
+   * await is run to its end by draining the sandbox's microtasks; one still waiting then (on a timer, on
+   * I/O) throws, naming why: use `evaluate` where the caller can wait.
+   */
   instantiate(hooks: InstanceHooks): Record<string, unknown>;
+  /**
+   * Runs the module body afresh: its exports, and for a body with top-level await the promise of its
+   * evaluation (a promise of the sandbox: observe it through `realm`), which settles as the simulation runs.
+   */
+  evaluate?(hooks: InstanceHooks): { readonly exports: Record<string, unknown>; readonly evaluation: Promise<unknown> | undefined };
   /**
    * Runs `action` (a synchronous call into the instance of `hooks`: its factory, its provider) so that a
    * finding made through the sandbox's real global object meanwhile is attributed to that client.
@@ -101,11 +111,12 @@ export function isSandboxPromise(value: unknown): boolean {
   return false;
 }
 
-// The CommonJS wrapper's names, then the globals each instance sees in place of the sandbox's own.
-const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', ...instanceGlobalNames];
+// The CommonJS wrapper's names, what stands for outside modules and import.meta (esm-body.ts), then the
+// globals each instance sees in place of the sandbox's own.
+const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', outsideRequireName, importMetaName, ...instanceGlobalNames];
 
 /**
- * Compiles bundled CommonJS code in a fresh vm context whose microtask queue is drained after every
+ * Compiles a bundle's function body (esm-body.ts) in a fresh vm context whose microtask queue is drained after every
  * evaluation ("afterEvaluate"). Draining it is one synchronous call, so the kernel settles every pending
  * provider continuation between two events without waiting for the host event loop.
  */
@@ -119,7 +130,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   const helpers = createSandboxHelpers(context);
   sandboxPromisePrototypes.add(vm.runInContext('Promise.prototype', context) as object);
   const contextGlobal = vm.runInContext('globalThis', context) as Record<string, unknown>;
-  const moduleFunction = vm.compileFunction(options.code, parameterNames, { parsingContext: context, filename: options.path });
+  const moduleFunction = compileBody(options, context);
   const realm = sandboxRealm(context, helpers);
   const running = new RunningInstance();
   installContextReporters(contextGlobal, { helpers, touch: realm.touch, report: running.report, answerFrom: () => running.answering() });
@@ -131,32 +142,84 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   if (machine === 'server') installServerGlobals(contextGlobal, { helpers, touch: realm.touch, directory: options.directory, answerFrom: () => running.answering() });
   const used = namesUsedBy(options.code);
   const ownGlobals = new Set(Object.getOwnPropertyNames(contextGlobal));
+  const usesOutsideRequire = options.code.includes(outsideRequireName);
+  const importMeta = { url: options.url, dirname: options.directory, filename: options.path };
+  const evaluate = (hooks: InstanceHooks): { exports: Record<string, unknown>; evaluation: Promise<unknown> | undefined } => {
+    realm.touch();
+    const globals = new InstanceGlobals({
+      helpers,
+      report: findingSink(hooks, true),
+      touch: realm.touch,
+      sources: hooks,
+      console: () => simulatedConsole(hooks),
+      contextGlobal,
+      base: options.requireFromModule,
+      usedNodeCrypto: used.nodeCrypto,
+      machine,
+    });
+    const module = { exports: {} as Record<string, unknown> };
+    const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url, usesOutsideRequire ? globals.require : undefined, importMeta];
+    // A global the code never names cannot be reached: it is left undefined rather than made.
+    const values = instanceGlobalNames.map((name) => (used.globals.has(name) ? globals.get(name) : undefined));
+    const returned = running.runAs(hooks, () => moduleFunction.call(undefined, ...wrapper, ...values));
+    // module.exports is read after the body ran: a CommonJS entry replaces it.
+    return { get exports() { return module.exports; }, evaluation: moduleFunction.awaits ? (returned as Promise<unknown>) : undefined };
+  };
   return {
     path: options.path,
     realm,
+    evaluate,
     instantiate(hooks) {
-      realm.touch();
-      const globals = new InstanceGlobals({
-        helpers,
-        report: findingSink(hooks, true),
-        touch: realm.touch,
-        sources: hooks,
-        console: () => simulatedConsole(hooks),
-        contextGlobal,
-        base: options.requireFromModule,
-        usedNodeCrypto: used.nodeCrypto,
-        machine,
-      });
-      const module = { exports: {} as Record<string, unknown> };
-      const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url];
-      // A global the code never names cannot be reached: it is left undefined rather than made.
-      const values = instanceGlobalNames.map((name) => (used.globals.has(name) ? globals.get(name) : undefined));
-      running.runAs(hooks, () => moduleFunction(...wrapper, ...values));
-      return module.exports;
+      const evaluated = evaluate(hooks);
+      if (evaluated.evaluation === undefined) return evaluated.exports;
+      return finishedNow(evaluated.evaluation, realm, () => evaluated.exports);
     },
     runAs: (hooks, action) => running.runAs(hooks, action),
     sharedGlobals: () => Object.getOwnPropertyNames(contextGlobal).filter((name) => !ownGlobals.has(name)),
   };
+}
+
+type ModuleFunction = ((...args: unknown[]) => unknown) & { readonly awaits: boolean };
+
+/**
+ * The body as a function: a plain one, or an async one when it awaits at its top (the plain compile refuses
+ * such a body; ES module source cannot use `await` as a name, so nothing else is taken for it).
+ */
+function compileBody(options: CompileOptions, context: vm.Context): ModuleFunction {
+  try {
+    const compiled = vm.compileFunction(options.code, parameterNames, { parsingContext: context, filename: options.path }) as (...args: unknown[]) => unknown;
+    return Object.assign(compiled, { awaits: false });
+  } catch (error) {
+    if (!(error instanceof SyntaxError || (error as Error).name === 'SyntaxError') || !/\bawait\b/.test((error as Error).message)) throw error;
+  }
+  // The header shares the body's first line, so that line numbers stay those of the bundle.
+  const script = new vm.Script(`(async function (${parameterNames.join(', ')}) {${options.code}\n})`, { filename: options.path });
+  return Object.assign(script.runInContext(context) as (...args: unknown[]) => unknown, { awaits: true });
+}
+
+/**
+ * Settles a module's top-level await now, by draining the sandbox's microtasks: a provider is created
+ * synchronously, so its module must finish evaluating without waiting for time to pass.
+ */
+function finishedNow<T>(evaluation: Promise<unknown>, realm: CompiledModule['realm'] & { touch(): void }, exports: () => T): T {
+  const state: { kind: 'pending' | 'done' | 'failed'; reason?: unknown } = { kind: 'pending' };
+  // Observed through the realm: a reaction registered from the host would wait for the host's own queue.
+  realm.observe(
+    evaluation,
+    () => {
+      state.kind = 'done';
+    },
+    (reason: unknown) => {
+      state.kind = 'failed';
+      state.reason = reason;
+    },
+  );
+  realm.settle();
+  if (state.kind === 'failed') throw state.reason;
+  if (state.kind === 'pending') {
+    throw new Error('its top-level await is still waiting after every pending promise ran: a module loaded per simulated browser must finish evaluating without timers or I/O');
+  }
+  return exports();
 }
 
 /**

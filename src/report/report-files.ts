@@ -15,6 +15,8 @@ export interface ReportFilesParts {
   readonly backend?: string | undefined;
   /** The seed the failure was found with: part of the file names, as in the decision file's name. */
   readonly seed: number;
+  /** The file names' stem when the decision file was saved: the same as its name (absent: made from the modules and seed). */
+  readonly stem?: string | undefined;
   /** The run, recorded: the shrunk counterexample. */
   readonly result: SimulationResult;
   /** Per step, `null` where the choice was the default one. */
@@ -36,7 +38,7 @@ export interface ReportFilePaths {
 /** Writes `<stem>.trace.json`, `<stem>.mmd` and `<stem>.html` into the directory (made if missing). */
 export function writeReportFiles(parts: ReportFilesParts): ReportFilePaths {
   mkdirSync(parts.directory, { recursive: true });
-  const stem = join(parts.directory, failureStem(parts.module, parts.seed, parts.backend));
+  const stem = join(parts.directory, parts.stem ?? failureStem(parts.module, parts.seed, parts.backend));
   const paths = { traceJson: `${stem}.trace.json`, mermaid: `${stem}.mmd`, html: `${stem}.html` };
   const trace = parts.result.trace ?? [];
   writeFileSync(paths.traceJson, stringifyTraceJson(toTraceJson({ module: parts.module, result: parts.result, ...(parts.defaults === undefined ? {} : { defaults: parts.defaults }) })));

@@ -69,7 +69,7 @@ describe('loading a backend module', () => {
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
     expect(loaded.error.kind).toBe('module-invalid');
-    expect(loaded.error.message).toContain('exports neither createBackend(env) nor a default function (it exports: handler)');
+    expect(loaded.error.message).toContain('exports neither createBackend(env), a default function, nor a default app (an object with fetch(request), an Express app or a Node request listener) (it exports: handler)');
   });
 
   it('names a missing file as a backend module', async () => {

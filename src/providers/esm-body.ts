@@ -1,0 +1,79 @@
+import { builtinModules } from 'node:module';
+import type { Metafile, Plugin } from 'esbuild';
+
+/**
+ * Why the user's code is bundled as an ES module and then turned into a function body here: top-level await
+ * is allowed only in ES modules (esbuild refuses it in CommonJS and IIFE output), while the sandbox needs one
+ * compiled body that it can call once per simulated browser or backend process for a fresh module instance
+ * (`vm.SourceTextModule`, the other way to evaluate a module in a context, needs a Node flag and links each
+ * instance anew). An esbuild ESM bundle is one flat scope whose only module syntax is its imports of what stayed
+ * outside and one `export { … }` clause at the end; `routeOutsideModules` removes the imports (every
+ * outside module is reached through the instance's `require`, which routes built-ins), and `functionBody`
+ * turns the clause into getters on `module.exports`. Await at the top of any module of the graph stays an
+ * `await` in the body, which the sandbox then compiles as an async function.
+ */
+
+/** The parameter through which an outside module is reached (the instance's `require`). */
+export const outsideRequireName = '__rtcsimRequire';
+
+/** The parameter that stands for `import.meta` (`url`, `dirname`, `filename`). */
+export const importMetaName = '__rtcsimImportMeta';
+
+const outsideNamespace = 'rtc-sim-outside';
+
+/**
+ * An esbuild plugin that turns every import of a Node built-in or of `names` (the sandbox's stand-ins) into a
+ * small CommonJS module reading it through the instance's `require`, instead of an external `import`.
+ */
+export function routeOutsideModules(names: readonly string[]): Plugin {
+  const outside = new Set([...names, ...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+  return {
+    name: 'rtc-sim-route-outside-modules',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => (outside.has(args.path) ? { path: args.path, namespace: outsideNamespace } : undefined));
+      build.onLoad({ filter: /.*/, namespace: outsideNamespace }, (args) => ({ contents: `module.exports = ${outsideRequireName}(${JSON.stringify(args.path)});`, loader: 'js' }));
+    },
+  };
+}
+
+/** A bundle as a function body (the sandbox compiles it as an async function when it awaits at its top). */
+export interface ModuleBody {
+  readonly code: string;
+}
+
+// The bundle's one export statement: esbuild writes it last, followed only by comments (license notes, the
+// source map), so the last one at the start of a line is it.
+const exportClause = /^export\s*\{([^}]*)\};?/;
+const exportDefault = /^export default (require_[\w$]+\(\));?/;
+
+/**
+ * The ESM bundle as a function body over `module`: an ES entry's exports become live getters on
+ * `module.exports` (set first, as an ES module's bindings exist before its body runs); a CommonJS entry's
+ * `module.exports` becomes the instance's exports, as Node's `import` of it gives `default`. An import left in
+ * the bundle (a package imported as an ES module and not installed) fails when the body is compiled.
+ */
+export function functionBody(bundle: string, entryIsCommonJs: boolean): ModuleBody {
+  const start = bundle.startsWith('export') ? 0 : bundle.lastIndexOf('\nexport') + 1;
+  if (start === 0 && !bundle.startsWith('export')) return { code: bundle };
+  const before = bundle.slice(0, start);
+  const statement = bundle.slice(start);
+  const commonJs = entryIsCommonJs ? exportDefault.exec(statement) : null;
+  if (commonJs !== null) return { code: `${before}module.exports = ${commonJs[1]};${statement.slice(commonJs[0].length)}` };
+  const clause = exportClause.exec(statement);
+  if (clause === null) return { code: bundle };
+  const getters = (clause[1] ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '').map(getterFor);
+  // The getters share the first line, so that line numbers in stack traces stay those of the bundle.
+  return { code: `Object.defineProperties(module.exports, { ${getters.join(', ')} });${before}${statement.slice(clause[0].length)}` };
+}
+
+function getterFor(part: string): string {
+  const [local = '', exported = local] = part.split(/\s+as\s+/);
+  return `${JSON.stringify(exported.replace(/^"(.*)"$/, '$1'))}: { get: () => ${local}, enumerable: true }`;
+}
+
+/** The entry point's format in esbuild's metafile: `cjs` when its module system is CommonJS. */
+export function entryIsCommonJs(metafile: Metafile): boolean {
+  const output = Object.values(metafile.outputs)[0];
+  const entry = output?.entryPoint === undefined ? undefined : metafile.inputs[output.entryPoint];
+  return entry?.format === 'cjs';
+}
