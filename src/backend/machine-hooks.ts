@@ -11,6 +11,11 @@ export function setUserEnvironment(environment: Environment): void {
   userEnvironment = { ...environment };
 }
 
+/** The user's variables as set, for a pool worker's task (each thread has its own copy of this module). */
+export function currentUserEnvironment(): Environment {
+  return userEnvironment;
+}
+
 /** The hooks a backend machine adds to its instance: its `process.env` and its connection router. */
 export function machineHooks(machine: { readonly environment?: Environment; readonly connections?: RoutedConnection }): { environment: Environment; connections?: RoutedConnection } {
   const environment = machineEnvironment({ user: userEnvironment, world: machine.environment });
