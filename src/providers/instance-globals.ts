@@ -8,7 +8,7 @@ import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism
 import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
 import type { Environment } from './machine-environment.ts';
 import type { RoutedConnection } from './simulated-network.ts';
-import { instanceProcess } from './process-of-instance.ts';
+import { instanceProcess, machineDirectory } from './process-of-instance.ts';
 
 /** The simulated clock and randomness values are answered from. */
 export interface SimulatedSources {
@@ -107,6 +107,7 @@ export class InstanceGlobals {
       consoleModule: () => this.get('console') as object,
       routedConnection: () => parts.sources.connections,
       later: microtaskScheduler(parts),
+      directory: () => machineDirectory(parts.contextGlobal),
       ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, {

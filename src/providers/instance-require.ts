@@ -2,7 +2,8 @@ import { builtinModules, createRequire, isBuiltin } from 'node:module';
 import { builtinTreatment, withOnlyMembers } from './builtin-policy.ts';
 import { advice, type ReportFinding } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
-import { refusedCallMessage, withRefusedCalls } from './refused-calls.ts';
+import { refusedCallMessage } from './refused-calls.ts';
+import { overlayFileSystem } from './overlay-fs.ts';
 import { simulatedNetworkModule, type RoutedConnection } from './simulated-network.ts';
 import { nativeAddonMessage } from './unbundleable.ts';
 
@@ -31,6 +32,8 @@ export interface RequireParts {
   readonly routedConnection?: () => RoutedConnection | undefined;
   /** Runs `task` as a sandbox microtask, settled before the next event. */
   readonly later: (task: () => void) => void;
+  /** The folder the machine's relative paths resolve against. */
+  readonly directory: () => string;
 }
 
 /** Why process control is refused. */
@@ -66,8 +69,14 @@ function builtin(name: string): object {
  * browser with the real clock and randomness (see `refuseUnbundled`).
  * Substitutes are made once per instance, so `require('crypto') === require('node:crypto')` still holds.
  */
-export function instanceRequire(parts: RequireParts): NodeJS.Require {
+export function instanceRequire(partsGiven: RequireParts): NodeJS.Require {
   const substitutes = new Map<string, unknown>();
+  let fileSystem: Record<string, unknown> | undefined;
+  const parts: InstanceParts = {
+    ...partsGiven,
+    // One in-memory layer per instance (a start of the machine), shared by node:fs and node:fs/promises.
+    fileSystem: () => (fileSystem ??= overlayFileSystem({ directory: partsGiven.directory(), refuse: (api) => refuseCall(api, partsGiven) })),
+  };
   const substitute = (name: string, specifier: string): unknown => {
     const treatment = builtinTreatment(name);
     switch (treatment.kind) {
@@ -96,8 +105,12 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
   return Object.assign(required, { resolve: parts.base.resolve, cache: Object.create(null) as NodeJS.Dict<NodeModule>, extensions: parts.base.extensions, main: undefined }) as NodeJS.Require;
 }
 
+interface InstanceParts extends RequireParts {
+  readonly fileSystem: () => Record<string, unknown>;
+}
+
 /** The `routed` built-ins (builtin-policy.ts), made for this instance. */
-function routedModule(name: string, specifier: string, parts: RequireParts, required: (specifier: string) => unknown): unknown {
+function routedModule(name: string, specifier: string, parts: InstanceParts, required: (specifier: string) => unknown): unknown {
   switch (name) {
     case 'crypto':
       return parts.nodeCrypto(builtin(name));
@@ -117,9 +130,11 @@ function routedModule(name: string, specifier: string, parts: RequireParts, requ
       return reportedStandIn(name, specifier, advice.timerModule, parts);
     case 'timers/promises':
       return reportedStandIn(name, specifier, advice.timerModule, parts);
+    case 'fs':
+      return parts.fileSystem();
     default:
-      // node:fs and node:fs/promises: their calls that would open a real handle are refused.
-      return withRefusedCalls(name, builtin(name), (api) => refuseCall(api, parts));
+      // node:fs/promises: the same overlay's.
+      return parts.fileSystem()['promises'];
   }
 }
 

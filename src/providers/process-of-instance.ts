@@ -61,3 +61,9 @@ export class PerInstance {
     return sink;
   }
 }
+
+/** The folder a machine's relative paths resolve against: a server's `process.cwd()`, else the host's working folder. */
+export function machineDirectory(contextGlobal: object): string {
+  const simulated = Reflect.get(contextGlobal, 'process') as { cwd?: () => string } | undefined;
+  return typeof simulated?.cwd === 'function' ? simulated.cwd() : process.cwd();
+}
