@@ -124,6 +124,10 @@ export interface WorldOptions {
   readonly backendInstances?: CountOrRange;
   /** The load balancer's policy. */
   readonly balancer?: BalancerPolicy;
+  /** The backend machine's variables, `KEY=VALUE` each. */
+  readonly env?: readonly string[];
+  /** A `.env` file of the backend machine's variables. */
+  readonly envFile?: string;
   /** The origin the browsers' pages are served from. */
   readonly origin?: string;
   /** The key store's consistency (pins `keyStoreConsistency`). */
@@ -155,7 +159,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
 
 /** The same pins as command-line flags, for replay lines. */
 export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: CompanionModules = {}): string {
-  const { tokenProvider, backend } = modules;
+  const { tokenProvider, backend, env, envFile } = modules;
   const flags: string[] = [];
   if (configFile !== undefined) flags.push(`--config ${shellWord(configFile)}`);
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
@@ -174,6 +178,8 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: C
   if (pins.keyStoreConsistency !== undefined) flags.push(`--consistency ${consistencyWord(pins.keyStoreConsistency)}`);
   if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
   if (backend !== undefined) flags.push(`--backend ${shellWord(backend)}`);
+  if (envFile !== undefined) flags.push(`--env-file ${shellWord(envFile)}`);
+  for (const variable of env ?? []) flags.push(`--env ${shellWord(variable)}`);
   return flags.join(' ');
 }
 
@@ -182,10 +188,19 @@ function instancePins(instances: CountOrRange | undefined): Partial<SwarmSetting
   return typeof instances === 'number' ? { backendInstances: instances } : { backendInstancesMin: instances.min, backendInstancesMax: instances.max };
 }
 
-/** The modules a run loads besides the provider, as the user named them. */
+/** The modules a run loads besides the provider, as the user named them, and the backend machine's variables. */
 export interface CompanionModules {
   readonly tokenProvider?: string | undefined;
   readonly backend?: string | undefined;
+  /** `--env KEY=VALUE`, repeated: the backend's `process.env` (machine-environment.ts). */
+  readonly env?: readonly string[] | undefined;
+  /** `--env-file PATH`: a `.env` file of the backend's variables (`--env` wins). */
+  readonly envFile?: string | undefined;
+}
+
+/** A commander collector for a repeatable flag. */
+export function repeated(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Quotes a shell word when it needs it. */

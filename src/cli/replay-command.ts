@@ -44,7 +44,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     const chosenModule = modulePath ?? located(module);
     const backend = options.backend ?? (file.value.backend === undefined ? undefined : located(file.value.backend));
     const keys = decisions.map((decision) => decision.event);
-    run = { module: chosenModule, modules: { tokenProvider: options.tokenProvider ?? file.value.tokenProvider, backend }, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
+    run = { module: chosenModule, modules: { tokenProvider: options.tokenProvider ?? file.value.tokenProvider, backend, env: options.env, envFile: options.envFile }, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
   } else {
     if (modulePath === undefined) {
       io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");

@@ -6,6 +6,9 @@ import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
+import type { Environment } from './machine-environment.ts';
+import type { RoutedConnection } from './simulated-network.ts';
+import { instanceProcess, machineDirectory } from './process-of-instance.ts';
 
 /** The simulated clock and randomness values are answered from. */
 export interface SimulatedSources {
@@ -22,6 +25,10 @@ export interface SimulatedSources {
   readonly fetch?: SimulatedFetch | undefined;
   /** Virtual-time timers (absent: refused). */
   readonly timers?: VirtualTimers | undefined;
+  /** The machine's `process.env` (machine-environment.ts; absent: empty, never the host's). */
+  readonly environment?: Environment | undefined;
+  /** Where a server's outgoing connections go (simulated-network.ts; absent: refused). */
+  readonly connections?: RoutedConnection | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -96,6 +103,11 @@ export class InstanceGlobals {
       helpers: parts.helpers,
       performance: () => this.get('performance') as object,
       serverModules: parts.machine === 'server',
+      processModule: () => instanceProcess(parts),
+      consoleModule: () => this.get('console') as object,
+      routedConnection: () => parts.sources.connections,
+      later: microtaskScheduler(parts),
+      directory: () => machineDirectory(parts.contextGlobal),
       ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, {
