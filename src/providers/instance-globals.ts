@@ -3,7 +3,9 @@ import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedNodeCryptoNames, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
+import type { PageTimers } from '../browser/page-timers.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
+import { routedAbortSignal } from '../browser/abort-signal.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
 
@@ -49,6 +51,8 @@ export const instanceGlobalNames = [
   'fetch',
   'WebSocket',
   'XMLHttpRequest',
+  // The page's timers and storage (src/browser/): per instance, since each browser has its own clock and profile.
+  'AbortSignal',
 ] as const;
 
 type InstanceGlobalName = (typeof instanceGlobalNames)[number];
@@ -139,7 +143,13 @@ export class InstanceGlobals {
       case 'setInterval':
       case 'clearTimeout':
       case 'clearInterval':
-        return sources.timers === undefined ? refusal(name, this.parts) : virtualTimerGlobals(sources.timers, helpers)[name];
+        return sources.timers === undefined ? refusal(name, this.parts) : virtualTimerGlobals(sources.timers, helpers, this.parts.machine === 'server' ? 'node' : 'browser')[name];
+      case 'AbortSignal': {
+        // AbortSignal.timeout is a timer on the machine's virtual clock; without timers, the host's class as it is.
+        const timers = sources.timers;
+        if (timers === undefined) return Reflect.get(this.parts.contextGlobal, name);
+        return routedAbortSignal((abort, delayMs) => ('setFrom' in timers ? (timers as PageTimers).setFrom('AbortSignal.timeout', abort, delayMs, false) : timers.set(abort, delayMs, false)));
+      }
       case 'fetch': {
         const simulated = sources.fetch;
         return simulated === undefined ? refusal(name, this.parts) : (input: unknown, init?: unknown) => simulated(input, init);
@@ -222,7 +232,7 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 
