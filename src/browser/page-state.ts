@@ -1,4 +1,5 @@
 import type { WorldContext } from '../model/world-context.ts';
+import { StorageArea } from './web-storage.ts';
 
 /** What a timer is, as the trace names it: the API that set it. */
 export type TimerSource = 'setTimeout' | 'setInterval' | 'AbortSignal.timeout';
@@ -8,32 +9,73 @@ interface Firing {
   readonly aborted: string[];
 }
 
+/** A browser profile: what its tabs share and keep across reloads (`localStorage`). */
+export class ProfileState {
+  readonly local = new StorageArea();
+  /** The tabs open on the profile, in the order they opened. */
+  readonly tabs: string[] = [];
+  constructor(readonly id: string) {}
+}
+
 /**
- * What one browser keeps across its module instances (a crash or a reload makes a new instance, not a new
- * browser): the count its timers are numbered by, so that a timer's event key (`timer:c1#3`) names the same
- * timer in every interleaving, and the timer firing now, so that an abort it causes is told with it.
+ * What one tab keeps across its module instances (a crash or a reload makes a new instance, not a new tab):
+ * the count its timers are numbered by, so that a timer's event key (`timer:c1#3`) names the same timer in
+ * every interleaving; the timer firing now, so that an abort it causes is told with it; its `sessionStorage`;
+ * and its profile.
  */
 export class PageState {
   timerCount = 0;
   firing: Firing | undefined;
+  readonly session = new StorageArea();
+  constructor(readonly profile: ProfileState) {}
 }
 
-// Keyed by world, then browser: the page state lives as long as its run, and nothing in World must change.
-const pages = new WeakMap<WorldContext, Map<string, PageState>>();
+interface WorldPages {
+  readonly tabs: Map<string, PageState>;
+  readonly profiles: Map<string, ProfileState>;
+  /** Which profile a tab opens in, when it is not its own (a second tab of a browser). */
+  readonly profileOfTab: Map<string, string>;
+}
 
-/** The page state of `clientId` in `world`, made on first use. */
-export function pageState(world: WorldContext, clientId: string): PageState {
-  let byClient = pages.get(world);
-  if (byClient === undefined) {
-    byClient = new Map();
-    pages.set(world, byClient);
+// Keyed by world: the page state lives as long as its run, and nothing in World must change.
+const pages = new WeakMap<WorldContext, WorldPages>();
+
+function worldPages(world: WorldContext): WorldPages {
+  let found = pages.get(world);
+  if (found === undefined) {
+    found = { tabs: new Map(), profiles: new Map(), profileOfTab: new Map() };
+    pages.set(world, found);
   }
-  let state = byClient.get(clientId);
+  return found;
+}
+
+/** Opens tab `clientId` in the profile `profileId` (before its first use); a tab is otherwise its own profile. */
+export function openInProfile(world: WorldContext, clientId: string, profileId: string): void {
+  worldPages(world).profileOfTab.set(clientId, profileId);
+}
+
+/** The page state of tab `clientId` in `world`, made on first use (a fresh probe gets a fresh profile). */
+export function pageState(world: WorldContext, clientId: string): PageState {
+  const all = worldPages(world);
+  let state = all.tabs.get(clientId);
   if (state === undefined) {
-    state = new PageState();
-    byClient.set(clientId, state);
+    const profileId = all.profileOfTab.get(clientId) ?? clientId;
+    let profile = all.profiles.get(profileId);
+    if (profile === undefined) {
+      profile = new ProfileState(profileId);
+      all.profiles.set(profileId, profile);
+    }
+    profile.tabs.push(clientId);
+    state = new PageState(profile);
+    all.tabs.set(clientId, state);
   }
   return state;
+}
+
+/** The page state of every tab of `profile` other than `clientId`, in the order they opened. */
+export function otherTabs(world: WorldContext, profile: ProfileState, clientId: string): PageState[] {
+  const all = worldPages(world);
+  return profile.tabs.filter((tab) => tab !== clientId).flatMap((tab) => all.tabs.get(tab) ?? []);
 }
 
 /**

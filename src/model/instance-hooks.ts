@@ -4,6 +4,7 @@ import type { Realm } from '../providers/realm.ts';
 import type { NodeClock } from './clocks.ts';
 import type { WorldContext } from './world-context.ts';
 import { pageTimers } from '../browser/page-timers.ts';
+import { pageStorage } from '../browser/page-storage.ts';
 
 /** The virtual-time sleep of one client's env; a crashed instance's sleeps never wake (its page is gone). */
 export function wakeAfter(world: WorldContext, clientId: string, alive: () => boolean = () => true): (ms: number, wake: () => void) => void {
@@ -67,6 +68,7 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
     fetch: world.pageFetch(clientId, realm),
     // The page's setTimeout, setInterval and AbortSignal.timeout, on this browser's clock (src/browser/).
     timers: pageTimers({ world, clientId, clock, realm, alive }),
+    storage: pageStorage(world, clientId),
     timeAndRandom: world.config.timeAndRandom ?? 'report',
     origin: world.config.origin,
     hostWork: world.hostWork.track,

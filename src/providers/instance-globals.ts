@@ -4,6 +4,7 @@ import { instrumentedNodeCrypto, routedNodeCryptoNames, routedWebCrypto } from '
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
 import type { PageTimers } from '../browser/page-timers.ts';
+import type { PageStorage } from '../browser/page-storage.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
 import { routedAbortSignal } from '../browser/abort-signal.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
@@ -24,6 +25,8 @@ export interface SimulatedSources {
   readonly fetch?: SimulatedFetch | undefined;
   /** Virtual-time timers (absent: refused). */
   readonly timers?: VirtualTimers | undefined;
+  /** The page's Web Storage (absent: a server, or a page without one — `localStorage` is then undefined). */
+  readonly storage?: PageStorage | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -53,6 +56,11 @@ export const instanceGlobalNames = [
   'XMLHttpRequest',
   // The page's timers and storage (src/browser/): per instance, since each browser has its own clock and profile.
   'AbortSignal',
+  'localStorage',
+  'sessionStorage',
+  // A page's global object by its other names: its own view, so that window.localStorage is this tab's.
+  'window',
+  'self',
 ] as const;
 
 type InstanceGlobalName = (typeof instanceGlobalNames)[number];
@@ -144,6 +152,14 @@ export class InstanceGlobals {
       case 'clearTimeout':
       case 'clearInterval':
         return sources.timers === undefined ? refusal(name, this.parts) : virtualTimerGlobals(sources.timers, helpers, this.parts.machine === 'server' ? 'node' : 'browser')[name];
+      case 'localStorage':
+        return sources.storage?.local();
+      case 'sessionStorage':
+        return sources.storage?.session();
+      case 'window':
+      case 'self':
+        // A server has no window: `typeof window === 'undefined'` is how packages tell.
+        return this.parts.machine === 'server' ? undefined : this.get('globalThis');
       case 'AbortSignal': {
         // AbortSignal.timeout is a timer on the machine's virtual clock; without timers, the host's class as it is.
         const timers = sources.timers;
@@ -232,7 +248,7 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'window' | 'self'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 

@@ -56,10 +56,10 @@ describe('the page has timers on its simulated clock', () => {
   });
 });
 
-describe('fetch honours AbortSignal.timeout on the simulated clock', () => {
+describe('fetch honours AbortSignal.timeout on the simulated clock; localStorage keeps what the page wrote', () => {
   const example = ['examples/providers/fetch/buggy-timeout-local-fallback-key.ts', '--backend', 'examples/providers/fetch/backend.ts'];
 
-  it('same seed ⇒ byte-identical trace in two processes, with timers firing and fetches aborted', async () => {
+  it('same seed ⇒ byte-identical trace in two processes, with timers firing, fetches aborted and localStorage written and read', async () => {
     const runs = await Promise.all(
       ['a', 'b'].map(async (name) => {
         const out = join(folder, `abort-${name}`);

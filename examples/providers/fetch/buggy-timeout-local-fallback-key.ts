@@ -1,10 +1,8 @@
 // BUGGY — gives the key service 3 s (AbortSignal.timeout) and, when it does not answer in time, makes up a
-// key in the browser so that the editor opens anyway. That key exists in this tab only: the server records
+// key in the browser (kept in localStorage) so that the editor opens anyway. That key exists in this tab only: the server records
 // its hint, and every other browser that asks the key service for that hint gets a 404, or, if this browser
 // lost the race, it holds a key nobody else has.
 import type { ProviderAnswer, ProviderRequest } from '../../../src/index.ts';
-
-const fallbackKeys = new Map<string, string>();
 
 function localKey(): string {
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
@@ -19,12 +17,13 @@ export default async function rtcEncryptionProvider({ documentId, keyHint }: Pro
     return { key: body.key, keyHint: body.keyHint };
   } catch (error) {
     if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error;
-    // "Never block the editor": a local key, remembered under a local hint.
+    // "Never block the editor": a local key, remembered in localStorage so that a reload finds it again.
     const hint = keyHint ?? `local-${crypto.randomUUID()}`;
-    let key = fallbackKeys.get(hint);
-    if (key === undefined) {
+    const remembered = `rtc-fallback-key:${documentId}:${hint}`;
+    let key = localStorage.getItem(remembered);
+    if (key === null) {
       key = localKey();
-      fallbackKeys.set(hint, key);
+      localStorage.setItem(remembered, key);
     }
     return keyHint === null ? { key, keyHint: hint } : { key };
   }
