@@ -16,10 +16,12 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'buggy-shared-recent-key.ts': { verdict: 'fail', property: 'retention', seed: 1 },
   'buggy-swallowed-write.ts': { verdict: 'fail', property: 'liveness', seed: 27 },
   'buggy-timestamp-hint-overwrite.ts': { verdict: 'fail', property: 'hint-stability', seed: 106 },
+  'buggy-two-year-cryptoperiod.ts': { verdict: 'fail', property: 'retention', seed: 1 },
   'buggy-unawaited-write.ts': { verdict: 'fail', property: 'hint-stability', seed: 17 },
   'buggy-write-behind-keys.ts': { verdict: 'fail', property: 'liveness', seed: 27 },
   'good-cached-versioned-keys.ts': { verdict: 'pass' },
   'good-derived-key.ts': { verdict: 'pass' },
+  'good-hourly-rotation-interval.ts': { verdict: 'pass' },
   'good-idempotent-retry.ts': { verdict: 'pass' },
   'good-local-storage-write-through.ts': { verdict: 'pass' },
   'good-monthly-rotation.ts': { verdict: 'pass' },
@@ -27,6 +29,7 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'good-static-key.ts': { verdict: 'pass' },
   'good-store-backed-dynamic.ts': { verdict: 'pass' },
   'good-timestamp-hint.ts': { verdict: 'pass' },
+  'good-two-year-cryptoperiod.ts': { verdict: 'pass' },
   'good-write-through-cache.ts': { verdict: 'pass' },
 };
 
