@@ -1,4 +1,5 @@
 import type { WorldContext } from '../model/world-context.ts';
+import type { ProfileIndexedDb } from './indexed-db.ts';
 import { StorageArea } from './web-storage.ts';
 
 /** What a timer is, as the trace names it: the API that set it. */
@@ -12,6 +13,8 @@ interface Firing {
 /** A browser profile: what its tabs share and keep across reloads (`localStorage`). */
 export class ProfileState {
   readonly local = new StorageArea();
+  /** The profile's IndexedDB, made when a page first names `indexedDB`. */
+  indexedDb: ProfileIndexedDb | undefined;
   /** The tabs open on the profile, in the order they opened. */
   readonly tabs: string[] = [];
   constructor(readonly id: string) {}

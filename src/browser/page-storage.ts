@@ -1,4 +1,7 @@
+import type { NodeClock } from '../model/clocks.ts';
 import type { WorldContext } from '../model/world-context.ts';
+import type { Realm } from '../providers/realm.ts';
+import { profileIndexedDb, type ProfileIndexedDb } from './indexed-db.ts';
 import { pageState } from './page-state.ts';
 import { webStorage } from './web-storage.ts';
 
@@ -8,6 +11,8 @@ export interface PageStorage {
   local(): Storage;
   /** The tab's `sessionStorage`: its own, kept across reloads. */
   session(): Storage;
+  /** The profile's IndexedDB (`indexedDB`, `IDBKeyRange`): shared by its tabs, kept across reloads. */
+  indexedDb(): ProfileIndexedDb;
 }
 
 /**
@@ -15,9 +20,14 @@ export interface PageStorage {
  * fresh browser: a profile of its own, empty. What a crash does to storage: nothing — a browser writes
  * localStorage to disk and restores a crashed tab's session, so both survive as they would in a reload.
  */
-export function pageStorage(world: WorldContext, clientId: string): PageStorage {
+export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm): PageStorage {
   return {
     local: () => webStorage(pageState(world, clientId).profile.local),
     session: () => webStorage(pageState(world, clientId).session),
+    indexedDb: () => {
+      const profile = pageState(world, clientId).profile;
+      // The profile's clock is that of the tab that first opened its IndexedDB: the tabs of a browser share one.
+      return (profile.indexedDb ??= profileIndexedDb({ world, profileId: profile.id, clock: () => clock.read(world.queue.nowMs), realm }));
+    },
   };
 }

@@ -58,6 +58,8 @@ export const instanceGlobalNames = [
   'AbortSignal',
   'localStorage',
   'sessionStorage',
+  'indexedDB',
+  'IDBKeyRange',
   // A page's global object by its other names: its own view, so that window.localStorage is this tab's.
   'window',
   'self',
@@ -156,6 +158,9 @@ export class InstanceGlobals {
         return sources.storage?.local();
       case 'sessionStorage':
         return sources.storage?.session();
+      case 'indexedDB':
+      case 'IDBKeyRange':
+        return sources.storage?.indexedDb()[name];
       case 'window':
       case 'self':
         // A server has no window: `typeof window === 'undefined'` is how packages tell.
@@ -248,7 +253,7 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'window' | 'self'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'window' | 'self'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 

@@ -3,7 +3,7 @@ import { StorageArea, storageQuotaUnits, webStorage } from '../../src/browser/we
 import { noFaults } from '../../src/config/fault-plan.ts';
 import { drawConfig } from '../../src/config/swarm.ts';
 import { simulate } from '../../src/simulate.ts';
-import { moduleSource } from '../../properties/support.ts';
+import { moduleSource, traceHash } from '../../properties/support.ts';
 import { scratchModules } from '../cli-support.ts';
 
 const { write: module } = scratchModules('rtc-sim-web-storage');
@@ -84,5 +84,38 @@ export function createProvider() {
     const lines = (result.trace ?? []).flatMap((record) => (record.kind === 'console' ? [`${record.actor} ${record.text}`] : []));
     expect(lines).toContain('c1 loads: memory 1, local 2, session 2');
     expect(lines).toContain('probe-1 loads: memory 1, local 1, session 1');
+  });
+});
+
+describe('IndexedDB (fake-indexeddb, one copy per profile, its tasks kernel events)', () => {
+  const counting = module(
+    'idb-counting.ts',
+    `const request = (req) => new Promise((resolve, reject) => { req.onsuccess = () => resolve(req.result); req.onerror = () => reject(req.error); });
+export function createProvider() {
+  const opening = indexedDB.open('counts', 1);
+  opening.onupgradeneeded = () => opening.result.createObjectStore('loads');
+  const loads = request(opening).then(async (db) => {
+    const store = db.transaction('loads', 'readwrite').objectStore('loads');
+    const count = ((await request(store.get('n'))) ?? 0) + 1;
+    await request(db.transaction('loads', 'readwrite').objectStore('loads').put(count, 'n'));
+    return count;
+  });
+  return async ({ keyHint }) => {
+    console.log('loads in IndexedDB: ' + (await loads) + ', ' + IDBKeyRange.bound(1, 5).includes(3));
+    return { key: 'k', keyHint: keyHint ?? 'v1' };
+  };
+}`,
+  );
+
+  it('a database survives a crash of its browser, a probe starts without one, and a seed replays byte for byte', async () => {
+    const source = await moduleSource(counting);
+    const config = { ...drawConfig(2, { clients: 1, faultMode: 'never' }), arrivalTimesMs: [0], faults: { ...noFaults, phaseEndMs: 20_000, events: [{ kind: 'crash' as const, client: 'c1', atMs: 40, restartAfterMs: 500 }] } };
+    const first = await simulate({ config, source, record: true });
+    const lines = (first.trace ?? []).flatMap((record) => (record.kind === 'console' ? [`${record.actor} ${record.text}`] : []));
+    expect(lines).toContain('c1 loads in IndexedDB: 2, true');
+    expect(lines).toContain('probe-1 loads in IndexedDB: 1, true');
+    expect((first.decisions ?? []).some((key) => String(key).startsWith('idb:c1#'))).toBe(true);
+    const second = await simulate({ config, source: await moduleSource(counting), record: true });
+    expect(traceHash(second)).toBe(traceHash(first));
   });
 });
