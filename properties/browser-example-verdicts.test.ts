@@ -11,6 +11,7 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'fetch/buggy-timeout-local-fallback-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 8 },
   'fetch/good-backoff-set-timeout.ts': { verdict: 'pass' },
   'fetch/good-fetch-timeout-abort-controller.ts': { verdict: 'pass' },
+  'fetch/good-indexeddb-key-cache.ts': { verdict: 'pass' },
   'fetch/good-local-storage-key-cache.ts': { verdict: 'pass' },
 };
 

@@ -22,7 +22,6 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'good-cached-versioned-keys.ts': { verdict: 'pass' },
   'good-derived-key.ts': { verdict: 'pass' },
   'good-hourly-rotation-interval.ts': { verdict: 'pass' },
-  'good-indexeddb-key-cache.ts': { verdict: 'pass' },
   'good-idempotent-retry.ts': { verdict: 'pass' },
   'good-local-storage-write-through.ts': { verdict: 'pass' },
   'good-monthly-rotation.ts': { verdict: 'pass' },
