@@ -41,8 +41,15 @@ export type FaultMode = 'always' | 'sometimes' | 'never';
 const minuteMs = 60 * 1000;
 const dayMs = 24 * 60 * minuteMs;
 
-/** When the retention probes reopen the documents: at once, 10 minutes, a day, a month and a year later. */
-export const retentionHorizonsMsDefault: readonly number[] = [0, 10 * minuteMs, dayMs, 31 * dayMs, 365 * dayMs];
+const yearMs = 365 * dayMs;
+
+/**
+ * When the retention probes reopen the documents: at once, 10 minutes, a day, a month, a year, and 2, 5 and 10
+ * years later — documents live for years, and key policies (a cryptoperiod, a purge of old keys) bite then. A
+ * quiet period is a jump of the clock, so a decade costs a few events, not a step per tick (see
+ * src/browser/page-timers.ts for what a page's interval does across it).
+ */
+export const retentionHorizonsMsDefault: readonly number[] = [0, 10 * minuteMs, dayMs, 31 * dayMs, yearMs, 2 * yearMs, 5 * yearMs, 10 * yearMs];
 
 /** The last retention horizon: how long after the race a pass promises that documents still open. */
 export function lastHorizonMs(horizons: readonly number[]): number {

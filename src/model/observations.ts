@@ -106,6 +106,10 @@ export type Observation =
   | { readonly kind: 'backend'; readonly actor: string; readonly event: 'contract' | 'problem'; readonly problem: BackendContractBreach; readonly detail: string }
   /** One SQL statement reached the engine: who issued it (a request, `c1.2`), its text and what it did. */
   | { readonly kind: 'sql'; readonly actor: 'database'; readonly key: string; readonly caller: string; readonly text: string; readonly outcome: StatementOutcome }
+  /** A page's timer fired; `aborted` names the fetches its callback aborted (`AbortSignal.timeout` aborts its own). */
+  | { readonly kind: 'timer'; readonly actor: string; readonly timer: number; readonly source: 'setTimeout' | 'setInterval' | 'AbortSignal.timeout'; readonly delayMs: number; readonly aborted: readonly string[] }
+  /** A page's fetch was aborted by its signal outside any timer callback (`reason`: AbortError, TimeoutError …). */
+  | { readonly kind: 'abort'; readonly actor: string; readonly request: string; readonly reason: string }
   /** Provider code reached a real clock, real randomness, a real timer or the network. */
   | {
       readonly kind: 'nondeterminism';

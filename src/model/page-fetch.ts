@@ -5,6 +5,7 @@ import { headerList, toWireBody, type HttpFailureReason, type HttpMessage } from
 import type { NetworkMessage } from './messages.ts';
 import type { Endpoint, Network } from './network.ts';
 import { pageResponse } from './page-response.ts';
+import { noteAbort } from '../browser/page-state.ts';
 import type { WorldContext } from './world-context.ts';
 
 interface PendingFetch {
@@ -28,7 +29,9 @@ const failureWords: Record<HttpFailureReason, string> = {
  * integrator's backend (the instance its load balancer picks), whatever its host: rtc-sim simulates one
  * backend service, not the Internet.
  *
- * A request is aborted by its signal (the promise rejects with the signal's reason); a failed connection
+ * A request is aborted by its signal (the promise rejects with the signal's reason: an `AbortError`
+ * DOMException, or `TimeoutError` for `AbortSignal.timeout`; the trace tells it, with the timer that fired
+ * it), and its late response is dropped; a failed connection
  * rejects it with the `TypeError` a browser gives (`Failed to fetch`), naming what happened as its `cause`.
  */
 export class PageFetch implements Endpoint {
@@ -77,23 +80,30 @@ export class PageFetch implements Endpoint {
       deferred.reject(error);
       return deferred.promise;
     }
-    const signal = request.signal;
+    // The caller's own signal, not the Request's copy: the host's Request follows a given signal only through
+    // a weak reference, so whether an abort reached it would depend on the garbage collector.
+    const signal = callerSignal(input, init) ?? request.signal;
     if (signal.aborted) {
       deferred.reject(signal.reason);
       return deferred.promise;
     }
     const id = `${this.id}.${++this.requests}`;
     let settled = false;
+    const onAbort = (): void => {
+      if (settled) return;
+      this.pending.delete(id);
+      noteAbort(this.world, this.id, `fetch ${request.method} ${shortUrl(request.url)}`, reasonName(signal.reason));
+      settle({ ok: false, error: signal.reason });
+    };
     const settle: PendingFetch['settle'] = (outcome) => {
       if (settled) return;
       settled = true;
+      signal.removeEventListener('abort', onAbort);
       if (outcome.ok) deferred.resolve(outcome.response);
       else deferred.reject(outcome.error);
     };
-    signal.addEventListener('abort', () => {
-      this.pending.delete(id);
-      settle({ ok: false, error: signal.reason });
-    });
+    // An abort rejects at once; the response, if it comes, finds no pending request and is dropped.
+    signal.addEventListener('abort', onAbort);
     this.pending.set(id, { instance, url: request.url, realm, settle });
     const send = (body: Uint8Array | null): void => {
       if (!this.pending.has(id)) return;
@@ -119,4 +129,23 @@ function resolved(input: unknown, origin: string | undefined): RequestInfo | URL
   if (typeof input === 'string' || input instanceof URL) return new URL(input, new URL(origin ?? defaultOrigin));
   if (input instanceof Request) return input;
   return new URL(String(input), new URL(origin ?? defaultOrigin));
+}
+
+// The signal the page passed: in init, or on the Request it passed.
+function callerSignal(input: unknown, init: unknown): AbortSignal | undefined {
+  const given = typeof init === 'object' && init !== null ? (init as { signal?: unknown }).signal : undefined;
+  if (given instanceof AbortSignal) return given;
+  return input instanceof Request ? input.signal : undefined;
+}
+
+// What an abort's reason is called in the trace: a DOMException's name (AbortError, TimeoutError), else its text.
+function reasonName(reason: unknown): string {
+  if (reason instanceof DOMException || reason instanceof Error) return reason.name;
+  return String(reason);
+}
+
+// A same-origin URL is told by its path: the trace line stays short.
+function shortUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
 }

@@ -58,7 +58,7 @@ export function eventKeyClause(key: string): string {
   if (message !== null) return `${message[1]}'s message #${message[3]} to ${message[2]} arrives`;
   const store = /^store:(.+)#(\d+)$/.exec(key);
   if (store !== null) return `${store[1]}'s key-store operation #${store[2]} completes`;
-  const timer = /^(timeout|sleep|retry):(.+)#(\d+)$/.exec(key);
+  const timer = /^(timeout|sleep|retry|timer):(.+)#(\d+)$/.exec(key);
   if (timer !== null) return `${timer[2]}'s ${timer[1]} #${timer[3]} fires`;
   const arrival = /^arrive:(.+)$/.exec(key);
   if (arrival !== null) return `${arrival[1]} arrives`;
