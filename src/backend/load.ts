@@ -30,6 +30,8 @@ export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler
 export interface BackendSource {
   /** The module's path, for reports. */
   readonly label: string;
+  /** `'postgres'` when the module exports `database = 'postgres'`: its `env.db` is then a real server's pool (src/database/postgres/). */
+  readonly database?: 'postgres';
   /**
    * Where the backend's code runs: settle it between two events like a provider's (its promises progress only
    * then). Unlike a provider, a backend also waits on host promises that do not mark the realm (a Node
@@ -65,7 +67,17 @@ export async function loadBackendModule(path: string): Promise<Result<BackendSou
   }
   const exported = backendExports(exports);
   if (!exported.ok) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
-  return { ok: true, value: sourceFromCompiledBackend(compiled) };
+  const source = sourceFromCompiledBackend(compiled);
+  return { ok: true, value: wantsPostgres(exports) ? { ...source, database: 'postgres' } : source };
+}
+
+// The backend module asks for a real PostgreSQL server (`export const database = 'postgres'`).
+function wantsPostgres(exports: Record<string, unknown>): boolean {
+  try {
+    return exports['database'] === 'postgres';
+  } catch {
+    return false;
+  }
 }
 
 /** The backend source of a compiled module: each start and each setup is a fresh instance of it. */

@@ -7,6 +7,8 @@ import { sharedEngine, type DirectDatabase } from '../database/engine.ts';
 import { hostParams, type DatabaseHandle } from '../database/handles.ts';
 import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
+import { sessionsMax, sharedPostgresEngine } from '../database/postgres/engine.ts';
+import { SessionDatabase } from '../database/postgres/sessions.ts';
 import type { StatementRecord } from '../database/records.ts';
 import { forkStream } from '../kernel/random.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
@@ -18,7 +20,7 @@ export const statementLatencyMs = { minMs: 1, maxMs: 5 } as const;
 
 /** A run's database, ready, with what the backend's setup stored in the key store; or why the setup failed. */
 export type PreparedDatabase =
-  | { readonly ok: true; readonly database: SimulatedDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
+  | { readonly ok: true; readonly database: SimulatedDatabase | SessionDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
   | { readonly ok: false; readonly problem: BackendContractProblem };
 
 // What each setup stored in its key store, by setup key: the engine runs a setup once and restores its rows.
@@ -31,6 +33,7 @@ const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>()
  * the world's kernel, on the backend machine's clock and stream.
  */
 export async function prepareBackendDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
+  if (backend.database === 'postgres') return preparePostgresDatabase(world, backend, machine, onStatement);
   const engine = await sharedEngine();
   const key = backend.label;
   try {
@@ -41,6 +44,32 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
   }
   const database = new SimulatedDatabase({
     engine,
+    machine,
+    scheduler: kernelScheduler(world.queue, world.hostWork),
+    latency: { stream: world.streams.get('database'), ...statementLatencyMs },
+    onStatement,
+  });
+  return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
+}
+
+/**
+ * The same on a real PostgreSQL server (the backend module exports `database = 'postgres'`): the process's
+ * server, a pool of 1 to 10 sessions drawn per seed, the setup restored, SQL's clock and draws from `machine`.
+ */
+async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
+  const engine = await sharedPostgresEngine();
+  const key = backend.label;
+  const poolSize = world.streams.get('database:pool').integer(1, sessionsMax);
+  const seed = machine.entropy.hex(16);
+  try {
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, seed);
+  } catch (error) {
+    if (isProblem(error)) return { ok: false, problem: error };
+    throw error;
+  }
+  const database = new SessionDatabase({
+    engine,
+    sessions: await engine.sessions(poolSize),
     machine,
     scheduler: kernelScheduler(world.queue, world.hostWork),
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },

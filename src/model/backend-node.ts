@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { BackendContractProblem, BackendEnv, FetchHandler } from '../backend/contract.ts';
 import type { BackendMachine, BackendSource } from '../backend/load.ts';
 import type { SimulatedDatabase } from '../database/database.ts';
+import type { SessionDatabase } from '../database/postgres/sessions.ts';
 import { handleFor, type DatabaseHandle } from '../database/handles.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
@@ -22,7 +23,7 @@ export interface BackendNodeParts {
   readonly world: WorldContext;
   readonly network: Network;
   readonly source: BackendSource;
-  readonly database: SimulatedDatabase;
+  readonly database: SimulatedDatabase | SessionDatabase;
   readonly keyStore: SimulatedKeyStore;
   readonly clock: NodeClock;
 }

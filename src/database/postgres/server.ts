@@ -234,3 +234,21 @@ export function sharedServer(): Promise<PostgresServer> {
   shared ??= startServer();
   return shared;
 }
+
+let working = 0;
+let keeper: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Keeps the process alive while `work` (a round trip to the server) is under way. The sessions' sockets are
+ * unref'd, so that a process that is done can exit with the server still up (the watchdog then stops it); but an
+ * unref'd socket does not keep Node alive while we await its answer either, and Node would end the process
+ * in the middle of a run.
+ */
+export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
+  if (working++ === 0) keeper = setInterval(() => undefined, 1 << 30);
+  try {
+    return await work();
+  } finally {
+    if (--working === 0) clearInterval(keeper);
+  }
+}

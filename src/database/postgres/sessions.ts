@@ -1,0 +1,262 @@
+import type { Results } from '@electric-sql/pglite';
+import type { QueryResult } from 'pg';
+import type { HostOutcome } from '../../kernel/host-work.ts';
+import type { RandomStream } from '../../kernel/random.ts';
+import type { DatabaseMachine } from '../machine.ts';
+import type { StatementOutcome, StatementRecord } from '../records.ts';
+import type { DatabaseScheduler } from '../scheduling.ts';
+import { routeTimeKeywords } from './clock-sql.ts';
+import type { PostgresEngine, Session } from './engine.ts';
+import { inFlight, standing, type InFlight } from './lock-watch.ts';
+import { pgliteResults, scriptResults } from './results.ts';
+import { keepingAlive } from './server.ts';
+
+/** What a run's real-Postgres database is made of. */
+export interface SessionDatabaseOptions {
+  readonly engine: PostgresEngine;
+  /** The run's pool: its size is drawn in the swarm. */
+  readonly sessions: readonly Session[];
+  readonly machine: DatabaseMachine;
+  readonly scheduler: DatabaseScheduler;
+  readonly latency: { readonly stream: RandomStream; readonly minMs: number; readonly maxMs: number };
+  readonly onStatement?: (record: StatementRecord) => void;
+}
+
+/** A `transaction(fn)` in progress: it holds one session from its BEGIN to its COMMIT or ROLLBACK. */
+export interface RunTransaction {
+  readonly name: string;
+  readonly caller: string;
+  session: Session | undefined;
+  ended: boolean;
+}
+
+/** One statement of the run, from its issue to its answer. */
+interface Statement {
+  readonly key: string;
+  readonly caller: string;
+  readonly text: string;
+  readonly values: unknown[] | undefined;
+  readonly rowMode: 'array' | undefined;
+  /** A script (`exec`): simple protocol, one result per statement. */
+  readonly script: boolean;
+  readonly transaction: RunTransaction | undefined;
+  readonly settle: (outcome: HostOutcome<unknown>) => void;
+  resumptions: number;
+}
+
+/** What one statement's event found: its own standing, and the waiters its step let through. */
+interface Step {
+  readonly own: { readonly kind: 'no-session' } | { readonly kind: 'blocked'; readonly session: Session } | { readonly kind: 'settled'; readonly outcome: HostOutcome<unknown> };
+  readonly released: readonly { readonly statement: Statement; readonly outcome: HostOutcome<unknown> }[];
+}
+
+/**
+ * The run's database on a real PostgreSQL server: a pool of sessions at READ COMMITTED (the server's default),
+ * so two transactions interleave statement by statement as in production. Every statement is one event,
+ * issued alone: when its event runs it is sent on its session, and the event ends when the statement has
+ * finished or is waiting for a lock another session holds (then its caller waits, and its session with it,
+ * until a later step — the holder's COMMIT or ROLLBACK, a deadlock victim's failure — lets it through; the
+ * waiters are looked at after every step, in session order). Deadlocks are broken by the server, its victim
+ * made deterministic (lock-watch.ts); 40001, 40P01 and 23505 reach the caller as the server sends them.
+ *
+ * Sessions: a `transaction(fn)` takes a free session at BEGIN and keeps it until it ends; a caller that sends
+ * BEGIN itself keeps its session until its transaction block ends; any other statement takes the free
+ * session with the lowest number. With none free, a statement waits for one, as on a production pool.
+ */
+export class SessionDatabase {
+  private readonly counters = new Map<string, number>();
+  /** Who holds each session across statements: a transaction's name or `caller:<name>`. */
+  private readonly holders = new Map<Session, string>();
+  /** Statements waiting for a lock, by session. */
+  private readonly blocked = new Map<Session, { readonly statement: Statement; readonly flight: InFlight }>();
+  private readonly waitingForSession: Statement[] = [];
+  private readonly pids: number[];
+
+  constructor(private readonly options: SessionDatabaseOptions) {
+    this.pids = options.sessions.map((session) => session.pid);
+  }
+
+  /** How many sessions the run's pool has. */
+  get poolSize(): number {
+    return this.options.sessions.length;
+  }
+
+  /** Issues one statement (or a script) as its own event; resolves with PGlite-shaped results. */
+  submit(caller: string, text: string, values: unknown[] | undefined, shape: { readonly script: boolean; readonly rowMode?: 'array' | undefined }, transaction?: RunTransaction): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const statement: Statement = {
+        key: this.nextKey('sql', caller),
+        caller,
+        text,
+        values,
+        rowMode: shape.rowMode,
+        script: shape.script,
+        transaction,
+        settle: (outcome) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)),
+        resumptions: 0,
+      };
+      const { stream, minMs, maxMs } = this.options.latency;
+      this.schedule(statement, stream.integer(minMs, maxMs));
+    });
+  }
+
+  /** Opens a transaction for `caller`; its BEGIN is the first statement submitted with it. */
+  openTransaction(caller: string): RunTransaction {
+    return { name: this.nextKey('tx', caller), caller, session: undefined, ended: false };
+  }
+
+  private schedule(statement: Statement, delayMs: number): void {
+    let step: Step | undefined;
+    this.options.scheduler.schedule({
+      key: statement.resumptions === 0 ? statement.key : `${statement.key}+${statement.resumptions}`,
+      actor: `sql:${statement.caller}`,
+      resources: ['database'],
+      delayMs,
+      timing: 'async',
+      start: async () => {
+        step = await keepingAlive(() => this.run(statement));
+      },
+      finish: (outcome) => {
+        if (!outcome.ok) throw outcome.error;
+        if (step !== undefined) this.deliver(statement, step);
+      },
+    });
+  }
+
+  // The step: the statement sent and watched, then every waiter looked at.
+  private async run(statement: Statement): Promise<Step> {
+    const session = this.sessionFor(statement);
+    if (session === undefined) return { own: { kind: 'no-session' }, released: [] };
+    if (statement.transaction !== undefined) statement.transaction.session = session;
+    const flight = await this.send(session, statement);
+    const own = await standing(this.options.engine.control, flight, this.pids, true);
+    const released: { statement: Statement; outcome: HostOutcome<unknown> }[] = [];
+    let ownOutcome: HostOutcome<unknown> | undefined;
+    if (own === 'settled') {
+      ownOutcome = await outcomeOf(flight, statement);
+      this.afterStatement(session, statement);
+    } else {
+      this.blocked.set(session, { statement, flight });
+    }
+    for (const other of this.options.sessions) {
+      const waiter = this.blocked.get(other);
+      if (waiter === undefined || other === session) continue;
+      if ((await standing(this.options.engine.control, waiter.flight, this.pids, true)) === 'blocked') continue;
+      this.blocked.delete(other);
+      const outcome = await outcomeOf(waiter.flight, waiter.statement);
+      this.afterStatement(other, waiter.statement);
+      released.push({ statement: waiter.statement, outcome });
+    }
+    return { own: ownOutcome === undefined ? { kind: 'blocked', session } : { kind: 'settled', outcome: ownOutcome }, released };
+  }
+
+  private deliver(statement: Statement, step: Step): void {
+    const own = step.own;
+    switch (own.kind) {
+      case 'no-session':
+        this.waitingForSession.push(statement);
+        this.record(statement, { kind: 'waiting', holder: 'a free session of the pool' });
+        break;
+      case 'blocked':
+        this.record(statement, { kind: 'waiting', holder: `a lock (session ${own.session.index})` });
+        break;
+      case 'settled':
+        this.record(statement, recorded(own.outcome));
+        statement.settle(own.outcome);
+        break;
+    }
+    for (const { statement: waiter, outcome } of step.released) {
+      this.record(waiter, recorded(outcome));
+      waiter.settle(outcome);
+    }
+    this.resumeWaitingForSession();
+  }
+
+  private resumeWaitingForSession(): void {
+    const free = this.options.sessions.filter((session) => this.isFree(session)).length;
+    for (const statement of this.waitingForSession.splice(0, free)) {
+      statement.resumptions++;
+      this.schedule(statement, 0);
+    }
+  }
+
+  private sessionFor(statement: Statement): Session | undefined {
+    const transaction = statement.transaction;
+    if (transaction?.session !== undefined) return transaction.session;
+    if (transaction === undefined) {
+      for (const [session, holder] of this.holders) if (holder === `caller:${statement.caller}`) return session;
+    }
+    return this.options.sessions.find((session) => this.isFree(session));
+  }
+
+  private isFree(session: Session): boolean {
+    return !this.holders.has(session) && !this.blocked.has(session);
+  }
+
+  // The session is held while its transaction block is open: by the transaction(fn), or by the caller itself.
+  private afterStatement(session: Session, statement: Statement): void {
+    const status = session.client.getTransactionStatus();
+    const transaction = statement.transaction;
+    if (transaction !== undefined) {
+      if (transaction.ended || (status === 'I' && !/^\s*begin/i.test(statement.text))) {
+        transaction.ended = true;
+        this.holders.delete(session);
+      } else {
+        this.holders.set(session, transaction.name);
+      }
+      return;
+    }
+    if (status === 'I') this.holders.delete(session);
+    else this.holders.set(session, `caller:${statement.caller}`);
+  }
+
+  private async send(session: Session, statement: Statement): Promise<InFlight> {
+    const client = session.client;
+    const clock = String(Math.round(this.options.machine.clockMs() * 1000));
+    if (session.clockSet !== clock && client.getTransactionStatus() !== 'E') {
+      await client.query(`SET rtcsim.now_us = '${clock}'`);
+      // A SET inside a transaction block is undone if it rolls back: then it must be set again.
+      session.clockSet = client.getTransactionStatus() === 'I' ? clock : undefined;
+    }
+    const text = routeTimeKeywords(statement.text);
+    const promise = statement.script
+      ? client.query(text)
+      : client.query({ text, values: statement.values ?? [], ...(statement.rowMode === 'array' ? { rowMode: 'array' } : {}) });
+    return inFlight(session.pid, promise as Promise<unknown>);
+  }
+
+  private record(statement: Statement, outcome: StatementOutcome): void {
+    this.options.onStatement?.({ key: statement.key, caller: statement.caller, text: statement.text, outcome });
+  }
+
+  private nextKey(prefix: string, caller: string): string {
+    const counterName = `${prefix}:${caller}`;
+    const next = (this.counters.get(counterName) ?? 0) + 1;
+    this.counters.set(counterName, next);
+    return `${counterName}#${next}`;
+  }
+}
+
+async function outcomeOf(flight: InFlight, statement: Statement): Promise<HostOutcome<unknown>> {
+  try {
+    const result = (await flight.promise) as QueryResult | QueryResult[];
+    return { ok: true, value: statement.script ? scriptResults(result) : pgliteResults(result as QueryResult) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function recorded(outcome: HostOutcome<unknown>): StatementOutcome {
+  if (!outcome.ok) {
+    const { code, message } = outcome.error as { code?: unknown; message?: unknown };
+    return { kind: 'failed', code: typeof code === 'string' ? code : undefined, message: String(message) };
+  }
+  const results = (Array.isArray(outcome.value) ? outcome.value : [outcome.value]) as Results[];
+  let rowCount = 0;
+  let affectedRows = 0;
+  for (const result of results) {
+    rowCount += result.rows.length;
+    affectedRows += result.affectedRows ?? 0;
+  }
+  return { kind: 'done', rowCount, affectedRows };
+}
