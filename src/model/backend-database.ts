@@ -23,6 +23,9 @@ export type PreparedDatabase =
   | { readonly ok: true; readonly database: SimulatedDatabase | SessionDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
   | { readonly ok: false; readonly problem: BackendContractProblem };
 
+/** Host turns a setup on the real server may take (each a setImmediate: about a minute at most). */
+const postgresSetupTurnsMax = 2_000_000;
+
 // What each setup stored in its key store, by setup key: the engine runs a setup once and restores its rows.
 const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>();
 
@@ -95,7 +98,9 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
   };
   const timers = new SetupTimers();
   const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers };
-  const settled = await settling(backend.realm, backend.setup(env, machine), undefined, () => timers.fireNext());
+  // A real server answers on its own time (CREATE EXTENSION takes ~100 ms): many more host turns than PGlite.
+  const turnsMax = backend.database === 'postgres' ? postgresSetupTurnsMax : undefined;
+  const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => timers.fireNext());
   if (!settled.ok) throw backendProblem('setup-threw', 'setup(env) did not finish: it never resolved');
   if (settled.value !== undefined) throw settled.value;
   setupKeyStores.set(key, [...entries]);

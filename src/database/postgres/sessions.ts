@@ -46,7 +46,7 @@ interface Statement {
 
 /** What one statement's event found: its own standing, and the waiters its step let through. */
 interface Step {
-  readonly own: { readonly kind: 'no-session' } | { readonly kind: 'blocked'; readonly session: Session } | { readonly kind: 'settled'; readonly outcome: HostOutcome<unknown> };
+  readonly own: { readonly kind: 'no-session' } | { readonly kind: 'blocked'; readonly session: Session; readonly holders: readonly string[] } | { readonly kind: 'settled'; readonly outcome: HostOutcome<unknown> };
   readonly released: readonly { readonly statement: Statement; readonly outcome: HostOutcome<unknown> }[];
 }
 
@@ -147,7 +147,8 @@ export class SessionDatabase {
       this.afterStatement(other, waiter.statement);
       released.push({ statement: waiter.statement, outcome });
     }
-    return { own: ownOutcome === undefined ? { kind: 'blocked', session } : { kind: 'settled', outcome: ownOutcome }, released };
+    if (ownOutcome !== undefined) return { own: { kind: 'settled', outcome: ownOutcome }, released };
+    return { own: { kind: 'blocked', session, holders: await this.blockers(session) }, released };
   }
 
   private deliver(statement: Statement, step: Step): void {
@@ -158,7 +159,7 @@ export class SessionDatabase {
         this.record(statement, { kind: 'waiting', holder: 'a free session of the pool' });
         break;
       case 'blocked':
-        this.record(statement, { kind: 'waiting', holder: `a lock (session ${own.session.index})` });
+        this.record(statement, { kind: 'waiting', holder: `a lock held by ${own.holders.join(' and ')}` });
         break;
       case 'settled':
         this.record(statement, recorded(own.outcome));
@@ -170,6 +171,16 @@ export class SessionDatabase {
       waiter.settle(outcome);
     }
     this.resumeWaitingForSession();
+  }
+
+  // Who holds what `session` waits for: the holding sessions' transactions (or callers), for the trace.
+  private async blockers(session: Session): Promise<string[]> {
+    const found = await this.options.engine.control.query<{ pids: number[] }>('SELECT pg_blocking_pids($1) AS pids', [session.pid]);
+    const pids = [...(found.rows[0]?.pids ?? [])].sort((left, right) => left - right);
+    const names = this.options.sessions
+      .filter((other) => pids.includes(other.pid))
+      .map((other) => `${this.holders.get(other)?.replace(/^caller:/, '') ?? this.blocked.get(other)?.statement.caller ?? 'an idle session'} (session ${other.index})`);
+    return names.length > 0 ? names : ['another session'];
   }
 
   private resumeWaitingForSession(): void {
