@@ -22,12 +22,26 @@ export interface SessionDatabaseOptions {
   readonly onStatement?: (record: StatementRecord) => void;
 }
 
-/** A `transaction(fn)` in progress: it holds one session from its BEGIN to its COMMIT or ROLLBACK. */
+/**
+ * A hold on one session: a `transaction(fn)` (from its BEGIN to its COMMIT or ROLLBACK), or a connection a
+ * caller checked out of the pool (`pool.connect()`, a `pg.Client`: until it is released).
+ */
 export interface RunTransaction {
   readonly name: string;
   readonly caller: string;
+  readonly kind: 'transaction' | 'connection';
   session: Session | undefined;
   ended: boolean;
+}
+
+/** How a statement is sent and answered: PGlite's result shape (`env.db`), or pg's own (the routed `pg`). */
+export interface StatementShape {
+  /** A script (`exec`): simple protocol, one result per statement. */
+  readonly script: boolean;
+  readonly rowMode?: 'array' | undefined;
+  readonly format?: 'pglite' | 'pg';
+  /** pg's per-query type parsers (Drizzle's keep timestamps as text). */
+  readonly types?: unknown;
 }
 
 /** One statement of the run, from its issue to its answer. */
@@ -36,9 +50,7 @@ interface Statement {
   readonly caller: string;
   readonly text: string;
   readonly values: unknown[] | undefined;
-  readonly rowMode: 'array' | undefined;
-  /** A script (`exec`): simple protocol, one result per statement. */
-  readonly script: boolean;
+  readonly shape: StatementShape;
   readonly transaction: RunTransaction | undefined;
   readonly settle: (outcome: HostOutcome<unknown>) => void;
   resumptions: number;
@@ -82,15 +94,15 @@ export class SessionDatabase {
   }
 
   /** Issues one statement (or a script) as its own event; resolves with PGlite-shaped results. */
-  submit(caller: string, text: string, values: unknown[] | undefined, shape: { readonly script: boolean; readonly rowMode?: 'array' | undefined }, transaction?: RunTransaction): Promise<unknown> {
+  submit(caller: string, text: string, values: unknown[] | undefined, shape: StatementShape, transaction?: RunTransaction): Promise<unknown> {
+    if (transaction?.ended === true && transaction.kind === 'connection') return Promise.reject(new Error('Client was released: a released connection cannot be used'));
     return new Promise((resolve, reject) => {
       const statement: Statement = {
         key: this.nextKey('sql', caller),
         caller,
         text,
         values,
-        rowMode: shape.rowMode,
-        script: shape.script,
+        shape,
         transaction,
         settle: (outcome) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)),
         resumptions: 0,
@@ -102,7 +114,21 @@ export class SessionDatabase {
 
   /** Opens a transaction for `caller`; its BEGIN is the first statement submitted with it. */
   openTransaction(caller: string): RunTransaction {
-    return { name: this.nextKey('tx', caller), caller, session: undefined, ended: false };
+    return { name: this.nextKey('tx', caller), caller, kind: 'transaction', session: undefined, ended: false };
+  }
+
+  /** Checks a connection out of the pool for `caller`: its session is taken at its first statement. */
+  checkOut(caller: string): RunTransaction {
+    return { name: this.nextKey('connection', caller), caller, kind: 'connection', session: undefined, ended: false };
+  }
+
+  /** Gives a checked-out connection back: its session is free again (as it is, even inside a transaction block, as pg's pool does). */
+  checkIn(connection: RunTransaction): void {
+    if (connection.ended) return;
+    connection.ended = true;
+    const session = connection.session;
+    if (session !== undefined && this.holders.get(session) === connection.name) this.holders.delete(session);
+    this.resumeWaitingForSession();
   }
 
   private schedule(statement: Statement, delayMs: number): void {
@@ -134,6 +160,7 @@ export class SessionDatabase {
     let ownOutcome: HostOutcome<unknown> | undefined;
     if (own === 'settled') {
       ownOutcome = await outcomeOf(flight, statement);
+      await readyForQuery(session);
       this.afterStatement(session, statement);
     } else {
       this.blocked.set(session, { statement, flight });
@@ -144,6 +171,7 @@ export class SessionDatabase {
       if ((await standing(this.options.engine.control, waiter.flight, this.pids, true)) === 'blocked') continue;
       this.blocked.delete(other);
       const outcome = await outcomeOf(waiter.flight, waiter.statement);
+      await readyForQuery(other);
       this.afterStatement(other, waiter.statement);
       released.push({ statement: waiter.statement, outcome });
     }
@@ -208,6 +236,10 @@ export class SessionDatabase {
   private afterStatement(session: Session, statement: Statement): void {
     const status = session.client.getTransactionStatus();
     const transaction = statement.transaction;
+    if (transaction?.kind === 'connection') {
+      if (!transaction.ended) this.holders.set(session, transaction.name);
+      return;
+    }
     if (transaction !== undefined) {
       if (transaction.ended || (status === 'I' && !/^\s*begin/i.test(statement.text))) {
         transaction.ended = true;
@@ -225,14 +257,17 @@ export class SessionDatabase {
     const client = session.client;
     const clock = String(Math.round(this.options.machine.clockMs() * 1000));
     if (session.clockSet !== clock && client.getTransactionStatus() !== 'E') {
-      await client.query(`SET rtcsim.now_us = '${clock}'`);
+      // Cannot fail but in an aborted transaction block, where the statement that follows fails anyway.
+      const set = await client.query(`SET rtcsim.now_us = '${clock}'`).then(() => true, () => false);
+      if (!set) await readyForQuery(session);
       // A SET inside a transaction block is undone if it rolls back: then it must be set again.
       session.clockSet = client.getTransactionStatus() === 'I' ? clock : undefined;
     }
     const text = routeTimeKeywords(statement.text);
-    const promise = statement.script
+    const { script, rowMode, types } = statement.shape;
+    const promise = script
       ? client.query(text)
-      : client.query({ text, values: statement.values ?? [], ...(statement.rowMode === 'array' ? { rowMode: 'array' } : {}) });
+      : client.query({ text, values: statement.values ?? [], ...(rowMode === 'array' ? { rowMode: 'array' } : {}), ...(types === undefined ? {} : { types }) } as never);
     return inFlight(session.pid, promise as Promise<unknown>);
   }
 
@@ -248,10 +283,22 @@ export class SessionDatabase {
   }
 }
 
+/**
+ * Waits for the session's ReadyForQuery: pg rejects a failed statement's promise on the ErrorResponse, before
+ * the ReadyForQuery that carries the transaction status ('E' after an error inside a transaction block), so
+ * the status read right after the rejection would be the one before the statement. It arrives in the same
+ * read as a rule; bounded in any case.
+ */
+async function readyForQuery(session: Session): Promise<void> {
+  const client = session.client as unknown as { readyForQuery: boolean };
+  for (let turn = 0; turn < 10_000 && !client.readyForQuery; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 async function outcomeOf(flight: InFlight, statement: Statement): Promise<HostOutcome<unknown>> {
   try {
     const result = (await flight.promise) as QueryResult | QueryResult[];
-    return { ok: true, value: statement.script ? scriptResults(result) : pgliteResults(result as QueryResult) };
+    if (statement.shape.format === 'pg') return { ok: true, value: result };
+    return { ok: true, value: statement.shape.script ? scriptResults(result) : pgliteResults(result as QueryResult) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -262,12 +309,12 @@ function recorded(outcome: HostOutcome<unknown>): StatementOutcome {
     const { code, message } = outcome.error as { code?: unknown; message?: unknown };
     return { kind: 'failed', code: typeof code === 'string' ? code : undefined, message: String(message) };
   }
-  const results = (Array.isArray(outcome.value) ? outcome.value : [outcome.value]) as Results[];
+  const results = (Array.isArray(outcome.value) ? outcome.value : [outcome.value]) as (Results | QueryResult)[];
   let rowCount = 0;
   let affectedRows = 0;
   for (const result of results) {
     rowCount += result.rows.length;
-    affectedRows += result.affectedRows ?? 0;
+    affectedRows += 'affectedRows' in result ? (result.affectedRows ?? 0) : result.command === 'SELECT' ? 0 : (result.rowCount ?? 0);
   }
   return { kind: 'done', rowCount, affectedRows };
 }
