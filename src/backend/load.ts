@@ -4,6 +4,7 @@ import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { CompiledModule, InstanceHooks } from '../providers/sandbox.ts';
 import type { HostWorkTracker } from '../providers/simulated-subtle.ts';
+import { simulatedPg, unconnected } from '../database/postgres/pg-module.ts';
 import { adaptBackend } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
@@ -21,6 +22,8 @@ export interface BackendMachine {
   readonly timers?: VirtualTimers;
   /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation. */
   readonly hostWork?: HostWorkTracker;
+  /** Packages the machine answers itself: `pg`, routed to the simulated database. */
+  readonly modules?: ReadonlyMap<string, () => unknown>;
 }
 
 /** A started backend process: the one handler it serves with, or why it could not start. */
@@ -58,7 +61,10 @@ export async function loadBackendModule(path: string): Promise<Result<BackendSou
   const loaded = await loadProviderModule(path, 'server');
   if (!loaded.ok) return loaded;
   const compiled = loaded.value;
-  const probe: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, timeAndRandom: 'route', report: () => undefined };
+  // A backend whose code loads `pg` (node-postgres) gets the real server's sessions: the probe notes it.
+  let loadsPg = false;
+  const probeModules = new Map([['pg', () => ((loadsPg = true), simulatedPg(() => unconnected))]]);
+  const probe: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, timeAndRandom: 'route', report: () => undefined, modules: probeModules };
   let exports: Record<string, unknown>;
   try {
     exports = compiled.instantiate(probe);
@@ -68,7 +74,7 @@ export async function loadBackendModule(path: string): Promise<Result<BackendSou
   const exported = backendExports(exports);
   if (!exported.ok) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
   const source = sourceFromCompiledBackend(compiled);
-  return { ok: true, value: wantsPostgres(exports) ? { ...source, database: 'postgres' } : source };
+  return { ok: true, value: loadsPg || wantsPostgres(exports) ? { ...source, database: 'postgres' } : source };
 }
 
 // The backend module asks for a real PostgreSQL server (`export const database = 'postgres'`).
@@ -133,6 +139,7 @@ function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
     timeAndRandom: 'route',
     timers: machine.timers,
     hostWork: machine.hostWork,
+    modules: machine.modules,
   };
   return machine.report === undefined ? hooks : { ...hooks, report: (finding) => machine.report?.(finding) };
 }

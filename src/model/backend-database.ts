@@ -8,6 +8,7 @@ import { hostParams, type DatabaseHandle } from '../database/handles.ts';
 import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
 import { sessionsMax, sharedPostgresEngine } from '../database/postgres/engine.ts';
+import { pgModules } from '../database/postgres/pg-backend.ts';
 import { SessionDatabase } from '../database/postgres/sessions.ts';
 import type { StatementRecord } from '../database/records.ts';
 import { forkStream } from '../kernel/random.ts';
@@ -97,7 +98,7 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
     sleep: () => Promise.resolve(),
   };
   const timers = new SetupTimers();
-  const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers };
+  const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers, ...(direct.pg === undefined ? {} : { modules: pgModules(direct.pg) }) };
   // A real server answers on its own time (CREATE EXTENSION takes ~100 ms): many more host turns than PGlite.
   const turnsMax = backend.database === 'postgres' ? postgresSetupTurnsMax : undefined;
   const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => timers.fireNext());

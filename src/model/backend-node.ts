@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { BackendContractProblem, BackendEnv, FetchHandler } from '../backend/contract.ts';
 import type { BackendMachine, BackendSource } from '../backend/load.ts';
 import type { SimulatedDatabase } from '../database/database.ts';
+import { databaseModules } from '../database/postgres/pg-backend.ts';
 import type { SessionDatabase } from '../database/postgres/sessions.ts';
 import { handleFor, type DatabaseHandle } from '../database/handles.ts';
 import type { SimEvent } from '../kernel/event.ts';
@@ -83,14 +84,18 @@ export class BackendNode implements Endpoint {
   private sleepCount = 0;
   private readonly random;
   private readonly db: DatabaseHandle;
+  /** `pg`, routed to the run's sessions (a real-Postgres backend only). */
+  private readonly modules: ReadonlyMap<string, () => unknown> | undefined;
 
   constructor(private readonly parts: BackendNodeParts) {
     this.random = parts.world.streams.get('backend');
     // A statement is its request's: the request being served when it was issued (async context follows awaits).
-    this.db = handleFor(parts.database, () => {
+    const caller = (): string => {
       const serving = requestContext.getStore();
       return serving?.node === this ? serving.request : 'backend';
-    });
+    };
+    this.db = handleFor(parts.database, caller);
+    this.modules = databaseModules(parts.database, caller);
   }
 
   /** Where the backend's code runs: settled between events like the providers'. */
@@ -254,6 +259,7 @@ export class BackendNode implements Endpoint {
       problem: (problem: BackendContractProblem) => world.emit({ kind: 'backend', actor: backendId, event: 'problem', problem: problem.problem, detail: problem.message }),
       timers: this.timers(generation),
       hostWork: (work, continuation) => world.hostWork.track(work, continuation),
+      ...(this.modules === undefined ? {} : { modules: this.modules }),
     };
   }
 

@@ -22,6 +22,8 @@ export interface SimulatedSources {
   readonly fetch?: SimulatedFetch | undefined;
   /** Virtual-time timers (absent: refused). */
   readonly timers?: VirtualTimers | undefined;
+  /** Packages the machine answers itself (a backend's `pg`). */
+  readonly modules?: ReadonlyMap<string, () => unknown> | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -96,6 +98,7 @@ export class InstanceGlobals {
       helpers: parts.helpers,
       performance: () => this.get('performance') as object,
       serverModules: parts.machine === 'server',
+      ...(parts.sources.modules === undefined ? {} : { routedModules: parts.sources.modules }),
       ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, {

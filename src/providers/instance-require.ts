@@ -21,6 +21,8 @@ export interface RequireParts {
   readonly serverModules?: boolean;
   /** node:timers as the machine's virtual timers, when it has them (absent: a reported stand-in). */
   readonly timersModule?: () => object;
+  /** Packages answered by the machine (see InstanceHooks.modules). */
+  readonly routedModules?: ReadonlyMap<string, () => unknown>;
 }
 
 // Modules whose only purpose is what the simulation cannot allow: real network I/O, real timers.
@@ -60,6 +62,8 @@ function builtin(name: string): object {
 export function instanceRequire(parts: RequireParts): NodeJS.Require {
   const substitutes = new Map<string, unknown>();
   const substitute = (name: string, specifier: string): unknown => {
+    const routed = parts.routedModules?.get(name);
+    if (routed !== undefined) return routed();
     if (name === 'crypto') return parts.nodeCrypto(builtin(name));
     if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance() };
     if (parts.serverModules === true && serverModules.has(name)) return serverModule(name, specifier, parts.helpers);

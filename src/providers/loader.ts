@@ -10,6 +10,7 @@ import { standInModules } from './instance-require.ts';
 import { compileInSandbox, type CompiledModule } from './sandbox.ts';
 import { leaveMissingOptionalPackages } from './missing-packages.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
+import { routedPackages } from '../database/postgres/pg-module.ts';
 import type { SandboxMachine } from './server-globals.ts';
 
 const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -77,7 +78,8 @@ const buildOptions = {
  */
 const machineBuildOptions = {
   browser: { platform: 'browser', external: [...standInModules, ...builtinModules, ...builtinModules.map((name) => `node:${name}`)] },
-  server: {},
+  // `pg` is answered by the simulated database (src/database/postgres/pg-module.ts), not bundled.
+  server: { external: [...standInModules, ...routedPackages] },
 } as const satisfies Record<SandboxMachine, BuildOptions>;
 
 const buildKey = (machine: SandboxMachine): string =>

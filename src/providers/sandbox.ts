@@ -49,6 +49,8 @@ export interface InstanceHooks {
    * reported). A backend gets them: its npm packages (knex's pool) set timeouts of their own.
    */
   readonly timers?: VirtualTimers | undefined;
+  /** Packages the machine provides itself instead of the bundled ones (a backend's `pg`, routed to the simulated database). */
+  readonly modules?: ReadonlyMap<string, () => unknown> | undefined;
 }
 
 

@@ -1,5 +1,6 @@
 import type { SimulatedSources } from './instance-globals.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
+import { databaseEnvironment } from '../database/postgres/pg-module.ts';
 
 /**
  * Which kind of simulated machine a sandbox stands for. A `browser` (a provider) has a page's globals and no
@@ -31,7 +32,7 @@ export function installServerGlobals(contextGlobal: object, parts: { readonly he
     { bigint: elapsedNs },
   );
   const serverProcess: Record<string, unknown> = {
-    env: { ...process.env },
+    env: { ...process.env, ...databaseEnvironment() },
     argv: [process.argv0],
     platform: process.platform,
     arch: process.arch,

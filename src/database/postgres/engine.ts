@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { BuildReason, DatabaseSetup, DirectDatabase, FreshDatabase } from '../engine.ts';
 import { schemaChangedCode, takeSnapshot, watchSchemaChanges, wipeUserSchemas, type Snapshot, type SqlRunner } from '../snapshot.ts';
 import { clockSchemaScript, routeTimeKeywords, searchPath } from './clock-sql.ts';
+import { hostParams } from '../handles.ts';
+import type { PgBackend } from './pg-module.ts';
 import { pgliteResults, scriptResults } from './results.ts';
 import { keepingAlive, sharedServer, type PostgresServer } from './server.ts';
 
@@ -154,7 +156,17 @@ function directDatabase(client: pg.Client, clockMs: number): DirectDatabase {
     await client.query(clock);
     return scriptResults(await client.query(routeTimeKeywords(sql)) as unknown as pg.QueryResult | pg.QueryResult[]);
   };
+  const pg: PgBackend = {
+    query: async (statement) => {
+      await client.query(clock);
+      const { text, values, rowMode, types } = statement;
+      return client.query({ text: routeTimeKeywords(text), ...(values === undefined ? {} : { values: hostParams(values) }), ...(rowMode === 'array' ? { rowMode } : {}), ...(types === undefined ? {} : { types }) } as never);
+    },
+    lease: () => ({ name: 'setup' }),
+    release: () => undefined,
+  };
   return {
+    pg,
     query: query as DirectDatabase['query'],
     exec,
     transaction: async (fn) => {

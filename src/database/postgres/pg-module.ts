@@ -149,6 +149,13 @@ export function simulatedPg(backend: () => PgBackend): Record<string, unknown> {
   return module;
 }
 
+/** Where statements go before a run has a database (the loader's probe): nowhere; a statement there is refused. */
+export const unconnected: PgBackend = {
+  query: () => Promise.reject(new Error('rtc-sim: a statement was sent while the backend module loaded: send statements from setup(env) or createBackend(env)')),
+  lease: () => ({ name: 'unconnected' }),
+  release: () => undefined,
+};
+
 /** The environment variables that name the simulated database, as a managed Postgres's would. */
 export function databaseEnvironment(): Record<string, string> {
   return {
