@@ -15,7 +15,7 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'pglite-raw-sql/buggy-newest-key-lookup.ts': { verdict: 'fail', property: 'hint-stability', seed: 90 },
   'pglite-raw-sql/buggy-upsert-replaces-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
   'pglite-raw-sql/good-backend.ts': { verdict: 'pass' },
-  'postgres-drizzle/buggy-upsert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 27 },
+  'postgres-drizzle/buggy-upsert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 23 },
   'postgres-drizzle/good-backend.ts': { verdict: 'pass' },
   'postgres-sessions/buggy-check-then-insert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
   'postgres-sessions/good-pgcrypto-keys.ts': { verdict: 'pass' },

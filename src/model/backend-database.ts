@@ -63,7 +63,7 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
 async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
   const engine = await sharedPostgresEngine();
   const key = backend.label;
-  const poolSize = world.streams.get('database:pool').integer(1, sessionsMax);
+  const poolSize = Math.min(world.config.databaseSessions ?? sessionsMax, sessionsMax);
   const seed = machine.entropy.hex(16);
   try {
     await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, seed);

@@ -27,10 +27,17 @@ export function assumptionsLine(pins: SwarmSettings): string {
     // (said only when faults can happen).
     ...(faults === 'no faults' ? [] : faultModelPhrases(pins.faults)),
     // The database component's isolation: transactions run one at a time (see SimulatedDatabase).
-    ...(pins.withBackend === true ? [`a backend on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes and lost responses'}`] : []),
+    ...(pins.withBackend === true ? [`${backendPhrase(pins)}${faults === 'no faults' ? '' : ', backend crashes and lost responses'}`] : []),
     `retention checked up to ${durationWords(lastHorizonMs(pins.retentionHorizonsMs ?? fixedDefaults.retentionHorizonsMs))}`,
     `origin ${pins.origin ?? defaultOrigin}`,
   ].join(', ');
+}
+
+// The backend's database: PGlite (one session, transactions one at a time), or a real server's pool.
+function backendPhrase(pins: SwarmSettings): string {
+  if (pins.backendDatabase !== 'postgres') return 'a backend on embedded Postgres, its transactions serialized';
+  const sessions = pins.databaseSessions === undefined ? '1–10 sessions' : `${pins.databaseSessions} session${pins.databaseSessions === 1 ? '' : 's'}`;
+  return `a backend on a real PostgreSQL server (${sessions} at READ COMMITTED; CURRENT_TIME and LOCALTIME read the host's clock)`;
 }
 
 function faultsPhrase(pins: SwarmSettings): string {

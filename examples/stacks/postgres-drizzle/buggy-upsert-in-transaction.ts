@@ -1,5 +1,5 @@
 // rtc-sim's glue: the app and its migration, as production runs them (the db module reads DATABASE_URL).
-import { app } from './buggy-app.ts';
+import { app } from './app-buggy.ts';
 import { migrate } from './db/migrate.ts';
 
 export const setup = migrate;
