@@ -1,7 +1,5 @@
 import type { QueryOptions, Results } from '@electric-sql/pglite';
 import type { OpenTransaction, SimulatedDatabase } from './database.ts';
-import { sessionHandle } from './postgres/handle.ts';
-import { SessionDatabase } from './postgres/sessions.ts';
 
 /**
  * The PGlite/`pg` shape the backend gets as `env.db`: what knex-pglite (`query`, `waitReady`, `close`),
@@ -33,10 +31,9 @@ export interface TransactionHandle {
  * The handle of `database` for `caller`: a name, or a function that names the caller of each statement as it
  * is issued (a backend attributes statements to the request being served).
  */
-export function handleFor(database: SimulatedDatabase | SessionDatabase, caller: string | (() => string)): DatabaseHandle {
-  const name = typeof caller === 'string' ? () => caller : caller;
-  if (database instanceof SessionDatabase) return sessionHandle(database, name);
+export function handleFor(database: SimulatedDatabase, caller: string | (() => string)): DatabaseHandle {
   const engine = database.engine;
+  const name = typeof caller === 'string' ? () => caller : caller;
   return {
     query: (text, params, options) => database.submit(name(), text, undefined, (machine) => engine.query(machine, text, hostParams(params), options)),
     exec: (sql, options) => database.submit(name(), sql, undefined, (machine) => engine.exec(machine, sql, options)),

@@ -4,7 +4,8 @@ import type { BackendMachine, BackendSource } from '../backend/load.ts';
 import type { SimulatedDatabase } from '../database/database.ts';
 import { databaseModules } from '../database/postgres/pg-backend.ts';
 import type { SessionDatabase } from '../database/postgres/sessions.ts';
-import { handleFor, type DatabaseHandle } from '../database/handles.ts';
+import type { DatabaseHandle } from '../database/handles.ts';
+import { runHandle } from '../database/run-handle.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { NodeClock } from './clocks.ts';
@@ -94,7 +95,7 @@ export class BackendNode implements Endpoint {
       const serving = requestContext.getStore();
       return serving?.node === this ? serving.request : 'backend';
     };
-    this.db = handleFor(parts.database, caller);
+    this.db = runHandle(parts.database, caller);
     this.modules = databaseModules(parts.database, caller);
   }
 
