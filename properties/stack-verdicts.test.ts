@@ -17,6 +17,8 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'pglite-raw-sql/good-backend.ts': { verdict: 'pass' },
   'postgres-drizzle/buggy-upsert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 23 },
   'postgres-drizzle/good-backend.ts': { verdict: 'pass' },
+  'postgres-knex/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 27 },
+  'postgres-knex/good-backend.ts': { verdict: 'pass' },
   'postgres-sessions/buggy-check-then-insert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
   'postgres-sessions/good-pgcrypto-keys.ts': { verdict: 'pass' },
   'postgres-sessions/good-select-for-update.ts': { verdict: 'pass' },

@@ -27,6 +27,8 @@ export interface DirectDatabase {
   transaction<T>(fn: (transaction: Transaction) => Promise<T>): Promise<T>;
   /** The routed `pg`'s statements, run at once (a real server's engine only). */
   readonly pg?: PgBackend;
+  /** True while a statement is on its way to a real server: the setup's timers must not move meanwhile. */
+  readonly busy?: () => boolean;
 }
 
 /** How a run's fresh database was made, and what it cost in real time. */

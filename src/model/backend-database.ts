@@ -83,7 +83,8 @@ async function preparePostgresDatabase(world: WorldContext, backend: BackendSour
   }
   const database = new SessionDatabase({
     engine,
-    sessions: await engine.sessions(poolSize),
+    sessions: await engine.sessions(sessionsMax),
+    poolSize,
     machine,
     scheduler: kernelScheduler(world.queue, world.hostWork),
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },
@@ -111,7 +112,11 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
   const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers, ...(direct.pg === undefined ? {} : { modules: pgModules(direct.pg) }) };
   // A real server answers on its own time (CREATE EXTENSION takes ~100 ms): many more host turns than PGlite.
   const turnsMax = backend.database === 'postgres' ? postgresSetupTurnsMax : undefined;
-  const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => timers.fireNext());
+  // A timer fires only while the setup waits on nothing else: a statement to a real server takes many host
+  // turns, and a pool's acquire timeout must not fire because time jumped meanwhile.
+  const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => {
+    if (direct.busy?.() !== true) timers.fireNext();
+  });
   if (!settled.ok) throw backendProblem('setup-threw', 'setup(env) did not finish: it never resolved');
   if (settled.value !== undefined) throw settled.value;
   setupKeyStores.set(key, [...entries]);

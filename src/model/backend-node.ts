@@ -136,6 +136,7 @@ export class BackendNode implements Endpoint {
     this.serving.clear();
     for (const event of this.timerEvents.values()) this.parts.world.queue.cancel(event);
     this.timerEvents.clear();
+    this.parts.database.disconnectAll();
     this.parts.world.queue.timer({ key: `backend-start#${this.generation}`, actor: backendId, resources: [backendId], delayMs: downMs, action: () => this.start() });
   }
 

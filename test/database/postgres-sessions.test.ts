@@ -16,6 +16,7 @@ async function scriptedDatabase(setupSql: string, sessions: number) {
   const database = new SessionDatabase({
     engine,
     sessions: await engine.sessions(sessions),
+    poolSize: sessions,
     machine,
     scheduler: { schedule: (event) => (events.push(event), { cancel: () => events.splice(events.indexOf(event), 1) }) },
     latency: { stream: forkStream(1, 'latency'), minMs: 1, maxMs: 1 },

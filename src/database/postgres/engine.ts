@@ -19,6 +19,8 @@ export interface Session {
   readonly pid: number;
   /** The clock value last set on the session (`rtcsim.now_us`), so an unchanged clock costs no round trip. */
   clockSet: string | undefined;
+  /** Its connection was dropped (the backend process crashed): the server rolls back whatever it had open. */
+  dropped: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export class PostgresEngine {
     while (this.pool.length < count) {
       const client = await connect(this.server);
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
-      this.pool.push({ index: this.pool.length + 1, client, pid, clockSet: undefined });
+      this.pool.push({ index: this.pool.length + 1, client, pid, clockSet: undefined, dropped: false });
     }
     return this.pool.slice(0, count);
   }
@@ -88,6 +90,7 @@ export class PostgresEngine {
     for (const session of this.pool) {
       await session.client.query(`${session === first ? '' : 'RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all();'} SET rtcsim.seed = '${seedLiteral}'`);
       session.clockSet = undefined;
+      session.dropped = false;
     }
     await first.client.query(`SELECT setval('rtcsim.draws', 1, false)`);
     const realMs = performance.now() - started;
@@ -145,8 +148,38 @@ function runner(client: pg.Client): SqlRunner {
   };
 }
 
+/** How many asks without a statement in flight before the setup's timers may fire again (see `busy`). */
+const quietAsksBeforeTimers = 50;
+
 // The setup's statements run at once on the first session, at the setup machine's fixed time.
 function directDatabase(client: pg.Client, clockMs: number): DirectDatabase {
+  let inFlight = 0;
+  // Asked every few host turns while the setup waits: after a statement's answer, the caller's code takes
+  // several turns to send the next one (its promise chains cross the sandbox), and a timer fired meanwhile
+  // would make a pool's acquire time out on a clock that jumped for nothing.
+  let quietAsks = 0;
+  const counted = <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      inFlight++;
+      try {
+        return await work(...args);
+      } finally {
+        inFlight--;
+        quietAsks = 0;
+      }
+    };
+  const database = uncountedDirectDatabase(client, clockMs);
+  const pg = database.pg as PgBackend;
+  return {
+    query: counted(database.query) as DirectDatabase['query'],
+    exec: counted(database.exec),
+    transaction: counted(database.transaction) as DirectDatabase['transaction'],
+    pg: { ...pg, query: counted(pg.query) },
+    busy: () => inFlight > 0 || ++quietAsks < quietAsksBeforeTimers,
+  };
+}
+
+function uncountedDirectDatabase(client: pg.Client, clockMs: number): DirectDatabase {
   const clock = `SET rtcsim.now_us = '${Math.round(clockMs * 1000)}'`;
   const query = async <T,>(text: string, params?: unknown[], options?: { rowMode?: 'array' | 'object' }) => {
     await client.query(clock);

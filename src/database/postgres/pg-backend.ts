@@ -8,7 +8,7 @@ export function sessionPgBackend(database: SessionDatabase, caller: () => string
   return {
     query: (statement, lease) =>
       database.submit(caller(), statement.text, hostParams(statement.values), { script: statement.values === undefined, rowMode: statement.rowMode, format: 'pg', types: statement.types }, lease as RunTransaction | undefined),
-    lease: (): PgLease => database.checkOut(caller()),
+    lease: (scope): PgLease => database.checkOut(caller(), scope),
     release: (lease) => database.checkIn(lease as RunTransaction),
   };
 }

@@ -12,8 +12,8 @@ export interface PgStatement {
 export interface PgBackend {
   /** Runs one statement on any free session, or on `lease`'s session; resolves with pg's own result. */
   query(statement: PgStatement, lease: PgLease | undefined): Promise<unknown>;
-  /** A connection of its own (`pool.connect()`, `new Client()`), holding one session until released. */
-  lease(): PgLease;
+  /** A connection of its own, holding one session until released: one of the pool's (`pool.connect()`), or any (`new Client()`). */
+  lease(scope: 'pool' | 'any'): PgLease;
   release(lease: PgLease): void;
 }
 
@@ -74,18 +74,21 @@ export function simulatedPg(backend: () => PgBackend): Record<string, unknown> {
   class Client extends QuietEmitter {
     private leased: PgLease | undefined;
     readonly connectionParameters: unknown;
-    constructor(config?: unknown) {
+    /** A client made by `pool.connect()` is one of the pool's; one the code made itself may use any session. */
+    private readonly scope: 'pool' | 'any';
+    constructor(config?: unknown, scope: 'pool' | 'any' = 'any') {
       super();
       this.connectionParameters = config;
+      this.scope = scope;
     }
     connect(callback?: Callback): Promise<void> | undefined {
-      this.leased ??= backend().lease();
+      this.leased ??= backend().lease(this.scope);
       if (callback === undefined) return Promise.resolve();
       queueMicrotask(() => callback(null, this));
       return undefined;
     }
     query(...args: unknown[]): Promise<unknown> | undefined {
-      this.leased ??= backend().lease();
+      this.leased ??= backend().lease(this.scope);
       return queryWith(backend, () => this.leased, args);
     }
     release(): void {
@@ -120,7 +123,7 @@ export function simulatedPg(backend: () => PgBackend): Record<string, unknown> {
       return queryWith(backend, () => undefined, args);
     }
     connect(callback?: (error: unknown, client?: Client, release?: () => void) => void): Promise<Client> | undefined {
-      const client = new Client();
+      const client = new Client(this.options, 'pool');
       void client.connect();
       if (callback === undefined) return Promise.resolve(client);
       queueMicrotask(() => callback(null, client, () => client.release()));

@@ -14,8 +14,10 @@ import { keepingAlive } from './server.ts';
 /** What a run's real-Postgres database is made of. */
 export interface SessionDatabaseOptions {
   readonly engine: PostgresEngine;
-  /** The run's pool: its size is drawn in the swarm. */
+  /** Every session of the engine: connections the backend makes itself (`new pg.Client`, knex's pool) may use any. */
   readonly sessions: readonly Session[];
+  /** The run's pool — `env.db`, `pg.Pool` — is the first this many: its size is drawn in the swarm. */
+  readonly poolSize: number;
   readonly machine: DatabaseMachine;
   readonly scheduler: DatabaseScheduler;
   readonly latency: { readonly stream: RandomStream; readonly minMs: number; readonly maxMs: number };
@@ -30,6 +32,8 @@ export interface RunTransaction {
   readonly name: string;
   readonly caller: string;
   readonly kind: 'transaction' | 'connection';
+  /** `pool`: one of the pool's sessions; `any`: a connection the backend opened itself, on any session. */
+  readonly scope: 'pool' | 'any';
   session: Session | undefined;
   ended: boolean;
 }
@@ -82,6 +86,8 @@ export class SessionDatabase {
   /** Statements waiting for a lock, by session. */
   private readonly blocked = new Map<Session, { readonly statement: Statement; readonly flight: InFlight }>();
   private readonly waitingForSession: Statement[] = [];
+  /** Every transaction and checked-out connection of the run, ended or not (a crash ends them all). */
+  private readonly leases: RunTransaction[] = [];
   private readonly pids: number[];
 
   constructor(private readonly options: SessionDatabaseOptions) {
@@ -90,7 +96,7 @@ export class SessionDatabase {
 
   /** How many sessions the run's pool has. */
   get poolSize(): number {
-    return this.options.sessions.length;
+    return this.options.poolSize;
   }
 
   /** Issues one statement (or a script) as its own event; resolves with PGlite-shaped results. */
@@ -114,12 +120,31 @@ export class SessionDatabase {
 
   /** Opens a transaction for `caller`; its BEGIN is the first statement submitted with it. */
   openTransaction(caller: string): RunTransaction {
-    return { name: this.nextKey('tx', caller), caller, kind: 'transaction', session: undefined, ended: false };
+    return this.lease({ name: this.nextKey('tx', caller), caller, kind: 'transaction', scope: 'pool', session: undefined, ended: false });
   }
 
   /** Checks a connection out of the pool for `caller`: its session is taken at its first statement. */
-  checkOut(caller: string): RunTransaction {
-    return { name: this.nextKey('connection', caller), caller, kind: 'connection', session: undefined, ended: false };
+  checkOut(caller: string, scope: RunTransaction['scope']): RunTransaction {
+    return this.lease({ name: this.nextKey('connection', caller), caller, kind: 'connection', scope, session: undefined, ended: false });
+  }
+
+  private lease(lease: RunTransaction): RunTransaction {
+    this.leases.push(lease);
+    return lease;
+  }
+
+  /**
+   * The backend process crashed: its connections are gone, as when a process dies and the server sees its
+   * sockets close. Every session it held is free again, and rolled back before its next statement; a statement
+   * of the dead process still waiting for a lock frees its session when it goes through.
+   */
+  disconnectAll(): void {
+    for (const [session] of this.holders) session.dropped = true;
+    this.holders.clear();
+    this.leases.forEach((lease) => (lease.ended = true));
+    this.leases.length = 0;
+    for (const { statement } of this.blocked.values()) if (statement.transaction !== undefined) statement.transaction.ended = true;
+    this.resumeWaitingForSession();
   }
 
   /** Gives a checked-out connection back: its session is free again (as it is, even inside a transaction block, as pg's pool does). */
@@ -211,21 +236,30 @@ export class SessionDatabase {
     return names.length > 0 ? names : ['another session'];
   }
 
+  // A statement waiting for a session tries again once one it may use is free (each free session claimed once).
   private resumeWaitingForSession(): void {
-    const free = this.options.sessions.filter((session) => this.isFree(session)).length;
-    for (const statement of this.waitingForSession.splice(0, free)) {
+    const claimed = new Set<Session>();
+    const waiting = this.waitingForSession.splice(0);
+    for (const statement of waiting) {
+      const session = this.sessionFor(statement, claimed);
+      if (session === undefined) {
+        this.waitingForSession.push(statement);
+        continue;
+      }
+      claimed.add(session);
       statement.resumptions++;
       this.schedule(statement, 0);
     }
   }
 
-  private sessionFor(statement: Statement): Session | undefined {
+  private sessionFor(statement: Statement, claimed: ReadonlySet<Session> = new Set()): Session | undefined {
     const transaction = statement.transaction;
     if (transaction?.session !== undefined) return transaction.session;
     if (transaction === undefined) {
       for (const [session, holder] of this.holders) if (holder === `caller:${statement.caller}`) return session;
     }
-    return this.options.sessions.find((session) => this.isFree(session));
+    const candidates = transaction?.scope === 'any' ? this.options.sessions : this.options.sessions.slice(0, this.options.poolSize);
+    return candidates.find((session) => this.isFree(session) && !claimed.has(session));
   }
 
   private isFree(session: Session): boolean {
@@ -236,8 +270,9 @@ export class SessionDatabase {
   private afterStatement(session: Session, statement: Statement): void {
     const status = session.client.getTransactionStatus();
     const transaction = statement.transaction;
-    if (transaction?.kind === 'connection') {
+    if (transaction?.kind === 'connection' || transaction?.ended === true) {
       if (!transaction.ended) this.holders.set(session, transaction.name);
+      else if (this.holders.get(session) === transaction.name) this.holders.delete(session);
       return;
     }
     if (transaction !== undefined) {
@@ -255,6 +290,11 @@ export class SessionDatabase {
 
   private async send(session: Session, statement: Statement): Promise<InFlight> {
     const client = session.client;
+    if (session.dropped) {
+      session.dropped = false;
+      await client.query('ROLLBACK').catch(() => undefined);
+      session.clockSet = undefined;
+    }
     const clock = String(Math.round(this.options.machine.clockMs() * 1000));
     if (session.clockSet !== clock && client.getTransactionStatus() !== 'E') {
       // Cannot fail but in an aborted transaction block, where the statement that follows fails anyway.
