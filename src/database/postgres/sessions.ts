@@ -56,13 +56,15 @@ interface Statement {
   readonly values: unknown[] | undefined;
   readonly shape: StatementShape;
   readonly transaction: RunTransaction | undefined;
+  /** The start of the backend process that issued it: a crash ends its statements with it. */
+  readonly generation: number;
   readonly settle: (outcome: HostOutcome<unknown>) => void;
   resumptions: number;
 }
 
 /** What one statement's event found: its own standing, and the waiters its step let through. */
 interface Step {
-  readonly own: { readonly kind: 'no-session' } | { readonly kind: 'blocked'; readonly session: Session; readonly holders: readonly string[] } | { readonly kind: 'settled'; readonly outcome: HostOutcome<unknown> };
+  readonly own: { readonly kind: 'no-session' } | { readonly kind: 'dropped' } | { readonly kind: 'blocked'; readonly session: Session; readonly holders: readonly string[] } | { readonly kind: 'settled'; readonly outcome: HostOutcome<unknown> };
   readonly released: readonly { readonly statement: Statement; readonly outcome: HostOutcome<unknown> }[];
 }
 
@@ -88,6 +90,9 @@ export class SessionDatabase {
   private readonly waitingForSession: Statement[] = [];
   /** Every transaction and checked-out connection of the run, ended or not (a crash ends them all). */
   private readonly leases: RunTransaction[] = [];
+  /** How many times the backend process has crashed: statements of an earlier process are never sent. */
+  private generation = 0;
+  private disconnects = 0;
   private readonly pids: number[];
 
   constructor(private readonly options: SessionDatabaseOptions) {
@@ -110,6 +115,7 @@ export class SessionDatabase {
         values,
         shape,
         transaction,
+        generation: this.generation,
         settle: (outcome) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)),
         resumptions: 0,
       };
@@ -139,12 +145,53 @@ export class SessionDatabase {
    * of the dead process still waiting for a lock frees its session when it goes through.
    */
   disconnectAll(): void {
+    this.generation++;
     for (const [session] of this.holders) session.dropped = true;
     this.holders.clear();
     this.leases.forEach((lease) => (lease.ended = true));
     this.leases.length = 0;
-    for (const { statement } of this.blocked.values()) if (statement.transaction !== undefined) statement.transaction.ended = true;
-    this.resumeWaitingForSession();
+    this.waitingForSession.length = 0;
+    let released: { statement: Statement; outcome: HostOutcome<unknown> }[] = [];
+    // The server notices the closed connections at once: one event rolls their transactions back, and lets
+    // through whoever waited for their locks.
+    this.options.scheduler.schedule({
+      key: `sql-disconnect#${++this.disconnects}`,
+      actor: 'sql:backend',
+      resources: ['database'],
+      delayMs: 0,
+      timing: 'async',
+      start: () =>
+        keepingAlive(async () => {
+          released = await this.rollBackDropped();
+        }),
+      finish: () => {
+        for (const { statement, outcome } of released) {
+          this.record(statement, recorded(outcome));
+          if (statement.generation === this.generation) statement.settle(outcome);
+        }
+        this.resumeWaitingForSession();
+      },
+    });
+  }
+
+  // Rolls back every dropped session (cancelling the dead process's statement still waiting on one), then
+  // looks at the waiters.
+  private async rollBackDropped(): Promise<{ statement: Statement; outcome: HostOutcome<unknown> }[]> {
+    for (const session of this.options.sessions) {
+      const waiter = this.blocked.get(session);
+      if (waiter !== undefined && waiter.statement.generation !== this.generation) {
+        await this.options.engine.control.query('SELECT pg_cancel_backend($1)', [session.pid]);
+        await waiter.flight.promise.catch(() => undefined);
+        await readyForQuery(session);
+        this.blocked.delete(session);
+        session.dropped = true;
+      }
+      if (!session.dropped || this.blocked.has(session)) continue;
+      await session.client.query('ROLLBACK').catch(() => undefined);
+      session.dropped = false;
+      session.clockSet = undefined;
+    }
+    return this.releasedWaiters(undefined);
   }
 
   /** Gives a checked-out connection back: its session is free again (as it is, even inside a transaction block, as pg's pool does). */
@@ -176,6 +223,7 @@ export class SessionDatabase {
 
   // The step: the statement sent and watched, then every waiter looked at.
   private async run(statement: Statement): Promise<Step> {
+    if (statement.generation !== this.generation) return { own: { kind: 'dropped' }, released: [] };
     const session = this.sessionFor(statement);
     if (session === undefined) return { own: { kind: 'no-session' }, released: [] };
     if (statement.transaction !== undefined) statement.transaction.session = session;
@@ -190,9 +238,17 @@ export class SessionDatabase {
     } else {
       this.blocked.set(session, { statement, flight });
     }
+    released.push(...(await this.releasedWaiters(session)));
+    if (ownOutcome !== undefined) return { own: { kind: 'settled', outcome: ownOutcome }, released };
+    return { own: { kind: 'blocked', session, holders: await this.blockers(session) }, released };
+  }
+
+  // The statements waiting for a lock that the last step let through, in session order, with their outcomes.
+  private async releasedWaiters(except: Session | undefined): Promise<{ statement: Statement; outcome: HostOutcome<unknown> }[]> {
+    const released: { statement: Statement; outcome: HostOutcome<unknown> }[] = [];
     for (const other of this.options.sessions) {
       const waiter = this.blocked.get(other);
-      if (waiter === undefined || other === session) continue;
+      if (waiter === undefined || other === except) continue;
       if ((await standing(this.options.engine.control, waiter.flight, this.pids, true)) === 'blocked') continue;
       this.blocked.delete(other);
       const outcome = await outcomeOf(waiter.flight, waiter.statement);
@@ -200,13 +256,14 @@ export class SessionDatabase {
       this.afterStatement(other, waiter.statement);
       released.push({ statement: waiter.statement, outcome });
     }
-    if (ownOutcome !== undefined) return { own: { kind: 'settled', outcome: ownOutcome }, released };
-    return { own: { kind: 'blocked', session, holders: await this.blockers(session) }, released };
+    return released;
   }
 
   private deliver(statement: Statement, step: Step): void {
     const own = step.own;
     switch (own.kind) {
+      case 'dropped':
+        break;
       case 'no-session':
         this.waitingForSession.push(statement);
         this.record(statement, { kind: 'waiting', holder: 'a free session of the pool' });
@@ -221,7 +278,7 @@ export class SessionDatabase {
     }
     for (const { statement: waiter, outcome } of step.released) {
       this.record(waiter, recorded(outcome));
-      waiter.settle(outcome);
+      if (waiter.generation === this.generation) waiter.settle(outcome);
     }
     this.resumeWaitingForSession();
   }
@@ -269,6 +326,10 @@ export class SessionDatabase {
   // The session is held while its transaction block is open: by the transaction(fn), or by the caller itself.
   private afterStatement(session: Session, statement: Statement): void {
     const status = session.client.getTransactionStatus();
+    if (statement.generation !== this.generation) {
+      session.dropped = status !== 'I';
+      return;
+    }
     const transaction = statement.transaction;
     if (transaction?.kind === 'connection' || transaction?.ended === true) {
       if (!transaction.ended) this.holders.set(session, transaction.name);
