@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { routeTimeKeywords } from '../../src/database/postgres/clock-sql.ts';
+import { recoverStaleServers } from '../../src/database/postgres/server.ts';
 import { repositoryRoot, spawnCli } from '../cli-support.ts';
 
 const stack = 'examples/stacks/postgres-sessions';
@@ -26,7 +28,7 @@ describe('a real PostgreSQL server under the schedule', () => {
     expect(second.out).toBe(first.out);
   }, 60_000);
 
-  it('a process killed with SIGKILL leaves no server and no data directory behind', async () => {
+  it.each(['SIGKILL', 'SIGTERM', 'SIGINT'] as const)('a process ended by %s leaves no server and no data directory behind', async (signal) => {
     const script = `import { sharedServer } from './src/database/postgres/server.ts';
 const server = await sharedServer();
 console.log(JSON.stringify(server));
@@ -36,11 +38,27 @@ setInterval(() => undefined, 1000);`;
     const { socketDirectory } = JSON.parse(line) as { socketDirectory: string };
     const postmasterPid = Number(readFileSync(join(socketDirectory, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(alive(postmasterPid)).toBe(true);
-    child.kill('SIGKILL');
+    child.kill(signal);
     for (let waited = 0; waited < 100 && (alive(postmasterPid) || existsSync(socketDirectory)); waited++) await delay(100);
     expect(alive(postmasterPid)).toBe(false);
     expect(existsSync(socketDirectory)).toBe(false);
   }, 60_000);
+});
+
+describe('what an earlier process left behind', () => {
+  it('a run directory whose owner is gone is removed at the next start; the directory of a live owner is kept', () => {
+    const root = join(tmpdir(), 'rtc-sim-postgres');
+    const stale = join(root, 'run-999999999-stale');
+    const live = join(root, `run-${process.pid}-live`);
+    for (const [directory, owner] of [[stale, 999_999_999], [live, process.pid]] as const) {
+      mkdirSync(join(directory, 'data'), { recursive: true });
+      writeFileSync(join(directory, 'owner.pid'), String(owner));
+    }
+    recoverStaleServers();
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true, force: true });
+  });
 });
 
 describe('time keywords are routed to the simulated clock', () => {
