@@ -136,8 +136,8 @@ export class SimulatedDatabase {
     });
   }
 
-  /** The backend process crashed. Nothing to do here: PGlite has one session, and an open transaction ends by its idle timeout. */
-  disconnectAll(): void {}
+  /** A backend process crashed. Nothing to do here: PGlite has one session, and an open transaction ends by its idle timeout. */
+  disconnect(_origin: string): void {}
 
   /** Opens a transaction for `caller`; its BEGIN is submitted by the handle. */
   openTransaction(caller: string): OpenTransaction {

@@ -95,8 +95,10 @@ export class BackendNode implements Endpoint {
       const serving = requestContext.getStore();
       return serving?.node === this ? serving.request : 'backend';
     };
-    this.db = runHandle(parts.database, caller);
-    this.modules = databaseModules(parts.database, caller);
+    // The process a statement comes from: this instance's current start (a crash ends its statements).
+    const sender = { caller, origin: () => `${this.id}#${this.generation}` };
+    this.db = runHandle(parts.database, sender);
+    this.modules = databaseModules(parts.database, sender);
   }
 
   /** Where the backend's code runs: settled between events like the providers'. */
@@ -136,7 +138,7 @@ export class BackendNode implements Endpoint {
     this.serving.clear();
     for (const event of this.timerEvents.values()) this.parts.world.queue.cancel(event);
     this.timerEvents.clear();
-    this.parts.database.disconnectAll();
+    this.parts.database.disconnect(`${this.id}#${this.generation - 1}`);
     this.parts.world.queue.timer({ key: `backend-start#${this.generation}`, actor: backendId, resources: [backendId], delayMs: downMs, action: () => this.start() });
   }
 

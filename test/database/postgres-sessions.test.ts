@@ -48,7 +48,7 @@ async function deadlock(): Promise<{ records: string[]; outcomes: string[] }> {
   const { database, records, run } = await scriptedDatabase(accounts, 2);
   const outcomes: string[] = [];
   const transfer = (caller: string, first: number, second: number) =>
-    sessionHandle(database, () => caller)
+    sessionHandle(database, { caller: () => caller, origin: () => 'backend#1' })
       .transaction(async (tx) => {
         await tx.query('UPDATE accounts SET n = n + 1 WHERE id = $1', [first]);
         await tx.query('UPDATE accounts SET n = n + 1 WHERE id = $1', [second]);
@@ -79,14 +79,14 @@ describe('sessions at READ COMMITTED on a real server', () => {
   it('two transactions interleave statement by statement: both read nothing, both insert', async () => {
     const { database, records, run } = await scriptedDatabase('CREATE TABLE keys (document text NOT NULL, version int NOT NULL);', 2);
     const create = (caller: string) =>
-      sessionHandle(database, () => caller).transaction(async (tx) => {
+      sessionHandle(database, { caller: () => caller, origin: () => 'backend#1' }).transaction(async (tx) => {
         const found = await tx.query('SELECT version FROM keys WHERE document = $1', ['d1']);
         if (found.rows.length === 0) await tx.query('INSERT INTO keys VALUES ($1, 1)', ['d1']);
       });
     const done = Promise.all([create('a'), create('b')]);
     await run(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
     await done;
-    const count = sessionHandle(database, () => 'check').query<{ count: number }>('SELECT count(*)::int AS count FROM keys');
+    const count = sessionHandle(database, { caller: () => 'check', origin: () => 'backend#1' }).query<{ count: number }>('SELECT count(*)::int AS count FROM keys');
     await run([]);
     expect((await count).rows[0]?.count).toBe(2);
     expect(records.filter((record) => record.includes('INSERT'))).toHaveLength(2);
@@ -96,7 +96,7 @@ describe('sessions at READ COMMITTED on a real server', () => {
     const { database, records, run } = await scriptedDatabase('CREATE TABLE keys (document text NOT NULL, version int NOT NULL);', 1);
     const inserted: string[] = [];
     const create = (caller: string) =>
-      sessionHandle(database, () => caller).transaction(async (tx) => {
+      sessionHandle(database, { caller: () => caller, origin: () => 'backend#1' }).transaction(async (tx) => {
         const found = await tx.query('SELECT version FROM keys WHERE document = $1', ['d1']);
         if (found.rows.length === 0) {
           await tx.query('INSERT INTO keys VALUES ($1, 1)', ['d1']);
@@ -108,5 +108,28 @@ describe('sessions at READ COMMITTED on a real server', () => {
     await done;
     expect(records).toContain('sql:b#1 BEGIN → waits for a free session of the pool');
     expect(inserted).toEqual(['a']);
+  }, 30_000);
+
+  it('the connections of a crashed process close: its transaction is rolled back and the waiter of the other process goes through', async () => {
+    const { database, records, run } = await scriptedDatabase(accounts, 2);
+    const handle = (caller: string, origin: string) => sessionHandle(database, { caller: () => caller, origin: () => origin });
+    let crashedSettled = false;
+    void handle('a', 'backend#1')
+      .transaction(async (tx) => {
+        await tx.query('UPDATE accounts SET n = n + 1 WHERE id = 1');
+        await new Promise(() => undefined);
+      })
+      .finally(() => (crashedSettled = true));
+    const survivor = handle('b', 'backend-2#1').query('UPDATE accounts SET n = n + 10 WHERE id = 1');
+    await run(['a', 'a', 'b']);
+    expect(records).toContain('sql:b#1 UPDATE accounts SET n = n + 10 WHERE id = 1 → waits for a lock held by tx:a#1 (session 1)');
+    database.disconnect('backend#1');
+    await run([]);
+    await survivor;
+    expect(records.at(-1)).toBe('sql:b#1 UPDATE accounts SET n = n + 10 WHERE id = 1 → done');
+    const total = handle('check', 'backend-2#1').query<{ n: number }>('SELECT n FROM accounts WHERE id = 1');
+    await run([]);
+    expect((await total).rows[0]?.n).toBe(10);
+    expect(crashedSettled).toBe(false);
   }, 30_000);
 });

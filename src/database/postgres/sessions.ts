@@ -32,6 +32,8 @@ export interface RunTransaction {
   readonly kind: 'transaction' | 'connection';
   /** `pool`: one of the pool's sessions; `any`: a connection the backend opened itself, on any session. */
   readonly scope: 'pool' | 'any';
+  /** The backend process that opened it. */
+  readonly origin: string;
   session: Session | undefined;
   ended: boolean;
 }
@@ -44,8 +46,8 @@ interface Statement {
   readonly values: unknown[] | undefined;
   readonly shape: StatementShape;
   readonly transaction: RunTransaction | undefined;
-  /** The start of the backend process that issued it: a crash ends its statements with it. */
-  readonly generation: number;
+  /** The backend process (one start of one instance) that issued it: its crash ends the statement with it. */
+  readonly origin: string;
   readonly settle: (outcome: HostOutcome<unknown>) => void;
   resumptions: number;
 }
@@ -78,8 +80,10 @@ export class SessionDatabase {
   private readonly waitingForSession: Statement[] = [];
   /** Every transaction and checked-out connection of the run, ended or not (a crash ends them all). */
   private readonly leases: RunTransaction[] = [];
-  /** How many times the backend process has crashed: statements of an earlier process are never sent. */
-  private generation = 0;
+  /** Backend processes that crashed: their statements are never sent, their sessions rolled back. */
+  private readonly deadOrigins = new Set<string>();
+  /** Which process holds each held session. */
+  private readonly holderOrigins = new Map<Session, string>();
   private disconnects = 0;
   private readonly pids: number[];
 
@@ -93,7 +97,8 @@ export class SessionDatabase {
   }
 
   /** Issues one statement (or a script) as its own event; resolves with PGlite-shaped results. */
-  submit(caller: string, text: string, values: unknown[] | undefined, shape: StatementShape, transaction?: RunTransaction): Promise<unknown> {
+  submit(caller: string, text: string, values: unknown[] | undefined, shape: StatementShape, from: { readonly origin: string; readonly transaction?: RunTransaction | undefined }): Promise<unknown> {
+    const transaction = from.transaction;
     if (transaction?.ended === true && transaction.kind === 'connection') return Promise.reject(new Error('Client was released: a released connection cannot be used'));
     return new Promise((resolve, reject) => {
       const statement: Statement = {
@@ -103,7 +108,7 @@ export class SessionDatabase {
         values,
         shape,
         transaction,
-        generation: this.generation,
+        origin: from.origin,
         settle: (outcome) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)),
         resumptions: 0,
       };
@@ -113,13 +118,13 @@ export class SessionDatabase {
   }
 
   /** Opens a transaction for `caller`; its BEGIN is the first statement submitted with it. */
-  openTransaction(caller: string): RunTransaction {
-    return this.lease({ name: this.nextKey('tx', caller), caller, kind: 'transaction', scope: 'pool', session: undefined, ended: false });
+  openTransaction(caller: string, origin: string): RunTransaction {
+    return this.lease({ name: this.nextKey('tx', caller), caller, kind: 'transaction', scope: 'pool', origin, session: undefined, ended: false });
   }
 
   /** Checks a connection out of the pool for `caller`: its session is taken at its first statement. */
-  checkOut(caller: string, scope: RunTransaction['scope']): RunTransaction {
-    return this.lease({ name: this.nextKey('connection', caller), caller, kind: 'connection', scope, session: undefined, ended: false });
+  checkOut(caller: string, scope: RunTransaction['scope'], origin: string): RunTransaction {
+    return this.lease({ name: this.nextKey('connection', caller), caller, kind: 'connection', scope, origin, session: undefined, ended: false });
   }
 
   private lease(lease: RunTransaction): RunTransaction {
@@ -132,13 +137,17 @@ export class SessionDatabase {
    * sockets close. Every session it held is free again, and rolled back before its next statement; a statement
    * of the dead process still waiting for a lock frees its session when it goes through.
    */
-  disconnectAll(): void {
-    this.generation++;
-    for (const [session] of this.holders) session.dropped = true;
-    this.holders.clear();
-    this.leases.forEach((lease) => (lease.ended = true));
-    this.leases.length = 0;
-    this.waitingForSession.length = 0;
+  disconnect(origin: string): void {
+    this.deadOrigins.add(origin);
+    for (const [session, holder] of this.holderOrigins) {
+      if (holder !== origin) continue;
+      session.dropped = true;
+      this.holders.delete(session);
+      this.holderOrigins.delete(session);
+    }
+    for (const lease of this.leases) if (lease.origin === origin) lease.ended = true;
+    const waiting = this.waitingForSession.splice(0).filter((statement) => statement.origin !== origin);
+    this.waitingForSession.push(...waiting);
     let released: { statement: Statement; outcome: HostOutcome<unknown> }[] = [];
     // The server notices the closed connections at once: one event rolls their transactions back, and lets
     // through whoever waited for their locks.
@@ -155,7 +164,7 @@ export class SessionDatabase {
       finish: () => {
         for (const { statement, outcome } of released) {
           this.record(statement, recorded(outcome));
-          if (statement.generation === this.generation) statement.settle(outcome);
+          if (!this.deadOrigins.has(statement.origin)) statement.settle(outcome);
         }
         this.resumeWaitingForSession();
       },
@@ -167,7 +176,7 @@ export class SessionDatabase {
   private async rollBackDropped(): Promise<{ statement: Statement; outcome: HostOutcome<unknown> }[]> {
     for (const session of this.options.sessions) {
       const waiter = this.blocked.get(session);
-      if (waiter !== undefined && waiter.statement.generation !== this.generation) {
+      if (waiter !== undefined && this.deadOrigins.has(waiter.statement.origin)) {
         await this.options.engine.control.query('SELECT pg_cancel_backend($1)', [session.pid]);
         await waiter.flight.promise.catch(() => undefined);
         await readyForQuery(session);
@@ -187,7 +196,7 @@ export class SessionDatabase {
     if (connection.ended) return;
     connection.ended = true;
     const session = connection.session;
-    if (session !== undefined && this.holders.get(session) === connection.name) this.holders.delete(session);
+    if (session !== undefined && this.holders.get(session) === connection.name) this.release(session);
     this.resumeWaitingForSession();
   }
 
@@ -211,7 +220,7 @@ export class SessionDatabase {
 
   // The step: the statement sent and watched, then every waiter looked at.
   private async run(statement: Statement): Promise<Step> {
-    if (statement.generation !== this.generation) return { own: { kind: 'dropped' }, released: [] };
+    if (this.deadOrigins.has(statement.origin)) return { own: { kind: 'dropped' }, released: [] };
     const session = this.sessionFor(statement);
     if (session === undefined) return { own: { kind: 'no-session' }, released: [] };
     if (statement.transaction !== undefined) statement.transaction.session = session;
@@ -266,7 +275,7 @@ export class SessionDatabase {
     }
     for (const { statement: waiter, outcome } of step.released) {
       this.record(waiter, recorded(outcome));
-      if (waiter.generation === this.generation) waiter.settle(outcome);
+      if (!this.deadOrigins.has(waiter.origin)) waiter.settle(outcome);
     }
     this.resumeWaitingForSession();
   }
@@ -307,6 +316,16 @@ export class SessionDatabase {
     return candidates.find((session) => this.isFree(session) && !claimed.has(session));
   }
 
+  private hold(session: Session, holder: string, origin: string): void {
+    this.holders.set(session, holder);
+    this.holderOrigins.set(session, origin);
+  }
+
+  private release(session: Session): void {
+    this.holders.delete(session);
+    this.holderOrigins.delete(session);
+  }
+
   private isFree(session: Session): boolean {
     return !this.holders.has(session) && !this.blocked.has(session);
   }
@@ -314,27 +333,28 @@ export class SessionDatabase {
   // The session is held while its transaction block is open: by the transaction(fn), or by the caller itself.
   private afterStatement(session: Session, statement: Statement): void {
     const status = session.client.getTransactionStatus();
-    if (statement.generation !== this.generation) {
+    if (this.deadOrigins.has(statement.origin)) {
       session.dropped = status !== 'I';
+      this.release(session);
       return;
     }
     const transaction = statement.transaction;
     if (transaction?.kind === 'connection' || transaction?.ended === true) {
-      if (!transaction.ended) this.holders.set(session, transaction.name);
-      else if (this.holders.get(session) === transaction.name) this.holders.delete(session);
+      if (!transaction.ended) this.hold(session, transaction.name, statement.origin);
+      else if (this.holders.get(session) === transaction.name) this.release(session);
       return;
     }
     if (transaction !== undefined) {
       if (transaction.ended || (status === 'I' && !/^\s*begin/i.test(statement.text))) {
         transaction.ended = true;
-        this.holders.delete(session);
+        this.release(session);
       } else {
-        this.holders.set(session, transaction.name);
+        this.hold(session, transaction.name, statement.origin);
       }
       return;
     }
-    if (status === 'I') this.holders.delete(session);
-    else this.holders.set(session, `caller:${statement.caller}`);
+    if (status === 'I') this.release(session);
+    else this.hold(session, `caller:${statement.caller}`, statement.origin);
   }
 
   private async send(session: Session, statement: Statement): Promise<InFlight> {
