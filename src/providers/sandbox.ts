@@ -53,6 +53,8 @@ export interface InstanceHooks {
   readonly timers?: VirtualTimers | undefined;
   /** The page's `localStorage` and `sessionStorage` (absent: undefined, as on a server). */
   readonly storage?: PageStorage | undefined;
+  /** Packages the machine provides itself instead of the bundled ones (a backend's `pg`, routed to the simulated database). */
+  readonly modules?: ReadonlyMap<string, () => unknown> | undefined;
 }
 
 
