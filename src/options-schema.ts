@@ -3,17 +3,21 @@
 import { z } from 'zod';
 import { configPinsSchema } from './config/config-schema.ts';
 import type { SwarmSettings } from './config/run-config.ts';
+import { backendInstancesMax } from './config/schema-parts.ts';
 
 /** The pins of a sweep: any field of a `--config` file, plus the ranges the swarm draws within. */
 export const swarmSettingsSchema = configPinsSchema
   .extend({
     clientsMin: z.number().int().min(1).max(100_000),
     clientsMax: z.number().int().min(1).max(100_000),
+    backendInstancesMin: z.number().int().min(1).max(backendInstancesMax),
+    backendInstancesMax: z.number().int().min(1).max(backendInstancesMax),
     faultMode: z.enum(['always', 'sometimes', 'never']),
   })
   .partial()
   .strict()
-  .refine((pins) => (pins.clientsMin ?? 1) <= (pins.clientsMax ?? Number.MAX_SAFE_INTEGER), { message: 'needs clientsMin ≤ clientsMax', path: ['clientsMin'] });
+  .refine((pins) => (pins.clientsMin ?? 1) <= (pins.clientsMax ?? Number.MAX_SAFE_INTEGER), { message: 'needs clientsMin ≤ clientsMax', path: ['clientsMin'] })
+  .refine((pins) => (pins.backendInstancesMin ?? 1) <= (pins.backendInstancesMax ?? backendInstancesMax), { message: 'needs backendInstancesMin ≤ backendInstancesMax', path: ['backendInstancesMin'] });
 
 const callback = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'expected a function');
 

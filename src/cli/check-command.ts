@@ -76,6 +76,10 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     io.err(`usage error: ${folders}`);
     return exitCodes.input;
   }
+  if (source.backend === undefined && (options.backendInstances !== undefined || options.balancer !== undefined || filePins.value.backendInstances !== undefined || filePins.value.balancer !== undefined)) {
+    io.err('usage error: backend instances and the balancer shape the processes of your backend: pass it with --backend <module>');
+    return exitCodes.input;
+  }
   const insecure = insecureOriginError(options.origin ?? filePins.value.origin);
   if (insecure !== undefined) {
     io.err(inputErrorMessage(insecure));
@@ -127,6 +131,9 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
   const { backendInstances, backendInstancesMin, backendInstancesMax, balancer } = pinsFrom(options, filePins);
   const hostPins = { ...definedOnly({ backendInstances, backendInstancesMin, backendInstancesMax, balancer }) };
   const pins = exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients), source.backend !== undefined && balancer === undefined);
+  if (balancer !== undefined && balancer !== 'sticky') {
+    io.err(`warning: with --balancer ${balancer}, which instance serves a request depends on the order of every request before it, and exhaustive search does not count that order as a difference: it may pass a schedule space it did not cover. The default for exhaustive search is a sticky balancer.`);
+  }
   const config = drawWorld(options.seed, { ...filePins, ...hostPins, ...pins }, source);
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });

@@ -75,7 +75,8 @@ export function printExhaustive(modulePath: string, config: RunConfig, report: E
   }
   const paint = painterFor(io);
   const covered = report.complete ? 'the whole space was covered' : failure === undefined ? 'the search was cut by the --runs bound' : 'the search stopped at the first violation';
-  io.out(`exhaustive search of ${config.clients} clients × ${config.documents} document(s), simultaneous arrivals, fixed 1 ms latencies`);
+  const instances = config.backendInstances === undefined ? '' : `, ${config.backendInstances} backend instance(s)${config.backendInstances > 1 ? ` behind a ${config.balancer ?? 'round-robin'} balancer` : ''}`;
+  io.out(`exhaustive search of ${config.clients} clients × ${config.documents} document(s)${instances}, simultaneous arrivals, fixed 1 ms latencies`);
   const perTrace = (report.executions / Math.max(report.schedules, 1)).toFixed(2);
   io.out(`${report.schedules} distinct schedules explored (Mazurkiewicz traces; ${report.executions} executions started, ${perTrace} per trace), ${perSecond} runs/s; ${covered}`);
   if (failure === undefined) {

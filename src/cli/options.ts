@@ -75,8 +75,12 @@ export type CountOrRange = number | { readonly min: number; readonly max: number
 
 /** A commander parser for `--clients N` or `--clients A-B` (and the same for `--documents`). */
 export function countOrRange(value: string): CountOrRange {
+  return countOrRangeWithin(value, 100_000);
+}
+
+function countOrRangeWithin(value: string, largest: number): CountOrRange {
   const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(value);
-  const single = wholeNumber(1, 100_000);
+  const single = wholeNumber(1, largest);
   if (range === null) return single(value);
   const min = single(range[1] ?? '');
   const max = single(range[2] ?? '');
@@ -84,12 +88,9 @@ export function countOrRange(value: string): CountOrRange {
   return { min, max };
 }
 
-/** A commander parser for `--backend-instances N` or `A-B`. */
+/** A commander parser for `--backend-instances N` or `A-B` (1 to 8). */
 export function instancesOrRange(value: string): CountOrRange {
-  const parsed = countOrRange(value);
-  const max = typeof parsed === 'number' ? parsed : parsed.max;
-  if (max > backendInstancesMax) throw new InvalidArgumentError(`at most ${backendInstancesMax} backend instances, got ${max}.`);
-  return parsed;
+  return countOrRangeWithin(value, backendInstancesMax);
 }
 
 /** A commander parser for `--balancer round-robin|random|sticky`. */
