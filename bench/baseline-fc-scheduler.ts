@@ -2,6 +2,7 @@
 // delivery and key-store operation a scheduled promise, the good store-backed dynamic provider.
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { cpuMsSince } from './timing.ts';
 
 /** What one baseline measurement runs. */
 export interface BaselineOptions {
@@ -14,6 +15,8 @@ export interface BaselineOptions {
 export interface BaselineResult {
   readonly schedules: number;
   readonly elapsedMs: number;
+  /** CPU time of the process over the same stretch (bench/timing.ts). */
+  readonly cpuMs: number;
   readonly failures: number;
   /** Mean scheduled tasks (arrivals, deliveries, key-store operations) per schedule. */
   readonly eventsPerRun: number;
@@ -175,11 +178,14 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
     return problem === undefined;
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const details = await fc.check(property, { numRuns: options.schedules, seed: options.seed, endOnFailure: true });
+  const cpuMs = cpuMsSince(cpuBefore);
   const elapsedMs = performance.now() - started;
   return {
     schedules: details.numRuns,
     elapsedMs,
+    cpuMs,
     failures: details.failed ? 1 : 0,
     eventsPerRun: runs === 0 ? 0 : tasks / runs,
     failure: details.failed ? (failure ?? String(details.errorInstance)) : undefined,

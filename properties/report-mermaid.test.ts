@@ -55,7 +55,7 @@ const hostileTrace = fc
 const hostileOutcome = fc.record({ message: hostileText, actor: actorName }).map(
   ({ message, actor }): RunOutcome => ({
     kind: 'violation',
-    violation: { kind: 'contract-broken', client: actor, problem: message, property: 'provider-contract', message, actor, step: 10, timeMs: 70 },
+    violation: { kind: 'contract-broken', client: actor, whose: 'provider', problem: message, property: 'provider-contract', message, actor, step: 10, timeMs: 70 },
   }),
 );
 

@@ -8,13 +8,16 @@ import { loadProviderSource } from '../src/load-provider-source.ts';
 // backend: a change to the model that moves any of these changes what users see, and must say so.
 const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly property?: string; readonly seed?: number }> = {
   'express-knex/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 15 },
-  'express-knex/buggy-newest-key-lookup.ts': { verdict: 'fail', property: 'hint-stability', seed: 44 },
+  'express-knex/buggy-newest-key-lookup.ts': { verdict: 'fail', property: 'hint-stability', seed: 15 },
   'express-knex/buggy-upsert-replaces-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 15 },
   'express-knex/good-backend.ts': { verdict: 'pass' },
   'pglite-raw-sql/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
+  'pglite-raw-sql/buggy-in-process-lock.ts': { verdict: 'fail', property: 'hint-stability', seed: 76 },
+  'pglite-raw-sql/buggy-process-current-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
   'pglite-raw-sql/buggy-newest-key-lookup.ts': { verdict: 'fail', property: 'hint-stability', seed: 90 },
   'pglite-raw-sql/buggy-upsert-replaces-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
   'pglite-raw-sql/good-backend.ts': { verdict: 'pass' },
+  'pglite-raw-sql/good-process-cache.ts': { verdict: 'pass' },
 };
 
 const stacksDirectory = new URL('../examples/stacks/', import.meta.url).pathname;

@@ -27,6 +27,6 @@ export type { TraceJson, TraceJsonEvent } from './report/trace-json.ts';
 export { stringifyTraceJson, toTraceJson, traceSchema } from './report/trace-json.ts';
 export { renderMermaid } from './report/mermaid.ts';
 export { renderHtmlReport } from './report/html.ts';
-export type { NearestPass } from './report/nearest-pass.ts';
-export { findNearestPass } from './report/nearest-pass.ts';
+export type { NearestPass } from './explore/nearest-pass.ts';
+export { findNearestPass } from './explore/nearest-pass.ts';
 export { describeNearestPass } from './report/nearest-pass-text.ts';

@@ -6,11 +6,11 @@ import { createStrategy } from './explore/strategies.ts';
 import { runLoop, type LoopEnd, type LoopOptions } from './kernel/run-loop.ts';
 import type { Strategy } from './kernel/strategy.ts';
 import type { Observation, TraceRecord } from './model/observations.ts';
-import { World } from './model/world.ts';
+import { World } from './world/world.ts';
 import type { ProviderSource, RunHooks } from './providers/source.ts';
 import { describeThrown } from './errors.ts';
 import { signalBeat, signalIdle, signalRun } from './supervisor-signal.ts';
-import type { Registry } from './world/registry.ts';
+import type { Registry } from './config/registry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -130,7 +130,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
   const loop: LoopOptions = {
     queue: world.queue,
     strategy: options.wrapStrategy === undefined ? strategy : options.wrapStrategy(strategy),
-    settle: () => settleWorld(world, source),
+    settle: () => settleWorld(world),
     isHalted: () => violation !== undefined || world.done,
     eventsMax: config.eventsMax,
     virtualTimeMsMax: config.virtualTimeMsMax,
@@ -159,21 +159,24 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
  * host-side continuations finish (they may resolve promises user code awaits), and the sandbox is then
  * marked for draining, since reactions queued from the host side do not mark it themselves.
  */
-function settleWorld(world: World, source: ProviderSource): Promise<void> | undefined {
-  const tokenRealm = world.tokens?.realm;
-  const backendRealm = world.backend?.realm;
-  const settleUserCode = (): Promise<void> | undefined => source.realm.settle() ?? tokenRealm?.settle() ?? backendRealm?.settle();
+function settleWorld(world: World): Promise<void> | undefined {
+  const realms = world.realms();
+  const settleUserCode = (): Promise<void> | undefined => {
+    for (const realm of realms) {
+      const settling = realm.settle();
+      if (settling !== undefined) return settling;
+    }
+    return undefined;
+  };
   const userCode = settleUserCode();
   if (userCode !== undefined) return userCode;
   const hostWork = world.hostWork.drain();
-  // A backend serving a request may wait on the host (see BackendNode): it asks for turns while they help.
-  if (hostWork === undefined) return settleUserCode() ?? world.backend?.hostTurn();
+  // A host serving a request may wait on the host's own event loop (see BackendNode): it asks for turns while they help.
+  if (hostWork === undefined) return settleUserCode() ?? world.hosts.hostTurn();
   return hostWork
     .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
     .then(() => {
-      source.realm.touch();
-      tokenRealm?.touch();
-      backendRealm?.touch();
+      for (const realm of realms) realm.touch();
     });
 }
 

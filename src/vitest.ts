@@ -20,7 +20,8 @@ import { loadProviderSource } from './load-provider-source.ts';
 import { settingsFor, sourceFromFactory, withRunHooks, type ProviderSource } from './providers/source.ts';
 import type { CreateProvider } from './providers/types.ts';
 import { assumptionsLine } from './report/assumptions.ts';
-import { foundInSweep, runFailurePipeline, shownRunLines } from './report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline } from './explore/failure-pipeline.ts';
+import { nearestPassLines, shownRunLines } from './report/failure-text.ts';
 import { renderTimeline } from './report/timeline.ts';
 
 /** How `checkProvider` sweeps. */
@@ -160,7 +161,7 @@ export async function checkProvider(provider: CreateProvider | string, options: 
       strategy: failure.strategy,
       decisionFile: failure.filePath ?? '',
       timeline: renderTimeline(trace, outcome),
-      nearestPass: failure.nearestPass,
+      nearestPass: nearestPassLines(failure),
       shownRun: shownRunLines(failure),
     },
   });

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { main } from '../src/cli/main.ts';
 
 /** The repository root: the CLI's paths in these tests are relative to it. */
@@ -34,9 +35,15 @@ export function spawnCli(argv: readonly string[], env: Record<string, string> = 
 /** A temporary folder of provider modules written by a test, and one for the failures their checks save. */
 export function scratchModules(prefix: string): { readonly folder: string; readonly failuresDir: string; write(name: string, code: string): string } {
   const folder = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const failuresDir = mkdtempSync(join(tmpdir(), `${prefix}-failures-`));
+  // Removed when the suite that made them ends: a test run leaves nothing in the system's temporary folder.
+  afterAll(() => {
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(failuresDir, { recursive: true, force: true });
+  });
   return {
     folder,
-    failuresDir: mkdtempSync(join(tmpdir(), `${prefix}-failures-`)),
+    failuresDir,
     write(name, code) {
       const path = join(folder, name);
       writeFileSync(path, code);

@@ -69,10 +69,10 @@ describe('a passing check ends with what it assumed', () => {
     const base = await runCli(['check', good, '--runs', '2']);
     expect(base.code).toBe(0);
     expect(base.out.split('\n').at(-1)).toBe(
-      '  assumed: 3 clients, 1–3 documents, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 1 year, origin https://app.example',
+      '  assumed: 3 clients, 1–3 documents, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 10 years, origin https://app.example',
     );
     const changed = await runCli(['check', good, '--runs', '2', '--consistency', 'eventual:300', '--faults', 'never', '--documents', '2']);
-    expect(assumedLine(changed.out)).toBe('  assumed: 3 clients, 2 documents, eventual consistency (reads lag up to 300ms), no faults, retention checked up to 1 year, origin https://app.example');
+    expect(assumedLine(changed.out)).toBe('  assumed: 3 clients, 2 documents, eventual consistency (reads lag up to 300ms), no faults, retention checked up to 10 years, origin https://app.example');
   });
 
   it('reads the config file too, and is the assumptions field of --json', async () => {

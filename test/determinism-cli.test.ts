@@ -4,11 +4,11 @@ import { runCli, scratchModules } from './cli-support.ts';
 const { failuresDir, write: module } = scratchModules('rtc-sim-determinism');
 
 describe('the determinism property, end to end', () => {
-  it('a provider that waits with a real timer gets a determinism verdict naming the call, and exit 4', async () => {
-    const path = module('real-timer.ts', `export default async ({ keyHint }) => {\n  await new Promise((resolve) => setTimeout(resolve, 5));\n  return { key: 'k', keyHint: keyHint ?? 'v1' };\n};\n`);
+  it('a provider that waits with a timer the simulation does not schedule (setImmediate) gets a determinism verdict naming the call, and exit 4', async () => {
+    const path = module('real-timer.ts', `export default async ({ keyHint }) => {\n  await new Promise((resolve) => setImmediate(resolve));\n  return { key: 'k', keyHint: keyHint ?? 'v1' };\n};\n`);
     const result = await runCli(['check', path, '--runs', '50', '--failures-dir', failuresDir]);
     expect(result.code).toBe(4);
-    expect(result.out).toMatch(/determinism violated .*provider called setTimeout\(\)/);
+    expect(result.out).toMatch(/determinism violated .*provider called setImmediate\(\)/);
   });
 
   it('a provider that escapes to the real global for randomness is reported too', async () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sweep } from '../src/explore/sweep.ts';
 import { loadProviderSource } from '../src/load-provider-source.ts';
-import { foundInSweep, runFailurePipeline, shownRunLines, strategyLabel } from '../src/report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline, strategyLabel } from '../src/explore/failure-pipeline.ts';
+import { nearestPassLines, shownRunLines } from '../src/report/failure-text.ts';
 import { repositoryRoot, runCli } from './cli-support.ts';
 
 const buggy = 'examples/providers/buggy-unawaited-write.ts';
@@ -28,7 +29,7 @@ describe('the failure pipeline', () => {
     expect(report.filePath?.startsWith(ownDir)).toBe(true);
     expect(existsSync(report.filePath ?? '')).toBe(true);
     expect(report.defaults).toHaveLength(report.counterexample.file.decisions.length);
-    expect(report.nearestPass[0]).toMatch(/^nearest passing run: /);
+    expect(nearestPassLines(report)[0]).toMatch(/^nearest passing run: /);
 
     const checkDir = mkdtempSync(join(tmpdir(), 'rtc-sim-pipeline-check-'));
     const check = await runCli(['check', buggy, '--runs', '200', '--failures-dir', checkDir]);
@@ -36,8 +37,8 @@ describe('the failure pipeline', () => {
     expect(readFileSync(join(checkDir, saved ?? ''), 'utf8')).toBe(readFileSync(report.filePath ?? '', 'utf8'));
     const lines = check.out.split('\n');
     expect(lines.slice(1, 1 + shownRunLines(report).length)).toEqual(shownRunLines(report));
-    const nearestAt = lines.indexOf(report.nearestPass[0] ?? '');
-    expect(lines.slice(nearestAt, nearestAt + report.nearestPass.length)).toEqual(report.nearestPass);
+    const nearestAt = lines.indexOf(nearestPassLines(report)[0] ?? '');
+    expect(lines.slice(nearestAt, nearestAt + nearestPassLines(report).length)).toEqual(nearestPassLines(report));
   });
 
   it('without a folder it saves nothing; replay of the failing seed prints the nearest pass the pipeline finds for it', async () => {
@@ -49,6 +50,6 @@ describe('the failure pipeline', () => {
     const replay = await runCli(['replay', '--seed', String(failure.seed), buggy]);
     expect(replay.code).toBe(1);
     const lines = replay.out.split('\n');
-    expect(lines.slice(-report.nearestPass.length)).toEqual(report.nearestPass);
+    expect(lines.slice(-nearestPassLines(report).length)).toEqual(nearestPassLines(report));
   });
 });

@@ -4,6 +4,9 @@ import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { CompiledModule, InstanceHooks } from '../providers/sandbox.ts';
 import type { HostWorkTracker } from '../providers/simulated-subtle.ts';
+import type { Environment } from '../providers/machine-environment.ts';
+import type { RoutedConnection } from '../providers/simulated-network.ts';
+import { machineHooks } from './machine-hooks.ts';
 import { adaptBackend } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
@@ -21,6 +24,10 @@ export interface BackendMachine {
   readonly timers?: VirtualTimers;
   /** Where `crypto.subtle`'s real work is handed, so that its answers arrive inside the simulation. */
   readonly hostWork?: HostWorkTracker;
+  /** What the world adds to the machine's `process.env` (the database's URL); see machine-environment.ts. */
+  readonly environment?: Environment;
+  /** Where the backend's outgoing connections go (the database); absent: refused. See simulated-network.ts. */
+  readonly connections?: RoutedConnection;
 }
 
 /** A started backend process: the one handler it serves with, or why it could not start. */
@@ -121,6 +128,7 @@ function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
     timeAndRandom: 'route',
     timers: machine.timers,
     hostWork: machine.hostWork,
+    ...machineHooks(machine),
   };
   return machine.report === undefined ? hooks : { ...hooks, report: (finding) => machine.report?.(finding) };
 }

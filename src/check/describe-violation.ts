@@ -1,6 +1,6 @@
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
-import { durationWords, shortKey } from '../report/format.ts';
+import { durationWords, shortKey } from '../kernel/format.ts';
 import type { Finding } from './violation.ts';
 
 /** A finding in words: the message a violation carries, made here and nowhere else. */
@@ -29,7 +29,7 @@ export function describeFinding(finding: Finding): string {
     case 'content-differs-from-winner':
       return `${finding.client} sees ${JSON.stringify(finding.content)} on ${finding.documentId}, not the winner ${finding.winner.owner}'s ${JSON.stringify(finding.winner.content)}`;
     case 'contract-broken':
-      return finding.client === 'backend' ? `the backend module broke its contract: ${finding.problem}` : `${finding.client}'s provider broke the contract: ${finding.problem}`;
+      return finding.whose === 'backend' ? `the backend module broke its contract: ${finding.problem}` : `${finding.client}'s provider broke the contract: ${finding.problem}`;
     case 'viewer-wrote':
       return `${finding.client}, admitted as a viewer, wrote: its session for ${finding.documentId} is ${finding.status}`;
     case 'session-without-token':
@@ -37,7 +37,8 @@ export function describeFinding(finding: Finding): string {
     case 'token-for-other-document':
       return `${finding.client}'s token is limited to ${finding.tokenDocument}, yet it was given ${finding.documentId}`;
     case 'nondeterminism': {
-      const who = finding.client === 'world' ? 'provider code (no client could be named)' : finding.client === 'backend' ? 'the backend' : `${finding.client}'s provider`;
+      // The violation's actor names the instance (`backend#2`); the words name whose code it was.
+      const who = finding.whose === 'backend' ? 'the backend' : finding.client === 'world' ? 'provider code (no client could be named)' : `${finding.client}'s provider`;
       return `${who} called ${finding.api}: ${finding.detail}`;
     }
     default:

@@ -32,12 +32,16 @@ export type Finding =
   | { readonly kind: 'not-settled'; readonly when: 'deadline' | 'stalled'; readonly waiting: readonly ClientStatus[] }
   | { readonly kind: 'content-before-session'; readonly client: string; readonly documentId: string }
   | { readonly kind: 'content-differs-from-winner'; readonly client: string; readonly documentId: string; readonly content: string | undefined; readonly winner: { readonly owner: string; readonly content: string } }
-  | { readonly kind: 'contract-broken'; readonly client: string; readonly problem: string }
+  /** `whose`: the code that broke it, a browser's provider (`client` names the browser) or a backend instance's (`client` is its address). */
+  | { readonly kind: 'contract-broken'; readonly client: string; readonly whose: CodeOwner; readonly problem: string }
   | { readonly kind: 'viewer-wrote'; readonly client: string; readonly documentId: string; readonly status: 'pending' | 'established' }
   | { readonly kind: 'session-without-token'; readonly client: string; readonly messageType: string; readonly documentId: string }
   | { readonly kind: 'token-for-other-document'; readonly client: string; readonly tokenDocument: string; readonly documentId: string }
-  /** `client` is `world` when no client could be named. */
-  | { readonly kind: 'nondeterminism'; readonly client: string; readonly api: string; readonly detail: string };
+  /** `client` is `world` when no client could be named; `whose` as for `contract-broken`. */
+  | { readonly kind: 'nondeterminism'; readonly client: string; readonly whose: CodeOwner; readonly api: string; readonly detail: string };
+
+/** Whose code a finding is about: the provider's (in a browser) or the integrator's backend's. */
+export type CodeOwner = 'provider' | 'backend';
 
 /**
  * A broken property: what broke (a finding, by `kind`), in words (made once, from the finding), and where in

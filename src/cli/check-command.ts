@@ -8,7 +8,8 @@ import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts'
 import { shardSlice, type Shard } from '../explore/shards.ts';
 import { drawWorld, sweep } from '../explore/sweep.ts';
 import { settingsFor, type ProviderSource } from '../providers/source.ts';
-import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../explore/failure-pipeline.ts';
+import { nearestPassLines } from '../report/failure-text.ts';
 import { writeReportFiles, type ReportFilePaths } from '../report/report-files.ts';
 import { assumptionsLine } from '../report/assumptions.ts';
 import { appendStepSummary, stepSummaryMarkdown } from '../report/step-summary.ts';
@@ -111,6 +112,10 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   return failure === undefined ? exitCodes.pass : exitCodeForFailure(failure.property);
 }
 
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, filePins: ConfigPins, io: Io): Promise<number> {
   const clients = typeof options.clients === 'number' ? options.clients : (filePins.clients ?? 2);
   if (clients > exhaustiveClientsMax) {
@@ -118,7 +123,11 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
     return exitCodes.input;
   }
   // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
-  const config = drawWorld(options.seed, { ...filePins, ...exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients)) }, source);
+  // The backend's hosts as flagged (instances, balancer); unflagged, a sticky balancer (see exhaustivePins).
+  const { backendInstances, backendInstancesMin, backendInstancesMax, balancer } = pinsFrom(options, filePins);
+  const hostPins = { ...definedOnly({ backendInstances, backendInstancesMin, backendInstancesMax, balancer }) };
+  const pins = exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients), source.backend !== undefined && balancer === undefined);
+  const config = drawWorld(options.seed, { ...filePins, ...hostPins, ...pins }, source);
   const started = performance.now();
   const report = await exploreExhaustively({ source, config, schedulesMax: options.runs });
   const elapsedMs = performance.now() - started;
@@ -161,7 +170,7 @@ async function reportFailure(
   ];
   const reportFiles = options.out === undefined
     ? undefined
-    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, stem: report.filePath === undefined ? undefined : basename(report.filePath, '.json'), result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: report.nearestPass });
+    : writeReportFiles({ directory: resolve(io.cwd, options.out), module: modulePath, backend: options.backend, seed: report.seed, stem: report.filePath === undefined ? undefined : basename(report.filePath, '.json'), result: report.counterexample.result, defaults: report.defaults, summary, nearestPass: nearestPassLines(report) });
   return { ...report, replaySeed: found.replaySeed, replayFile, filePath, reportFiles, format: options.format ?? 'text' };
 }
 

@@ -2,12 +2,12 @@ import type { RunConfig } from '../config/run-config.ts';
 import { pctBound, type StrategyCoverage } from '../explore/coverage.ts';
 import type { ExhaustiveReport } from '../explore/exhaustive.ts';
 import type { SweepReport } from '../explore/sweep.ts';
-import { shownRunLines } from '../report/failure-pipeline.ts';
+import { nearestPassLines, shownRunLines } from '../report/failure-text.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import { describeConfig } from './describe-config.ts';
 import { painterFor, type Io } from './io.ts';
-import type { FailureReport } from '../report/failure-pipeline.ts';
+import type { FailureReport } from '../explore/failure-pipeline.ts';
 import type { ReportFilePaths } from '../report/report-files.ts';
 
 /** How `check` shows the failing run. */
@@ -50,7 +50,7 @@ function printFailure(failure: ReportedFailure, io: Io): void {
   const { trace = [], outcome } = counterexample.result;
   io.out(failure.format === 'mermaid' ? renderMermaid(trace, outcome) : renderTimeline(trace, outcome, paint));
   io.out('');
-  for (const line of failure.nearestPass) io.out(line);
+  for (const line of nearestPassLines(failure)) io.out(line);
   io.out('');
   if (failure.replaySeed !== undefined) io.out(`replay: ${failure.replaySeed}`);
   io.out(`replay the shrunk run: ${failure.replayFile}`);
@@ -99,7 +99,7 @@ function failureJson(failure: ReportedFailure | undefined): object {
       file: failure.filePath,
       shrunk: { before: failure.counterexample.before, after: failure.counterexample.after },
       config: failure.counterexample.file.config,
-      nearestPass: failure.nearestPass,
+      nearestPass: nearestPassLines(failure),
       ...(failure.reportFiles === undefined ? {} : { reports: failure.reportFiles }),
     },
   };

@@ -2,9 +2,9 @@ import { describeDocuments } from '../config/documents.ts';
 import { describeFaultPlan } from '../config/fault-plan.ts';
 import { defaultOrigin, isSecureOrigin } from '../config/origin.ts';
 import type { LatencyModel, RunConfig } from '../config/run-config.ts';
-import { formatTime } from '../report/format.ts';
-import { builtInRegistry } from '../world/components.ts';
-import type { Registry } from '../world/registry.ts';
+import { formatTime } from '../kernel/format.ts';
+import { builtInRegistry } from '../config/components.ts';
+import type { Registry } from '../config/registry.ts';
 
 /** The resolved world of a run in one line, printed before its timeline (faults in their components' words). */
 export function describeConfig(config: RunConfig, registry: Registry = builtInRegistry): string {
@@ -16,6 +16,7 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
     `seed ${config.seed}`,
     `strategy ${config.strategy}`,
     `${config.clients} clients on ${describeDocuments(config)}`,
+    ...(config.backendInstances === undefined ? [] : [backendHosts(config.backendInstances, config.balancer ?? 'round-robin')]),
     arrivals,
     `network ${latency(config.network)}`,
     `key store ${latency(config.keyStore)}`,
@@ -26,6 +27,10 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
     `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }, registry)}`,
     `origin ${config.origin ?? defaultOrigin}${isSecureOrigin(config.origin) ? '' : ' (not a secure context)'}`,
   ].join(', ');
+}
+
+function backendHosts(instances: number, balancer: string): string {
+  return instances === 1 ? '1 backend instance' : `${instances} backend instances behind a ${balancer} balancer`;
 }
 
 function latency(model: LatencyModel): string {

@@ -2,7 +2,7 @@ import { readdirSync, type Dirent } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { ok, type Result } from '../errors.ts';
 import { sweep } from '../explore/sweep.ts';
-import { foundInSweep, runFailurePipeline } from '../report/failure-pipeline.ts';
+import { foundInSweep, runFailurePipeline } from '../explore/failure-pipeline.ts';
 import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure, type VerdictRow } from '../report/step-summary.ts';
 import { replayCommandLine } from './check-command.ts';
 import { exitCodes, inputErrorMessage } from './exit-codes.ts';
@@ -96,8 +96,10 @@ function examplesIn(folder: string): Example[] | undefined {
   } catch {
     return undefined;
   }
+  const withBackend = backendFolderExamples(folder);
+  if (withBackend.length > 0) return withBackend;
   const providers = entries.filter((entry) => entry.isFile() && exampleName.test(entry.name)).map((entry) => join(folder, entry.name));
-  const stacks = entries.filter((entry) => entry.isDirectory()).flatMap((entry) => stackExamples(join(folder, entry.name)));
+  const stacks = entries.filter((entry) => entry.isDirectory()).flatMap((entry) => [...stackExamples(join(folder, entry.name)), ...backendFolderExamples(join(folder, entry.name))]);
   return [...providers.sort().map((path) => ({ provider: path, named: path })), ...stacks];
 }
 
@@ -112,6 +114,17 @@ function stackExamples(folder: string): Example[] {
     .map((name) => ({ provider: join(folder, provider), backend: join(folder, name), named: join(folder, name) }));
 }
 
+// A folder of providers that fetch from one backend: its backend.ts with each of its good-* and buggy-* providers.
+function backendFolderExamples(folder: string): Example[] {
+  const files = readdirSync(folder);
+  const backend = files.find((name) => /^backend\.(ts|js|mjs|mts)$/.test(name));
+  if (backend === undefined) return [];
+  return files
+    .filter((name) => exampleName.test(name))
+    .sort()
+    .map((name) => ({ provider: join(folder, name), backend: join(folder, backend), named: join(folder, name) }));
+}
+
 /** Sweeps one example; with a job summary, its failing run goes through the failure pipeline (not shrunk). */
 async function checkExample(example: Example, options: ExamplesCommandOptions, io: Io): Promise<Result<ExampleResult>> {
   const loaded = await loadSource(example.provider, io.cwd, example.backend === undefined ? {} : { backend: example.backend });
@@ -122,7 +135,7 @@ async function checkExample(example: Example, options: ExamplesCommandOptions, i
   const runs = backend === undefined ? options.runs : Math.min(options.runs, options.stackRuns ?? stackRunsDefault);
   const report = await sweep({ source, runs, seed: options.seed, pins: {} });
   const row = {
-    module: backend ?? module,
+    module: example.named === example.provider ? module : (backend ?? module),
     expected: basename(example.named).startsWith('good-') ? 'pass' : 'fail',
     verdict: report.verdict,
     property: report.failure?.property ?? '',
@@ -134,7 +147,7 @@ async function checkExample(example: Example, options: ExamplesCommandOptions, i
   return ok({
     row,
     failure: {
-      module: backend ?? module,
+      module: example.named === example.provider ? module : (backend ?? module),
       property: failure.property,
       message: failure.counterexample.file.message,
       replayLines: [replayCommandLine(io.cwd, `--seed ${failure.seed} ${shellWord(module)}`, backend === undefined ? '' : `--backend ${shellWord(backend)}`)],

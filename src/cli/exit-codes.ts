@@ -1,6 +1,6 @@
 import type { InputError } from '../errors.ts';
 import type { FailureKind } from '../explore/sweep.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** The CLI's exit codes: each a distinct outcome a script can act on. */
 export const exitCodes = {

@@ -5,7 +5,7 @@ import { examplesCommand, stackRunsDefault } from './examples-command.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { loadSource } from './load-source.ts';
-import { consistencyOption, countOrRange, pageOrigin, shellWord, strategyName, wholeNumber } from './options.ts';
+import { balancerOption, consistencyOption, countOrRange, instancesOrRange, pageOrigin, repeated, shellWord, strategyName, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { scenarioCommand } from './scenario-command.ts';
 import { mergeCommand, shardOption } from './merge-command.ts';
@@ -54,10 +54,14 @@ function worldOptions(command: Command): Command {
     .option('--leeway <seconds>', 'clock leeway the server allows on JWT times (default 30)', wholeNumber(0, 86_400))
     .option('--token-provider <module>', 'your rtc_token_provider module (createTokenProvider(env) or a default export); implies --auth jwt')
     .option('--backend <module>', "your backend module (createBackend(env) returning your HTTP handler or app): the providers' fetch reaches it, over the simulated network")
+    .option('--env <KEY=VALUE>', "a variable of the backend machine's process.env (repeatable); the host's environment never reaches it", repeated)
+    .option('--env-file <path>', "a .env file of the backend machine's variables (--env wins)")
     .addOption(new Option('--crypto <mode>', 'session encryption: symbolic (default, fast) | real (WebCrypto)').choices(['symbolic', 'real']))
     .addOption(
       new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(timeAndRandomModes),
     )
+    .option('--backend-instances <n>', 'processes of your backend behind a load balancer: N, or A-B for a count drawn per seed (default 1-3)', instancesOrRange)
+    .option('--balancer <policy>', 'how the load balancer picks an instance: round-robin | random | sticky (default: drawn per seed)', balancerOption)
     .option('--origin <url>', "the origin the browsers' pages are served from (default https://app.example); RTC needs a secure context: https or localhost", pageOrigin)
     .option('--consistency <mode>', "the key store's consistency: strong (default) | eventual[:lagMs] (reads from a replica lagging writes by lagMs, default 500)", consistencyOption)
     .addOption(new Option('--faults <mode>', 'how often seeds draw a fault plan: always | sometimes (default) | never').choices(['always', 'sometimes', 'never']))

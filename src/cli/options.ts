@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { configPinsSchema } from '../config/config-schema.ts';
 import { originProblem } from '../config/origin.ts';
 import type { KeyStoreConsistency } from '../config/fault-plan.ts';
-import { strategyNames, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
+import { strategyNames, type BalancerPolicy, type ConfigPins, type FaultMode, type StrategyName, type SwarmSettings } from '../config/run-config.ts';
+import { backendInstancesMax, balancerPolicies } from '../config/schema-parts.ts';
 import type { Result } from '../errors.ts';
 import type { TimeAndRandom } from '../providers/nondeterminism.ts';
 import { readJsonFile } from '../json-file.ts';
@@ -83,6 +84,21 @@ export function countOrRange(value: string): CountOrRange {
   return { min, max };
 }
 
+/** A commander parser for `--backend-instances N` or `A-B`. */
+export function instancesOrRange(value: string): CountOrRange {
+  const parsed = countOrRange(value);
+  const max = typeof parsed === 'number' ? parsed : parsed.max;
+  if (max > backendInstancesMax) throw new InvalidArgumentError(`at most ${backendInstancesMax} backend instances, got ${max}.`);
+  return parsed;
+}
+
+/** A commander parser for `--balancer round-robin|random|sticky`. */
+export function balancerOption(value: string): BalancerPolicy {
+  const policy = balancerPolicies.find((name) => name === value);
+  if (policy === undefined) throw new InvalidArgumentError(`expected one of ${balancerPolicies.join(', ')}, got ${JSON.stringify(value)}.`);
+  return policy;
+}
+
 /** Reads a `--config` file of pinned fields; every problem names the field. */
 export function readConfigPins(path: string, cwd: string): Result<ConfigPins> {
   return readJsonFile(resolve(cwd, path), configPinsSchema, 'config file');
@@ -104,6 +120,14 @@ export interface WorldOptions {
   readonly tokenProvider?: string;
   /** The integrator's backend module: the providers' fetch reaches it. */
   readonly backend?: string;
+  /** How many instances of it run behind the load balancer, or the range each seed draws from. */
+  readonly backendInstances?: CountOrRange;
+  /** The load balancer's policy. */
+  readonly balancer?: BalancerPolicy;
+  /** The backend machine's variables, `KEY=VALUE` each. */
+  readonly env?: readonly string[];
+  /** A `.env` file of the backend machine's variables. */
+  readonly envFile?: string;
   /** The origin the browsers' pages are served from. */
   readonly origin?: string;
   /** The key store's consistency (pins `keyStoreConsistency`). */
@@ -120,6 +144,8 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...filePins,
     ...(clients === undefined ? {} : typeof clients === 'number' ? { clients } : { clientsMin: clients.min, clientsMax: clients.max }),
     ...(options.documents === undefined ? {} : { documents: options.documents }),
+    ...instancePins(options.backendInstances),
+    ...(options.balancer === undefined ? {} : { balancer: options.balancer }),
     ...(options.strategy === undefined || !isRunStrategy(options.strategy) ? {} : { strategy: options.strategy }),
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
@@ -133,12 +159,15 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
 
 /** The same pins as command-line flags, for replay lines. */
 export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: CompanionModules = {}): string {
-  const { tokenProvider, backend } = modules;
+  const { tokenProvider, backend, env, envFile } = modules;
   const flags: string[] = [];
   if (configFile !== undefined) flags.push(`--config ${shellWord(configFile)}`);
   if (pins.clients !== undefined) flags.push(`--clients ${pins.clients}`);
   if (pins.clientsMin !== undefined) flags.push(`--clients ${pins.clientsMin}-${pins.clientsMax ?? pins.clientsMin}`);
   if (pins.documents !== undefined) flags.push(`--documents ${typeof pins.documents === 'number' ? pins.documents : `${pins.documents.min}-${pins.documents.max}`}`);
+  if (pins.backendInstances !== undefined) flags.push(`--backend-instances ${pins.backendInstances}`);
+  if (pins.backendInstancesMin !== undefined) flags.push(`--backend-instances ${pins.backendInstancesMin}-${pins.backendInstancesMax ?? pins.backendInstancesMin}`);
+  if (pins.balancer !== undefined) flags.push(`--balancer ${pins.balancer}`);
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);
@@ -149,13 +178,29 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: C
   if (pins.keyStoreConsistency !== undefined) flags.push(`--consistency ${consistencyWord(pins.keyStoreConsistency)}`);
   if (tokenProvider !== undefined) flags.push(`--token-provider ${shellWord(tokenProvider)}`);
   if (backend !== undefined) flags.push(`--backend ${shellWord(backend)}`);
+  if (envFile !== undefined) flags.push(`--env-file ${shellWord(envFile)}`);
+  for (const variable of env ?? []) flags.push(`--env ${shellWord(variable)}`);
   return flags.join(' ');
 }
 
-/** The modules a run loads besides the provider, as the user named them. */
+function instancePins(instances: CountOrRange | undefined): Partial<SwarmSettings> {
+  if (instances === undefined) return {};
+  return typeof instances === 'number' ? { backendInstances: instances } : { backendInstancesMin: instances.min, backendInstancesMax: instances.max };
+}
+
+/** The modules a run loads besides the provider, as the user named them, and the backend machine's variables. */
 export interface CompanionModules {
   readonly tokenProvider?: string | undefined;
   readonly backend?: string | undefined;
+  /** `--env KEY=VALUE`, repeated: the backend's `process.env` (machine-environment.ts). */
+  readonly env?: readonly string[] | undefined;
+  /** `--env-file PATH`: a `.env` file of the backend's variables (`--env` wins). */
+  readonly envFile?: string | undefined;
+}
+
+/** A commander collector for a repeatable flag. */
+export function repeated(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Quotes a shell word when it needs it. */

@@ -5,7 +5,8 @@ import { replayStrategy, type ReplayDrift } from '../explore/replay-strategy.ts'
 import { replay } from '../explore/sweep.ts';
 import { traceDivergence } from '../explore/trace-divergence.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { runFailurePipeline } from '../report/failure-pipeline.ts';
+import { runFailurePipeline } from '../explore/failure-pipeline.ts';
+import { nearestPassLines } from '../report/failure-text.ts';
 import { renderTimeline } from '../report/timeline.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
 import { describeConfig } from './describe-config.ts';
@@ -43,7 +44,7 @@ export async function replayCommand(modulePath: string | undefined, options: Rep
     const chosenModule = modulePath ?? located(module);
     const backend = options.backend ?? (file.value.backend === undefined ? undefined : located(file.value.backend));
     const keys = decisions.map((decision) => decision.event);
-    run = { module: chosenModule, modules: { tokenProvider: options.tokenProvider ?? file.value.tokenProvider, backend }, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
+    run = { module: chosenModule, modules: { tokenProvider: options.tokenProvider ?? file.value.tokenProvider, backend, env: options.env, envFile: options.envFile }, execute: (source, runDrift = drift) => simulate({ config, source, record: true, strategy: replayStrategy(keys, runDrift) }) };
   } else {
     if (modulePath === undefined) {
       io.err("usage error: replay --seed needs the provider module: replay --seed <s> <module>");
@@ -98,7 +99,7 @@ async function nearestPassOf(result: SimulationResult, source: ProviderSource, m
   const { outcome } = result;
   if (outcome.kind !== 'violation') return undefined;
   const found = { property: outcome.violation.property, message: outcome.violation.message, seed: result.config.seed, config: result.config, decisions: result.decisions ?? [] };
-  return (await runFailurePipeline(found, { source, module, shrink: false })).nearestPass;
+  return nearestPassLines(await runFailurePipeline(found, { source, module, shrink: false }));
 }
 
 /** The exit code of one run. */

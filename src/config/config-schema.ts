@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { builtInFaultEventSchema } from '../world/components.ts';
-import type { FaultShape } from '../world/registry.ts';
-import { clientName, documentSpreads, milliseconds, strategyNames, timeAndRandomModes } from './schema-parts.ts';
+import { builtInFaultEventSchema } from './components.ts';
+import type { FaultShape } from './registry.ts';
+import { backendInstancesMax, balancerPolicies, clientName, documentSpreads, milliseconds, strategyNames, timeAndRandomModes } from './schema-parts.ts';
 import { originProblem } from './origin.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
@@ -142,6 +142,13 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
      * simulation and reported as nondeterminism (absent or `report`), or answered silently (`route`).
      */
     timeAndRandom: z.enum(timeAndRandomModes).optional(),
+    /**
+     * How many processes of the integrator's backend serve behind the load balancer (worlds with a backend;
+     * absent: one). Each is a fresh module instance with its own memory, timers, clock and stream.
+     */
+    backendInstances: z.number().int().min(1).max(backendInstancesMax).optional(),
+    /** How the load balancer picks an instance for each request (absent: round robin). */
+    balancer: z.enum(balancerPolicies).optional(),
     /** The origin every browser's page is served from (see origin.ts); absent: `defaultOrigin`. */
     origin: z
       .string()

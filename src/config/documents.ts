@@ -1,7 +1,7 @@
 // How many documents a world has and which client opens which: drawn per seed from a stream of its own
 // (`documents`), so that adding these draws shifted no other component's numbers, and pinned by `documents`.
 import type { RandomStream } from '../kernel/random.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 import type { documentSpreads } from './schema-parts.ts';
 
 /** How clients spread over documents (see `documentSpreads`). */

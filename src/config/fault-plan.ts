@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { builtInRegistry, type BuiltInFault } from '../world/components.ts';
-import type { Registry } from '../world/registry.ts';
+import { builtInRegistry, type BuiltInFault } from './components.ts';
+import type { Registry } from './registry.ts';
 import type { authSettingsSchema, clockSettingsSchema, faultPlanSchemaOfBuiltIns, keyStoreConsistencySchema } from './config-schema.ts';
 
 /** One fault of the built-in components, scheduled at a virtual time within the fault phase or scripted (see world/components.ts). */

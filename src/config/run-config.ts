@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { configPinsSchema, latencyModelSchema, runConfigSchema } from './config-schema.ts';
-import { strategyNames as strategyNameList } from './schema-parts.ts';
+import { strategyNames as strategyNameList, type balancerPolicies } from './schema-parts.ts';
 import { defaultOrigin } from './origin.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
@@ -8,6 +8,9 @@ export type LatencyModel = z.infer<typeof latencyModelSchema>;
 
 /** The fully resolved world of one run: everything that, with the seed, decides what happens (see its schema). */
 export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** How the load balancer picks a backend instance. */
+export type BalancerPolicy = (typeof balancerPolicies)[number];
 
 /** The scheduling strategies a run can use. */
 export type StrategyName = (typeof strategyNameList)[number];
@@ -23,6 +26,9 @@ export type SwarmSettings = ConfigPins & {
   /** When `clients` is not pinned, each seed draws its client count in [clientsMin, clientsMax]. */
   readonly clientsMin?: number;
   readonly clientsMax?: number;
+  /** When `backendInstances` is not pinned, each seed of a world with a backend draws its count in this range (default 1–3). */
+  readonly backendInstancesMin?: number;
+  readonly backendInstancesMax?: number;
   /** How often seeds draw a fault plan when `faults` is not pinned (default: half of them). */
   readonly faultMode?: FaultMode;
   /** The world has the integrator's backend (`--backend`): its faults are drawn too. */
@@ -35,8 +41,15 @@ export type FaultMode = 'always' | 'sometimes' | 'never';
 const minuteMs = 60 * 1000;
 const dayMs = 24 * 60 * minuteMs;
 
-/** When the retention probes reopen the documents: at once, 10 minutes, a day, a month and a year later. */
-export const retentionHorizonsMsDefault: readonly number[] = [0, 10 * minuteMs, dayMs, 31 * dayMs, 365 * dayMs];
+const yearMs = 365 * dayMs;
+
+/**
+ * When the retention probes reopen the documents: at once, 10 minutes, a day, a month, a year, and 2, 5 and 10
+ * years later — documents live for years, and key policies (a cryptoperiod, a purge of old keys) bite then. A
+ * quiet period is a jump of the clock, so a decade costs a few events, not a step per tick (see
+ * src/browser/page-timers.ts for what a page's interval does across it).
+ */
+export const retentionHorizonsMsDefault: readonly number[] = [0, 10 * minuteMs, dayMs, 31 * dayMs, yearMs, 2 * yearMs, 5 * yearMs, 10 * yearMs];
 
 /** The last retention horizon: how long after the race a pass promises that documents still open. */
 export function lastHorizonMs(horizons: readonly number[]): number {

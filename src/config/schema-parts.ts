@@ -18,3 +18,12 @@ export const timeAndRandomModes = ['report', 'route'] as const;
  * document onto the first.
  */
 export const documentSpreads = ['even', 'blocks', 'skewed'] as const;
+
+/**
+ * How the load balancer in front of several backend instances picks one for a request: in turn, at random
+ * (from its seeded stream), or sticky (each browser always reaches the same instance: session affinity).
+ */
+export const balancerPolicies = ['round-robin', 'random', 'sticky'] as const;
+
+/** The most backend instances a world may run. */
+export const backendInstancesMax = 8;

@@ -1,11 +1,12 @@
 import { forkStream, type RandomStream } from '../kernel/random.ts';
-import { backendComponent } from '../world/backend-component.ts';
-import { builtInRegistry } from '../world/components.ts';
-import type { FaultVerb } from '../world/registry.ts';
-import { momentNames } from '../world/moments.ts';
+import { backendComponent } from './backend-component.ts';
+import { builtInRegistry } from './components.ts';
+import type { FaultVerb } from './registry.ts';
+import { momentNames } from './moments.ts';
 import { drawDocuments } from './documents.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
+import { balancerPolicies } from './schema-parts.ts';
 
 const backendVerbKinds: ReadonlySet<string> = new Set(backendComponent.faults.map((verb) => verb.kind));
 
@@ -39,7 +40,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, faultMode, withBackend, documents: documentsPin, ...pins } = settings;
+  const { clientsMin, clientsMax, backendInstancesMin, backendInstancesMax, faultMode, withBackend, documents: documentsPin, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -56,7 +57,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   };
   // A whole stack is what production runs: its packages' clock reads (axios times its requests) are routed
   // silently unless pinned otherwise; the backend's always are (a server's clock is the real one).
-  const stackDefaults = withBackend === true ? { timeAndRandom: 'route' as const } : {};
+  const stackDefaults = withBackend === true ? { timeAndRandom: 'route' as const, ...drawBackendHosts(forkStream(seed, 'backend-hosts'), backendInstancesMin, backendInstancesMax) } : {};
   const withoutDocuments = { seed, ...fixedDefaults, ...drawn, ...stackDefaults, ...definedOnly(pins) };
   // Documents come from a stream of their own, once the client count is known (they never exceed it).
   const resolved = { ...withoutDocuments, ...drawDocuments(forkStream(seed, 'documents'), {
@@ -69,13 +70,21 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   // clients), so that pinning one field never shifts another's draw.
   return {
     pctStepsEstimate: 12 + 14 * resolved.clients,
-    faults: withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, resolved.clients),
-    clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
+    // A pinned plan or clock setting replaces the draw (below): it is not drawn, which changes nothing else,
+    // as each comes from a stream of its own (a fixed cost of every run in a world that pins them).
+    faults: pins.faults ?? withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, { clients: resolved.clients, backendInstances: resolved.backendInstances ?? 1 }),
+    clocks: pins.clocks ?? drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
     eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
     virtualTimeMsMax: pins.virtualTimeMsMax ?? fixedDefaults.virtualTimeMsMax + lastHorizonMs(resolved.retentionHorizonsMs),
   };
+}
+
+/** Backend instances in the world (1–3 unless told otherwise) and the balancer's policy, from a stream of their own. */
+function drawBackendHosts(stream: RandomStream, min: number | undefined, max: number | undefined): { backendInstances: number; balancer: (typeof balancerPolicies)[number] } {
+  const instancesMin = min ?? 1;
+  return { backendInstances: stream.integer(instancesMin, max ?? Math.max(instancesMin, 3)), balancer: stream.pick(balancerPolicies) };
 }
 
 function definedOnly<T extends object>(pins: T): { [Key in keyof T]?: Exclude<T[Key], undefined> } {
@@ -149,20 +158,20 @@ function drawFaultEvent(stream: RandomStream, phaseEndMs: number, clients: numbe
   const atMs = stream.integer(0, phaseEndMs - 1);
   const client = `c${stream.integer(1, clients)}`;
   const verb = stream.pick(drawableVerbs);
-  return verb.draw(stream, { atMs, client });
+  return verb.draw(stream, { atMs, client, backendInstances: 1 });
 }
 
 /**
  * In a world with the integrator's backend, a plan with faults also draws up to two of the backend's (a crash,
  * a lost response), from a stream of their own: worlds without a backend draw exactly what they did before.
  */
-function withBackendFaults(plan: FaultPlan, stream: RandomStream | undefined, clients: number): FaultPlan {
+function withBackendFaults(plan: FaultPlan, stream: RandomStream | undefined, world: { readonly clients: number; readonly backendInstances: number }): FaultPlan {
   if (stream === undefined || plan === noFaults) return plan;
   const events = [...plan.events];
   for (let count = stream.integer(0, 2); count > 0; count--) {
     const atMs = stream.integer(0, plan.phaseEndMs - 1);
-    const client = `c${stream.integer(1, clients)}`;
-    events.push(stream.pick(backendVerbs).draw(stream, { atMs, client }));
+    const client = `c${stream.integer(1, world.clients)}`;
+    events.push(stream.pick(backendVerbs).draw(stream, { atMs, client, backendInstances: world.backendInstances }));
   }
   // Appended, not sorted in: the plan's own events keep their order, so they are exactly the same as without a backend.
   return { ...plan, events };

@@ -87,9 +87,15 @@ export async function exploreExhaustively(options: ExhaustiveOptions): Promise<E
   }
 }
 
-/** The pinned world exhaustive search uses by default: simultaneous arrivals and fixed 1 ms latencies. */
-export function exhaustivePins(clients: number, documents: number): Partial<RunConfig> {
+/**
+ * The pinned world exhaustive search uses by default: simultaneous arrivals and fixed 1 ms latencies; with a
+ * backend, a sticky balancer. Round robin and random choose an instance by a state every request shares (the
+ * turn, the stream), which the search's independence of events does not see: two requests that commute in
+ * its eyes would swap their instances. Sticky keeps each browser on its instance whatever the order.
+ */
+export function exhaustivePins(clients: number, documents: number, withBackend = false): Partial<RunConfig> {
   return {
+    ...(withBackend ? { balancer: 'sticky' as const } : {}),
     clients,
     documents,
     documentSpread: 'even',

@@ -6,6 +6,7 @@ import type { SwarmSettings } from '../config/run-config.ts';
 import { packageRoot, runsFromSources } from '../package-root.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { CoverageTally } from './coverage.ts';
+import { currentUserEnvironment } from '../backend/machine-hooks.ts';
 import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
 import { explainFailure, scanRange, sweep, type FirstFailure, type SweepReport } from './sweep.ts';
 
@@ -96,7 +97,7 @@ function chunksOf(options: ParallelSweepOptions): ChunkTask[] {
   for (let start = 0; start < options.runs; ) {
     const left = options.runs - start;
     const runs = Math.min(left, Math.max(chunkRunsMin, Math.min(chunkRunsMax, Math.ceil(left / (options.workers * 4)))));
-    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs, pins: options.pins });
+    chunks.push({ modulePath: options.modulePath, ...(options.tokenProviderPath === undefined ? {} : { tokenProviderPath: options.tokenProviderPath }), ...(options.backendPath === undefined ? {} : { backendPath: options.backendPath }), seed: options.seed + start, runs, pins: options.pins, environment: currentUserEnvironment() });
     start += runs;
   }
   return chunks;

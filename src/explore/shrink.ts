@@ -3,8 +3,8 @@ import type { RunConfig } from '../config/run-config.ts';
 import { fixedLatency } from '../config/swarm.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { simulate, type SimulationResult } from '../simulate.ts';
-import { builtInRegistry } from '../world/components.ts';
-import type { Registry } from '../world/registry.ts';
+import { builtInRegistry } from '../config/components.ts';
+import type { Registry } from '../config/registry.ts';
 import { nonDefaultCount, notingDefaults } from './default-choices.ts';
 import { replayStrategy } from './replay-strategy.ts';
 import type { FailureKind } from './sweep.ts';
@@ -20,6 +20,8 @@ export interface Counterexample {
 export interface CounterexampleSize {
   readonly clients: number;
   readonly documents: number;
+  /** Instances of the integrator's backend, in worlds with one. */
+  readonly backendInstances?: number;
   /** Scheduled faults, plus one for key-store fault rates. */
   readonly faults: number;
   readonly steps: number;
@@ -69,6 +71,7 @@ export async function shrink(source: ProviderSource, start: Counterexample, prop
     for (let clients = 1; clients < current.config.clients && !progress; clients++) {
       progress = await smallerWorld({ ...current.config, clients, documents: Math.min(current.config.documents, clients), ...trimmedArrivals(current.config, clients), ...retargetedFaults(current.config, clients) });
     }
+    for (const fewer of registry.fewerHosts(current.config)) if (!progress) progress = await smallerWorld(fewer);
     for (let documents = 1; documents < current.config.documents && !progress; documents++) {
       progress = await smallerWorld({ ...current.config, documents });
     }
@@ -98,6 +101,7 @@ export function sizeOf(counterexample: Counterexample): CounterexampleSize {
   return {
     clients: counterexample.config.clients,
     documents: counterexample.config.documents,
+    ...(counterexample.config.backendInstances === undefined ? {} : { backendInstances: counterexample.config.backendInstances }),
     faults: plan === undefined ? 0 : plan.events.length + (plan.keyStoreFailureRate + plan.keyStoreTimeoutRate > 0 ? 1 : 0),
     steps: counterexample.result.steps,
     nonDefaultDecisions: nonDefaultCount(counterexample.decisions),
@@ -106,11 +110,11 @@ export function sizeOf(counterexample: Counterexample): CounterexampleSize {
 
 function sizeScore(counterexample: Counterexample): number {
   const size = sizeOf(counterexample);
-  // Clients dominate, then documents, then faults, then non-default decisions, then events; latencies and
+  // Clients dominate, then backend instances, then documents, then faults, then non-default decisions, then events; latencies and
   // clock skew break ties.
   const { config } = counterexample;
   const latency = config.network.maxMs + config.keyStore.maxMs + config.arrivalSpreadMs + (config.clocks?.skewMsMax ?? 0);
-  return size.clients * 1e14 + size.documents * 1e12 + size.faults * 1e10 + size.nonDefaultDecisions * 1e7 + size.steps * 1e3 + Math.min(latency, 999);
+  return size.clients * 1e14 + (size.backendInstances ?? 1) * 1e13 + size.documents * 1e12 + size.faults * 1e10 + size.nonDefaultDecisions * 1e7 + size.steps * 1e3 + Math.min(latency, 999);
 }
 
 function breaks(result: SimulationResult, property: FailureKind): boolean {

@@ -4,7 +4,7 @@ import type { Strategy } from '../kernel/strategy.ts';
 import { pctStrategy } from './pct-strategy.ts';
 import { randomStrategy } from './random-strategy.ts';
 import { timedStrategy } from './timed-strategy.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** The strategy a run's configuration names, drawing only from the run's `scheduler` stream. */
 export function createStrategy(config: RunConfig, streams: RandomStreams): Strategy {

@@ -5,6 +5,8 @@ import type { RunOutcome } from '../simulate.ts';
 import { CoverageTally, type ExportedTally } from './coverage.ts';
 import { signalIdle } from '../supervisor-signal.ts';
 import { scanRange } from './sweep.ts';
+import { setUserEnvironment } from '../backend/machine-hooks.ts';
+import type { Environment } from '../providers/machine-environment.ts';
 
 /** One slice of a sweep, as a worker receives it: plain data only. */
 export interface ChunkTask {
@@ -14,6 +16,8 @@ export interface ChunkTask {
   readonly seed: number;
   readonly runs: number;
   readonly pins: SwarmSettings;
+  /** The backend machine's user variables (`--env`), set in the worker before its runs. */
+  readonly environment?: Environment;
 }
 
 /** What a worker sends back: the first failing seed of its slice, if any, and what it covered. */
@@ -44,6 +48,7 @@ function sourceFor(modulePath: string, tokenProviderPath: string | undefined, ba
 /** Runs one slice of seeds and reports its first failure; the default export a pool worker calls. */
 export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   const tally = new CoverageTally();
+  if (task.environment !== undefined) setUserEnvironment(task.environment);
   const found = await scanRange({ source: await sourceFor(task.modulePath, task.tokenProviderPath, task.backendPath), runs: task.runs, seed: task.seed, pins: task.pins }, tally);
   // Until the pool hands this worker its next chunk, it waits: not blocked, however long.
   signalIdle();

@@ -55,7 +55,7 @@ export interface FirstFailure {
   readonly divergence?: string;
 }
 
-/** Every this many runs, a sweep runs the seed twice more with full traces and compares them. */
+/** Every this many runs, a sweep keeps the run's full trace, runs the seed once more and compares the two. */
 export const selfCheckEveryRuns = 97;
 
 /** The largest world the self-check re-runs. */
@@ -86,13 +86,15 @@ export async function scanRange(options: SweepOptions, tally: CoverageTally, yie
     const seed = options.seed + index;
     const config = drawWorld(seed, options.pins, options.source);
     options.onRun?.(config);
+    // Worlds of thousands of clients skip it: two full traces of a million records cost more than the sweep.
+    const selfChecked = index % selfCheckEveryRuns === 0 && config.clients <= selfCheckClientsMax;
     const observer = tally.observe(config);
-    const result = await simulate({ config, source: options.source, wrapStrategy: observer.wrap });
+    // A self-checked seed's swept run keeps its trace and is the first of the two compared: a run saved.
+    const result = await simulate({ config, source: options.source, wrapStrategy: observer.wrap, record: selfChecked });
     observer.close();
     if (result.outcome.kind !== 'pass') return { seed, outcome: result.outcome };
-    // Worlds of thousands of clients skip it: two full traces of a million records cost more than the sweep.
-    if (index % selfCheckEveryRuns === 0 && config.clients <= selfCheckClientsMax) {
-      const divergence = await selfCheck(options.source, config);
+    if (selfChecked) {
+      const divergence = traceDivergence(options.source, result, await simulate({ config, source: options.source, record: true }));
       if (divergence !== undefined) return { seed, outcome: result.outcome, divergence };
     }
     if ((index + 1) % progressEveryRuns === 0) options.onProgress?.(index + 1);

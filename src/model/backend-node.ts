@@ -11,27 +11,38 @@ import type { SimulatedKeyStore } from './key-store.ts';
 import type { NetworkMessage } from './messages.ts';
 import type { Endpoint, Network } from './network.ts';
 import type { WorldContext } from './world-context.ts';
-
-/** The backend machine's address on the network. */
-export const backendId = 'backend';
+import type { Host } from '../config/registry.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 type RequestMessage = Extract<HttpMessage, { type: 'http-request' }>;
 
 /** What the backend node is made of. */
 export interface BackendNodeParts {
+  /** Its address: `backend` when it is the world's only instance, else `backend#1`, `backend#2`, … */
+  readonly address: string;
+  /** The name of its seeded stream (its address; see backend-fleet.ts). */
+  readonly streamName: string;
   readonly world: WorldContext;
   readonly network: Network;
   readonly source: BackendSource;
   readonly database: SimulatedDatabase;
   readonly keyStore: SimulatedKeyStore;
   readonly clock: NodeClock;
+  /** Browsers whose next response from any instance is lost on the way (a fault), shared by the fleet. */
+  readonly losingNextResponse: Set<string>;
+  /** Called each time the process begins serving. */
+  readonly onServing?: (node: BackendNode) => void;
 }
 
-/** The backend process: starting (requests wait), serving, or down (nothing listens). */
+/**
+ * The backend process: starting (requests wait), serving, draining (a rolling deploy replaced it: it finishes
+ * what it serves, then stops), or down (nothing listens).
+ */
 type Process =
   | { readonly kind: 'starting'; readonly backlog: { readonly from: string; readonly message: RequestMessage }[] }
   | { readonly kind: 'serving'; readonly handler: FetchHandler }
-  | { readonly kind: 'down'; readonly reason: 'crashed' | 'failed-to-start' };
+  | { readonly kind: 'draining' }
+  | { readonly kind: 'down'; readonly reason: 'crashed' | 'failed-to-start' | 'retired' };
 
 /**
  * How many host turns in a row without progress the kernel gives a backend awaiting the host. A handler's
@@ -65,14 +76,14 @@ const requestContext = new AsyncLocalStorage<{ readonly node: BackendNode; reado
  * host promise, light-my-request finishes an Express response on `process.nextTick`. While a request is being
  * served, the kernel gives the host a turn between events until nothing more happens (`hostTurn`), bounded.
  */
-export class BackendNode implements Endpoint {
-  readonly id = backendId;
+export class BackendNode implements Endpoint, Host {
+  readonly kind = 'backend';
+  readonly id: string;
   private process: Process = { kind: 'down', reason: 'crashed' };
   /** Which start of the process is running: work of an earlier one is ignored when it finishes. */
   private generation = 0;
   private readonly serving = new Map<string, { readonly from: string }>();
   /** Browsers whose next response is lost on the way (a fault). */
-  private readonly losingNextResponse = new Set<string>();
   private awaitingHost = 0;
   private progress = 0;
   private lastMark = -1;
@@ -84,12 +95,23 @@ export class BackendNode implements Endpoint {
   private readonly db: DatabaseHandle;
 
   constructor(private readonly parts: BackendNodeParts) {
-    this.random = parts.world.streams.get('backend');
+    this.id = parts.address;
+    this.random = parts.world.streams.get(parts.streamName);
     // A statement is its request's: the request being served when it was issued (async context follows awaits).
     this.db = handleFor(parts.database, () => {
       const serving = requestContext.getStore();
-      return serving?.node === this ? serving.request : 'backend';
+      return serving?.node === this ? serving.request : this.id;
     });
+  }
+
+  /** Its address (the network calls it `id`). */
+  get address(): string {
+    return this.id;
+  }
+
+  /** Whether it takes new requests: starting or serving (not draining, not retired; a crashed one is still in rotation). */
+  get inRotation(): boolean {
+    return this.process.kind !== 'draining' && !(this.process.kind === 'down' && this.process.reason === 'retired');
   }
 
   /** Where the backend's code runs: settled between events like the providers'. */
@@ -108,18 +130,26 @@ export class BackendNode implements Endpoint {
       const backlog = this.process.kind === 'starting' ? this.process.backlog : [];
       if (!started.ok) {
         this.process = { kind: 'down', reason: 'failed-to-start' };
-        this.parts.world.emit({ kind: 'backend', actor: backendId, event: 'contract', problem: started.problem.problem, detail: started.problem.message });
+        this.parts.world.emit({ kind: 'backend', actor: this.id, event: 'contract', problem: started.problem.problem, detail: started.problem.message });
         for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-refused');
         return;
       }
       this.process = { kind: 'serving', handler: started.handler };
       this.record('serving', 'the backend listens');
       for (const waiting of backlog) this.serve(started.handler, waiting.from, waiting.message);
+      this.parts.onServing?.(this);
     });
   }
 
-  /** The process crashes: requests in flight are lost, module memory and timers with it; it restarts after `downMs`. */
+  /**
+   * The process crashes: requests in flight are lost, module memory and timers with it; it restarts after
+   * `downMs` (faults stop when the fault phase ends: a process still down then starts at that moment). A
+   * retired process stays down.
+   */
   crash(downMs: number): void {
+    if (!this.inRotation) return;
+    const { world } = this.parts;
+    const restartAfterMs = Math.min(downMs, Math.max(0, (world.config.faults?.phaseEndMs ?? 0) - world.queue.nowMs));
     this.generation++;
     this.awaitingHost = 0;
     const backlog = this.process.kind === 'starting' ? this.process.backlog : [];
@@ -127,14 +157,35 @@ export class BackendNode implements Endpoint {
     for (const [id, request] of this.serving) this.fail(request.from, id, 'connection-reset');
     for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-reset');
     this.serving.clear();
-    for (const event of this.timerEvents.values()) this.parts.world.queue.cancel(event);
-    this.timerEvents.clear();
-    this.parts.world.queue.timer({ key: `backend-start#${this.generation}`, actor: backendId, resources: [backendId], delayMs: downMs, action: () => this.start() });
+    this.cancelTimers();
+    world.queue.timer({ key: `${this.id}-start#${this.generation}`, actor: this.id, resources: [this.id], delayMs: restartAfterMs, action: () => this.start() });
   }
 
-  /** The next response to `client` is lost after its handler ran: the browser sees the connection drop. */
-  loseNextResponse(client: string): void {
-    this.losingNextResponse.add(client);
+  /**
+   * A rolling deploy replaced it: it takes no new request (the balancer no longer sends any), finishes those
+   * it serves, then stops for good.
+   */
+  drain(): void {
+    if (!this.inRotation) return;
+    const backlog = this.process.kind === 'starting' ? this.process.backlog : [];
+    this.process = { kind: 'draining' };
+    this.record('draining', 'a newer instance took its place: it finishes the requests it serves, then stops');
+    for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-refused');
+    this.stopWhenDrained();
+  }
+
+  private stopWhenDrained(): void {
+    if (this.process.kind !== 'draining' || this.serving.size > 0) return;
+    this.generation++;
+    this.awaitingHost = 0;
+    this.process = { kind: 'down', reason: 'retired' };
+    this.cancelTimers();
+    this.record('retired', 'drained: the process stops');
+  }
+
+  private cancelTimers(): void {
+    for (const event of this.timerEvents.values()) this.parts.world.queue.cancel(event);
+    this.timerEvents.clear();
   }
 
   receive(from: string, message: NetworkMessage): void {
@@ -146,8 +197,11 @@ export class BackendNode implements Endpoint {
         return;
       case 'serving':
         return this.serve(process.handler, from, message);
+      case 'draining':
       case 'down':
         return this.fail(from, message.id, 'connection-refused');
+      default:
+        return assertNever(process, 'backend process');
     }
   }
 
@@ -169,6 +223,7 @@ export class BackendNode implements Endpoint {
 
   private serve(handler: FetchHandler, from: string, message: RequestMessage): void {
     const generation = this.generation;
+    const finished = (): void => this.stopWhenDrained();
     const { id } = message;
     this.serving.set(id, { from });
     this.awaitingHost++;
@@ -181,15 +236,16 @@ export class BackendNode implements Endpoint {
         ({ response, bytes }) => {
           if (!this.hostWorkEnded(generation)) return;
           if (!this.serving.delete(id) || this.parts.world.closed) return;
-          if (this.losingNextResponse.delete(from)) return this.fail(from, id, 'response-lost');
-          const answer: HttpMessage = { type: 'http-response', id, status: response.status, statusText: response.statusText, headers: headerList(response.headers), body: toWireBody(bytes) };
-          this.parts.network.send(backendId, from, answer);
+          if (this.parts.losingNextResponse.delete(from)) this.fail(from, id, 'response-lost');
+          else this.parts.network.send(this.id, from, { type: 'http-response', id, status: response.status, statusText: response.statusText, headers: headerList(response.headers), body: toWireBody(bytes) });
+          finished();
         },
         (error: unknown) => {
           if (!this.hostWorkEnded(generation)) return;
           this.serving.delete(id);
-          this.parts.world.emit({ kind: 'backend', actor: backendId, event: 'problem', problem: 'handler-threw', detail: `reading the response to ${id} failed: ${String(error)}` });
+          this.parts.world.emit({ kind: 'backend', actor: this.id, event: 'problem', problem: 'handler-threw', detail: `reading the response to ${id} failed: ${String(error)}` });
           this.fail(from, id, 'connection-reset');
+          finished();
         },
       );
   }
@@ -205,11 +261,11 @@ export class BackendNode implements Endpoint {
 
   private fail(to: string, id: string, reason: HttpFailureReason): void {
     if (this.parts.world.closed) return;
-    this.parts.network.send(backendId, to, { type: 'http-failure', id, reason });
+    this.parts.network.send(this.id, to, { type: 'http-failure', id, reason });
   }
 
-  private record(event: 'starting' | 'serving', detail: string): void {
-    if (this.parts.world.wants('backend')) this.parts.world.emit({ kind: 'backend', actor: backendId, event, detail });
+  private record(event: 'starting' | 'serving' | 'draining' | 'retired', detail: string): void {
+    if (this.parts.world.wants('backend')) this.parts.world.emit({ kind: 'backend', actor: this.id, event, detail });
   }
 
   // The env of one start of the process: its database and key store, its machine's clock and stream.
@@ -218,7 +274,7 @@ export class BackendNode implements Endpoint {
     const alive = (): boolean => generation === this.generation;
     return {
       db: whileAlive(this.db, alive, () => this.realm.deferred<never>().promise),
-      keyStore: keyStore.viewFor(backendId, alive, this.realm),
+      keyStore: keyStore.viewFor(this.id, alive, this.realm),
       now: () => clock.read(world.queue.nowMs),
       random: () => this.random.next(),
       randomBytes: (length) => this.random.bytes(length),
@@ -229,9 +285,9 @@ export class BackendNode implements Endpoint {
           return deferred.promise;
         }
         world.queue.timer({
-          key: `sleep:backend#${++this.sleepCount}`,
-          actor: backendId,
-          resources: [backendId],
+          key: `sleep:${this.id}#${++this.sleepCount}`,
+          actor: this.id,
+          resources: [this.id],
           delayMs: Math.ceil(ms),
           action: () => {
             if (generation === this.generation) deferred.resolve();
@@ -247,10 +303,10 @@ export class BackendNode implements Endpoint {
     return {
       elapsed: () => world.queue.nowMs,
       log: (level, text) => {
-        if (world.wants('console')) world.emit({ kind: 'console', actor: backendId, level, text });
+        if (world.wants('console')) world.emit({ kind: 'console', actor: this.id, level, text });
       },
-      report: (finding) => world.emit({ kind: 'nondeterminism', actor: backendId, api: finding.api, detail: finding.detail }),
-      problem: (problem: BackendContractProblem) => world.emit({ kind: 'backend', actor: backendId, event: 'problem', problem: problem.problem, detail: problem.message }),
+      report: (finding) => world.emit({ kind: 'nondeterminism', actor: this.id, api: finding.api, detail: finding.detail, origin: 'backend' }),
+      problem: (problem: BackendContractProblem) => world.emit({ kind: 'backend', actor: this.id, event: 'problem', problem: problem.problem, detail: problem.message }),
       timers: this.timers(generation),
       hostWork: (work, continuation) => world.hostWork.track(work, continuation),
     };
@@ -262,9 +318,9 @@ export class BackendNode implements Endpoint {
       // A periodic timer does not tick through a quiet period: it fires once as it ends (see quietUntilMs).
       const quietLeftMs = repeat ? world.quietUntilMs - world.queue.nowMs : 0;
       const event = world.queue.timer({
-        key: `timer:backend#${id}`,
-        actor: backendId,
-        resources: [backendId],
+        key: `timer:${this.id}#${id}`,
+        actor: this.id,
+        resources: [this.id],
         delayMs: Math.max(delayMs, quietLeftMs),
         action: () => {
           if (generation !== this.generation) return;

@@ -41,7 +41,7 @@ export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const caller = new ProviderCaller(world, clientId, created.provider);
   if (world.tokens === undefined) return { ok: true, caller, tokens: undefined };
   const tokenEnv = tokenProviderEnv(clientId, () => clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork);
-  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock, world.tokens.realm ?? world.source.realm));
+  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock, world.tokens.realm ?? world.source.realm, parts.alive));
   if (!tokens.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: tokens.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'token provider', problem: tokens.problem } };
@@ -72,5 +72,5 @@ export function createClientProvider(world: WorldContext, owner: ProviderOwner):
     keyStore: owner.keyStore.viewFor(clientId, owner.alive),
     wakeAfter: wakeAfter(world, clientId, owner.alive),
   });
-  return world.source.create(env, instanceHooks(world, clientId, clock));
+  return world.source.create(env, instanceHooks(world, clientId, clock, world.source.realm, owner.alive));
 }

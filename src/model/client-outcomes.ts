@@ -1,5 +1,5 @@
 import { secureContextRequired } from '../config/origin.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** Why a client's connection dropped, and so what its reconnection waits behind. */
 export type DisconnectCause =

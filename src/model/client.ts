@@ -12,7 +12,7 @@ import { loadBrowserModules } from './browser-modules.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import type { Server } from './server.ts';
 import type { WorldContext } from './world-context.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** What a client needs from the rest of the world. */
 export interface ClientParts {

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** A header list in the order it was given; names lower-cased (as the Fetch standard's Headers keeps them). */
 export type HeaderList = readonly (readonly [string, string])[];

@@ -3,6 +3,8 @@ import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { Realm } from '../providers/realm.ts';
 import type { NodeClock } from './clocks.ts';
 import type { WorldContext } from './world-context.ts';
+import { pageTimers } from '../browser/page-timers.ts';
+import { pageStorage } from '../browser/page-storage.ts';
 
 /** The virtual-time sleep of one client's env; a crashed instance's sleeps never wake (its page is gone). */
 export function wakeAfter(world: WorldContext, clientId: string, alive: () => boolean = () => true): (ms: number, wake: () => void) => void {
@@ -55,7 +57,7 @@ const sharedHooks = {
  * The clock, randomness, console, findings and fetch of a module instance of one client, in place of the real
  * ones; `realm` is where the instance's code runs (its fetch answers there).
  */
-export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm = world.source.realm) {
+export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm = world.source.realm, alive: () => boolean = () => true) {
   const { clock: read, elapsed, random, log, report } = sharedHooks;
   // One literal with every property: one shape for every instance's hooks.
   return {
@@ -64,6 +66,9 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
     nodeClock: clock,
     globalsRandom: undefined as RandomStream | undefined,
     fetch: world.pageFetch(clientId, realm),
+    // The page's setTimeout, setInterval and AbortSignal.timeout, on this browser's clock (src/browser/).
+    timers: pageTimers({ world, clientId, clock, realm, alive }),
+    storage: pageStorage(world, clientId, clock, realm),
     timeAndRandom: world.config.timeAndRandom ?? 'report',
     origin: world.config.origin,
     hostWork: world.hostWork.track,

@@ -2,8 +2,8 @@ import { drawLatency } from '../config/swarm.ts';
 import type { Deferred, Realm } from '../providers/realm.ts';
 import type { KeyStore } from '../providers/types.ts';
 import type { WorldContext } from './world-context.ts';
-import { assertNever } from '../world/assert-never.ts';
-import { decideIndeterminate, describeIndeterminate, type IndeterminateCause, type IndeterminateOutcome } from '../world/indeterminate.ts';
+import { assertNever } from '../kernel/assert-never.ts';
+import { decideIndeterminate, describeIndeterminate, type IndeterminateCause, type IndeterminateOutcome } from './indeterminate.ts';
 
 /** The key-store protocol: one request per operation, carrying only what that operation needs. */
 export type KeyStoreRequest =

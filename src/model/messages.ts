@@ -1,4 +1,4 @@
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 import type { EncryptedContent, WrappedSessionKey } from './crypto.ts';
 import { describeHttpMessage, isHttpMessage, type HttpMessage } from './http-messages.ts';
 

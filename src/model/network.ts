@@ -1,5 +1,6 @@
 import { drawLatency } from '../config/swarm.ts';
 import { Lane } from '../kernel/event.ts';
+import type { RandomStream } from '../kernel/random.ts';
 import { isHttpMessage } from './http-messages.ts';
 import type { NetworkMessage } from './messages.ts';
 import type { WorldContext } from './world-context.ts';
@@ -33,9 +34,11 @@ export function connectionKey(endpoint: string, peer: string): string {
 export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly httpEndpoints = new Map<string, Endpoint>();
-  private readonly links = new Map<string, Link>();
+  // By sender, then receiver: a send looks its link up without making and hashing a new name string.
+  private readonly links = new Map<string, Map<string, Link>>();
   private readonly partitionedUntilMs = new Map<string, number>();
   private spike: { readonly untilMs: number; readonly factor: number } | undefined;
+  private latencies: RandomStream | undefined;
 
   constructor(private readonly world: WorldContext) {}
 
@@ -46,14 +49,15 @@ export class Network {
 
   /** Sends a message; it is delivered after a seeded latency, after everything sent before it on the link. */
   send(from: string, to: string, message: NetworkMessage): void {
-    const link = this.link(`${from}→${to}`);
+    const link = this.link(from, to);
     const count = ++link.sent;
     const queue = this.world.queue;
-    const latencyMs = drawLatency(this.world.config.network, this.world.streams.get('network'));
+    const latencyMs = drawLatency(this.world.config.network, (this.latencies ??= this.world.streams.get('network')));
     let delayMs = latencyMs;
     // A spike is a slow period: a message sent in it arrives at the latest one latency after it ends.
     if (this.spike !== undefined && !queue.reached(this.spike.untilMs)) delayMs = Math.min(latencyMs * this.spike.factor, this.spike.untilMs - queue.nowMs + latencyMs);
-    const heldUntilMs = this.partitionedUntilMs.get(connectionKey(from, to)) ?? 0;
+    // Most runs never partition: their sends skip making the connection's key.
+    const heldUntilMs = this.partitionedUntilMs.size === 0 ? 0 : (this.partitionedUntilMs.get(connectionKey(from, to)) ?? 0);
     if (!queue.reached(heldUntilMs)) delayMs += heldUntilMs - queue.nowMs;
     const receiver = (isHttpMessage(message) ? this.httpEndpoints : this.endpoints).get(to);
     this.world.queue.async(
@@ -73,8 +77,8 @@ export class Network {
 
   /** Drops the connection between two endpoints, both ways: whatever is in flight on it is lost. */
   dropConnection(endpoint: string, peer: string): void {
-    this.world.queue.dropLane(this.link(`${endpoint}→${peer}`));
-    this.world.queue.dropLane(this.link(`${peer}→${endpoint}`));
+    this.world.queue.dropLane(this.link(endpoint, peer));
+    this.world.queue.dropLane(this.link(peer, endpoint));
   }
 
   /** Holds the connection's messages (both ways) until `untilMs`: TCP retransmits across a partition. */
@@ -88,11 +92,16 @@ export class Network {
     this.spike = { untilMs, factor };
   }
 
-  private link(name: string): Link {
-    let link = this.links.get(name);
+  private link(from: string, to: string): Link {
+    let fromSender = this.links.get(from);
+    if (fromSender === undefined) {
+      fromSender = new Map();
+      this.links.set(from, fromSender);
+    }
+    let link = fromSender.get(to);
     if (link === undefined) {
-      link = new Link(name);
-      this.links.set(name, link);
+      link = new Link(`${from}→${to}`);
+      fromSender.set(to, link);
     }
     return link;
   }

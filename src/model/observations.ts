@@ -2,7 +2,7 @@ import type { ClientFailure, WaitingReason } from './client-outcomes.ts';
 import type { BackendContractBreach } from '../backend/contract.ts';
 import type { StatementOutcome } from '../database/records.ts';
 import type { NetworkMessage } from './messages.ts';
-import type { IndeterminateOutcome } from '../world/indeterminate.ts';
+import type { IndeterminateOutcome } from './indeterminate.ts';
 
 /** The states a client moves through while it joins a document. */
 export type ClientState =
@@ -98,13 +98,27 @@ export type Observation =
     }
   | { readonly kind: 'console'; readonly actor: string; readonly level: string; readonly text: string }
   | { readonly kind: 'fault'; readonly actor: string; readonly fault: string; readonly detail: string }
-  /** The backend process started, began serving, or broke its contract (a failed start) or failed a request (a 500). */
-  | { readonly kind: 'backend'; readonly actor: 'backend'; readonly event: 'starting' | 'serving'; readonly detail: string }
-  | { readonly kind: 'backend'; readonly actor: 'backend'; readonly event: 'contract' | 'problem'; readonly problem: BackendContractBreach; readonly detail: string }
+  /**
+   * A backend instance (the actor: its address) started, began serving, was drained by a rolling deploy or
+   * stopped after it; or broke its contract (a failed start) or failed a request (a 500).
+   */
+  | { readonly kind: 'backend'; readonly actor: string; readonly event: 'starting' | 'serving' | 'draining' | 'retired'; readonly detail: string }
+  | { readonly kind: 'backend'; readonly actor: string; readonly event: 'contract' | 'problem'; readonly problem: BackendContractBreach; readonly detail: string }
   /** One SQL statement reached the engine: who issued it (a request, `c1.2`), its text and what it did. */
   | { readonly kind: 'sql'; readonly actor: 'database'; readonly key: string; readonly caller: string; readonly text: string; readonly outcome: StatementOutcome }
+  /** A page's timer fired; `aborted` names the fetches its callback aborted (`AbortSignal.timeout` aborts its own). */
+  | { readonly kind: 'timer'; readonly actor: string; readonly timer: number; readonly source: 'setTimeout' | 'setInterval' | 'AbortSignal.timeout'; readonly delayMs: number; readonly aborted: readonly string[] }
+  /** A page's fetch was aborted by its signal outside any timer callback (`reason`: AbortError, TimeoutError …). */
+  | { readonly kind: 'abort'; readonly actor: string; readonly request: string; readonly reason: string }
   /** Provider code reached a real clock, real randomness, a real timer or the network. */
-  | { readonly kind: 'nondeterminism'; readonly actor: string; readonly api: string; readonly detail: string }
+  | {
+      readonly kind: 'nondeterminism';
+      readonly actor: string;
+      readonly api: string;
+      readonly detail: string;
+      /** Whose code did it: a backend instance's (absent: a browser's provider or token provider). */
+      readonly origin?: 'backend';
+    }
   | {
       readonly kind: 'auth';
       readonly actor: 'server';

@@ -5,6 +5,7 @@ import { headerList, toWireBody, type HttpFailureReason, type HttpMessage } from
 import type { NetworkMessage } from './messages.ts';
 import type { Endpoint, Network } from './network.ts';
 import { pageResponse } from './page-response.ts';
+import { noteAbort } from '../browser/page-state.ts';
 import type { WorldContext } from './world-context.ts';
 
 interface PendingFetch {
@@ -25,9 +26,12 @@ const failureWords: Record<HttpFailureReason, string> = {
  * The `fetch` of one browser's page (or of a retention probe's): a request goes over the simulated network to
  * the integrator's backend as one message, its answer comes back as another, and the promise settles in the
  * page's realm when it arrives. Relative URLs resolve against the page's origin. Every http(s) URL reaches the
- * one backend, whatever its host: rtc-sim simulates one backend, not the Internet.
+ * integrator's backend (the instance its load balancer picks), whatever its host: rtc-sim simulates one
+ * backend service, not the Internet.
  *
- * A request is aborted by its signal (the promise rejects with the signal's reason); a failed connection
+ * A request is aborted by its signal (the promise rejects with the signal's reason: an `AbortError`
+ * DOMException, or `TimeoutError` for `AbortSignal.timeout`; the trace tells it, with the timer that fired
+ * it), and its late response is dropped; a failed connection
  * rejects it with the `TypeError` a browser gives (`Failed to fetch`), naming what happened as its `cause`.
  */
 export class PageFetch implements Endpoint {
@@ -40,7 +44,8 @@ export class PageFetch implements Endpoint {
     private readonly network: Network,
     /** The browser's address: the network's connection is `c1↔backend`. */
     readonly id: string,
-    private readonly backendId: string,
+    /** Which backend instance a request from this browser goes to, asked as each is sent (the load balancer). */
+    private readonly route: (from: string) => string,
   ) {}
 
   /** The fetch of a fresh module instance of this browser: answers meant for an instance before it are dropped. */
@@ -75,28 +80,35 @@ export class PageFetch implements Endpoint {
       deferred.reject(error);
       return deferred.promise;
     }
-    const signal = request.signal;
+    // The caller's own signal, not the Request's copy: the host's Request follows a given signal only through
+    // a weak reference, so whether an abort reached it would depend on the garbage collector.
+    const signal = callerSignal(input, init) ?? request.signal;
     if (signal.aborted) {
       deferred.reject(signal.reason);
       return deferred.promise;
     }
     const id = `${this.id}.${++this.requests}`;
     let settled = false;
+    const onAbort = (): void => {
+      if (settled) return;
+      this.pending.delete(id);
+      noteAbort(this.world, this.id, `fetch ${request.method} ${shortUrl(request.url)}`, reasonName(signal.reason));
+      settle({ ok: false, error: signal.reason });
+    };
     const settle: PendingFetch['settle'] = (outcome) => {
       if (settled) return;
       settled = true;
+      signal.removeEventListener('abort', onAbort);
       if (outcome.ok) deferred.resolve(outcome.response);
       else deferred.reject(outcome.error);
     };
-    signal.addEventListener('abort', () => {
-      this.pending.delete(id);
-      settle({ ok: false, error: signal.reason });
-    });
+    // An abort rejects at once; the response, if it comes, finds no pending request and is dropped.
+    signal.addEventListener('abort', onAbort);
     this.pending.set(id, { instance, url: request.url, realm, settle });
     const send = (body: Uint8Array | null): void => {
       if (!this.pending.has(id)) return;
       const message: HttpMessage = { type: 'http-request', id, method: request.method, url: request.url, headers: headerList(request.headers), body: toWireBody(body) };
-      this.network.send(this.id, this.backendId, message);
+      this.network.send(this.id, this.route(this.id), message);
     };
     if (request.body === null) {
       send(null);
@@ -117,4 +129,23 @@ function resolved(input: unknown, origin: string | undefined): RequestInfo | URL
   if (typeof input === 'string' || input instanceof URL) return new URL(input, new URL(origin ?? defaultOrigin));
   if (input instanceof Request) return input;
   return new URL(String(input), new URL(origin ?? defaultOrigin));
+}
+
+// The signal the page passed: in init, or on the Request it passed.
+function callerSignal(input: unknown, init: unknown): AbortSignal | undefined {
+  const given = typeof init === 'object' && init !== null ? (init as { signal?: unknown }).signal : undefined;
+  if (given instanceof AbortSignal) return given;
+  return input instanceof Request ? input.signal : undefined;
+}
+
+// What an abort's reason is called in the trace: a DOMException's name (AbortError, TimeoutError), else its text.
+function reasonName(reason: unknown): string {
+  if (reason instanceof DOMException || reason instanceof Error) return reason.name;
+  return String(reason);
+}
+
+// A same-origin URL is told by its path: the trace line stays short.
+function shortUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
 }

@@ -5,7 +5,7 @@ import type { EncryptedContent } from './crypto.ts';
 import type { Message, SessionMetadata } from './messages.ts';
 import type { Network, Node } from './network.ts';
 import type { WorldContext } from './world-context.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 interface DocumentSessions {
   status: 'none' | 'pending' | 'established';

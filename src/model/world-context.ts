@@ -8,7 +8,7 @@ import type { ProviderSource } from '../providers/source.ts';
 import type { TokenSource } from './auth/token-source.ts';
 import type { CryptoScheme } from './crypto.ts';
 import type { Observation } from './observations.ts';
-import type { ProtocolMoment } from '../world/moments.ts';
+import type { ProtocolMoment } from '../config/moments.ts';
 
 /** What every part of the model shares within one run. */
 export interface WorldContext {

@@ -1,7 +1,8 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { packageRoot } from '../package-root.ts';
 import { advice, findingSink, type ReportFinding } from './nondeterminism.ts';
-import { refusedCallMessage, refusedCallName, refusedCalls } from './refused-calls.ts';
+import { processControlAdvice } from './instance-require.ts';
+import { refusedCallName, refusedCalls } from './refused-calls.ts';
 import type { InstanceHooks } from './sandbox.ts';
 
 /**
@@ -126,18 +127,18 @@ function refuseHostCalls(): void {
     const exports = hostRequire(`node:${moduleName}`) as Record<string, unknown>;
     for (const exportName of exportNames) {
       const real = exports[exportName];
-      if (typeof real === 'function') exports[exportName] = refusingHostCall(refusedCallName(moduleName, exportName), real as (...args: unknown[]) => unknown);
+      if (typeof real === 'function') exports[exportName] = refusingHostCall(refusedCallName(moduleName, exportName), real as (...args: unknown[]) => unknown, moduleName === 'process' ? processControlAdvice : advice.localResource);
     }
   }
   syncBuiltinESMExports();
 }
 
-function refusingHostCall(api: string, real: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+function refusingHostCall(api: string, real: (...args: unknown[]) => unknown, why: string): (...args: unknown[]) => unknown {
   function refusing(this: unknown, ...args: unknown[]): unknown {
     const owner = owners.at(-1);
     if (owner === undefined || !calledByProviderCode(refusing)) return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args, new.target);
-    owner.refuse(api, advice.localResource);
-    throw new Error(refusedCallMessage(api));
+    owner.refuse(api, why);
+    throw new Error(`rtc-sim: ${api} is not available inside the simulation: ${why}`);
   }
   // The real function's own properties (`prototype`, util.promisify's custom version of `exec` …) stay.
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(real))) {

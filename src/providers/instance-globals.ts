@@ -3,9 +3,15 @@ import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedNodeCryptoNames, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
+import type { PageTimers } from '../browser/page-timers.ts';
+import type { PageStorage } from '../browser/page-storage.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
+import { routedAbortSignal } from '../browser/abort-signal.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
+import type { Environment } from './machine-environment.ts';
+import type { RoutedConnection } from './simulated-network.ts';
+import { instanceProcess, machineDirectory } from './process-of-instance.ts';
 
 /** The simulated clock and randomness values are answered from. */
 export interface SimulatedSources {
@@ -22,6 +28,12 @@ export interface SimulatedSources {
   readonly fetch?: SimulatedFetch | undefined;
   /** Virtual-time timers (absent: refused). */
   readonly timers?: VirtualTimers | undefined;
+  /** The machine's `process.env` (machine-environment.ts; absent: empty, never the host's). */
+  readonly environment?: Environment | undefined;
+  /** Where a server's outgoing connections go (simulated-network.ts; absent: refused). */
+  readonly connections?: RoutedConnection | undefined;
+  /** The page's Web Storage (absent: a server, or a page without one — `localStorage` is then undefined). */
+  readonly storage?: PageStorage | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -49,6 +61,15 @@ export const instanceGlobalNames = [
   'fetch',
   'WebSocket',
   'XMLHttpRequest',
+  // The page's timers and storage (src/browser/): per instance, since each browser has its own clock and profile.
+  'AbortSignal',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'IDBKeyRange',
+  // A page's global object by its other names: its own view, so that window.localStorage is this tab's.
+  'window',
+  'self',
 ] as const;
 
 type InstanceGlobalName = (typeof instanceGlobalNames)[number];
@@ -96,6 +117,11 @@ export class InstanceGlobals {
       helpers: parts.helpers,
       performance: () => this.get('performance') as object,
       serverModules: parts.machine === 'server',
+      processModule: () => instanceProcess(parts),
+      consoleModule: () => this.get('console') as object,
+      routedConnection: () => parts.sources.connections,
+      later: microtaskScheduler(parts),
+      directory: () => machineDirectory(parts.contextGlobal),
       ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, {
@@ -139,7 +165,24 @@ export class InstanceGlobals {
       case 'setInterval':
       case 'clearTimeout':
       case 'clearInterval':
-        return sources.timers === undefined ? refusal(name, this.parts) : virtualTimerGlobals(sources.timers, helpers)[name];
+        return sources.timers === undefined ? refusal(name, this.parts) : virtualTimerGlobals(sources.timers, helpers, this.parts.machine === 'server' ? 'node' : 'browser')[name];
+      case 'localStorage':
+        return sources.storage?.local();
+      case 'sessionStorage':
+        return sources.storage?.session();
+      case 'indexedDB':
+      case 'IDBKeyRange':
+        return sources.storage?.indexedDb()[name];
+      case 'window':
+      case 'self':
+        // A server has no window: `typeof window === 'undefined'` is how packages tell.
+        return this.parts.machine === 'server' ? undefined : this.get('globalThis');
+      case 'AbortSignal': {
+        // AbortSignal.timeout is a timer on the machine's virtual clock; without timers, the host's class as it is.
+        const timers = sources.timers;
+        if (timers === undefined) return Reflect.get(this.parts.contextGlobal, name);
+        return routedAbortSignal((abort, delayMs) => ('setFrom' in timers ? (timers as PageTimers).setFrom('AbortSignal.timeout', abort, delayMs, false) : timers.set(abort, delayMs, false)));
+      }
       case 'fetch': {
         const simulated = sources.fetch;
         return simulated === undefined ? refusal(name, this.parts) : (input: unknown, init?: unknown) => simulated(input, init);
@@ -222,7 +265,7 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'window' | 'self'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 

@@ -1,7 +1,10 @@
 import { builtinModules, createRequire, isBuiltin } from 'node:module';
+import { builtinTreatment, withOnlyMembers } from './builtin-policy.ts';
 import { advice, type ReportFinding } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
-import { refusedCallMessage, refusedCalls, withRefusedCalls } from './refused-calls.ts';
+import { refusedCallMessage } from './refused-calls.ts';
+import { overlayFileSystem } from './overlay-fs.ts';
+import { simulatedNetworkModule, type RoutedConnection } from './simulated-network.ts';
 import { nativeAddonMessage } from './unbundleable.ts';
 
 /** What one instance's `require` substitutes for the real modules. */
@@ -21,19 +24,28 @@ export interface RequireParts {
   readonly serverModules?: boolean;
   /** node:timers as the machine's virtual timers, when it has them (absent: a reported stand-in). */
   readonly timersModule?: () => object;
+  /** node:process: the machine's simulated process (simulated-process.ts), never the host's. */
+  readonly processModule: () => object;
+  /** node:console: the instance's console, whose lines are the machine's. */
+  readonly consoleModule: () => object;
+  /** A server's outgoing connections (simulated-network.ts's hook; absent: refused). */
+  readonly routedConnection?: () => RoutedConnection | undefined;
+  /** Runs `task` as a sandbox microtask, settled before the next event. */
+  readonly later: (task: () => void) => void;
+  /** The folder the machine's relative paths resolve against. */
+  readonly directory: () => string;
 }
 
-// Modules whose only purpose is what the simulation cannot allow: real network I/O, real timers.
-const unsimulatedModules = new Map<string, string>([
-  ...['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'dns/promises', 'undici'].map(
-    (name) => [name, advice.networkModule] as const,
-  ),
-  ['timers', advice.timerModule],
-  ['timers/promises', advice.timerModule],
-]);
+/** Why process control is refused. */
+export const processControlAdvice =
+  'a simulated machine cannot end, signal or reach past its process, and ending the check would lose its verdict; rtc-sim refused the call (it threw) — a provider fails by rejecting, a backend by answering an error status';
+/** Why a built-in module's member that reaches the host is refused. */
+export const hostMemberAdvice = 'it reaches the host machine outside the simulated schedule; rtc-sim refused the call (it threw)';
+
+const standInPackages = ['undici'];
 
 /** Modules the bundler leaves out: the sandbox answers them with stand-ins, whether installed or not. */
-export const standInModules: readonly string[] = [...unsimulatedModules.keys()].filter((name) => !isBuiltin(name));
+export const standInModules: readonly string[] = standInPackages;
 
 // Builtins are one object per process whoever requires them: loaded once here, not once per instance.
 const hostRequire = createRequire(import.meta.url);
@@ -57,36 +69,104 @@ function builtin(name: string): object {
  * browser with the real clock and randomness (see `refuseUnbundled`).
  * Substitutes are made once per instance, so `require('crypto') === require('node:crypto')` still holds.
  */
-export function instanceRequire(parts: RequireParts): NodeJS.Require {
+export function instanceRequire(partsGiven: RequireParts): NodeJS.Require {
   const substitutes = new Map<string, unknown>();
+  let fileSystem: Record<string, unknown> | undefined;
+  const parts: InstanceParts = {
+    ...partsGiven,
+    // One in-memory layer per instance (a start of the machine), shared by node:fs and node:fs/promises.
+    fileSystem: () => (fileSystem ??= overlayFileSystem({ directory: partsGiven.directory(), refuse: (api) => refuseCall(api, partsGiven) })),
+  };
   const substitute = (name: string, specifier: string): unknown => {
-    if (name === 'crypto') return parts.nodeCrypto(builtin(name));
-    if (name === 'perf_hooks') return { ...builtin(name), performance: parts.performance() };
-    if (parts.serverModules === true && serverModules.has(name)) return serverModule(name, specifier, parts.helpers);
-    if (refusedCalls.has(name)) return withRefusedCalls(name, builtin(name), (api) => refuseCall(api, parts));
-    if (name === 'module') return withInstanceBuiltins(builtin(name) as typeof import('node:module'), required);
-    if (name === 'timers' && parts.timersModule !== undefined) return parts.timersModule();
-    const why = unsimulatedModules.get(name);
-    if (why === undefined) return undefined;
-    parts.report(`require("${specifier}")`, why);
-    // Requiring a builtin does no I/O: only its export names are taken, to bind the module's named imports.
-    const real = builtinModules.includes(name) ? builtin(name) : undefined;
-    return standIn(specifier, why, parts.helpers, real);
+    const treatment = builtinTreatment(name);
+    switch (treatment.kind) {
+      case 'real':
+        return builtin(name);
+      case 'routed':
+        return routedModule(name, specifier, parts, required);
+      case 'network':
+        if (parts.serverModules === true) return serverNetworkModule(name, parts);
+        return reportedStandIn(name, specifier, advice.networkModule, parts);
+      case 'members':
+        return withOnlyMembers(name, builtin(name), treatment.allowed, (api) => refuseWith(api, name === 'child_process' || name === 'cluster' || name === 'worker_threads' ? advice.localResource : hostMemberAdvice, parts));
+      default:
+        return assertNever(treatment);
+    }
   };
   const required = (specifier: string): unknown => {
     const name = typeof specifier === 'string' ? specifier.replace(/^node:/, '') : '';
     if (substitutes.has(name)) return substitutes.get(name);
-    const made = substitute(name, specifier);
-    if (made === undefined) return typeof specifier === 'string' && isBuiltin(specifier) ? parts.base(specifier) : refuseUnbundled(specifier, parts);
+    if (typeof specifier !== 'string' || !(isBuiltin(specifier) || standInPackages.includes(specifier))) return refuseUnbundled(specifier, parts);
+    const made = standInPackages.includes(specifier) ? reportedStandIn(name, specifier, advice.networkModule, parts) : substitute(name, specifier);
     substitutes.set(name, made);
     return made;
   };
-  return Object.assign(required, {
-    resolve: parts.base.resolve,
-    cache: parts.base.cache,
-    extensions: parts.base.extensions,
-    main: parts.base.main,
-  }) as NodeJS.Require;
+  // Not the host's cache nor its main module: through either, `.require()` loads anything into the host.
+  return Object.assign(required, { resolve: parts.base.resolve, cache: Object.create(null) as NodeJS.Dict<NodeModule>, extensions: parts.base.extensions, main: undefined }) as NodeJS.Require;
+}
+
+interface InstanceParts extends RequireParts {
+  readonly fileSystem: () => Record<string, unknown>;
+}
+
+/** The `routed` built-ins (builtin-policy.ts), made for this instance. */
+function routedModule(name: string, specifier: string, parts: InstanceParts, required: (specifier: string) => unknown): unknown {
+  switch (name) {
+    case 'crypto':
+      return parts.nodeCrypto(builtin(name));
+    case 'perf_hooks':
+      return { ...builtin(name), performance: parts.performance() };
+    case 'process':
+      return parts.processModule();
+    case 'console':
+      return parts.consoleModule();
+    case 'module':
+      return withInstanceBuiltins(builtin(name) as typeof import('node:module'), required, parts);
+    case 'tty':
+      // Packages ask whether stdout is a terminal (debug, supports-color): a simulated machine has none.
+      return withOnlyMembers(name, { ...builtin(name), isatty: () => false }, new Set(['isatty']), (api) => refuseWith(api, hostMemberAdvice, parts));
+    case 'timers':
+      if (parts.timersModule !== undefined) return parts.timersModule();
+      return reportedStandIn(name, specifier, advice.timerModule, parts);
+    case 'timers/promises':
+      return reportedStandIn(name, specifier, advice.timerModule, parts);
+    case 'fs':
+      return parts.fileSystem();
+    default:
+      // node:fs/promises: the same overlay's.
+      return parts.fileSystem()['promises'];
+  }
+}
+
+/** A stand-in reported when required: using it is the only reason to require it. */
+function reportedStandIn(name: string, specifier: string, why: string, parts: RequireParts): object {
+  parts.report(`require("${specifier}")`, why);
+  // Requiring a builtin does no I/O: only its export names are taken, to bind the module's named imports.
+  const real = builtinModules.includes(name) ? builtin(name) : undefined;
+  return standIn(specifier, why, parts.helpers, real);
+}
+
+/** A server's network module: its outgoing connections routed through the machine's hook, the rest refused. */
+function serverNetworkModule(name: string, parts: RequireParts): object {
+  return simulatedNetworkModule(name, {
+    helpers: parts.helpers,
+    later: parts.later,
+    routedConnection: () => parts.routedConnection?.(),
+    refuse: (api, why) => {
+      parts.report(api, why);
+      throw parts.helpers.error(`rtc-sim: ${api} is not available inside the simulated backend: ${why}`);
+    },
+  });
+}
+
+/** Reports `api` as a finding and throws, in the sandbox's realm, why it is refused. */
+function refuseWith(api: string, why: string, parts: RequireParts): never {
+  parts.report(api, why);
+  throw parts.helpers.error(`rtc-sim: ${api} is not available inside the simulation: ${why}`);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`);
 }
 
 /**
@@ -94,13 +174,16 @@ export function instanceRequire(parts: RequireParts): NodeJS.Require {
  * packages make one (`createRequire(import.meta.url)`) to reach node:net or node:fs. What else it loads is
  * loaded by the real one, in the host, as before (a documented limit).
  */
-function withInstanceBuiltins(real: typeof import('node:module'), required: (specifier: string) => unknown): object {
+function withInstanceBuiltins(real: typeof import('node:module'), required: (specifier: string) => unknown, parts: RequireParts): object {
   const createRequire = (from: string | URL): NodeJS.Require => {
     const hostRequire = real.createRequire(from);
     const routed = (specifier: string): unknown => (typeof specifier === 'string' && isBuiltin(specifier) ? required(specifier) : hostRequire(specifier));
-    return Object.assign(routed, { resolve: hostRequire.resolve, cache: hostRequire.cache, extensions: hostRequire.extensions, main: hostRequire.main }) as NodeJS.Require;
+    return Object.assign(routed, { resolve: hostRequire.resolve, cache: Object.create(null) as NodeJS.Dict<NodeModule>, extensions: hostRequire.extensions, main: undefined }) as NodeJS.Require;
   };
-  return new Proxy(real, { get: (target, key) => (key === 'createRequire' ? createRequire : Reflect.get(target, key)) });
+  // Only what loads nothing by itself: `Module._load`, `Module.prototype.require` and the rest would load
+  // built-ins straight from the host, past this gate.
+  const exports = { ...withOnlyMembers('module', real, new Set(['builtinModules', 'isBuiltin', 'findSourceMap', 'SourceMap']), (api) => refuseWith(api, hostMemberAdvice, parts)), createRequire };
+  return Object.assign(exports, { default: exports });
 }
 
 /** Reports a refused call (refused-calls.ts) as a finding naming it, and throws, in the sandbox's realm, why. */
@@ -125,19 +208,6 @@ function refuseUnbundled(specifier: unknown, parts: RequireParts): never {
       ? nativeAddonMessage(resolved, undefined)
       : `require(${JSON.stringify(specifier)}) was left out of the provider's bundle (its name is computed at run time, or it was not found when the provider was built); a module runs inside the simulated browser only when it is bundled — import it by its literal name`;
   throw Object.assign(parts.helpers.error(`rtc-sim: ${why}`), { code: 'MODULE_NOT_FOUND' });
-}
-
-const serverModules: ReadonlySet<string> = new Set(['http', 'https', 'http2', 'net']);
-const socketOpeners: ReadonlySet<string> = new Set(['createServer', 'createSecureServer', 'request', 'get', 'connect', 'createConnection', 'globalAgent']);
-
-/** A server module as it is, but for what opens a real socket or listens: a backend is reached only by the simulated network. */
-function serverModule(name: string, specifier: string, helpers: SandboxHelpers): object {
-  const real = builtin(name) as Record<string, unknown>;
-  const refuse = (member: string) =>
-    function unavailable(): never {
-      throw helpers.error(`rtc-sim: ${specifier}.${member} is not available inside the simulated backend: createBackend(env) returns the handler or app, rtc-sim serves it (do not listen), and outgoing requests are not simulated`);
-    };
-  return Object.fromEntries(Object.keys(real).map((key) => [key, socketOpeners.has(key) ? refuse(key) : real[key]]));
 }
 
 /**

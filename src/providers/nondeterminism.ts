@@ -24,9 +24,11 @@
  * | node:crypto hashing, HMAC, `pbkdf2`, `scrypt`, `hkdf`,       | pure     | the real functions, never reported            |
  * |   ciphers with a given IV, `timingSafeEqual`, `KeyObject`    |          |                                               |
  * | node:crypto `generateKey(Pair)(Sync)`, `generatePrime(Sync)` | reported | the real result: no seed can stand in for it  |
- * | `setTimeout`, `setInterval`, `setImmediate`                  | reported | a thrown Error naming `env.sleep(ms)`: a real |
- * |                                                              |          |   timer fires outside the simulated schedule  |
- * | `clearTimeout`, `clearInterval`, `clearImmediate`            | harmless | no-ops: nothing real was scheduled            |
+ * | `setTimeout`, `setInterval`, `clearTimeout`, `clearInterval` | routed   | timers on the browser's simulated clock, each |
+ * |                                                              |          |   firing a scheduled event (src/browser/)     |
+ * | `AbortSignal.timeout`, `AbortSignal.any`                     | routed   | a page timer; a composite held strongly       |
+ * | `setImmediate` (a browser's page has none)                   | reported | a thrown Error: it would run on the host loop |
+ * | `clearImmediate`                                             | harmless | a no-op: nothing real was scheduled           |
  * | `queueMicrotask`                                             | allowed  | the sandbox's queue, drained between events   |
  * | `fetch`                                                      | reported | a rejected promise naming env.keyStore        |
  * | `new WebSocket()`, `new XMLHttpRequest()`                    | reported | a thrown Error                                |
@@ -42,7 +44,7 @@
  * | the sandbox's real global object, reached past the view      | reported | the simulated value, or the refusal above;    |
  * |   (`Function('return this')()`, indirect eval, prototype     |          |   the client is named while its code runs     |
  * |   chains): `Date`, `Math.random`, `performance`, `crypto`,   |          |   synchronously, not in a later continuation  |
- * |   timers, `fetch`                                            |          |                                               |
+ * |   `setTimeout`, `setInterval`, `setImmediate`, `fetch`       |          |   (timers there: refused, no client to own)   |
  *
  * npm packages are bundled into the module (loader.ts), so every row applies to their code as to the
  * provider's own; a module left out of the bundle (a `require` whose name is computed at run time) is refused
@@ -100,7 +102,8 @@ export function findingSink(target: FindingTarget, attribute: boolean): ReportFi
 
 /** Advice attached to findings, one per family of API. */
 export const advice = {
-  timer: 'real timers fire in real time, outside the simulated schedule; the call threw — use `await env.sleep(ms)`',
+  timer:
+    'this timer is not simulated (setTimeout and setInterval by their plain names are, on the browser\'s clock); the call threw — use setTimeout, or `await env.sleep(ms)`',
   network:
     'the network is not simulated without a backend: pass yours with --backend <module> and fetch reaches it inside the simulation; without one, a provider reaches its backend through env.keyStore, whose operations are scheduled events',
   networkModule:

@@ -14,6 +14,8 @@ export const refusedCalls: ReadonlyMap<string, readonly string[]> = new Map([
   ['child_process', ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']],
   ['cluster', ['fork', 'setupPrimary', 'setupMaster']],
   ['worker_threads', ['Worker', 'MessageChannel', 'BroadcastChannel']],
+  // Only for providers passed in as functions (host-routing.ts): a module's `process` is a simulated one.
+  ['process', ['exit', 'reallyExit', 'abort', 'kill', 'dlopen']],
 ]);
 
 /** The call as a finding names it: `fs.watch()`, `fs.promises.watch()`, `new worker_threads.Worker()`. */

@@ -5,6 +5,7 @@ import { installPageFetchClasses, installPageGlobals } from './page-globals.ts';
 import { installServerGlobals, type SandboxMachine } from './server-globals.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
+import type { PageStorage } from '../browser/page-storage.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
@@ -50,6 +51,8 @@ export interface InstanceHooks {
    * reported). A backend gets them: its npm packages (knex's pool) set timeouts of their own.
    */
   readonly timers?: VirtualTimers | undefined;
+  /** The page's `localStorage` and `sessionStorage` (absent: undefined, as on a server). */
+  readonly storage?: PageStorage | undefined;
 }
 
 

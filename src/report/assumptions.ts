@@ -5,8 +5,8 @@ import type { FaultPlan } from '../config/fault-plan.ts';
 import { documentRange } from '../config/documents.ts';
 import { defaultOrigin } from '../config/origin.ts';
 import { fixedDefaults, lastHorizonMs, type SwarmSettings } from '../config/run-config.ts';
-import { assertNever } from '../world/assert-never.ts';
-import { durationWords, plural } from './format.ts';
+import { assertNever } from '../kernel/assert-never.ts';
+import { durationWords, plural } from '../kernel/format.ts';
 
 /** The deployment facts a sweep with these pins assumed, e.g. `3 clients, 1–3 documents, strong consistency, …`. */
 export function assumptionsLine(pins: SwarmSettings): string {
@@ -27,10 +27,20 @@ export function assumptionsLine(pins: SwarmSettings): string {
     // (said only when faults can happen).
     ...(faults === 'no faults' ? [] : faultModelPhrases(pins.faults)),
     // The database component's isolation: transactions run one at a time (see SimulatedDatabase).
-    ...(pins.withBackend === true ? [`a backend on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes and lost responses'}`] : []),
+    ...(pins.withBackend === true ? [`${backendInstancesPhrase(pins)} on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes, lost responses and rolling deploys'}`] : []),
     `retention checked up to ${durationWords(lastHorizonMs(pins.retentionHorizonsMs ?? fixedDefaults.retentionHorizonsMs))}`,
     `origin ${pins.origin ?? defaultOrigin}`,
   ].join(', ');
+}
+
+// "1–3 backend instances behind a load balancer (round robin, random or sticky)", as pinned or drawn.
+function backendInstancesPhrase(pins: SwarmSettings): string {
+  const min = pins.backendInstances ?? pins.backendInstancesMin ?? 1;
+  const max = pins.backendInstances ?? pins.backendInstancesMax ?? Math.max(min, 3);
+  const count = min === max ? plural(min, 'backend instance') : `${min}–${max} backend instances`;
+  if (max === 1) return count;
+  const policy = pins.balancer === undefined ? 'round robin, random or sticky' : pins.balancer;
+  return `${count} behind a load balancer (${policy})`;
 }
 
 function faultsPhrase(pins: SwarmSettings): string {

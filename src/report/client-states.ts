@@ -1,7 +1,7 @@
 import { describeClientFailure, describeWaitingReason } from '../model/client-outcomes.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import { describeRecord } from './describe-record.ts';
-import { shortKey } from './format.ts';
+import { shortKey } from '../kernel/format.ts';
 
 /** What one simulated browser (or retention probe) is doing after some record of the trace. */
 export interface ClientSnapshot {

@@ -3,8 +3,8 @@ import { describeNetworkMessage } from '../model/messages.ts';
 import type { StatementOutcome } from '../database/records.ts';
 import type { ClientStatus, TraceRecord } from '../model/observations.ts';
 import { truncate } from '../errors.ts';
-import { durationWords, shortKey } from './format.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { durationWords, shortKey } from '../kernel/format.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** One record as one line of prose for the timeline. */
 export function describeRecord(record: TraceRecord): string {
@@ -40,6 +40,10 @@ export function describeRecord(record: TraceRecord): string {
       return record.event === 'contract' ? `backend broke the contract (${record.problem}): ${record.detail}` : record.event === 'problem' ? `backend failed a request (${record.problem}): ${record.detail}` : record.detail;
     case 'sql':
       return `${record.caller}: ${truncate(oneLine(record.text), 200)} → ${describeStatementOutcome(record.outcome)}`;
+    case 'timer':
+      return `${record.source === 'AbortSignal.timeout' ? 'timeout' : record.source} ${record.delayMs} ms fired${record.aborted.map((request) => ` → ${request} aborted`).join('')}`;
+    case 'abort':
+      return `${record.request} aborted (${record.reason})`;
     case 'nondeterminism':
       return `nondeterminism: called ${record.api} (${record.detail})`;
     case 'auth':

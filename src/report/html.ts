@@ -1,7 +1,7 @@
 import type { SimulationResult } from '../simulate.ts';
 import { clientStateFrames } from './client-states.ts';
 import { describeRecord } from './describe-record.ts';
-import { formatTime } from './format.ts';
+import { formatTime } from '../kernel/format.ts';
 import { escapeXml, renderSequenceSvg } from './html-diagram.ts';
 import { pageScript } from './html-page-script.ts';
 import { pageStyle } from './html-page-style.ts';

@@ -1,6 +1,6 @@
 import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome } from '../simulate.ts';
-import type { Registry } from '../world/registry.ts';
+import type { Registry } from '../config/registry.ts';
 import { buildSequence, type SequenceDiagram, type SequenceItem } from './sequence.ts';
 
 /** Options of the Mermaid rendering. */

@@ -1,6 +1,6 @@
 import type { TraceRecord } from '../model/observations.ts';
 import { describeRecord } from './describe-record.ts';
-import type { DecisionChange, NearestPass } from './nearest-pass.ts';
+import type { DecisionChange, NearestPass } from '../explore/nearest-pass.ts';
 
 /** The nearest passing run in words: which decisions flip the verdict, and what happens at each. */
 export function describeNearestPass(nearest: NearestPass): string[] {
@@ -58,7 +58,7 @@ export function eventKeyClause(key: string): string {
   if (message !== null) return `${message[1]}'s message #${message[3]} to ${message[2]} arrives`;
   const store = /^store:(.+)#(\d+)$/.exec(key);
   if (store !== null) return `${store[1]}'s key-store operation #${store[2]} completes`;
-  const timer = /^(timeout|sleep|retry):(.+)#(\d+)$/.exec(key);
+  const timer = /^(timeout|sleep|retry|timer):(.+)#(\d+)$/.exec(key);
   if (timer !== null) return `${timer[2]}'s ${timer[1]} #${timer[3]} fires`;
   const arrival = /^arrive:(.+)$/.exec(key);
   if (arrival !== null) return `${arrival[1]} arrives`;

@@ -2,11 +2,11 @@ import { describeNetworkMessage } from '../model/messages.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { describeRecord } from './describe-record.ts';
-import { shortKey } from './format.ts';
+import { shortKey } from '../kernel/format.ts';
 import { violationLine } from './timeline.ts';
 import { violatingRecordIndex } from './violating-record.ts';
-import { builtInRegistry } from '../world/components.ts';
-import type { Registry } from '../world/registry.ts';
+import { builtInRegistry } from '../config/components.ts';
+import type { Registry } from '../config/registry.ts';
 
 /** A lifeline of the diagram: `id` is safe as a Mermaid identifier, `label` is what a person reads. */
 export interface SequenceParticipant {
@@ -66,7 +66,7 @@ export function buildSequence(trace: readonly TraceRecord[], outcome: RunOutcome
 
 /** A participant identifier for an actor of the trace: letters, digits and underscores only. */
 export function participantId(actor: string): string {
-  return actor === 'keyStore' ? keyStoreId : actor.replace(/[^A-Za-z0-9_]/g, '');
+  return actor.replace(/[^A-Za-z0-9_]/g, '');
 }
 
 // Every registered component draws its own lifelines, in registration order (clients, server, key store, probes).

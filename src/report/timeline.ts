@@ -2,9 +2,9 @@ import type { Violation } from '../check/violation.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import type { RunOutcome } from '../simulate.ts';
 import { describeRecord } from './describe-record.ts';
-import { formatTime } from './format.ts';
+import { formatTime } from '../kernel/format.ts';
 import { violatingRecordIndex } from './violating-record.ts';
-import { assertNever } from '../world/assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** How to paint the timeline; plain text when no painter is given. */
 export interface Painter {

@@ -1,5 +1,5 @@
-import type { ProtocolMoment } from './moments.ts';
-import type { FaultShape, FaultTarget, Registry } from './registry.ts';
+import type { ProtocolMoment } from '../config/moments.ts';
+import type { FaultShape, FaultTarget, Registry } from '../config/registry.ts';
 
 interface Armed {
   readonly fault: FaultShape;

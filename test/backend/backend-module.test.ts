@@ -154,7 +154,7 @@ describe("the backend machine's clock and randomness", () => {
       nodeBytes: '40404040',
       performanceNow: 1500,
       hrtime: [1, 500_000_000],
-      nodeEnvIsString: true,
+      hostPathVisible: false,
     });
     expect(machine.findings).toEqual([]);
   });
@@ -166,7 +166,7 @@ describe("the backend machine's clock and randomness", () => {
     expect(started.ok).toBe(false);
     if (started.ok) return;
     expect(started.problem.problem).toBe('creation-threw');
-    expect(started.problem.message).toContain('node:http.createServer is not available inside the simulated backend');
+    expect(started.problem.message).toContain('http.createServer() is not available inside the simulated backend: createBackend(env) returns the handler or app');
   });
 
   it('a real timer is refused and reported, as in a provider: the request is a 500 naming it', async () => {

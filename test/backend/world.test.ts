@@ -52,7 +52,7 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     const source = await stack('axios-provider.ts', 'sql-backend.ts');
     const run = await simulate({ config: drawWorld(4, { faultMode: 'never' }, source), source, record: true });
     expect(run.outcome).toEqual({ kind: 'pass' });
-    expect(lines(run.trace).some((line) => / backend receives POST \/api\/documents\/d1\/keys \(c\d\.1\)/.test(line))).toBe(true);
+    expect(lines(run.trace).some((line) => / backend(#\d)? receives POST \/api\/documents\/d1\/keys \(c\d\.1\)/.test(line))).toBe(true);
   }, 120_000);
 
   it('an Express app on knex (its pool on virtual timers) passes, and quiet hours cost no events', async () => {
@@ -69,7 +69,7 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     const report = await sweep({ source, runs: 60, seed: 1, pins: {} });
     expect(report.failure?.message).toBeUndefined();
     const run = await simulate({ config: drawWorld(3, { faultMode: 'never' }, source), source, record: true });
-    expect(lines(run.trace).some((line) => / backend keyStore\.setIfAbsent\("d1\/[\w-]+", /.test(line))).toBe(true);
+    expect(lines(run.trace).some((line) => / backend(#\d)? keyStore\.setIfAbsent\("d1\/[\w-]+", /.test(line))).toBe(true);
   }, 120_000);
 
   it('a JSON POST through Express (express.json() reads the injected body on the host\'s turns) passes', async () => {
@@ -97,6 +97,7 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     const source = await stack('fetch-provider.ts', 'two-step-backend.ts');
     const pins = {
       ...scriptedWorld([0]),
+      backendInstances: 1,
       faults: { phaseEndMs: 1_000, events: [{ kind: 'backend-crash' as const, atMs: 30, downMs: 100 }], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 },
     };
     const run = await simulate({ config: drawWorld(1, pins, source), source, record: true });
@@ -130,8 +131,8 @@ describe('a stack in the world: the page fetch reaches the backend, the backend 
     for (let seed = 1; seed <= 200; seed++) {
       const withBackend = drawWorld(seed, {}, source);
       const without = drawWorld(seed, {}, providerOnly);
-      expect(without.faults?.events.filter((event) => !['backend-crash', 'response-lost'].includes(event.kind))).toEqual(without.faults?.events);
-      expect(withBackend.faults?.events.filter((event) => !['backend-crash', 'response-lost'].includes(event.kind))).toEqual(without.faults?.events);
+      expect(without.faults?.events.filter((event) => !['backend-crash', 'response-lost', 'rolling-deploy'].includes(event.kind))).toEqual(without.faults?.events);
+      expect(withBackend.faults?.events.filter((event) => !['backend-crash', 'response-lost', 'rolling-deploy'].includes(event.kind))).toEqual(without.faults?.events);
       for (const event of withBackend.faults?.events ?? []) kinds.add(event.kind);
     }
     expect(kinds.has('backend-crash')).toBe(true);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { noFaults } from '../../src/config/fault-plan.ts';
 import { assumptionsLine } from '../../src/report/assumptions.ts';
-import { durationWords } from '../../src/report/format.ts';
+import { durationWords } from '../../src/kernel/format.ts';
 
 describe('assumptionsLine: what a sweep with these pins assumed of the deployment', () => {
   it('says the defaults of today\'s model in one line', () => {
     expect(assumptionsLine({})).toBe(
-      '3 clients, 1–3 documents, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 1 year, origin https://app.example',
+      '3 clients, 1–3 documents, strong consistency, faults in half the seeds, indeterminate timeouts, crash points at protocol moments, retention checked up to 10 years, origin https://app.example',
     );
   });
 

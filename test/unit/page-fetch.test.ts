@@ -25,7 +25,7 @@ function setUp(answer: (request: Served) => HttpMessage | undefined, origin?: st
     },
     'http',
   );
-  const page = new PageFetch(world, network, 'c1', 'backend');
+  const page = new PageFetch(world, network, 'c1', () => 'backend');
   network.attach(page, 'http');
   const realm = createHostRealm();
   return { world, page, received, fetch: page.fetchFor(realm) as (input: unknown, init?: unknown) => Promise<Response> };

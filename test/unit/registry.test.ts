@@ -8,9 +8,9 @@ import { milliseconds } from '../../src/config/schema-parts.ts';
 import { replayCounterexample, shrink } from '../../src/explore/shrink.ts';
 import { renderMermaid } from '../../src/report/mermaid.ts';
 import { simulate } from '../../src/simulate.ts';
-import { assertNever } from '../../src/world/assert-never.ts';
-import { builtInRegistry } from '../../src/world/components.ts';
-import { faultVerb, type ComponentDefinition, type PlanShape } from '../../src/world/registry.ts';
+import { assertNever } from '../../src/kernel/assert-never.ts';
+import { builtInRegistry } from '../../src/config/components.ts';
+import { faultVerb, type ComponentDefinition, type PlanShape } from '../../src/config/registry.ts';
 import { factorySource, unitConfig } from './support.ts';
 
 // A toy component, test-only: a bell tower whose `blackout` fault cuts one browser off for hours (its
@@ -109,7 +109,7 @@ describe('the compiler guards the unions', () => {
 
   it('every built-in fault kind has a verb, and two components cannot claim one kind', () => {
     const kinds = builtInRegistry.verbs().map((verb) => verb.kind);
-    expect(kinds).toEqual(['disconnect', 'crash', 'crash-at', 'clock-sync', 'partition', 'latency-spike', 'server-restart', 'key-store-failure', 'backend-crash', 'response-lost']);
+    expect(kinds).toEqual(['disconnect', 'crash', 'crash-at', 'clock-sync', 'partition', 'latency-spike', 'server-restart', 'key-store-failure', 'backend-crash', 'response-lost', 'rolling-deploy']);
     expect(() => registry.with(bellTower)).toThrow('two components register the fault kind blackout');
   });
 });

@@ -31,7 +31,8 @@ export function authorization(): Checker {
       if (record.kind === 'session' && record.status !== 'released' && admitted.get(record.owner)?.role === 'viewer') {
         return { kind: 'viewer-wrote', client: record.owner, documentId: record.documentId, status: record.status };
       }
-      if (record.kind !== 'deliver' || record.from !== 'server' || isHttpMessage(record.message) || !sessionData.has(record.message.type)) return undefined;
+      // Only the RTC server sends these message types, so their type alone says where they came from.
+      if (record.kind !== 'deliver' || isHttpMessage(record.message) || !sessionData.has(record.message.type)) return undefined;
       const admission = admitted.get(record.actor);
       if (admission === undefined) return { kind: 'session-without-token', client: record.actor, messageType: record.message.type, documentId: record.message.documentId };
       if (admission.tokenDocument !== undefined && admission.tokenDocument !== record.message.documentId) {

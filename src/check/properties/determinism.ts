@@ -11,7 +11,7 @@ export function determinism(): Checker {
     kinds: ['nondeterminism'],
     observe(record) {
       if (record.kind !== 'nondeterminism') return undefined;
-      return { kind: 'nondeterminism', client: record.actor, api: record.api, detail: record.detail };
+      return { kind: 'nondeterminism', client: record.actor, whose: record.origin ?? 'provider', api: record.api, detail: record.detail };
     },
   };
 }

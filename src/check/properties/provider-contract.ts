@@ -9,8 +9,8 @@ export function providerContract(): Checker {
     property: 'provider-contract',
     kinds: ['provider-contract', 'backend'],
     observe(record) {
-      if (record.kind === 'provider-contract') return { kind: 'contract-broken', client: record.actor, problem: record.problem };
-      if (record.kind === 'backend' && record.event === 'contract') return { kind: 'contract-broken', client: record.actor, problem: record.detail };
+      if (record.kind === 'provider-contract') return { kind: 'contract-broken', client: record.actor, whose: 'provider', problem: record.problem };
+      if (record.kind === 'backend' && record.event === 'contract') return { kind: 'contract-broken', client: record.actor, whose: 'backend', problem: record.detail };
       return undefined;
     },
   };

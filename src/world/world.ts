@@ -3,29 +3,30 @@ import { EventQueue } from '../kernel/event-queue.ts';
 import { HostWork } from '../kernel/host-work.ts';
 import { RandomStreams } from '../kernel/random.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { Client, type ClientRoster } from './client.ts';
-import { builtInTokenSource, type TokenSource } from './auth/token-source.ts';
-import { drawClock } from './clocks.ts';
+import { Client, type ClientRoster } from '../model/client.ts';
+import { builtInTokenSource, type TokenSource } from '../model/auth/token-source.ts';
+import { drawClock } from '../model/clocks.ts';
 import { documentOfClient } from '../config/documents.ts';
-import type { CryptoScheme } from './crypto.ts';
-import { cryptoScheme } from './crypto-scheme.ts';
-import { SimulatedKeyStore } from './key-store.ts';
-import { Network } from './network.ts';
-import type { ClientStatus, Observation } from './observations.ts';
-import { runRetentionProbe, type Expectation } from './probe.ts';
-import { Server } from './server.ts';
-import type { WorldContext } from './world-context.ts';
-import { durationWords } from '../report/format.ts';
-import { builtInRegistry } from '../world/components.ts';
+import type { CryptoScheme } from '../model/crypto.ts';
+import { cryptoScheme } from '../model/crypto-scheme.ts';
+import { SimulatedKeyStore } from '../model/key-store.ts';
+import { Network } from '../model/network.ts';
+import type { ClientStatus, Observation } from '../model/observations.ts';
+import { runRetentionProbe, type Expectation } from '../model/probe.ts';
+import { Server } from '../model/server.ts';
+import type { WorldContext } from '../model/world-context.ts';
+import { durationWords } from '../kernel/format.ts';
+import { builtInRegistry } from '../config/components.ts';
 import type { SimulatedFetch } from '../providers/machine-services.ts';
 import type { Realm } from '../providers/realm.ts';
-import { BackendNode, backendId } from './backend-node.ts';
-import { prepareBackendDatabase } from './backend-database.ts';
-import { PageFetch } from './page-fetch.ts';
+import { BackendFleet, backendAddress } from '../model/backend-fleet.ts';
+import { prepareBackendDatabase } from '../model/backend-database.ts';
+import { PageFetch } from '../model/page-fetch.ts';
 import type { BackendContractProblem } from '../backend/contract.ts';
-import type { FaultShape, FaultTarget, Registry } from '../world/registry.ts';
-import { MomentFaults } from '../world/moment-faults.ts';
-import type { ProtocolMoment } from '../world/moments.ts';
+import type { FaultShape, FaultTarget, HostContext, Registry } from '../config/registry.ts';
+import { MomentFaults } from './moment-faults.ts';
+import type { ProtocolMoment } from '../config/moments.ts';
+import { HostTable, type HostRealm } from './hosts.ts';
 
 /**
  * N clients, a server, a network and a key store, wired for one run; its faults are the registered components'
@@ -46,10 +47,13 @@ export class World implements WorldContext {
   quietUntilMs = 0;
   /** True when every phase has run: the run ends without a violation. */
   done = false;
-  /** The integrator's backend, when the source has one (after `prepare`). */
-  backend: BackendNode | undefined;
+  /** Every machine of the run by address (see world/hosts.ts). */
+  readonly hosts = new HostTable();
+  /** The integrator's backend instances and their load balancer, when the source has a backend (after `prepare`). */
+  backend: BackendFleet | undefined;
   private backendProblem: BackendContractProblem | undefined;
   private readonly pageFetches = new Map<string, PageFetch>();
+  private realmsCache: { readonly version: number; readonly realms: readonly HostRealm[] } | undefined;
   private readonly network: Network;
   private readonly keyStore: SimulatedKeyStore;
   private deadline: ReturnType<EventQueue['timer']> | undefined;
@@ -72,6 +76,9 @@ export class World implements WorldContext {
     this.server = new Server(this, this.network, drawClock(config.epochMs, config.clocks, this.streams.once('clock:server'), 'server'));
     this.tokens = config.auth === undefined ? undefined : (source.tokens ?? builtInTokenSource(config.auth));
     this.network.attach(this.server);
+    this.hosts.register({ address: this.server.id, kind: 'rtc-server', crash: (downMs) => this.restartServer(downMs) });
+    // The key store and (with a backend) the database are hosts without a crash of their own: their faults are per operation.
+    this.hosts.register({ address: 'keyStore', kind: 'key-store' });
     this.momentFaults = new MomentFaults(config.faults?.events ?? [], registry);
   }
 
@@ -88,7 +95,8 @@ export class World implements WorldContext {
   async prepare(): Promise<void> {
     const source = this.source.backend;
     if (source === undefined) return;
-    const clock = drawClock(this.config.epochMs, this.config.clocks, this.streams.once(`clock:${backendId}`), backendId);
+    // The database's machine keeps the clock the one backend machine had before there were several instances.
+    const clock = drawClock(this.config.epochMs, this.config.clocks, this.streams.once('clock:backend'), 'backend');
     const machine = { clockMs: () => clock.read(this.queue.nowMs), entropy: this.streams.get('database:entropy') };
     const prepared = await prepareBackendDatabase(this, source, machine, (record) => {
       if (this.wants('sql')) this.emit({ kind: 'sql', actor: 'database', key: record.key, caller: record.caller, text: record.text, outcome: record.outcome });
@@ -98,16 +106,31 @@ export class World implements WorldContext {
       return;
     }
     this.keyStore.preload(prepared.keyStoreEntries);
-    this.backend = new BackendNode({ world: this, network: this.network, source, database: prepared.database, keyStore: this.keyStore, clock });
-    this.network.attach(this.backend, 'http');
+    const { network, keyStore, hosts } = this;
+    hosts.register({ address: 'database', kind: 'database' });
+    this.backend = hosts.register(new BackendFleet({ world: this, network, register: (host) => hosts.register(host), source, database: prepared.database, keyStore, instances: this.config.backendInstances ?? 1, policy: this.config.balancer ?? 'round-robin' }));
+  }
+
+  /**
+   * The realms user code runs in, each once: the browsers' providers, their token provider, then the other
+   * hosts' in registration order. Made again only when a host registered since.
+   */
+  realms(): readonly HostRealm[] {
+    if (this.realmsCache?.version === this.hosts.version) return this.realmsCache.realms;
+    const realms: HostRealm[] = [this.source.realm];
+    if (this.tokens?.realm !== undefined) realms.push(this.tokens.realm);
+    for (const realm of this.hosts.realms()) if (!realms.includes(realm)) realms.push(realm);
+    this.realmsCache = { version: this.hosts.version, realms };
+    return realms;
   }
 
   /** The fetch of one module instance of a browser (or probe): to the backend; undefined without one. */
   pageFetch(clientId: string, realm: Realm): SimulatedFetch | undefined {
+    const fleet = this.backend;
     if (this.source.backend === undefined) return undefined;
     let page = this.pageFetches.get(clientId);
     if (page === undefined) {
-      page = new PageFetch(this, this.network, clientId, backendId);
+      page = new PageFetch(this, this.network, clientId, (from) => fleet?.route(from) ?? '');
       this.pageFetches.set(clientId, page);
       this.network.attach(page, 'http');
     }
@@ -119,10 +142,12 @@ export class World implements WorldContext {
     const { config } = this;
     if (this.backendProblem !== undefined) {
       const { problem, message } = this.backendProblem;
-      this.emit({ kind: 'backend', actor: backendId, event: 'contract', problem, detail: message });
+      // The module's setup failed before any instance existed: the first instance's address stands for them.
+      this.emit({ kind: 'backend', actor: backendAddress(1, this.config.backendInstances ?? 1), event: 'contract', problem, detail: message });
       return;
     }
-    this.backend?.start();
+    for (const host of this.registry.hosts(this.hostContext())) this.hosts.register(host);
+    for (const host of this.hosts.all()) host.start?.();
     const arrivals = this.streams.get('arrivals');
     let previousMs = 0;
     let lastMs = 0;
@@ -144,6 +169,7 @@ export class World implements WorldContext {
         roster,
       });
       this.clients.push(client);
+      this.hosts.register({ address: client.id, kind: 'browser', realm: this.source.realm, crash: (downMs) => client.crash(downMs) });
       this.network.attach(client);
       const scripted = config.arrivalTimesMs?.[index];
       const coincides = scripted === undefined && index > 0 && arrivals.next() < config.arrivalCoincidence;
@@ -190,6 +216,18 @@ export class World implements WorldContext {
     });
   }
 
+  // What a component's own hosts get: the trace, the clock and the kernel's timers.
+  private hostContext(): HostContext {
+    const world = this;
+    return {
+      get nowMs() {
+        return world.queue.nowMs;
+      },
+      record: (actor, event, detail) => this.emit({ kind: 'fault', actor, fault: event, detail }),
+      schedule: (key, actor, delayMs, action) => void this.queue.timer({ key, actor, resources: [actor], delayMs, action }),
+    };
+  }
+
   // What fault verbs act on: the clients, the network's links, the server.
   private faultTarget(): FaultTarget {
     return {
@@ -199,17 +237,20 @@ export class World implements WorldContext {
       partition: (endpoint, peer, untilMs) => {
         this.network.partition(endpoint, peer, untilMs);
         // A browser cut off from the server is cut off from the backend too: its page's fetches wait as well.
-        if (this.backend !== undefined && peer === this.server.id) this.network.partition(endpoint, backendId, untilMs);
+        if (peer === this.server.id) for (const address of this.backend?.addresses() ?? []) this.network.partition(endpoint, address, untilMs);
       },
       spikeLatency: (factor, untilMs) => this.network.spikeLatency(factor, untilMs),
-      restartServer: (downMs) => {
-        this.server.restart(downMs);
-        for (const client of this.clients) client.disconnect(downMs, { kind: 'server-restarted' });
-      },
-      // Faults stop when the fault phase ends: a backend still down then starts again at that moment.
-      crashBackend: (downMs) => this.backend?.crash(Math.min(downMs, Math.max(0, (this.config.faults?.phaseEndMs ?? 0) - this.queue.nowMs))),
+      addresses: (kind) => this.hosts.addresses(kind),
+      crash: (addresses, downMs) => this.hosts.crash(addresses, downMs),
       loseNextResponse: (client) => this.backend?.loseNextResponse(client),
+      rollingDeploy: () => this.backend?.rollingDeploy(),
     };
+  }
+
+  // The RTC server restarts: every connection to it drops, and it is down for `downMs`.
+  private restartServer(downMs: number): void {
+    this.server.restart(downMs);
+    for (const client of this.clients) client.disconnect(downMs, { kind: 'server-restarted' });
   }
 
   private onClientSettled(): void {

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/run-config.ts';
-import { replayStrategy } from '../explore/replay-strategy.ts';
+import { replayStrategy } from './replay-strategy.ts';
 import type { Strategy } from '../kernel/strategy.ts';
 import type { TraceRecord } from '../model/observations.ts';
 import type { ProviderSource } from '../providers/source.ts';

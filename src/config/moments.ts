@@ -2,7 +2,7 @@
 // these narrow windows opens (WorldContext.moment), and the fault verbs that wait for it decide what happens
 // there — so a crash lands inside the window in tens of runs instead of by luck in thousands.
 
-import { assertNever } from './assert-never.ts';
+import { assertNever } from '../kernel/assert-never.ts';
 
 /** The names of the moments a fault can wait for, in the order they come in one client's race. */
 export const momentNames = ['provider-answered', 'session-pending', 'session-established', 'write-sent'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientName, milliseconds } from '../config/schema-parts.ts';
+import { clientName, milliseconds } from './schema-parts.ts';
 import { backendComponent } from './backend-component.ts';
 import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline, type PlanShape } from './registry.ts';
 import { describeMoment, momentNames } from './moments.ts';
@@ -106,7 +106,7 @@ const rtcServer = {
       describe: (fault) => `server restarts at ${fault.atMs}ms (down ${fault.downMs}ms)`,
       inject: (fault, world) => {
         world.record('server', 'restart', `every connection drops; the server is down for ${fault.downMs}ms`);
-        world.restartServer(fault.downMs);
+        world.crash(world.addresses('rtc-server'), fault.downMs);
       },
       draw: (stream, { atMs }) => ({ kind: 'server-restart' as const, atMs, downMs: stream.pick([0, 1_000, 10_000]) }),
     }),

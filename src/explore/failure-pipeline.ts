@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import type { RunConfig } from '../config/run-config.ts';
-import { prepareCounterexample, type PreparedCounterexample } from '../explore/counterexample.ts';
-import { writeDecisionFile } from '../explore/decision-file.ts';
-import type { CounterexampleSize } from '../explore/shrink.ts';
-import type { FailureKind, SweepFailure } from '../explore/sweep.ts';
+import { prepareCounterexample, type PreparedCounterexample } from './counterexample.ts';
+import { writeDecisionFile } from './decision-file.ts';
+import type { FailureKind, SweepFailure } from './sweep.ts';
 import type { ProviderSource } from '../providers/source.ts';
-import { describeNearestPass } from './nearest-pass-text.ts';
 import { findNearestPass, type NearestPass } from './nearest-pass.ts';
 
 /** A failing run as a sweep, an exhaustive search or a replay found it, before anything is made of it. */
@@ -47,8 +45,6 @@ export interface FailureReport {
   /** The shown run's decisions, `null` where it took the default choice. */
   readonly defaults: readonly (string | null)[];
   readonly nearest: NearestPass;
-  /** The nearest passing run, in words. */
-  readonly nearestPass: readonly string[];
 }
 
 /**
@@ -73,7 +69,6 @@ export async function runFailurePipeline(found: FoundFailure, options: FailurePi
     filePath,
     defaults,
     nearest,
-    nearestPass: describeNearestPass(nearest),
   };
 }
 
@@ -88,25 +83,7 @@ export function strategyLabel(config: RunConfig): string {
   return config.strategy === 'pct' ? `pct (depth ${config.pctDepth})` : config.strategy;
 }
 
-/**
- * The lines between a failure's headline and the run shown below it. They say plainly which run that is —
- * the failing seed as found, or the shrunk run — and what each of them broke, before switching to it.
- */
-export function shownRunLines(report: FailureReport): string[] {
-  const { counterexample } = report;
-  if (!wasShrunk(counterexample)) return [`seed ${report.seed} failed, shown below as found: ${report.message}`];
-  const shrunkTo = `seed ${report.seed} failed; shrunk to ${sizeText(counterexample.after)} (from ${sizeText(counterexample.before)}; ${counterexample.shrinkAttempts} attempts)`;
-  const shownMessage = counterexample.file.message;
-  if (shownMessage === report.message) return [shrunkTo, `  seed ${report.seed} and the shrunk run shown below: ${shownMessage}`];
-  return [shrunkTo, `  seed ${report.seed}: ${report.message}`, `  the shrunk run, shown below: ${shownMessage}`];
-}
-
 /** Whether shrinking changed the run, so that the run shown is not the failing seed as found. */
 export function wasShrunk(counterexample: PreparedCounterexample): boolean {
   return JSON.stringify(counterexample.before) !== JSON.stringify(counterexample.after);
-}
-
-/** A counterexample's size in words. */
-export function sizeText(size: CounterexampleSize): string {
-  return `${size.clients} client(s), ${size.documents} document(s), ${size.faults} fault(s), ${size.steps} events, ${size.nonDefaultDecisions} non-default decisions`;
 }

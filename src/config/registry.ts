@@ -2,6 +2,39 @@ import { z } from 'zod';
 import type { RandomStream } from '../kernel/random.ts';
 import type { ProtocolMoment } from './moments.ts';
 
+
+/**
+ * What kind of machine a host is (see world/hosts.ts): the one classification of the host table, by which
+ * fault verbs find the addresses they act on.
+ */
+export type HostKind = 'browser' | 'rtc-server' | 'key-store' | 'backend' | 'balancer' | 'database' | 'probe' | (string & {});
+
+/** Where a host's user code runs: settled between two events (see providers/realm.ts). */
+export interface HostRealm {
+  /** Notes that user code may have pending reactions: the next settle must drain them. */
+  touch(): void;
+  /** Runs every pending reaction of user code; a promise when it has to wait for the host. */
+  settle(): Promise<void> | undefined;
+}
+
+/** One machine of a world. Every part but the address and the kind is optional: a host has what it does. */
+export interface Host {
+  /** Its address on the network and in the trace: `c1`, `server`, `backend#2`. */
+  readonly address: string;
+  readonly kind: HostKind;
+  /** Where its user code runs, when it runs any (several hosts may share one realm: one compiled module). */
+  readonly realm?: HostRealm | undefined;
+  /** Starts it (at the start of the run, after its registration). */
+  start?(): void;
+  /** Crashes it: what it held in memory is lost; it comes back after `downMs`, as its kind does. */
+  crash?(downMs: number): void;
+  /**
+   * One turn of the host's event loop when it awaits host work that no event stands for (a backend serving
+   * a request); undefined when the kernel may go on.
+   */
+  hostTurn?(): Promise<void> | undefined;
+}
+
 /** A fault as the registry sees it: a kind, and for a scheduled fault, when it happens. */
 export interface FaultShape {
   readonly kind: string;
@@ -25,18 +58,22 @@ export interface FaultTarget {
   /** Holds the messages between two endpoints (both ways) until `untilMs`. */
   partition(endpoint: string, peer: string, untilMs: number): void;
   spikeLatency(factor: number, untilMs: number): void;
-  /** Restarts the RTC server: every connection to it drops, and it is down for `downMs`. */
-  restartServer(downMs: number): void;
-  /** Crashes the integrator's backend process, down for `downMs` (nothing happens in a world without one). */
-  crashBackend(downMs: number): void;
-  /** Loses the backend's next response to `client` after its handler ran (nothing happens without a backend). */
+  /** The addresses of the world's hosts of a kind (`backend`: every instance), in registration order. */
+  addresses(kind: HostKind): readonly string[];
+  /** Crashes the hosts at these addresses, each as its kind crashes, for `downMs` (turmoil's `crash(addrs)`). */
+  crash(addresses: readonly string[], downMs: number): void;
+  /** Loses the next response any backend instance sends `client`, after its handler ran (nothing happens without a backend). */
   loseNextResponse(client: string): void;
+  /** Replaces the backend instances one at a time, each new one starting while the old one serves (nothing without a backend). */
+  rollingDeploy(): void;
 }
 
 /** Where a swarm-drawn fault lands: drawn before its kind, for every kind, so that draws stay aligned. */
 export interface DrawnPlace {
   readonly atMs: number;
   readonly client: string;
+  /** How many backend instances the world runs (1 without a backend): a verb aimed at one draws which. */
+  readonly backendInstances: number;
 }
 
 /**
@@ -70,6 +107,30 @@ export interface PlanShape {
   readonly keyStoreIndeterminateAppliedRate?: number | undefined;
 }
 
+/** The parts of a world a component's `fewerHosts` may change: its host counts and the faults aimed at its hosts. */
+export interface HostCountsShape {
+  readonly backendInstances?: number | undefined;
+  readonly faults?: PlanShape | undefined;
+}
+
+/** What a component's hosts get from the world when they are made (at the start of a run). */
+export interface HostContext {
+  /** The run's virtual time now. */
+  readonly nowMs: number;
+  /** Records something that happened to a host in the trace (a `fault` record: who, what, in words). */
+  record(actor: string, event: string, detail: string): void;
+  /** Runs `action` after `delayMs` of virtual time, as a kernel timer keyed `key` (the host's own events). */
+  schedule(key: string, actor: string, delayMs: number, action: () => void): void;
+}
+
+/** A host as a component makes it: an address, a kind, and what it does (see world/hosts.ts for the whole lifecycle). */
+export interface ComponentHost {
+  readonly address: string;
+  readonly kind: HostKind;
+  start?(): void;
+  crash?(downMs: number): void;
+}
+
 /** A lifeline in sequence diagrams: the trace actor it stands for, and its label. */
 export interface Lifeline {
   readonly actor: string;
@@ -83,8 +144,18 @@ export interface Lifeline {
 export interface ComponentDefinition {
   readonly name: string;
   readonly faults: readonly FaultVerb<never>[] | readonly FaultVerb[];
+  /**
+   * Hosts of its own to register in every world (madsim's `create_node`): made at the start of the run, before
+   * any other host starts. The built-in components' hosts are wired by the World itself.
+   */
+  hosts?(context: HostContext): readonly ComponentHost[];
   /** Simpler plans the shrinker may try, beyond dropping one scheduled fault at a time. */
   simplerPlans?<Plan extends PlanShape>(plan: Plan): Plan[];
+  /**
+   * Smaller worlds with fewer of this component's hosts, the faults aimed at them retargeted (the shrinker
+   * tries each, after fewer clients): `backend#3` of three becomes `backend#1` of two.
+   */
+  fewerHosts?<World extends HostCountsShape>(world: World): World[];
   /** What the config line says about this component's part of a plan beyond its scheduled faults (rates). */
   describePlan?(plan: PlanShape): string[];
   /** Its lifelines, given every actor of a trace, in the order they are drawn. */
@@ -140,6 +211,16 @@ export class Registry<Fault extends FaultShape = FaultShape> {
   /** Simpler plans every component offers the shrinker, in registration order. */
   simplerPlans<Plan extends PlanShape>(plan: Plan): Plan[] {
     return this.components.flatMap((component) => component.simplerPlans?.(plan) ?? []);
+  }
+
+  /** The hosts every component makes for a run, in registration order. */
+  hosts(context: HostContext): ComponentHost[] {
+    return this.components.flatMap((component) => component.hosts?.(context) ?? []);
+  }
+
+  /** Smaller worlds every component offers the shrinker, with fewer of its hosts, in registration order. */
+  fewerHosts<World extends HostCountsShape>(world: World): World[] {
+    return this.components.flatMap((component) => component.fewerHosts?.(world) ?? []);
   }
 
   /** The config line's words for a plan: each fault in its verb's words, then each component's own notes. */

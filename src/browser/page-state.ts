@@ -1,0 +1,111 @@
+import type { WorldContext } from '../model/world-context.ts';
+import type { ProfileIndexedDb } from './indexed-db.ts';
+import { StorageArea } from './web-storage.ts';
+
+/** What a timer is, as the trace names it: the API that set it. */
+export type TimerSource = 'setTimeout' | 'setInterval' | 'AbortSignal.timeout';
+
+/** The timer of one browser that is firing right now, and what its callback aborted meanwhile. */
+interface Firing {
+  readonly aborted: string[];
+}
+
+/** A browser profile: what its tabs share and keep across reloads (`localStorage`). */
+export class ProfileState {
+  readonly local = new StorageArea();
+  /** The profile's IndexedDB, made when a page first names `indexedDB`. */
+  indexedDb: ProfileIndexedDb | undefined;
+  /** The tabs open on the profile, in the order they opened. */
+  readonly tabs: string[] = [];
+  constructor(readonly id: string) {}
+}
+
+/**
+ * What one tab keeps across its module instances (a crash or a reload makes a new instance, not a new tab):
+ * the count its timers are numbered by, so that a timer's event key (`timer:c1#3`) names the same timer in
+ * every interleaving; the timer firing now, so that an abort it causes is told with it; its `sessionStorage`;
+ * and its profile.
+ */
+export class PageState {
+  timerCount = 0;
+  firing: Firing | undefined;
+  readonly session = new StorageArea();
+  constructor(readonly profile: ProfileState) {}
+}
+
+interface WorldPages {
+  readonly tabs: Map<string, PageState>;
+  readonly profiles: Map<string, ProfileState>;
+  /** Which profile a tab opens in, when it is not its own (a second tab of a browser). */
+  readonly profileOfTab: Map<string, string>;
+}
+
+// Keyed by world: the page state lives as long as its run, and nothing in World must change.
+const pages = new WeakMap<WorldContext, WorldPages>();
+
+function worldPages(world: WorldContext): WorldPages {
+  let found = pages.get(world);
+  if (found === undefined) {
+    found = { tabs: new Map(), profiles: new Map(), profileOfTab: new Map() };
+    pages.set(world, found);
+  }
+  return found;
+}
+
+/** Opens tab `clientId` in the profile `profileId` (before its first use); a tab is otherwise its own profile. */
+export function openInProfile(world: WorldContext, clientId: string, profileId: string): void {
+  worldPages(world).profileOfTab.set(clientId, profileId);
+}
+
+/** The page state of tab `clientId` in `world`, made on first use (a fresh probe gets a fresh profile). */
+export function pageState(world: WorldContext, clientId: string): PageState {
+  const all = worldPages(world);
+  let state = all.tabs.get(clientId);
+  if (state === undefined) {
+    const profileId = all.profileOfTab.get(clientId) ?? clientId;
+    let profile = all.profiles.get(profileId);
+    if (profile === undefined) {
+      profile = new ProfileState(profileId);
+      all.profiles.set(profileId, profile);
+    }
+    profile.tabs.push(clientId);
+    state = new PageState(profile);
+    all.tabs.set(clientId, state);
+  }
+  return state;
+}
+
+/** The page state of every tab of `profile` other than `clientId`, in the order they opened. */
+export function otherTabs(world: WorldContext, profile: ProfileState, clientId: string): PageState[] {
+  const all = worldPages(world);
+  return profile.tabs.filter((tab) => tab !== clientId).flatMap((tab) => all.tabs.get(tab) ?? []);
+}
+
+/**
+ * A page's fetch was aborted: told with the timer whose callback aborted it (`timeout 3000 ms fired → fetch
+ * GET /keys aborted`), or on its own line when no timer of that browser is firing (user code aborted it).
+ */
+export function noteAbort(world: WorldContext, clientId: string, request: string, reason: string): void {
+  const firing = pageState(world, clientId).firing;
+  if (firing !== undefined) {
+    firing.aborted.push(request);
+    return;
+  }
+  if (world.wants('abort')) world.emit({ kind: 'abort', actor: clientId, request, reason });
+}
+
+/** Runs a firing timer's callback, collecting what it aborts, then records the firing. */
+export function fireRecorded(world: WorldContext, clientId: string, timer: { readonly id: number; readonly source: TimerSource; readonly delayMs: number }, callback: () => void): void {
+  const state = pageState(world, clientId);
+  const firing: Firing = { aborted: [] };
+  const outer = state.firing;
+  state.firing = firing;
+  try {
+    callback();
+  } finally {
+    state.firing = outer;
+  }
+  // An AbortSignal.timeout whose request had already finished changes nothing: it goes untold.
+  if (timer.source === 'AbortSignal.timeout' && firing.aborted.length === 0) return;
+  if (world.wants('timer')) world.emit({ kind: 'timer', actor: clientId, timer: timer.id, source: timer.source, delayMs: timer.delayMs, aborted: firing.aborted });
+}

@@ -1,0 +1,33 @@
+import type { NodeClock } from '../model/clocks.ts';
+import type { WorldContext } from '../model/world-context.ts';
+import type { Realm } from '../providers/realm.ts';
+import { profileIndexedDb, type ProfileIndexedDb } from './indexed-db.ts';
+import { pageState } from './page-state.ts';
+import { webStorage } from './web-storage.ts';
+
+/** The page's Web Storage, made per module instance over areas that outlive it. */
+export interface PageStorage {
+  /** The profile's `localStorage`: shared by its tabs, kept across reloads and crashes. */
+  local(): Storage;
+  /** The tab's `sessionStorage`: its own, kept across reloads. */
+  session(): Storage;
+  /** The profile's IndexedDB (`indexedDB`, `IDBKeyRange`): shared by its tabs, kept across reloads. */
+  indexedDb(): ProfileIndexedDb;
+}
+
+/**
+ * The `localStorage` and `sessionStorage` of one module instance of tab `clientId`. A retention probe is a
+ * fresh browser: a profile of its own, empty. What a crash does to storage: nothing — a browser writes
+ * localStorage to disk and restores a crashed tab's session, so both survive as they would in a reload.
+ */
+export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm): PageStorage {
+  return {
+    local: () => webStorage(pageState(world, clientId).profile.local),
+    session: () => webStorage(pageState(world, clientId).session),
+    indexedDb: () => {
+      const profile = pageState(world, clientId).profile;
+      // The profile's clock is that of the tab that first opened its IndexedDB: the tabs of a browser share one.
+      return (profile.indexedDb ??= profileIndexedDb({ world, profileId: profile.id, clock: () => clock.read(world.queue.nowMs), realm }));
+    },
+  };
+}
