@@ -11,7 +11,7 @@ import { compileInSandbox, type CompiledModule } from './sandbox.ts';
 import { entryIsCommonJs, functionBody, importMetaName, routeOutsideModules } from './esm-body.ts';
 import { leaveMissingOptionalPackages } from './missing-packages.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
-import type { SandboxMachine } from './server-globals.ts';
+import type { SandboxMachine } from './sandbox-helpers.ts';
 
 const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
