@@ -18,6 +18,15 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'pglite-raw-sql/buggy-upsert-replaces-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
   'pglite-raw-sql/good-backend.ts': { verdict: 'pass' },
   'pglite-raw-sql/good-process-cache.ts': { verdict: 'pass' },
+  'postgres-drizzle/buggy-upsert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 23 },
+  'postgres-drizzle/good-backend.ts': { verdict: 'pass' },
+  'postgres-knex/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 27 },
+  'postgres-knex/good-backend.ts': { verdict: 'pass' },
+  'postgres-sessions/buggy-check-then-insert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
+  'postgres-sessions/good-pgcrypto-keys.ts': { verdict: 'pass' },
+  'postgres-sessions/good-select-for-update.ts': { verdict: 'pass' },
+  'postgres-sessions/good-serializable-retry.ts': { verdict: 'pass' },
+  'postgres-sessions/good-unique-violation-reread.ts': { verdict: 'pass' },
 };
 
 const stacksDirectory = new URL('../examples/stacks/', import.meta.url).pathname;

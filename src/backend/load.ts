@@ -7,6 +7,7 @@ import type { HostWorkTracker } from '../providers/simulated-subtle.ts';
 import type { Environment } from '../providers/machine-environment.ts';
 import type { RoutedConnection } from '../providers/simulated-network.ts';
 import { machineHooks } from './machine-hooks.ts';
+import { simulatedPg, unconnected } from '../database/postgres/pg-module.ts';
 import { adaptBackend } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
@@ -28,6 +29,8 @@ export interface BackendMachine {
   readonly environment?: Environment;
   /** Where the backend's outgoing connections go (the database); absent: refused. See simulated-network.ts. */
   readonly connections?: RoutedConnection;
+  /** Packages the machine answers itself: `pg`, routed to the simulated database. */
+  readonly modules?: ReadonlyMap<string, () => unknown>;
 }
 
 /** A started backend process: the one handler it serves with, or why it could not start. */
@@ -37,6 +40,8 @@ export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler
 export interface BackendSource {
   /** The module's path, for reports. */
   readonly label: string;
+  /** `'postgres'` when the module exports `database = 'postgres'`: its `env.db` is then a real server's pool (src/database/postgres/). */
+  readonly database?: 'postgres';
   /**
    * Where the backend's code runs: settle it between two events like a provider's (its promises progress only
    * then). Unlike a provider, a backend also waits on host promises that do not mark the realm (a Node
@@ -63,13 +68,27 @@ export async function loadBackendModule(path: string): Promise<Result<BackendSou
   const loaded = await loadProviderModule(path, 'server');
   if (!loaded.ok) return loaded;
   const compiled = loaded.value;
-  const probe: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, timeAndRandom: 'route', report: () => undefined };
+  // A backend whose code loads `pg` (node-postgres) gets the real server's sessions: the probe notes it.
+  let loadsPg = false;
+  const probeModules = new Map([['pg', () => ((loadsPg = true), simulatedPg(() => unconnected))]]);
+  const probe: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, timeAndRandom: 'route', report: () => undefined, modules: probeModules };
   const probed = probeExports(compiled, probe);
   if (probed.kind === 'threw') return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `evaluating ${compiled.path} threw ${describeThrown(probed.error)}` } };
   // A module whose top-level await waits on time is checked when its process starts, where time passes.
   const exported = probed.kind === 'evaluated' ? backendExports(probed.exports) : undefined;
   if (exported?.ok === false) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
-  return { ok: true, value: sourceFromCompiledBackend(compiled) };
+  const source = sourceFromCompiledBackend(compiled);
+  const postgres = loadsPg || (probed.kind === 'evaluated' && wantsPostgres(probed.exports));
+  return { ok: true, value: postgres ? { ...source, database: 'postgres' } : source };
+}
+
+// The backend module asks for a real PostgreSQL server (`export const database = 'postgres'`).
+function wantsPostgres(exports: unknown): boolean {
+  try {
+    return typeof exports === 'object' && exports !== null && (exports as Record<string, unknown>)['database'] === 'postgres';
+  } catch {
+    return false;
+  }
 }
 
 /** The backend source of a compiled module: each start and each setup is a fresh instance of it. */
@@ -129,6 +148,7 @@ function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
     timers: machine.timers,
     hostWork: machine.hostWork,
     ...machineHooks(machine),
+    modules: machine.modules,
   };
   return machine.report === undefined ? hooks : { ...hooks, report: (finding) => machine.report?.(finding) };
 }

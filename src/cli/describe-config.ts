@@ -24,6 +24,7 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
     `retry backoff ${formatTime(config.retryBackoffMs)}`,
     clocks(config),
     config.keyStoreConsistency?.mode === 'eventual' ? `eventual key store (reads lag up to ${formatTime(config.keyStoreConsistency.lagMs)})` : 'strong key store',
+    ...(config.databaseSessions === undefined ? [] : [`database: PostgreSQL, ${config.databaseSessions} session${config.databaseSessions === 1 ? '' : 's'}`]),
     `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }, registry)}`,
     `origin ${config.origin ?? defaultOrigin}${isSecureOrigin(config.origin) ? '' : ' (not a secure context)'}`,
   ].join(', ');

@@ -135,6 +135,8 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
     keyStoreConsistency: keyStoreConsistencySchema.optional(),
     /** How long the server keeps a session whose creator disconnected before it tells the others to start over. */
     pendingSessionTimeoutMs: milliseconds.min(1).optional(),
+    /** How many sessions the backend's pool has on its real PostgreSQL server (absent: no such backend; PGlite has one). */
+    databaseSessions: z.number().int().min(1).max(10).optional(),
     /** Session encryption: symbolic (the fast default) or real WebCrypto. */
     crypto: z.enum(['symbolic', 'real']).optional(),
     /**

@@ -33,6 +33,8 @@ export type SwarmSettings = ConfigPins & {
   readonly faultMode?: FaultMode;
   /** The world has the integrator's backend (`--backend`): its faults are drawn too. */
   readonly withBackend?: boolean;
+  /** The backend's database is a real PostgreSQL server: each seed draws its pool size (`databaseSessions`). */
+  readonly backendDatabase?: 'postgres';
 };
 
 /** How often the swarm injects faults. */

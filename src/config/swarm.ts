@@ -40,7 +40,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, backendInstancesMin, backendInstancesMax, faultMode, withBackend, documents: documentsPin, ...pins } = settings;
+  const { clientsMin, clientsMax, backendInstancesMin, backendInstancesMax, faultMode, withBackend, backendDatabase, documents: documentsPin, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -57,7 +57,7 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
   };
   // A whole stack is what production runs: its packages' clock reads (axios times its requests) are routed
   // silently unless pinned otherwise; the backend's always are (a server's clock is the real one).
-  const stackDefaults = withBackend === true ? { timeAndRandom: 'route' as const, ...drawBackendHosts(forkStream(seed, 'backend-hosts'), backendInstancesMin, backendInstancesMax) } : {};
+  const stackDefaults = withBackend === true ? { timeAndRandom: 'route' as const, ...drawBackendHosts(forkStream(seed, 'backend-hosts'), backendInstancesMin, backendInstancesMax), ...drawDatabaseSessions(seed, backendDatabase) } : {};
   const withoutDocuments = { seed, ...fixedDefaults, ...drawn, ...stackDefaults, ...definedOnly(pins) };
   // Documents come from a stream of their own, once the client count is known (they never exceed it).
   const resolved = { ...withoutDocuments, ...drawDocuments(forkStream(seed, 'documents'), {
@@ -85,6 +85,11 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
 function drawBackendHosts(stream: RandomStream, min: number | undefined, max: number | undefined): { backendInstances: number; balancer: (typeof balancerPolicies)[number] } {
   const instancesMin = min ?? 1;
   return { backendInstances: stream.integer(instancesMin, max ?? Math.max(instancesMin, 3)), balancer: stream.pick(balancerPolicies) };
+}
+
+// A real server's pool: 1 to 10 sessions, from a stream of its own (no other draw moves).
+function drawDatabaseSessions(seed: number, backendDatabase: 'postgres' | undefined): { databaseSessions?: number } {
+  return backendDatabase === 'postgres' ? { databaseSessions: forkStream(seed, 'database-sessions').integer(1, 10) } : {};
 }
 
 function definedOnly<T extends object>(pins: T): { [Key in keyof T]?: Exclude<T[Key], undefined> } {

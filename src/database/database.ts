@@ -136,6 +136,9 @@ export class SimulatedDatabase {
     });
   }
 
+  /** A backend process crashed. Nothing to do here: PGlite has one session, and an open transaction ends by its idle timeout. */
+  disconnect(_origin: string): void {}
+
   /** Opens a transaction for `caller`; its BEGIN is submitted by the handle. */
   openTransaction(caller: string): OpenTransaction {
     return new OpenTransaction(this.nextKey('tx', caller), caller);

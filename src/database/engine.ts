@@ -1,5 +1,6 @@
 import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { onMachine, withoutEngineAlarms, type DatabaseMachine } from './machine.ts';
+import type { PgBackend } from './postgres/pg-module.ts';
 import { reseedRandomDevice } from './random-device.ts';
 import { restoreSnapshot, takeSnapshot, watchSchemaChanges, wipeUserSchemas, type Snapshot } from './snapshot.ts';
 
@@ -24,6 +25,10 @@ export interface DirectDatabase {
   query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
   exec(sql: string, options?: QueryOptions): Promise<Results[]>;
   transaction<T>(fn: (transaction: Transaction) => Promise<T>): Promise<T>;
+  /** The routed `pg`'s statements, run at once (a real server's engine only). */
+  readonly pg?: PgBackend;
+  /** True while a statement is on its way to a real server: the setup's timers must not move meanwhile. */
+  readonly busy?: () => boolean;
 }
 
 /** How a run's fresh database was made, and what it cost in real time. */

@@ -1,5 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 
+/** What the snapshot needs of an engine's session: PGlite has this shape, and so does the real server's adapter. */
+export interface SqlRunner {
+  exec(sql: string): Promise<unknown>;
+  query<T>(sql: string): Promise<{ rows: T[] }>;
+}
+
 /** Where the setup's rows are kept between runs; never a user's schema. */
 const snapshotSchema = 'rtcsim_snapshot';
 /** Where the engine notes that a run changed the schema; never a user's schema, never wiped. */
@@ -13,7 +19,7 @@ const userSchemaFilter = `n.nspname NOT IN ('information_schema', '${snapshotSch
  * The note is transactional: DDL rolled back leaves no note. A digest of the catalogs, tried first, cost
  * ~20 ms a run; reading the note costs nothing measurable.
  */
-export async function watchSchemaChanges(pglite: PGlite): Promise<void> {
+export async function watchSchemaChanges(pglite: SqlRunner): Promise<void> {
   await pglite.exec(`CREATE SCHEMA ${watchSchema};
     CREATE TABLE ${watchSchema}.state (schema_changed boolean NOT NULL);
     INSERT INTO ${watchSchema}.state VALUES (false);
@@ -23,7 +29,7 @@ export async function watchSchemaChanges(pglite: PGlite): Promise<void> {
 }
 
 /** The SQLSTATE our own check raises (class RS is not Postgres's). */
-const schemaChangedCode = 'RS001';
+export const schemaChangedCode = 'RS001';
 
 const schemaUnchangedCheck = `DO $$ BEGIN
   IF (SELECT schema_changed FROM ${watchSchema}.state) THEN
@@ -32,7 +38,7 @@ const schemaUnchangedCheck = `DO $$ BEGIN
 END $$;`;
 
 // What a run may leave in the session, undone inside one script (DISCARD ALL cannot run in one).
-const sessionReset = 'RESET ALL; DEALLOCATE ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); SET synchronous_commit = off;';
+export const sessionReset = 'RESET ALL; DEALLOCATE ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); SET synchronous_commit = off;';
 
 /** What a fresh run is restored to: one script that puts the setup's rows back. */
 export interface Snapshot {
@@ -52,7 +58,7 @@ interface TableRow {
 }
 
 /** Records the database as the setup left it: copies of the non-empty tables and every sequence's state. */
-export async function takeSnapshot(pglite: PGlite): Promise<Snapshot> {
+export async function takeSnapshot(pglite: SqlRunner): Promise<Snapshot> {
   await pglite.exec(`DROP SCHEMA IF EXISTS ${snapshotSchema} CASCADE; CREATE SCHEMA ${snapshotSchema};`);
   const tables = await pglite.query<TableRow>(`SELECT format('%I.%I', n.nspname, c.relname) AS qualified,
       (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
@@ -103,7 +109,7 @@ export async function restoreSnapshot(pglite: PGlite, snapshot: Snapshot, epilog
 }
 
 /** Drops every user schema (and the snapshot) and leaves an empty `public`, as a new database has. */
-export async function wipeUserSchemas(pglite: PGlite): Promise<void> {
+export async function wipeUserSchemas(pglite: SqlRunner): Promise<void> {
   const schemas = await pglite.query<{ name: string }>(
     `SELECT quote_ident(nspname) AS name FROM pg_namespace n WHERE n.nspname NOT IN ('information_schema', '${watchSchema}') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
   );

@@ -142,6 +142,8 @@ function simplerWorlds(config: RunConfig, registry: Registry): RunConfig[] {
   if (config.arrivalSpreadMs > 0 && config.arrivalTimesMs === undefined) worlds.push({ ...config, arrivalSpreadMs: 0 });
   if (config.network.maxMs > 1) worlds.push({ ...config, network: fixedLatency(1) });
   if (config.keyStore.maxMs > 1) worlds.push({ ...config, keyStore: fixedLatency(1) });
+  // A race between two requests' statements needs no more than two sessions.
+  if (config.databaseSessions !== undefined && config.databaseSessions > 2) worlds.push({ ...config, databaseSessions: 2 });
   return worlds;
 }
 

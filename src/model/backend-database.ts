@@ -7,8 +7,13 @@ import { sharedEngine, type DirectDatabase } from '../database/engine.ts';
 import { hostParams, type DatabaseHandle } from '../database/handles.ts';
 import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
+import { sessionsMax, sharedPostgresEngine } from '../database/postgres/engine.ts';
+import { PostgresUnavailable } from '../database/postgres/server.ts';
+import { pgModules } from '../database/postgres/pg-backend.ts';
+import { SessionDatabase } from '../database/postgres/sessions.ts';
 import type { StatementRecord } from '../database/records.ts';
 import { forkStream } from '../kernel/random.ts';
+import { databaseEnvironment } from '../database/postgres/pg-module.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { KeyStore } from '../providers/types.ts';
 import type { WorldContext } from './world-context.ts';
@@ -18,8 +23,11 @@ export const statementLatencyMs = { minMs: 1, maxMs: 5 } as const;
 
 /** A run's database, ready, with what the backend's setup stored in the key store; or why the setup failed. */
 export type PreparedDatabase =
-  | { readonly ok: true; readonly database: SimulatedDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
+  | { readonly ok: true; readonly database: SimulatedDatabase | SessionDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
   | { readonly ok: false; readonly problem: BackendContractProblem };
+
+/** Host turns a setup on the real server may take (each a setImmediate: about a minute at most). */
+const postgresSetupTurnsMax = 2_000_000;
 
 // What each setup stored in its key store, by setup key: the engine runs a setup once and restores its rows.
 const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>();
@@ -31,6 +39,7 @@ const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>()
  * the world's kernel, on the backend machine's clock and stream.
  */
 export async function prepareBackendDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
+  if (backend.database === 'postgres') return preparePostgresDatabase(world, backend, machine, onStatement);
   const engine = await sharedEngine();
   const key = backend.label;
   try {
@@ -41,6 +50,42 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
   }
   const database = new SimulatedDatabase({
     engine,
+    machine,
+    scheduler: kernelScheduler(world.queue, world.hostWork),
+    latency: { stream: world.streams.get('database'), ...statementLatencyMs },
+    onStatement,
+  });
+  return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
+}
+
+/**
+ * The same on a real PostgreSQL server (the backend module exports `database = 'postgres'`): the process's
+ * server, a pool of 1 to 10 sessions drawn per seed, the setup restored, SQL's clock and draws from `machine`.
+ */
+async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
+  const started = await sharedPostgresEngine().then(
+    (engine) => ({ ok: true as const, engine }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  if (!started.ok) {
+    if (!(started.error instanceof PostgresUnavailable)) throw started.error;
+    // Not the integrator's fault, but nothing can run without it: said as the setup's problem, with the reason.
+    return { ok: false, problem: backendProblem('setup-threw', `this backend needs a real PostgreSQL server (it loads pg, or exports database = 'postgres'), and none could start here: ${started.error.message}`) };
+  }
+  const engine = started.engine;
+  const key = backend.label;
+  const poolSize = Math.min(world.config.databaseSessions ?? sessionsMax, sessionsMax);
+  const seed = machine.entropy.hex(16);
+  try {
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, seed);
+  } catch (error) {
+    if (isProblem(error)) return { ok: false, problem: error };
+    throw error;
+  }
+  const database = new SessionDatabase({
+    engine,
+    sessions: await engine.sessions(sessionsMax),
+    poolSize,
     machine,
     scheduler: kernelScheduler(world.queue, world.hostWork),
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },
@@ -65,8 +110,14 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
     sleep: () => Promise.resolve(),
   };
   const timers = new SetupTimers();
-  const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers };
-  const settled = await settling(backend.realm, backend.setup(env, machine), undefined, () => timers.fireNext());
+  const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers, environment: databaseEnvironment(), ...(direct.pg === undefined ? {} : { modules: pgModules(direct.pg) }) };
+  // A real server answers on its own time (CREATE EXTENSION takes ~100 ms): many more host turns than PGlite.
+  const turnsMax = backend.database === 'postgres' ? postgresSetupTurnsMax : undefined;
+  // A timer fires only while the setup waits on nothing else: a statement to a real server takes many host
+  // turns, and a pool's acquire timeout must not fire because time jumped meanwhile.
+  const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => {
+    if (direct.busy?.() !== true) timers.fireNext();
+  });
   if (!settled.ok) throw backendProblem('setup-threw', 'setup(env) did not finish: it never resolved');
   if (settled.value !== undefined) throw settled.value;
   setupKeyStores.set(key, [...entries]);

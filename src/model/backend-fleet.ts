@@ -1,6 +1,7 @@
 import type { BalancerPolicy } from '../config/run-config.ts';
 import type { BackendSource } from '../backend/load.ts';
 import type { SimulatedDatabase } from '../database/database.ts';
+import type { SessionDatabase } from '../database/postgres/sessions.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import type { Host } from '../config/registry.ts';
 import { assertNever } from '../kernel/assert-never.ts';
@@ -17,7 +18,8 @@ export interface BackendFleetParts {
   /** Registers a host in the world's table (each instance is one). */
   readonly register: (host: Host) => void;
   readonly source: BackendSource;
-  readonly database: SimulatedDatabase;
+  /** The one database every instance shares: PGlite's, or the real server's sessions. */
+  readonly database: SimulatedDatabase | SessionDatabase;
   readonly keyStore: SimulatedKeyStore;
   readonly instances: number;
   readonly policy: BalancerPolicy;

@@ -2,7 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { BackendContractProblem, BackendEnv, FetchHandler } from '../backend/contract.ts';
 import type { BackendMachine, BackendSource } from '../backend/load.ts';
 import type { SimulatedDatabase } from '../database/database.ts';
-import { handleFor, type DatabaseHandle } from '../database/handles.ts';
+import { databaseModules } from '../database/postgres/pg-backend.ts';
+import type { SessionDatabase } from '../database/postgres/sessions.ts';
+import type { DatabaseHandle } from '../database/handles.ts';
+import { runHandle } from '../database/run-handle.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { NodeClock } from './clocks.ts';
@@ -12,6 +15,7 @@ import type { NetworkMessage } from './messages.ts';
 import type { Endpoint, Network } from './network.ts';
 import type { WorldContext } from './world-context.ts';
 import type { Host } from '../config/registry.ts';
+import { databaseEnvironment } from '../database/postgres/pg-module.ts';
 import { assertNever } from '../kernel/assert-never.ts';
 
 type RequestMessage = Extract<HttpMessage, { type: 'http-request' }>;
@@ -25,7 +29,7 @@ export interface BackendNodeParts {
   readonly world: WorldContext;
   readonly network: Network;
   readonly source: BackendSource;
-  readonly database: SimulatedDatabase;
+  readonly database: SimulatedDatabase | SessionDatabase;
   readonly keyStore: SimulatedKeyStore;
   readonly clock: NodeClock;
   /** Browsers whose next response from any instance is lost on the way (a fault), shared by the fleet. */
@@ -93,15 +97,21 @@ export class BackendNode implements Endpoint, Host {
   private sleepCount = 0;
   private readonly random;
   private readonly db: DatabaseHandle;
+  /** `pg`, routed to the run's sessions (a real-Postgres backend only). */
+  private readonly modules: ReadonlyMap<string, () => unknown> | undefined;
 
   constructor(private readonly parts: BackendNodeParts) {
     this.id = parts.address;
     this.random = parts.world.streams.get(parts.streamName);
     // A statement is its request's: the request being served when it was issued (async context follows awaits).
-    this.db = handleFor(parts.database, () => {
+    const caller = (): string => {
       const serving = requestContext.getStore();
       return serving?.node === this ? serving.request : this.id;
-    });
+    };
+    // The process a statement comes from: this instance's current start (a crash ends its statements).
+    const sender = { caller, origin: () => `${this.id}#${this.generation}` };
+    this.db = runHandle(parts.database, sender);
+    this.modules = databaseModules(parts.database, sender);
   }
 
   /** Its address (the network calls it `id`). */
@@ -158,6 +168,8 @@ export class BackendNode implements Endpoint, Host {
     for (const waiting of backlog) this.fail(waiting.from, waiting.message.id, 'connection-reset');
     this.serving.clear();
     this.cancelTimers();
+    // The dead process's connections close: its sessions roll back, its statement waiting for a lock is cancelled.
+    this.parts.database.disconnect(`${this.id}#${this.generation - 1}`);
     world.queue.timer({ key: `${this.id}-start#${this.generation}`, actor: this.id, resources: [this.id], delayMs: restartAfterMs, action: () => this.start() });
   }
 
@@ -180,6 +192,7 @@ export class BackendNode implements Endpoint, Host {
     this.awaitingHost = 0;
     this.process = { kind: 'down', reason: 'retired' };
     this.cancelTimers();
+    this.parts.database.disconnect(`${this.id}#${this.generation - 1}`);
     this.record('retired', 'drained: the process stops');
   }
 
@@ -309,6 +322,9 @@ export class BackendNode implements Endpoint, Host {
       problem: (problem: BackendContractProblem) => world.emit({ kind: 'backend', actor: this.id, event: 'problem', problem: problem.problem, detail: problem.message }),
       timers: this.timers(generation),
       hostWork: (work, continuation) => world.hostWork.track(work, continuation),
+      // The world's variables in the machine's process.env: the database's URL and PG* (the user's come on top).
+      environment: databaseEnvironment(),
+      ...(this.modules === undefined ? {} : { modules: this.modules }),
     };
   }
 

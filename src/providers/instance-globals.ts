@@ -34,6 +34,8 @@ export interface SimulatedSources {
   readonly connections?: RoutedConnection | undefined;
   /** The page's Web Storage (absent: a server, or a page without one — `localStorage` is then undefined). */
   readonly storage?: PageStorage | undefined;
+  /** Packages the machine answers itself (a backend's `pg`). */
+  readonly modules?: ReadonlyMap<string, () => unknown> | undefined;
 }
 
 /** What the globals of one instance (or of the shared context) are built from. */
@@ -122,6 +124,7 @@ export class InstanceGlobals {
       routedConnection: () => parts.sources.connections,
       later: microtaskScheduler(parts),
       directory: () => machineDirectory(parts.contextGlobal),
+      ...(parts.sources.modules === undefined ? {} : { routedModules: parts.sources.modules }),
       ...(parts.sources.timers === undefined ? {} : { timersModule: () => Object.fromEntries((['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'] as const).map((name) => [name, this.get(name)])) }),
       nodeCrypto: (real) =>
         instrumentedNodeCrypto(real, {

@@ -34,6 +34,8 @@ export interface RequireParts {
   readonly later: (task: () => void) => void;
   /** The folder the machine's relative paths resolve against. */
   readonly directory: () => string;
+  /** Packages answered by the machine (see InstanceHooks.modules). */
+  readonly routedModules?: ReadonlyMap<string, () => unknown>;
 }
 
 /** Why process control is refused. */
@@ -96,6 +98,13 @@ export function instanceRequire(partsGiven: RequireParts): NodeJS.Require {
   const required = (specifier: string): unknown => {
     const name = typeof specifier === 'string' ? specifier.replace(/^node:/, '') : '';
     if (substitutes.has(name)) return substitutes.get(name);
+    // A package the machine answers itself (a backend's `pg`, routed to the simulated database).
+    const routed = typeof specifier === 'string' ? parts.routedModules?.get(specifier) : undefined;
+    if (routed !== undefined) {
+      const made = routed();
+      substitutes.set(name, made);
+      return made;
+    }
     if (typeof specifier !== 'string' || !(isBuiltin(specifier) || standInPackages.includes(specifier))) return refuseUnbundled(specifier, parts);
     const made = standInPackages.includes(specifier) ? reportedStandIn(name, specifier, advice.networkModule, parts) : substitute(name, specifier);
     substitutes.set(name, made);

@@ -11,6 +11,7 @@ import { compileInSandbox, type CompiledModule } from './sandbox.ts';
 import { entryIsCommonJs, functionBody, importMetaName, routeOutsideModules } from './esm-body.ts';
 import { leaveMissingOptionalPackages } from './missing-packages.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
+import { routedPackages } from '../database/postgres/pg-module.ts';
 import type { SandboxMachine } from './sandbox-helpers.ts';
 
 const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -85,7 +86,8 @@ const machineBuildOptions = {
 } as const satisfies Record<SandboxMachine, BuildOptions>;
 
 // The outside modules are the same for every build: the sandbox's stand-ins and Node's built-ins.
-const routeOutside = routeOutsideModules(standInModules);
+// `pg` is answered by the simulated database (src/database/postgres/pg-module.ts), not bundled.
+const routeOutside = routeOutsideModules([...standInModules, ...routedPackages]);
 
 // The bundle is kept as the function body esm-body.ts makes of it: its code is part of the key.
 const buildKey = (machine: SandboxMachine): string =>

@@ -57,6 +57,8 @@ export interface InstanceHooks {
    * type is DOM's `Storage`, which a user's compiler without the DOM library cannot read.
    */
   readonly storage?: PageStorage | undefined;
+  /** Packages the machine provides itself instead of the bundled ones (a backend's `pg`, routed to the simulated database). */
+  readonly modules?: ReadonlyMap<string, () => unknown> | undefined;
 }
 
 

@@ -46,7 +46,8 @@ export function withRunHooks(source: ProviderSource, hooks: RunHooks): ProviderS
 
 /** The swarm settings for this source: one with a backend draws a stack's world (its faults, its defaults). */
 export function settingsFor(pins: SwarmSettings, source: ProviderSource): SwarmSettings {
-  return source.backend === undefined ? pins : { ...pins, withBackend: true };
+  if (source.backend === undefined) return pins;
+  return source.backend.database === 'postgres' ? { ...pins, withBackend: true, backendDatabase: 'postgres' } : { ...pins, withBackend: true };
 }
 
 /** The source with the integrator's backend module: the browsers' fetch reaches it. */

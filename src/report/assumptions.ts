@@ -27,7 +27,7 @@ export function assumptionsLine(pins: SwarmSettings): string {
     // (said only when faults can happen).
     ...(faults === 'no faults' ? [] : faultModelPhrases(pins.faults)),
     // The database component's isolation: transactions run one at a time (see SimulatedDatabase).
-    ...(pins.withBackend === true ? [`${backendInstancesPhrase(pins)} on embedded Postgres, its transactions serialized${faults === 'no faults' ? '' : ', backend crashes, lost responses and rolling deploys'}`] : []),
+    ...(pins.withBackend === true ? [`${backendInstancesPhrase(pins)} on ${databasePhrase(pins)}${faults === 'no faults' ? '' : ', backend crashes, lost responses and rolling deploys'}`] : []),
     `retention checked up to ${durationWords(lastHorizonMs(pins.retentionHorizonsMs ?? fixedDefaults.retentionHorizonsMs))}`,
     `origin ${pins.origin ?? defaultOrigin}`,
   ].join(', ');
@@ -41,6 +41,13 @@ function backendInstancesPhrase(pins: SwarmSettings): string {
   if (max === 1) return count;
   const policy = pins.balancer === undefined ? 'round robin, random or sticky' : pins.balancer;
   return `${count} behind a load balancer (${policy})`;
+}
+
+// The backend's database: PGlite (one session, transactions one at a time), or a real server's pool.
+function databasePhrase(pins: SwarmSettings): string {
+  if (pins.backendDatabase !== 'postgres') return 'embedded Postgres, its transactions serialized';
+  const sessions = pins.databaseSessions === undefined ? '1–10 sessions' : `${pins.databaseSessions} session${pins.databaseSessions === 1 ? '' : 's'}`;
+  return `a real PostgreSQL server (${sessions} at READ COMMITTED; CURRENT_TIME and LOCALTIME read the host's clock)`;
 }
 
 function faultsPhrase(pins: SwarmSettings): string {

@@ -1,0 +1,58 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type pg from 'pg';
+
+/**
+ * How long to wait, once a statement is seen waiting for a lock, before the run goes on: past the server's
+ * deadlock_timeout (10 ms, server.ts), so that the waiting session's one deadlock check has run (and found no
+ * cycle) before any other session's next statement. Then a cycle is always found by the check of the session
+ * that closed it — the latest to block — and that session is the victim, every time (the rule PostgreSQL's
+ * isolation tester relies on too).
+ */
+export const deadlockSettleMs = 60;
+/** A statement neither done nor waiting for a lock after this much real time is cancelled (SQLSTATE 57014). */
+export const statementRealMsMax = 20_000;
+
+/** Where a statement in flight stands: finished (its promise has settled), or waiting for a lock. */
+export type Standing = 'settled' | 'blocked';
+
+/** A statement in flight on a session, and whether its promise has settled yet. */
+export interface InFlight {
+  readonly pid: number;
+  readonly promise: Promise<unknown>;
+  settled: boolean;
+}
+
+/** Starts tracking `promise` as the statement in flight on the session `pid`. */
+export function inFlight(pid: number, promise: Promise<unknown>): InFlight {
+  const tracked: InFlight = { pid, promise, settled: false };
+  promise.then(
+    () => (tracked.settled = true),
+    () => (tracked.settled = true),
+  );
+  return tracked;
+}
+
+/**
+ * Waits until the statement settles or waits for a lock held by one of `pids` (PostgreSQL's
+ * `pg_isolation_test_session_is_blocked`, asked on the control session). A newly blocked statement is given
+ * `deadlockSettleMs` (see above) and looked at once more: a deadlock victim has failed by then.
+ */
+export async function standing(control: pg.Client, statement: InFlight, pids: readonly number[], settleDeadlock: boolean): Promise<Standing> {
+  const started = performance.now();
+  for (let attempt = 0; ; attempt++) {
+    await Promise.race([statement.promise.catch(() => undefined), delay(attempt === 0 ? 0 : 1, undefined, { ref: false })]);
+    if (statement.settled) return 'settled';
+    const blocked = await control.query<{ blocked: boolean }>('SELECT pg_isolation_test_session_is_blocked($1, $2) AS blocked', [statement.pid, pids]);
+    if (statement.settled) return 'settled';
+    if (blocked.rows[0]?.blocked === true) {
+      if (!settleDeadlock) return 'blocked';
+      await delay(deadlockSettleMs, undefined, { ref: false });
+      return statement.settled ? 'settled' : 'blocked';
+    }
+    if (performance.now() - started > statementRealMsMax) {
+      await control.query('SELECT pg_cancel_backend($1)', [statement.pid]);
+      await statement.promise.catch(() => undefined);
+      return 'settled';
+    }
+  }
+}
