@@ -9,7 +9,7 @@
 //                                                  the registry (npm install), as a user would
 //   node scripts/package-acceptance.mjs --offline  unpacks the tarball and links its dependencies, TypeScript 7
 //                                                  (the `typescript7` alias) and @types/node from this
-//                                                  repository's node_modules: what test/installed-package.test.ts runs
+//                                                  repository's node_modules: what test/package-contents.test.ts runs
 //
 // Prints one line per step and exits 0 when every step held, 1 otherwise.
 import { execFileSync, spawnSync } from 'node:child_process';

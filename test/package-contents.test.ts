@@ -56,4 +56,17 @@ describe('the npm package', () => {
     expect(install.status).toBe(0);
     expect(`${install.stdout}${install.stderr}`).not.toContain('EBADENGINE');
   });
+
+  // Issue 27's acceptance, offline, in this file so that its `npm pack` never runs beside the one above (both
+  // rebuild dist/): scripts/package-acceptance.mjs packs the package, unpacks it into a fresh project whose
+  // TypeScript is 7.x (dependencies linked from this repository's node_modules) and runs what a user would.
+  // `node scripts/package-acceptance.mjs` without --offline does the same through npm install.
+  it('in a fresh TypeScript 7 project: type-checks clean under skipLibCheck: false, imports in plain Node, checks a provider and a `{ fetch }` backend with top-level await, runs the README vitest snippet', () => {
+    const ran = spawnSync(process.execPath, ['scripts/package-acceptance.mjs', '--offline'], { cwd: repositoryRoot, encoding: 'utf8', timeout: 280_000 });
+    const steps = ran.stdout.split('\n').filter((line) => /^(ok|FAIL) /.test(line));
+    expect(steps.filter((line) => line.startsWith('FAIL')), ran.stdout).toEqual([]);
+    expect(steps).toHaveLength(10);
+    expect(ran.stdout).toContain('every step held');
+    expect(ran.status).toBe(0);
+  }, 300_000);
 });

@@ -42,9 +42,9 @@ export interface ModuleBody {
 }
 
 // The bundle's one export statement: esbuild writes it last, followed only by comments (license notes, the
-// source map), so the last one at the start of a line is it.
-const exportClause = /^export\s*\{([^}]*)\};?/;
-const exportDefault = /^export default (require_[\w$]+\(\));?/;
+// source map), which are set aside first so that an `export` inside them is never taken for it.
+const exportClause = /(?:^|\n)export\s*\{([^}]*)\};?\s*$/;
+const exportDefault = /(?:^|\n)export default (require_[\w$]+\(\));?\s*$/;
 
 /**
  * The ESM bundle as a function body over `module`: an ES entry's exports become live getters on
@@ -53,17 +53,41 @@ const exportDefault = /^export default (require_[\w$]+\(\));?/;
  * the bundle (a package imported as an ES module and not installed) fails when the body is compiled.
  */
 export function functionBody(bundle: string, entryIsCommonJs: boolean): ModuleBody {
-  const start = bundle.startsWith('export') ? 0 : bundle.lastIndexOf('\nexport') + 1;
-  if (start === 0 && !bundle.startsWith('export')) return { code: bundle };
-  const before = bundle.slice(0, start);
-  const statement = bundle.slice(start);
-  const commonJs = entryIsCommonJs ? exportDefault.exec(statement) : null;
-  if (commonJs !== null) return { code: `${before}module.exports = ${commonJs[1]};${statement.slice(commonJs[0].length)}` };
-  const clause = exportClause.exec(statement);
+  const end = codeEnd(bundle);
+  const code = bundle.slice(0, end);
+  const comments = bundle.slice(end);
+  const commonJs = exportDefault.exec(code);
+  if (commonJs !== null) {
+    const value = commonJs[1] ?? '';
+    const head = code.slice(0, commonJs.index);
+    if (entryIsCommonJs) return { code: `${head}\nmodule.exports = ${value};${comments}` };
+    return { code: `Object.defineProperties(module.exports, { default: { get: () => __rtcsimDefault, enumerable: true } });${head}\nconst __rtcsimDefault = ${value};${comments}` };
+  }
+  const clause = exportClause.exec(code);
   if (clause === null) return { code: bundle };
   const getters = (clause[1] ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '').map(getterFor);
   // The getters share the first line, so that line numbers in stack traces stay those of the bundle.
-  return { code: `Object.defineProperties(module.exports, { ${getters.join(', ')} });${before}${statement.slice(clause[0].length)}` };
+  return { code: `Object.defineProperties(module.exports, { ${getters.join(', ')} });${code.slice(0, clause.index)}\n${comments}` };
+}
+
+/** Where the bundle's code ends: before its trailing `/* … */` blocks and `//` lines. */
+function codeEnd(bundle: string): number {
+  let end = bundle.length;
+  for (;;) {
+    while (end > 0 && /\s/.test(bundle[end - 1] ?? '')) end--;
+    if (bundle.slice(0, end).endsWith('*/')) {
+      const start = bundle.lastIndexOf('/*', end - 2);
+      if (start < 0) return end;
+      end = start;
+      continue;
+    }
+    const lineStart = bundle.lastIndexOf('\n', end - 1) + 1;
+    if (bundle.slice(lineStart, end).trimStart().startsWith('//')) {
+      end = lineStart;
+      continue;
+    }
+    return end;
+  }
 }
 
 function getterFor(part: string): string {

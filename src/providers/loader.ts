@@ -12,7 +12,7 @@ import { entryIsCommonJs, functionBody, importMetaName, routeOutsideModules } fr
 import { leaveMissingOptionalPackages } from './missing-packages.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
 import { routedPackages } from '../database/postgres/pg-module.ts';
-import type { SandboxMachine } from './server-globals.ts';
+import type { SandboxMachine } from './sandbox-helpers.ts';
 
 const supportedExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 

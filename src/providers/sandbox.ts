@@ -2,7 +2,8 @@ import vm from 'node:vm';
 import { describeThrown } from '../errors.ts';
 import { InstanceGlobals, installContextReporters, instanceGlobalNames, namesUsedBy } from './instance-globals.ts';
 import { installPageFetchClasses, installPageGlobals } from './page-globals.ts';
-import { installServerGlobals, type SandboxMachine } from './server-globals.ts';
+import { installServerGlobals } from './server-globals.ts';
+import type { SandboxMachine } from './sandbox-helpers.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
 import type { PageStorage } from '../browser/page-storage.ts';
@@ -51,7 +52,10 @@ export interface InstanceHooks {
    * reported). A backend gets them: its npm packages (knex's pool) set timeouts of their own.
    */
   readonly timers?: VirtualTimers | undefined;
-  /** The page's `localStorage` and `sessionStorage` (absent: undefined, as on a server). */
+  /**
+   * @internal The page's `localStorage` and `sessionStorage` (absent: undefined, as on a server). Internal: its
+   * type is DOM's `Storage`, which a user's compiler without the DOM library cannot read.
+   */
   readonly storage?: PageStorage | undefined;
   /** Packages the machine provides itself instead of the bundled ones (a backend's `pg`, routed to the simulated database). */
   readonly modules?: ReadonlyMap<string, () => unknown> | undefined;
