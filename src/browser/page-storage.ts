@@ -2,7 +2,10 @@ import type { NodeClock } from '../model/clocks.ts';
 import type { WorldContext } from '../model/world-context.ts';
 import type { Realm } from '../providers/realm.ts';
 import { profileIndexedDb, type ProfileIndexedDb } from './indexed-db.ts';
+import { defaultOrigin } from '../config/origin.ts';
+import { pageBroadcastChannel } from './broadcast-channel.ts';
 import { pageState } from './page-state.ts';
+import { announceStorageChange } from './tab-messages.ts';
 import { webStorage } from './web-storage.ts';
 
 /** The page's Web Storage, made per module instance over areas that outlive it. */
@@ -13,6 +16,10 @@ export interface PageStorage {
   session(): Storage;
   /** The profile's IndexedDB (`indexedDB`, `IDBKeyRange`): shared by its tabs, kept across reloads. */
   indexedDb(): ProfileIndexedDb;
+  /** The instance's window as an event target (`addEventListener('storage', …)`). */
+  window(): EventTarget;
+  /** The page's `BroadcastChannel` class. */
+  broadcastChannel(): unknown;
 }
 
 /**
@@ -20,9 +27,20 @@ export interface PageStorage {
  * fresh browser: a profile of its own, empty. What a crash does to storage: nothing — a browser writes
  * localStorage to disk and restores a crashed tab's session, so both survive as they would in a reload.
  */
-export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm): PageStorage {
+export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm, alive: () => boolean = () => true): PageStorage {
+  let window: EventTarget | undefined;
+  const parts = { world, realm, clientId };
+  const url = `${new URL(world.config.origin ?? defaultOrigin).origin}/`;
   return {
-    local: () => webStorage(pageState(world, clientId).profile.local),
+    local: () => webStorage(pageState(world, clientId).profile.local, (change) => announceStorageChange(parts, change, url)),
+    window: () => {
+      if (window === undefined) {
+        window = new EventTarget();
+        pageState(world, clientId).instances.push({ window, alive });
+      }
+      return window;
+    },
+    broadcastChannel: () => pageBroadcastChannel({ ...parts, alive }),
     session: () => webStorage(pageState(world, clientId).session),
     indexedDb: () => {
       const profile = pageState(world, clientId).profile;

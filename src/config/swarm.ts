@@ -4,6 +4,7 @@ import { builtInRegistry } from '../world/components.ts';
 import type { FaultVerb } from '../world/registry.ts';
 import { momentNames } from '../world/moments.ts';
 import { drawDocuments } from './documents.ts';
+import { drawTabs, type Tabs } from './tabs.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 
@@ -71,6 +72,8 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     pctStepsEstimate: 12 + 14 * resolved.clients,
     faults: withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, resolved.clients),
     clocks: drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
+    // Tabs from a stream of their own; absent from the config when none are drawn (older seeds' worlds unchanged).
+    ...withTabs(pins.tabs ?? drawTabs(forkStream(seed, 'tabs'), resolved.clients)),
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
     eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
@@ -180,4 +183,9 @@ export function drawClocks(stream: RandomStream, leewaySeconds?: number): ClockS
   // JWT times are whole seconds, so a margin of 1.5 s per clock keeps rounding and drift inside the leeway.
   const withinLeewayMs = leewaySeconds === undefined ? skewMsMax : Math.max(0, Math.min(skewMsMax, (leewaySeconds * 1000) / 2 - 1_500));
   return { skewMsMax: withinLeewayMs, driftPpmMax };
+}
+
+// A config names tabs only when it has some.
+function withTabs(tabs: Tabs | undefined): { tabs?: Tabs } {
+  return tabs === undefined || Object.keys(tabs).length === 0 ? {} : { tabs };
 }

@@ -60,6 +60,9 @@ export const instanceGlobalNames = [
   'sessionStorage',
   'indexedDB',
   'IDBKeyRange',
+  'BroadcastChannel',
+  'addEventListener',
+  'removeEventListener',
   // A page's global object by its other names: its own view, so that window.localStorage is this tab's.
   'window',
   'self',
@@ -161,6 +164,13 @@ export class InstanceGlobals {
       case 'indexedDB':
       case 'IDBKeyRange':
         return sources.storage?.indexedDb()[name];
+      case 'BroadcastChannel':
+        return sources.storage?.broadcastChannel();
+      case 'addEventListener':
+      case 'removeEventListener': {
+        const window = sources.storage?.window();
+        return window === undefined ? undefined : window[name].bind(window);
+      }
       case 'window':
       case 'self':
         // A server has no window: `typeof window === 'undefined'` is how packages tell.
@@ -253,7 +263,7 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'window' | 'self'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'BroadcastChannel' | 'addEventListener' | 'removeEventListener' | 'window' | 'self'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 
