@@ -3,6 +3,7 @@ import { backendComponent } from '../world/backend-component.ts';
 import { builtInRegistry } from '../world/components.ts';
 import type { FaultVerb } from '../world/registry.ts';
 import { momentNames } from '../world/moments.ts';
+import { drawPageReloads } from '../world/page-component.ts';
 import { drawDocuments } from './documents.ts';
 import { drawTabs, type Tabs } from './tabs.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
@@ -129,7 +130,7 @@ export function drawProtocolFaults(plan: FaultPlan, seed: number, clients: numbe
   const crashPoints = forkStream(seed, 'crash-points');
   return {
     ...plan,
-    events: [...plan.events, ...drawCrashPoints(crashPoints, clients)],
+    events: [...plan.events, ...drawCrashPoints(crashPoints, clients), ...drawPageReloads(forkStream(seed, 'page-reloads'), plan.phaseEndMs, clients)],
     // Shorter than the provider's own timeout mostly, so that the provider sees the error and its retry runs.
     keyStoreTimeoutMs: indeterminate.pick([2_000, 5_000, 30_000]),
     keyStoreIndeterminateAppliedRate: indeterminate.pick([0.5, 1]),
