@@ -18,12 +18,12 @@ const layers: readonly { readonly name: string; readonly why: string; readonly p
   {
     name: 'config',
     why: 'the resolved world of one run, drawn from the seed, and the registry of components it is drawn and checked by: each component declares its fault verbs (shape, words, swarm draw, effect through the FaultTarget interface), shrink steps and lifelines as data',
-    paths: ['config/', 'world/registry.ts', 'world/components.ts', 'world/backend-component.ts', 'world/moments.ts', 'options-schema.ts', 'json-file.ts'],
+    paths: ['config/', 'world/registry.ts', 'world/components.ts', 'world/backend-component.ts', 'world/page-component.ts', 'world/moments.ts', 'options-schema.ts', 'json-file.ts'],
   },
   {
     name: 'world',
-    why: 'the components at run time (browsers and their provider sandbox, the RTC server, the key store, the addressed network, the embedded SQL database, the integrator\'s backend module) wired by the World; the records they emit are their vocabulary',
-    paths: ['world/', 'model/', 'providers/', 'database/', 'backend/', 'load-provider-source.ts'],
+    why: 'the components at run time (browsers, their page (timers, storage, tabs) and their provider sandbox, the RTC server, the key store, the addressed network, the embedded SQL database, the integrator\'s backend module) wired by the World; the records they emit are their vocabulary',
+    paths: ['world/', 'model/', 'providers/', 'browser/', 'database/', 'backend/', 'load-provider-source.ts'],
   },
   {
     name: 'scheduler',

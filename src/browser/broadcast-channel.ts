@@ -1,14 +1,5 @@
-import { otherTabs, pageState } from './page-state.ts';
+import { otherTabs, pageState, type BroadcastEndpoint } from './page-state.ts';
 import { deliverToTab, type TabParts } from './tab-messages.ts';
-
-/** One open BroadcastChannel of a profile, as senders find it. */
-export interface BroadcastEndpoint {
-  readonly name: string;
-  readonly tab: string;
-  readonly channel: EventTarget & { onmessage: ((event: MessageEvent) => unknown) | null };
-  readonly alive: () => boolean;
-  closed: boolean;
-}
 
 /**
  * The page's `BroadcastChannel`: channels of one name in one browser profile hear each other — the other tabs'

@@ -1,15 +1,29 @@
 import type { WorldContext } from '../model/world-context.ts';
-import type { ProfileIndexedDb } from './indexed-db.ts';
-import type { BroadcastEndpoint } from './broadcast-channel.ts';
-import type { PageInstance } from './tab-messages.ts';
+import type { ProfileIndexedDb } from './page-services.ts';
 import { StorageArea } from './web-storage.ts';
 
-/** What a timer is, as the trace names it: the API that set it. */
-export type TimerSource = 'setTimeout' | 'setInterval' | 'AbortSignal.timeout';
+import type { TimerSource } from './page-services.ts';
+
+export type { TimerSource } from './page-services.ts';
 
 /** The timer of one browser that is firing right now, and what its callback aborted meanwhile. */
 interface Firing {
   readonly aborted: string[];
+}
+
+/** One module instance of a tab, as the messages between tabs reach it: its window's listeners, while it runs. */
+export interface PageInstance {
+  readonly window: EventTarget;
+  readonly alive: () => boolean;
+}
+
+/** One open BroadcastChannel of a profile, as senders find it. */
+export interface BroadcastEndpoint {
+  readonly name: string;
+  readonly tab: string;
+  readonly channel: EventTarget & { onmessage: ((event: MessageEvent) => unknown) | null };
+  readonly alive: () => boolean;
+  closed: boolean;
 }
 
 /** A browser profile: what its tabs share and keep across reloads (`localStorage`). */

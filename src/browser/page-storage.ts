@@ -1,26 +1,15 @@
 import type { NodeClock } from '../model/clocks.ts';
 import type { WorldContext } from '../model/world-context.ts';
 import type { Realm } from '../providers/realm.ts';
-import { profileIndexedDb, type ProfileIndexedDb } from './indexed-db.ts';
+import { profileIndexedDb } from './indexed-db.ts';
+import type { PageStorage } from './page-services.ts';
+
+export type { PageStorage } from './page-services.ts';
 import { defaultOrigin } from '../config/origin.ts';
 import { pageBroadcastChannel } from './broadcast-channel.ts';
 import { pageState } from './page-state.ts';
 import { announceStorageChange } from './tab-messages.ts';
 import { webStorage } from './web-storage.ts';
-
-/** The page's Web Storage, made per module instance over areas that outlive it. */
-export interface PageStorage {
-  /** The profile's `localStorage`: shared by its tabs, kept across reloads and crashes. */
-  local(): Storage;
-  /** The tab's `sessionStorage`: its own, kept across reloads. */
-  session(): Storage;
-  /** The profile's IndexedDB (`indexedDB`, `IDBKeyRange`): shared by its tabs, kept across reloads. */
-  indexedDb(): ProfileIndexedDb;
-  /** The instance's window as an event target (`addEventListener('storage', …)`). */
-  window(): EventTarget;
-  /** The page's `BroadcastChannel` class. */
-  broadcastChannel(): unknown;
-}
 
 /**
  * The `localStorage` and `sessionStorage` of one module instance of tab `clientId`. A retention probe is a

@@ -4,7 +4,10 @@ import type { WorldContext } from '../model/world-context.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { Realm } from '../providers/realm.ts';
-import { fireRecorded, pageState, type TimerSource } from './page-state.ts';
+import { fireRecorded, pageState } from './page-state.ts';
+import type { PageTimers, TimerSource } from './page-services.ts';
+
+export type { PageTimers } from './page-services.ts';
 
 /** Who the timers belong to: one module instance of a browser (or of a retention probe). */
 export interface PageTimerOwner {
@@ -15,12 +18,6 @@ export interface PageTimerOwner {
   readonly realm: Realm;
   /** Whether the instance still runs: a crashed page's timers never fire. */
   readonly alive: () => boolean;
-}
-
-/** The page's timers, with the API that set each one (the trace names it). */
-export interface PageTimers extends VirtualTimers {
-  /** Like `set`, naming the API: `AbortSignal.timeout` is a timer too. */
-  setFrom(source: TimerSource, callback: () => void, delayMs: number, repeat: boolean): number;
 }
 
 /**

@@ -5,12 +5,6 @@ import type { Realm } from '../providers/realm.ts';
 import { otherTabs, pageState, type PageState } from './page-state.ts';
 import type { StorageChange } from './web-storage.ts';
 
-/** One module instance of a tab, as the messages between tabs reach it: its window's listeners, while it runs. */
-export interface PageInstance {
-  readonly window: EventTarget;
-  readonly alive: () => boolean;
-}
-
 /** What delivering between tabs needs: the world, the page's realm, and the tab that sends. */
 export interface TabParts {
   readonly world: WorldContext;
