@@ -65,12 +65,14 @@ describe('fetch honours AbortSignal.timeout on the simulated clock; localStorage
         const out = join(folder, `abort-${name}`);
         const result = await spawnCli(['check', ...example, '--seed', '8', '--runs', '1', '--no-shrink', '--out', out, '--failures-dir', failuresDir]);
         const file = readdirSync(out).find((entry) => entry.endsWith('.trace.json')) ?? '';
-        return { result, trace: readFileSync(join(out, file), 'utf8') };
+        const html = readdirSync(out).find((entry) => entry.endsWith('.html')) ?? '';
+        return { result, trace: readFileSync(join(out, file), 'utf8'), html: readFileSync(join(out, html), 'utf8') };
       }),
     );
     expect(runs[0]?.result.code).toBe(1);
     expect(runs[0]?.result.out).toMatch(/timeout 3000 ms fired → fetch GET \/api\/documents\/d1\/key\?keyHint=\S+ aborted/);
     expect(runs[0]?.trace).toContain('"source":"AbortSignal.timeout"');
+    expect(runs[0]?.html).toContain('timeout 3000 ms fired → fetch GET /api/documents/d1/key');
     expect(runs[1]?.trace).toBe(runs[0]?.trace);
   }, 60_000);
 });
