@@ -16,7 +16,9 @@ export function createProvider(env: ProviderEnv) {
   const save = (id: string, key: string) => {
     pending.set(id, key);
     clearTimeout(timer);
-    timer = setTimeout(() => void flush(), 500);
+    timer = setTimeout(() => {
+      flush().catch((error) => console.error('saving keys failed', error));
+    }, 500);
   };
 
   return async ({ documentId, keyHint }: ProviderRequest) => {
