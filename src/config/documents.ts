@@ -68,7 +68,7 @@ export function documentOfClient(index: number, world: { readonly clients: numbe
 
 /** The spread in words for the config line: `2 documents (skewed: d1 ×2, d2 ×1)`. */
 export function describeDocuments(world: { readonly clients: number; readonly documents: number; readonly documentSpread?: DocumentSpread | undefined; readonly tabs?: Tabs | undefined }): string {
-  const tabs = describeTabs(world.tabs);
+  const tabs = describeTabs(world.tabs, world.clients);
   if (tabs !== '') return `${describeDocuments({ ...world, tabs: undefined })}; ${tabs}`;
   if (world.documents === 1) return '1 document';
   const counts = new Map<string, number>();

@@ -26,9 +26,14 @@ export function drawTabs(stream: RandomStream, clients: number): Tabs | undefine
   return { [`c${tab}`]: `c${stream.integer(1, tab - 1)}` };
 }
 
-/** The tabs in words, for the world line: `c3 is a second tab of c1's browser`. */
-export function describeTabs(tabs: Tabs | undefined): string {
+/**
+ * The tabs in words, for the world line: `c3 is a second tab of c1's browser`. Only those of clients the world
+ * has: a shrunk world with fewer clients keeps its tabs field, and a tab beyond its clients opens nothing.
+ */
+export function describeTabs(tabs: Tabs | undefined, clients: number): string {
+  const exists = (client: string): boolean => Number(client.slice(1)) <= clients;
   return Object.entries(tabs ?? {})
+    .filter(([tab, browser]) => exists(tab) && exists(browser))
     .map(([tab, browser]) => `${tab} is a second tab of ${browser}'s browser`)
     .join(', ');
 }
