@@ -8,6 +8,7 @@ import { loadProviderSource } from '../src/load-provider-source.ts';
 // with its backend.ts), with its defaults (100 runs from seed 1, no pins): pinned per provider, as the other
 // examples are.
 const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly property?: string; readonly seed?: number }> = {
+  'fetch/buggy-latest-key-in-local-storage.ts': { verdict: 'fail', property: 'retention', seed: 10 },
   'fetch/buggy-timeout-local-fallback-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 8 },
   'fetch/good-backoff-set-timeout.ts': { verdict: 'pass' },
   'fetch/good-fetch-timeout-abort-controller.ts': { verdict: 'pass' },

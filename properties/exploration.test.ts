@@ -108,6 +108,13 @@ const shrinkBounds: Record<string, { clients: number; steps: number }> = {
   'buggy-shared-recent-key.ts': { clients: 3, steps: 34 },
   // One browser, and the probe that reopens its document 31 days later.
   'buggy-keys-expire-after-30-days.ts': { clients: 1, steps: 22 },
+  // The page's timers and storage (src/browser/). The probe two years later; a fresh browser without the
+  // localStorage of the one that made the key; a save debounced past a crash. A second tab keeps the clients up
+  // to its number: the shrinker does not renumber tabs (yet).
+  'buggy-two-year-cryptoperiod.ts': { clients: 1, steps: 25 },
+  'buggy-keys-in-local-storage.ts': { clients: 2, steps: 20 },
+  'buggy-debounced-key-save.ts': { clients: 4, steps: 50 },
+  'buggy-broadcast-document-key.ts': { clients: 4, steps: 40 },
 };
 
 describe('shrinking', () => {

@@ -5,12 +5,9 @@ import { describeThrown } from '../errors.ts';
 import { Lane } from '../kernel/event.ts';
 import type { WorldContext } from '../model/world-context.ts';
 import type { Realm } from '../providers/realm.ts';
+import type { ProfileIndexedDb } from './page-services.ts';
 
-/** What a page sees of one profile's IndexedDB: the factory and the key range class of its own copy. */
-export interface ProfileIndexedDb {
-  readonly indexedDB: unknown;
-  readonly IDBKeyRange: unknown;
-}
+export type { ProfileIndexedDb } from './page-services.ts';
 
 /** What the profile's copy of fake-indexeddb runs on: the world's kernel, the profile's clock, the page's realm. */
 export interface IndexedDbParts {

@@ -1,13 +1,29 @@
 import type { WorldContext } from '../model/world-context.ts';
-import type { ProfileIndexedDb } from './indexed-db.ts';
+import type { ProfileIndexedDb } from './page-services.ts';
 import { StorageArea } from './web-storage.ts';
 
-/** What a timer is, as the trace names it: the API that set it. */
-export type TimerSource = 'setTimeout' | 'setInterval' | 'AbortSignal.timeout';
+import type { TimerSource } from './page-services.ts';
+
+export type { TimerSource } from './page-services.ts';
 
 /** The timer of one browser that is firing right now, and what its callback aborted meanwhile. */
 interface Firing {
   readonly aborted: string[];
+}
+
+/** One module instance of a tab, as the messages between tabs reach it: its window's listeners, while it runs. */
+export interface PageInstance {
+  readonly window: EventTarget;
+  readonly alive: () => boolean;
+}
+
+/** One open BroadcastChannel of a profile, as senders find it. */
+export interface BroadcastEndpoint {
+  readonly name: string;
+  readonly tab: string;
+  readonly channel: EventTarget & { onmessage: ((event: MessageEvent) => unknown) | null };
+  readonly alive: () => boolean;
+  closed: boolean;
 }
 
 /** A browser profile: what its tabs share and keep across reloads (`localStorage`). */
@@ -15,6 +31,8 @@ export class ProfileState {
   readonly local = new StorageArea();
   /** The profile's IndexedDB, made when a page first names `indexedDB`. */
   indexedDb: ProfileIndexedDb | undefined;
+  /** The BroadcastChannels open in the profile's tabs, in the order they opened. */
+  readonly channels: BroadcastEndpoint[] = [];
   /** The tabs open on the profile, in the order they opened. */
   readonly tabs: string[] = [];
   constructor(readonly id: string) {}
@@ -30,14 +48,17 @@ export class PageState {
   timerCount = 0;
   firing: Firing | undefined;
   readonly session = new StorageArea();
-  constructor(readonly profile: ProfileState) {}
+  /** The tab's module instances that made a window, for its `storage` events. */
+  readonly instances: PageInstance[] = [];
+  constructor(
+    readonly id: string,
+    readonly profile: ProfileState,
+  ) {}
 }
 
 interface WorldPages {
   readonly tabs: Map<string, PageState>;
   readonly profiles: Map<string, ProfileState>;
-  /** Which profile a tab opens in, when it is not its own (a second tab of a browser). */
-  readonly profileOfTab: Map<string, string>;
 }
 
 // Keyed by world: the page state lives as long as its run, and nothing in World must change.
@@ -46,30 +67,28 @@ const pages = new WeakMap<WorldContext, WorldPages>();
 function worldPages(world: WorldContext): WorldPages {
   let found = pages.get(world);
   if (found === undefined) {
-    found = { tabs: new Map(), profiles: new Map(), profileOfTab: new Map() };
+    found = { tabs: new Map(), profiles: new Map() };
     pages.set(world, found);
   }
   return found;
 }
 
-/** Opens tab `clientId` in the profile `profileId` (before its first use); a tab is otherwise its own profile. */
-export function openInProfile(world: WorldContext, clientId: string, profileId: string): void {
-  worldPages(world).profileOfTab.set(clientId, profileId);
-}
-
-/** The page state of tab `clientId` in `world`, made on first use (a fresh probe gets a fresh profile). */
+/**
+ * The page state of tab `clientId` in `world`, made on first use: in the profile of the browser the config's
+ * `tabs` opens it in, else in a profile of its own (a fresh probe gets a fresh one).
+ */
 export function pageState(world: WorldContext, clientId: string): PageState {
   const all = worldPages(world);
   let state = all.tabs.get(clientId);
   if (state === undefined) {
-    const profileId = all.profileOfTab.get(clientId) ?? clientId;
+    const profileId = world.config.tabs?.[clientId] ?? clientId;
     let profile = all.profiles.get(profileId);
     if (profile === undefined) {
       profile = new ProfileState(profileId);
       all.profiles.set(profileId, profile);
     }
     profile.tabs.push(clientId);
-    state = new PageState(profile);
+    state = new PageState(clientId, profile);
     all.tabs.set(clientId, state);
   }
   return state;

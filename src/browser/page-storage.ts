@@ -1,28 +1,35 @@
 import type { NodeClock } from '../model/clocks.ts';
 import type { WorldContext } from '../model/world-context.ts';
 import type { Realm } from '../providers/realm.ts';
-import { profileIndexedDb, type ProfileIndexedDb } from './indexed-db.ts';
-import { pageState } from './page-state.ts';
-import { webStorage } from './web-storage.ts';
+import { profileIndexedDb } from './indexed-db.ts';
+import type { PageStorage } from './page-services.ts';
 
-/** The page's Web Storage, made per module instance over areas that outlive it. */
-export interface PageStorage {
-  /** The profile's `localStorage`: shared by its tabs, kept across reloads and crashes. */
-  local(): Storage;
-  /** The tab's `sessionStorage`: its own, kept across reloads. */
-  session(): Storage;
-  /** The profile's IndexedDB (`indexedDB`, `IDBKeyRange`): shared by its tabs, kept across reloads. */
-  indexedDb(): ProfileIndexedDb;
-}
+export type { PageStorage } from './page-services.ts';
+import { defaultOrigin } from '../config/origin.ts';
+import { pageBroadcastChannel } from './broadcast-channel.ts';
+import { pageState } from './page-state.ts';
+import { announceStorageChange } from './tab-messages.ts';
+import { webStorage } from './web-storage.ts';
 
 /**
  * The `localStorage` and `sessionStorage` of one module instance of tab `clientId`. A retention probe is a
  * fresh browser: a profile of its own, empty. What a crash does to storage: nothing — a browser writes
  * localStorage to disk and restores a crashed tab's session, so both survive as they would in a reload.
  */
-export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm): PageStorage {
+export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm, alive: () => boolean = () => true): PageStorage {
+  let window: EventTarget | undefined;
+  const parts = { world, realm, clientId };
+  const url = `${new URL(world.config.origin ?? defaultOrigin).origin}/`;
   return {
-    local: () => webStorage(pageState(world, clientId).profile.local),
+    local: () => webStorage(pageState(world, clientId).profile.local, (change) => announceStorageChange(parts, change, url)),
+    window: () => {
+      if (window === undefined) {
+        window = new EventTarget();
+        pageState(world, clientId).instances.push({ window, alive });
+      }
+      return window;
+    },
+    broadcastChannel: () => pageBroadcastChannel({ ...parts, alive }),
     session: () => webStorage(pageState(world, clientId).session),
     indexedDb: () => {
       const profile = pageState(world, clientId).profile;

@@ -4,7 +4,10 @@ import type { WorldContext } from '../model/world-context.ts';
 import type { SimEvent } from '../kernel/event.ts';
 import type { VirtualTimers } from '../providers/machine-services.ts';
 import type { Realm } from '../providers/realm.ts';
-import { fireRecorded, pageState, type TimerSource } from './page-state.ts';
+import { fireRecorded, pageState } from './page-state.ts';
+import type { PageTimers, TimerSource } from './page-services.ts';
+
+export type { PageTimers } from './page-services.ts';
 
 /** Who the timers belong to: one module instance of a browser (or of a retention probe). */
 export interface PageTimerOwner {
@@ -17,12 +20,6 @@ export interface PageTimerOwner {
   readonly alive: () => boolean;
 }
 
-/** The page's timers, with the API that set each one (the trace names it). */
-export interface PageTimers extends VirtualTimers {
-  /** Like `set`, naming the API: `AbortSignal.timeout` is a timer too. */
-  setFrom(source: TimerSource, callback: () => void, delayMs: number, repeat: boolean): number;
-}
-
 /**
  * A browser page's timers: each firing is a kernel timer event keyed `timer:c1#3` (the browser's third timer,
  * counted across its module instances), so that strategies, shrinking, replay and exhaustive search see it.
@@ -30,9 +27,9 @@ export interface PageTimers extends VirtualTimers {
  * The delay runs on the browser's own clock: a clock that drifts fast reaches a timer's end sooner in true time
  * (skew shifts readings, not durations). A callback that throws is logged as the page's uncaught error, as a
  * browser does, and the page goes on. A repeating timer does not tick through a quiet period (the months
- * between the race and a retention probe): its next firing moves to the period's end, once, then it keeps its
- * period — as a background tab's timers are throttled — so a quiet decade costs one event, not one per tick;
- * code that counts time reads the clock, which has jumped.
+ * between the race and a retention probe): its next firing moves to its first tick after the period ends, once,
+ * then it keeps its period — as a background tab's timers are throttled — so a quiet decade costs one event,
+ * not one per tick; code that counts time reads the clock, which has jumped.
  */
 export function pageTimers(owner: PageTimerOwner): PageTimers {
   const { world, clientId, clock, realm, alive } = owner;
@@ -42,12 +39,15 @@ export function pageTimers(owner: PageTimerOwner): PageTimers {
   // clamp): an interval of 0 would otherwise spend the run's event budget within one virtual millisecond.
   const onClock = (delayMs: number, repeat: boolean): number => Math.max(repeat ? 4 : 0, Math.round((delayMs * 1_000_000) / (1_000_000 + clock.driftPpm)));
   const schedule = (timer: { id: number; source: TimerSource; delayMs: number }, callback: () => void, repeat: boolean): void => {
+    const periodMs = onClock(timer.delayMs, repeat);
     const quietLeftMs = repeat ? world.quietUntilMs - world.queue.nowMsUnobserved : 0;
     const event = world.queue.timer({
       key: `timer:${clientId}#${timer.id}`,
       actor: clientId,
       resources: [clientId],
-      delayMs: Math.max(onClock(timer.delayMs, repeat), quietLeftMs),
+      // Across a quiet period: the first firing of its own rhythm after the period ends (not the period's end
+      // itself, where it would tie with the probe and every other page's interval for the schedulers to order).
+      delayMs: quietLeftMs > periodMs ? Math.ceil(quietLeftMs / periodMs) * periodMs : periodMs,
       action: () => {
         if (!alive() || world.closed) return;
         if (repeat) schedule(timer, callback, repeat);

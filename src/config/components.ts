@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientName, milliseconds } from './schema-parts.ts';
 import { backendComponent } from './backend-component.ts';
+import { pageComponent } from './page-component.ts';
 import { faultVerb, Registry, type ComponentDefinition, type FaultOf, type Lifeline, type PlanShape } from './registry.ts';
 import { describeMoment, momentNames } from './moments.ts';
 
@@ -149,7 +150,7 @@ const probe = {
   lifelines: lifelinesMatching(/^probe/),
 } as const satisfies ComponentDefinition;
 
-const builtInComponents = [browser, network, rtcServer, keyStore, probe, backendComponent] as const;
+const builtInComponents = [browser, network, rtcServer, keyStore, probe, backendComponent, pageComponent] as const;
 
 /** The components of every run, in the order lifelines are drawn and swarm draws pick fault kinds. */
 export const builtInRegistry = new Registry<BuiltInFault>(builtInComponents);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { builtInFaultEventSchema } from './components.ts';
 import type { FaultShape } from './registry.ts';
 import { backendInstancesMax, balancerPolicies, clientName, documentSpreads, milliseconds, strategyNames, timeAndRandomModes } from './schema-parts.ts';
+import { tabsSchema } from './tabs.ts';
 import { originProblem } from './origin.ts';
 
 /** A latency distribution: uniform in [minMs, maxMs], and with `tailProbability` a draw up to `tailMaxMs`. */
@@ -95,6 +96,8 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
     documents: documentCount,
     /** How the clients spread over the documents (absent: `even`, each in turn). */
     documentSpread: z.enum(documentSpreads).optional(),
+    /** Clients that are a second tab of another client's browser (src/config/tabs.ts); absent: none. */
+    tabs: tabsSchema,
     /** Client arrivals are spread over [0, arrivalSpreadMs]. */
     arrivalSpreadMs: milliseconds,
     /** Chance that a client arrives in the very millisecond of the one before it. */

@@ -1,5 +1,6 @@
 // How many documents a world has and which client opens which: drawn per seed from a stream of its own
 // (`documents`), so that adding these draws shifted no other component's numbers, and pinned by `documents`.
+import { describeTabs, type Tabs } from './tabs.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import { assertNever } from '../kernel/assert-never.ts';
 import type { documentSpreads } from './schema-parts.ts';
@@ -66,7 +67,9 @@ export function documentOfClient(index: number, world: { readonly clients: numbe
 }
 
 /** The spread in words for the config line: `2 documents (skewed: d1 ×2, d2 ×1)`. */
-export function describeDocuments(world: { readonly clients: number; readonly documents: number; readonly documentSpread?: DocumentSpread | undefined }): string {
+export function describeDocuments(world: { readonly clients: number; readonly documents: number; readonly documentSpread?: DocumentSpread | undefined; readonly tabs?: Tabs | undefined }): string {
+  const tabs = describeTabs(world.tabs, world.clients);
+  if (tabs !== '') return `${describeDocuments({ ...world, tabs: undefined })}; ${tabs}`;
   if (world.documents === 1) return '1 document';
   const counts = new Map<string, number>();
   for (let index = 0; index < world.clients; index++) {

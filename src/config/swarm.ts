@@ -3,7 +3,9 @@ import { backendComponent } from './backend-component.ts';
 import { builtInRegistry } from './components.ts';
 import type { FaultVerb } from './registry.ts';
 import { momentNames } from './moments.ts';
+import { drawPageReloads } from './page-component.ts';
 import { drawDocuments } from './documents.ts';
+import { drawTabs, type Tabs } from './tabs.ts';
 import { noFaults, type ClockSettings, type FaultEvent, type FaultPlan } from './fault-plan.ts';
 import { fixedDefaults, lastHorizonMs, type FaultMode, type LatencyModel, type RunConfig, type SwarmSettings } from './run-config.ts';
 import { balancerPolicies } from './schema-parts.ts';
@@ -74,6 +76,8 @@ export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfi
     // as each comes from a stream of its own (a fixed cost of every run in a world that pins them).
     faults: pins.faults ?? withBackendFaults(drawProtocolFaults(drawFaultPlan(forkStream(seed, 'fault-plan'), resolved.clients, faultMode ?? 'sometimes'), seed, resolved.clients), withBackend === true ? forkStream(seed, 'backend-fault-plan') : undefined, { clients: resolved.clients, backendInstances: resolved.backendInstances ?? 1 }),
     clocks: pins.clocks ?? drawClocks(forkStream(seed, 'clock-settings'), resolved.auth?.leewaySeconds),
+    // Tabs from a stream of their own; absent from the config when none are drawn (older seeds' worlds unchanged).
+    ...withTabs(pins.tabs ?? drawTabs(forkStream(seed, 'tabs'), resolved.clients)),
     ...resolved,
     // The event bound grows with the world: a run of many clients is long, not runaway.
     eventsMax: pins.eventsMax ?? Math.max(fixedDefaults.eventsMax, 200 * resolved.clients),
@@ -140,7 +144,7 @@ export function drawProtocolFaults(plan: FaultPlan, seed: number, clients: numbe
   const crashPoints = forkStream(seed, 'crash-points');
   return {
     ...plan,
-    events: [...plan.events, ...drawCrashPoints(crashPoints, clients)],
+    events: [...plan.events, ...drawCrashPoints(crashPoints, clients), ...drawPageReloads(forkStream(seed, 'page-reloads'), plan.phaseEndMs, clients)],
     // Shorter than the provider's own timeout mostly, so that the provider sees the error and its retry runs.
     keyStoreTimeoutMs: indeterminate.pick([2_000, 5_000, 30_000]),
     keyStoreIndeterminateAppliedRate: indeterminate.pick([0.5, 1]),
@@ -194,4 +198,9 @@ export function drawClocks(stream: RandomStream, leewaySeconds?: number): ClockS
   // JWT times are whole seconds, so a margin of 1.5 s per clock keeps rounding and drift inside the leeway.
   const withinLeewayMs = leewaySeconds === undefined ? skewMsMax : Math.max(0, Math.min(skewMsMax, (leewaySeconds * 1000) / 2 - 1_500));
   return { skewMsMax: withinLeewayMs, driftPpmMax };
+}
+
+// A config names tabs only when it has some.
+function withTabs(tabs: Tabs | undefined): { tabs?: Tabs } {
+  return tabs === undefined || Object.keys(tabs).length === 0 ? {} : { tabs };
 }

@@ -56,6 +56,8 @@ export interface ProviderOwner {
   readonly keyStore: SimulatedKeyStore;
   /** Whether the instance still runs; absent: always (a probe never crashes). */
   readonly alive?: InstanceAlive;
+  /** Whether its page is still open, for the page's timers and tabs (absent: while it runs); a probe closes its page when done. */
+  readonly pageOpen?: InstanceAlive;
 }
 
 /**
@@ -72,5 +74,5 @@ export function createClientProvider(world: WorldContext, owner: ProviderOwner):
     keyStore: owner.keyStore.viewFor(clientId, owner.alive),
     wakeAfter: wakeAfter(world, clientId, owner.alive),
   });
-  return world.source.create(env, instanceHooks(world, clientId, clock, world.source.realm, owner.alive));
+  return world.source.create(env, instanceHooks(world, clientId, clock, world.source.realm, owner.pageOpen ?? owner.alive));
 }

@@ -68,7 +68,7 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
     fetch: world.pageFetch(clientId, realm),
     // The page's setTimeout, setInterval and AbortSignal.timeout, on this browser's clock (src/browser/).
     timers: pageTimers({ world, clientId, clock, realm, alive }),
-    storage: pageStorage(world, clientId, clock, realm),
+    storage: pageStorage(world, clientId, clock, realm, alive),
     timeAndRandom: world.config.timeAndRandom ?? 'report',
     origin: world.config.origin,
     hostWork: world.hostWork.track,

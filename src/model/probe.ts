@@ -29,9 +29,9 @@ export function runRetentionProbe(world: WorldContext, keyStore: SimulatedKeySto
   // Birth only starts a clock's drift: a clock without drift reads the same whenever it was born.
   const bornAtMs = (world.config.clocks?.driftPpmMax ?? 0) === 0 ? world.queue.nowMsUnobserved : world.queue.nowMs;
   const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.once(`clock:${probeId}`), probeId, bornAtMs);
-  // A probe closes its page once it has its answers: its timers stop, as a closed tab's do.
+  // A probe closes its page once it has its answers: its timers stop, as a closed tab's do (what it sent stays sent).
   let open = true;
-  const created = createClientProvider(world, { clientId: probeId, clock, keyStore, alive: () => open });
+  const created = createClientProvider(world, { clientId: probeId, clock, keyStore, pageOpen: () => open });
   const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
   const next = (index: number): void => {
     const expectation = expectations[index];

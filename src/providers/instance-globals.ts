@@ -3,8 +3,7 @@ import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedNodeCryptoNames, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
-import type { PageTimers } from '../browser/page-timers.ts';
-import type { PageStorage } from '../browser/page-storage.ts';
+import type { PageStorage, PageTimers } from '../browser/page-services.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
 import { routedAbortSignal } from '../browser/abort-signal.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
@@ -69,6 +68,9 @@ export const instanceGlobalNames = [
   'sessionStorage',
   'indexedDB',
   'IDBKeyRange',
+  'BroadcastChannel',
+  'addEventListener',
+  'removeEventListener',
   // A page's global object by its other names: its own view, so that window.localStorage is this tab's.
   'window',
   'self',
@@ -176,6 +178,13 @@ export class InstanceGlobals {
       case 'indexedDB':
       case 'IDBKeyRange':
         return sources.storage?.indexedDb()[name];
+      case 'BroadcastChannel':
+        return sources.storage?.broadcastChannel();
+      case 'addEventListener':
+      case 'removeEventListener': {
+        const window = sources.storage?.window();
+        return window === undefined ? undefined : window[name].bind(window);
+      }
       case 'window':
       case 'self':
         // A server has no window: `typeof window === 'undefined'` is how packages tell.
@@ -268,7 +277,7 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'window' | 'self'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'BroadcastChannel' | 'addEventListener' | 'removeEventListener' | 'window' | 'self'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 

@@ -34,7 +34,8 @@
  * | `new WebSocket()`, `new XMLHttpRequest()`                    | reported | a thrown Error                                |
  * | require or import node:`http`, `https`, `http2`, `net`,      | reported | when required (using it is the only reason to |
  * |   `tls`, `dgram`, `dns`, `dns/promises`; `undici`            |          |   require it); a stand-in whose functions throw|
- * | require or import node:`timers`, `timers/promises`           | reported | a stand-in whose functions throw              |
+ * | require or import node:`timers`                              | routed   | the page's (or backend's) simulated timers    |
+ * | require or import node:`timers/promises`                     | reported | a stand-in whose functions throw              |
  * | node:fs `watch`, `watchFile`, `promises.watch`; the calls    | reported | a thrown Error when called: nothing is opened,|
  * |   of node:`child_process` and `cluster` that start a process;|          |   so no handle outlives a run, in-process too |
  * |   node:worker_threads `Worker`, `MessageChannel`,            |          |   (refused-calls.ts; for a provider passed in |

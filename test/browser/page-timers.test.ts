@@ -65,12 +65,29 @@ describe('fetch honours AbortSignal.timeout on the simulated clock; localStorage
         const out = join(folder, `abort-${name}`);
         const result = await spawnCli(['check', ...example, '--seed', '8', '--runs', '1', '--no-shrink', '--out', out, '--failures-dir', failuresDir]);
         const file = readdirSync(out).find((entry) => entry.endsWith('.trace.json')) ?? '';
-        return { result, trace: readFileSync(join(out, file), 'utf8') };
+        const html = readdirSync(out).find((entry) => entry.endsWith('.html')) ?? '';
+        return { result, trace: readFileSync(join(out, file), 'utf8'), html: readFileSync(join(out, html), 'utf8') };
       }),
     );
     expect(runs[0]?.result.code).toBe(1);
     expect(runs[0]?.result.out).toMatch(/timeout 3000 ms fired → fetch GET \/api\/documents\/d1\/key\?keyHint=\S+ aborted/);
     expect(runs[0]?.trace).toContain('"source":"AbortSignal.timeout"');
+    expect(runs[0]?.html).toContain('timeout 3000 ms fired → fetch GET /api/documents/d1/key');
+    expect(runs[1]?.trace).toBe(runs[0]?.trace);
+  }, 60_000);
+
+  it('same seed ⇒ byte-identical trace in two processes, with a second tab sharing localStorage', async () => {
+    const tabbed = ['examples/providers/fetch/buggy-latest-key-in-local-storage.ts', '--backend', 'examples/providers/fetch/backend.ts'];
+    const runs = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const out = join(folder, `tabs-${name}`);
+        const result = await spawnCli(['check', ...tabbed, '--seed', '10', '--runs', '1', '--no-shrink', '--out', out, '--failures-dir', failuresDir]);
+        const file = readdirSync(out).find((entry) => entry.endsWith('.trace.json')) ?? '';
+        return { result, trace: readFileSync(join(out, file), 'utf8') };
+      }),
+    );
+    expect(runs[0]?.result.code).toBe(1);
+    expect(runs[0]?.result.out).toContain("c2 is a second tab of c1's browser");
     expect(runs[1]?.trace).toBe(runs[0]?.trace);
   }, 60_000);
 });

@@ -85,6 +85,16 @@ export function createProvider() {
     expect(lines).toContain('c1 loads: memory 1, local 2, session 2');
     expect(lines).toContain('probe-1 loads: memory 1, local 1, session 1');
   });
+
+  it('a page reload (a fault of its own) loses memory, keeps both storages, and the editor asks its provider again', async () => {
+    const source = await moduleSource(counting);
+    const config = { ...drawConfig(1, { clients: 1, faultMode: 'never' }), arrivalTimesMs: [0], faults: { ...noFaults, phaseEndMs: 20_000, events: [{ kind: 'page-reload' as const, client: 'c1', atMs: 5, reloadMs: 300 }] } };
+    const result = await simulate({ config, source, record: true });
+    const trace = result.trace ?? [];
+    expect(trace.some((record) => record.kind === 'fault' && record.fault === 'page-reload' && record.actor === 'c1')).toBe(true);
+    const lines = trace.flatMap((record) => (record.kind === 'console' ? [`${record.actor} ${record.text}`] : []));
+    expect(lines).toContain('c1 loads: memory 1, local 2, session 2');
+  });
 });
 
 describe('IndexedDB (fake-indexeddb, one copy per profile, its tasks kernel events)', () => {

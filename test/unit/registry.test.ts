@@ -109,7 +109,7 @@ describe('the compiler guards the unions', () => {
 
   it('every built-in fault kind has a verb, and two components cannot claim one kind', () => {
     const kinds = builtInRegistry.verbs().map((verb) => verb.kind);
-    expect(kinds).toEqual(['disconnect', 'crash', 'crash-at', 'clock-sync', 'partition', 'latency-spike', 'server-restart', 'key-store-failure', 'backend-crash', 'response-lost', 'rolling-deploy']);
+    expect(kinds).toEqual(['disconnect', 'crash', 'crash-at', 'clock-sync', 'partition', 'latency-spike', 'server-restart', 'key-store-failure', 'backend-crash', 'response-lost', 'rolling-deploy', 'page-reload']);
     expect(() => registry.with(bellTower)).toThrow('two components register the fault kind blackout');
   });
 });
