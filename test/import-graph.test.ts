@@ -23,7 +23,7 @@ const layers: readonly { readonly name: string; readonly why: string; readonly p
   {
     name: 'world',
     why: 'the components at run time (browsers, their page (timers, storage, tabs) and their provider sandbox, the RTC server, the key store, the addressed network, the embedded SQL database, the integrator\'s backend module) wired by the World; the records they emit are their vocabulary',
-    paths: ['world/', 'model/', 'browser/', 'providers/', 'database/', 'backend/', 'load-provider-source.ts'],
+    paths: ['world/', 'model/', 'providers/', 'database/', 'backend/', 'load-provider-source.ts'],
   },
   {
     name: 'scheduler',

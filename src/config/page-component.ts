@@ -6,7 +6,7 @@ import { faultVerb, type ComponentDefinition } from './registry.ts';
 /**
  * The page a browser tab shows: its one fault is a reload (the user presses F5, the app reloads itself after
  * an update, the tab is discarded and restored). The page's memory is lost, its storage kept (localStorage,
- * sessionStorage, IndexedDB: src/browser/), the editor re-initialises after `reloadMs` and asks its provider
+ * sessionStorage, IndexedDB: src/model/browser/), the editor re-initialises after `reloadMs` and asks its provider
  * again — what a crash does to the page, in a page's time and words. Drawn from a stream of its own
  * (`drawPageReloads`), not among the timed faults, so that older seeds' fault plans stay as they were.
  */

@@ -49,7 +49,7 @@ const yearMs = 365 * dayMs;
  * When the retention probes reopen the documents: at once, 10 minutes, a day, a month, a year, and 2, 5 and 10
  * years later — documents live for years, and key policies (a cryptoperiod, a purge of old keys) bite then. A
  * quiet period is a jump of the clock, so a decade costs a few events, not a step per tick (see
- * src/browser/page-timers.ts for what a page's interval does across it).
+ * src/model/browser/page-timers.ts for what a page's interval does across it).
  */
 export const retentionHorizonsMsDefault: readonly number[] = [0, 10 * minuteMs, dayMs, 31 * dayMs, yearMs, 2 * yearMs, 5 * yearMs, 10 * yearMs];
 

@@ -4,7 +4,7 @@ import { clientName } from './schema-parts.ts';
 
 /**
  * Which clients are a second tab of another client's browser: `{ "c3": "c1" }` — c3 opens its document in
- * c1's browser profile, sharing its localStorage, IndexedDB and BroadcastChannels (src/browser/). Absent: every
+ * c1's browser profile, sharing its localStorage, IndexedDB and BroadcastChannels (src/model/browser/). Absent: every
  * client is a browser of its own.
  */
 export const tabsSchema = z

@@ -3,8 +3,8 @@ import type { NondeterminismFinding } from '../providers/nondeterminism.ts';
 import type { Realm } from '../providers/realm.ts';
 import type { NodeClock } from './clocks.ts';
 import type { WorldContext } from './world-context.ts';
-import { pageTimers } from '../browser/page-timers.ts';
-import { pageStorage } from '../browser/page-storage.ts';
+import { pageTimers } from './browser/page-timers.ts';
+import { pageStorage } from './browser/page-storage.ts';
 
 /** The virtual-time sleep of one client's env; a crashed instance's sleeps never wake (its page is gone). */
 export function wakeAfter(world: WorldContext, clientId: string, alive: () => boolean = () => true): (ms: number, wake: () => void) => void {
@@ -66,7 +66,7 @@ export function instanceHooks(world: WorldContext, clientId: string, clock: Node
     nodeClock: clock,
     globalsRandom: undefined as RandomStream | undefined,
     fetch: world.pageFetch(clientId, realm),
-    // The page's setTimeout, setInterval and AbortSignal.timeout, on this browser's clock (src/browser/).
+    // The page's setTimeout, setInterval and AbortSignal.timeout, on this browser's clock (src/model/browser/).
     timers: pageTimers({ world, clientId, clock, realm, alive }),
     storage: pageStorage(world, clientId, clock, realm, alive),
     timeAndRandom: world.config.timeAndRandom ?? 'report',

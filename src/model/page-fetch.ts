@@ -5,7 +5,7 @@ import { headerList, toWireBody, type HttpFailureReason, type HttpMessage } from
 import type { NetworkMessage } from './messages.ts';
 import type { Endpoint, Network } from './network.ts';
 import { pageResponse } from './page-response.ts';
-import { noteAbort } from '../browser/page-state.ts';
+import { noteAbort } from './browser/page-state.ts';
 import type { WorldContext } from './world-context.ts';
 
 interface PendingFetch {

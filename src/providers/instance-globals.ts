@@ -3,9 +3,9 @@ import { instanceRequire } from './instance-require.ts';
 import { instrumentedNodeCrypto, routedNodeCryptoNames, routedWebCrypto } from './node-crypto.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
-import type { PageStorage, PageTimers } from '../browser/page-services.ts';
+import type { PageStorage, PageTimers } from '../model/browser/page-services.ts';
 import { virtualTimerGlobals } from './virtual-timers.ts';
-import { routedAbortSignal } from '../browser/abort-signal.ts';
+import { routedAbortSignal } from '../model/browser/abort-signal.ts';
 import { advice, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import type { SandboxHelpers, SandboxMachine } from './sandbox-helpers.ts';
 import type { Environment } from './machine-environment.ts';
@@ -62,7 +62,7 @@ export const instanceGlobalNames = [
   'fetch',
   'WebSocket',
   'XMLHttpRequest',
-  // The page's timers and storage (src/browser/): per instance, since each browser has its own clock and profile.
+  // The page's timers and storage (src/model/browser/): per instance, since each browser has its own clock and profile.
   'AbortSignal',
   'localStorage',
   'sessionStorage',

@@ -6,7 +6,7 @@ import { installServerGlobals } from './server-globals.ts';
 import type { SandboxMachine } from './sandbox-helpers.ts';
 import type { HostWorkTracker } from './simulated-subtle.ts';
 import type { SimulatedFetch, VirtualTimers } from './machine-services.ts';
-import type { PageStorage } from '../browser/page-services.ts';
+import type { PageStorage } from '../model/browser/page-services.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routedAbortSignal } from '../../src/browser/abort-signal.ts';
+import { routedAbortSignal } from '../../src/model/browser/abort-signal.ts';
 
 describe("the page's AbortSignal", () => {
   const scheduled: { abort: () => void; delayMs: number }[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StorageArea, storageQuotaUnits, webStorage } from '../../src/browser/web-storage.ts';
+import { StorageArea, storageQuotaUnits, webStorage } from '../../src/model/browser/web-storage.ts';
 import { noFaults } from '../../src/config/fault-plan.ts';
 import { drawConfig } from '../../src/config/swarm.ts';
 import { simulate } from '../../src/simulate.ts';

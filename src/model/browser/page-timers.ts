@@ -1,9 +1,9 @@
-import { describeThrown } from '../errors.ts';
-import type { NodeClock } from '../model/clocks.ts';
-import type { WorldContext } from '../model/world-context.ts';
-import type { SimEvent } from '../kernel/event.ts';
-import type { VirtualTimers } from '../providers/machine-services.ts';
-import type { Realm } from '../providers/realm.ts';
+import { describeThrown } from '../../errors.ts';
+import type { NodeClock } from '../clocks.ts';
+import type { WorldContext } from '../world-context.ts';
+import type { SimEvent } from '../../kernel/event.ts';
+import type { VirtualTimers } from '../../providers/machine-services.ts';
+import type { Realm } from '../../providers/realm.ts';
 import { fireRecorded, pageState } from './page-state.ts';
 import type { PageTimers, TimerSource } from './page-services.ts';
 

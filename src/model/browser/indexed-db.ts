@@ -1,10 +1,10 @@
 import { buildSync } from 'esbuild';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import { describeThrown } from '../errors.ts';
-import { Lane } from '../kernel/event.ts';
-import type { WorldContext } from '../model/world-context.ts';
-import type { Realm } from '../providers/realm.ts';
+import { describeThrown } from '../../errors.ts';
+import { Lane } from '../../kernel/event.ts';
+import type { WorldContext } from '../world-context.ts';
+import type { Realm } from '../../providers/realm.ts';
 import type { ProfileIndexedDb } from './page-services.ts';
 
 export type { ProfileIndexedDb } from './page-services.ts';

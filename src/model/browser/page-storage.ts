@@ -1,11 +1,11 @@
-import type { NodeClock } from '../model/clocks.ts';
-import type { WorldContext } from '../model/world-context.ts';
-import type { Realm } from '../providers/realm.ts';
+import type { NodeClock } from '../clocks.ts';
+import type { WorldContext } from '../world-context.ts';
+import type { Realm } from '../../providers/realm.ts';
 import { profileIndexedDb } from './indexed-db.ts';
 import type { PageStorage } from './page-services.ts';
 
 export type { PageStorage } from './page-services.ts';
-import { defaultOrigin } from '../config/origin.ts';
+import { defaultOrigin } from '../../config/origin.ts';
 import { pageBroadcastChannel } from './broadcast-channel.ts';
 import { pageState } from './page-state.ts';
 import { announceStorageChange } from './tab-messages.ts';

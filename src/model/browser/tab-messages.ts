@@ -1,7 +1,7 @@
-import { describeThrown } from '../errors.ts';
-import { Lane } from '../kernel/event.ts';
-import type { WorldContext } from '../model/world-context.ts';
-import type { Realm } from '../providers/realm.ts';
+import { describeThrown } from '../../errors.ts';
+import { Lane } from '../../kernel/event.ts';
+import type { WorldContext } from '../world-context.ts';
+import type { Realm } from '../../providers/realm.ts';
 import { otherTabs, pageState, type PageState } from './page-state.ts';
 import type { StorageChange } from './web-storage.ts';
 

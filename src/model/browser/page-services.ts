@@ -1,6 +1,6 @@
 // What the sandbox (src/providers/) is handed of the page, as interfaces only: so that the sandbox depends on
 // no part of the model, and the model's page (this folder) on the sandbox only through them.
-import type { VirtualTimers } from '../providers/machine-services.ts';
+import type { VirtualTimers } from '../../providers/machine-services.ts';
 
 /** What a timer is, as the trace names it: the API that set it. */
 export type TimerSource = 'setTimeout' | 'setInterval' | 'AbortSignal.timeout';

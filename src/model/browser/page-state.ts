@@ -1,4 +1,4 @@
-import type { WorldContext } from '../model/world-context.ts';
+import type { WorldContext } from '../world-context.ts';
 import type { ProfileIndexedDb } from './page-services.ts';
 import { StorageArea } from './web-storage.ts';
 
