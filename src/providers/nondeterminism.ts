@@ -25,7 +25,7 @@
  * |   ciphers with a given IV, `timingSafeEqual`, `KeyObject`    |          |                                               |
  * | node:crypto `generateKey(Pair)(Sync)`, `generatePrime(Sync)` | reported | the real result: no seed can stand in for it  |
  * | `setTimeout`, `setInterval`, `clearTimeout`, `clearInterval` | routed   | timers on the browser's simulated clock, each |
- * |                                                              |          |   firing a scheduled event (model/browser/) |
+ * |                                                              |          |    firing a scheduled event (model/browser/)   |
  * | `AbortSignal.timeout`, `AbortSignal.any`                     | routed   | a page timer; a composite held strongly       |
  * | `setImmediate` (a browser's page has none)                   | reported | a thrown Error: it would run on the host loop |
  * | `clearImmediate`                                             | harmless | a no-op: nothing real was scheduled           |
