@@ -1,3 +1,4 @@
+import { signalVerdict } from '../supervisor-signal.ts';
 import pc from 'picocolors';
 import { createProgress, type Progress, type ProgressSink } from '../report/progress.ts';
 import type { Painter } from '../report/timeline.ts';
@@ -125,6 +126,7 @@ function watchClosing(stream: NodeJS.WriteStream): void {
  */
 export async function exitProcess(code: number): Promise<never> {
   await Promise.all([process.stdout, process.stderr].map((stream) => drained(stream)));
+  signalVerdict(code);
   process.exit(code);
 }
 

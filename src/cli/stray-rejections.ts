@@ -1,5 +1,6 @@
 import { describeThrown } from '../errors.ts';
 import { isSandboxPromise } from '../providers/sandbox.ts';
+import { signalVerdict } from '../supervisor-signal.ts';
 
 /**
  * Catches promise rejections nobody handled. One that belongs to provider code (a promise of its sandbox) is
@@ -16,6 +17,7 @@ export function watchStrayRejections(writeError: (text: string) => void): { summ
       return;
     }
     writeError(`rtc-sim internal error (please report it): an unhandled rejection: ${describeThrown(reason)}`);
+    signalVerdict(70);
     process.exit(70);
   });
   return {
