@@ -23,6 +23,8 @@ export interface ParallelSweepOptions {
   readonly workers: number;
   /** Called now and then with the runs done, and how many seeds from the first on passed without a gap. */
   readonly onProgress?: (runsDone: number, seedsPassed?: number) => void;
+  /** Called whenever a failing seed lower than any found before is found (a lower one may still come). */
+  readonly onFailureFound?: (found: FirstFailure) => void;
 }
 
 /** The default worker count: the cores the process may use. */
@@ -64,7 +66,10 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
       // Chunks finish out of order: the seeds passed without a gap end at the first chunk still running.
       for (let first = chunks[chunksPassed]; first !== undefined && passed.has(first); first = chunks[++chunksPassed]) seedsPassed += first.runs;
       options.onProgress?.(runsDone, seedsPassed);
-      if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) lowest = result.failure;
+      if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) {
+        lowest = result.failure;
+        options.onFailureFound?.(lowest);
+      }
     }
   };
   const inThisThread = async (chunk: ChunkTask): Promise<ChunkResult> => {
