@@ -11,6 +11,7 @@ import { signalVerdict } from '../supervisor-signal.ts';
 export function watchStrayRejections(writeError: (text: string) => void): { summary(): string | undefined } {
   let count = 0;
   let first = '';
+  const handledLate = collapseLateHandledWarnings();
   process.on('unhandledRejection', (reason, promise) => {
     if (isSandboxPromise(promise)) {
       if (count++ === 0) first = describeThrown(reason);
@@ -21,7 +22,28 @@ export function watchStrayRejections(writeError: (text: string) => void): { summ
     process.exit(70);
   });
   return {
-    summary: () =>
-      count === 0 ? undefined : `warning: provider code left ${count} promise rejection${count === 1 ? '' : 's'} unhandled (the first: ${first}); in a browser each is an error in the console`,
+    summary: () => {
+      const lines = [
+        ...(count === 0 ? [] : [`warning: provider code left ${count} promise rejection${count === 1 ? '' : 's'} unhandled (the first: ${first}); in a browser each is an error in the console`]),
+        ...(handledLate() === 0 ? [] : [`warning: ${handledLate()} promise rejection${handledLate() === 1 ? ' was' : 's were'} handled only after Node had taken ${handledLate() === 1 ? 'it' : 'them'} for unhandled (PromiseRejectionHandledWarning; a handler that rejects before its first await does this)`]),
+      ];
+      return lines.length === 0 ? undefined : lines.join('\n');
+    },
   };
+}
+
+/**
+ * Node prints one PromiseRejectionHandledWarning per rejection handled late — a flood of a hundred lines from
+ * a backend handler that rejects before its first await. They are counted instead, for one line at the end;
+ * every other warning is printed by Node's own printers as before.
+ */
+export function collapseLateHandledWarnings(): () => number {
+  let count = 0;
+  const printers = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'PromiseRejectionHandledWarning') count++;
+    else for (const printer of printers) printer(warning);
+  });
+  return () => count;
 }
