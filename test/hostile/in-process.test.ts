@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sweep } from '../../src/explore/sweep.ts';
 import { builtinTreatment, unclassifiedBuiltins } from '../../src/providers/builtin-policy.ts';
 import { sourceFromFactory } from '../../src/providers/source.ts';
+import { temporaryFolder } from '../temporary-folder.ts';
 
 describe('containment by construction', () => {
   it("every built-in of this Node is classified; one the table does not know is refused member by member", () => {
@@ -56,7 +57,7 @@ describe('XMLHttpRequest and WebSocket in a page whose fetch reaches a backend',
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-xhr-'));
+    const folder = temporaryFolder('rtc-sim-xhr-');
     try {
       const path = join(folder, 'xhr.js');
       writeFileSync(path, 'export const tryIt = () => { const refused = []; for (const make of [() => new XMLHttpRequest(), () => new WebSocket("wss://x")]) { try { make(); } catch (error) { refused.push(error.message); } } return refused; };\n');
