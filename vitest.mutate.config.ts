@@ -13,6 +13,12 @@ export default defineConfig({
       'scenarios/**/*.test.ts',
       'properties/provider-failures.test.ts',
       'properties/jwt-verifier.test.ts',
+      // The backend and the page's fetch: the adapter and the module's contract in milliseconds, then the
+      // backend node, its messages and the database in a world (seconds each, PGlite's cold start once).
+      'test/backend/adapt.test.ts',
+      'test/backend/backend-module.test.ts',
+      'test/backend/world.test.ts',
+      'test/database/**/*.test.ts',
     ],
     testTimeout: 120_000,
   },

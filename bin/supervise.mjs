@@ -5,13 +5,14 @@
 // evaluation, for longer than the stall bound is taken as blocked: the child is killed and the seed that
 // blocked is named.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Exit codes, as src/cli/exit-codes.ts defines them. */
 const exitInput = 2;
 const exitLimit = 3;
+const exitInternal = 70;
 
 const stallSecondsDefault = 30;
 
@@ -36,13 +37,17 @@ export async function superviseCli(entry, args, options = {}) {
     return exitInput;
   }
   const stallMs = bound.seconds * 1000;
-  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-activity-'));
+  removeStaleFolders();
+  const folder = mkdtempSync(join(tmpdir(), activityFolderPrefix));
   const activityFile = join(folder, 'threads');
   writeFileSync(activityFile, '');
+  // Whose folder this is: a run that finds it with its owner gone (killed with SIGKILL) removes it.
+  writeFileSync(join(folder, 'pid'), String(process.pid));
   const child = spawn(process.execPath, [...process.execArgv, entry, ...args], {
     stdio: 'inherit',
     env: { ...process.env, RTC_SIM_ACTIVITY_FILE: activityFile, ...options.env },
   });
+  guardChild(child.pid);
   // Signals are passed on, and the child's exit decides this one's (a terminal's Ctrl-C reaches both).
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
@@ -67,10 +72,85 @@ export async function superviseCli(entry, args, options = {}) {
   }, Math.min(250, stallMs / 4));
   const { code, signal } = await new Promise((resolve) => child.on('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal })));
   clearInterval(watch);
+  const last = readSlots(activityFile);
   rmSync(folder, { recursive: true, force: true });
   if (stalled !== undefined) return reportStall(stalled, bound.seconds, args.includes('--json'));
-  if (code !== null) return code;
-  return 128 + (constants.signals[signal] ?? 0);
+  const main = last.get(0) ?? '';
+  if (/^\d+ done /.test(main)) return code ?? 128 + (constants.signals[signal] ?? 0);
+  return reportNoVerdict({ code, signal, doing: runningWhat(last) }, args.includes('--json'));
+}
+
+const activityFolderPrefix = 'rtc-sim-activity-';
+
+/**
+ * A supervisor killed with SIGKILL cannot pass the signal on, and its child would run on, adopted by init. A
+ * small shell process outside both watches the pair: when the supervisor is gone and the child is not, it
+ * kills the child (with its pool threads). It is a process of its own because the child's threads may all be
+ * blocked in user code, and a worker thread cannot kill its process while the main thread is blocked.
+ */
+function guardChild(childPid) {
+  if (process.platform === 'win32' || childPid === undefined) return;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${childPid} 2>/dev/null; do sleep 0.3; done; kill -0 ${process.pid} 2>/dev/null || kill -KILL ${childPid} 2>/dev/null`;
+  try {
+    spawn('/bin/sh', ['-c', script], { stdio: 'ignore', detached: true }).unref();
+  } catch {
+    // Without the guard the verdict still arrives; only a supervisor killed outright would leave its child.
+  }
+}
+
+/** Removes the activity folders of supervisors that are gone (killed before they could clean up). */
+function removeStaleFolders() {
+  let names;
+  try {
+    names = readdirSync(tmpdir()).filter((name) => name.startsWith(activityFolderPrefix));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = join(tmpdir(), name);
+    let pid;
+    try {
+      pid = Number(readFileSync(join(folder, 'pid'), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** What the child's threads were doing when it ended: the lowest seed being run, else a module being loaded. */
+function runningWhat(slots) {
+  const states = [...slots.values()].map((text) => /^\d+ (run|load) (.*)$/.exec(text)).filter((match) => match !== null);
+  const seeds = states.filter((match) => match[1] === 'run').map((match) => Number(match[2]));
+  if (seeds.length > 0) return { what: 'run', seed: Math.min(...seeds) };
+  const load = states.find((match) => match[1] === 'load');
+  return load === undefined ? { what: 'idle' } : { what: 'load', path: modulePath(load[2]) };
+}
+
+/**
+ * The child ended without its verdict: V8 gave up at its heap limit (it aborts: SIGABRT, or 134 through a
+ * shell), a signal from outside, or an exit past rtc-sim. Said here, in text and with --json, naming what
+ * was running; never a pass.
+ */
+function reportNoVerdict({ code, signal, doing }, json) {
+  const outOfMemory = signal === 'SIGABRT' || code === 134;
+  const how = outOfMemory ? 'ran out of memory (V8 stopped at its heap limit)' : signal !== null ? `was ended by ${signal}` : `exited with code ${code}`;
+  const where = doing.what === 'run' ? `while running seed ${doing.seed}` : doing.what === 'load' ? `while evaluating ${doing.path}` : 'between runs';
+  const replay = doing.what === 'run' ? ` A replay of seed ${doing.seed} (replay --seed ${doing.seed} …) should do the same; --max-old-space-size gives Node more memory.` : '';
+  const message = `the check ${how} ${where}, before its verdict.${outOfMemory ? replay : ' rtc-sim did not end it: code under test, or something outside, did.'}`;
+  const property = outOfMemory ? 'limit' : 'internal';
+  process.stderr.write(`✗ ${property}: ${message}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ verdict: 'fail', failure: { property, message, ...(doing.what === 'run' ? { seed: doing.seed } : {}), ...(outOfMemory ? { outOfMemory: true } : {}) } })}\n`);
+  return outOfMemory ? exitLimit : exitInternal;
 }
 
 /** The bytes of one thread's slot in the activity file (src/supervisor-signal.ts writes them). */

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { sourceFromFactory, sourceFromModule, validateModuleExports, type Provid
 import type { CreateProvider, ProviderEnv, ProviderRequest } from '../src/providers/types.ts';
 import { simulate, type RunOutcome, type SimulationResult } from '../src/simulate.ts';
 import { everyTrapThrows, expectClassified, hostileModules, hostileValue, type Expected } from './fixtures/hostile-values.ts';
+import { temporaryFolder } from '../test/temporary-folder.ts';
 
 // Faults off: these suites are about what the provider does, and a fault could end a run first.
 async function outcomeOf(source: ProviderSource, seed: number): Promise<RunOutcome> {
@@ -111,7 +111,7 @@ describe('hostile providers get a classified verdict; the tool neither crashes n
 });
 
 describe('hostile provider modules, through the sandbox (its own realm, microtask queue and Proxies)', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-hostile-'));
+  const folder = temporaryFolder('rtc-sim-hostile-');
   const compiled = new Map<string, Awaited<ReturnType<typeof loadProviderModule>>>();
   for (const [name, { source }] of Object.entries(hostileModules)) {
     writeFileSync(join(folder, name), source);
@@ -140,7 +140,7 @@ describe('hostile provider modules, through the sandbox (its own realm, microtas
 });
 
 describe('stray rejections: a provider that leaves a promise unhandled never crashes the tool', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-stray-'));
+  const folder = temporaryFolder('rtc-sim-stray-');
   const strayModules = {
     'unawaited-write.ts': `env.keyStore.set('audit/' + env.clientId, 'x');`,
     'unawaited-chain.ts': `env.keyStore.set('audit/' + env.clientId, 'x').then(() => undefined);`,

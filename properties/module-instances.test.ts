@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { drawConfig } from '../src/config/swarm.ts';
 import { sweep } from '../src/explore/sweep.ts';
 import { simulate } from '../src/simulate.ts';
 import { fixturePath, moduleSource } from './support.ts';
+import { temporaryFolder } from '../test/temporary-folder.ts';
 
 describe('provider modules', () => {
   it('a default-export module gets one fresh instance per simulated client (and per probe)', async () => {
@@ -34,7 +34,7 @@ describe('provider modules', () => {
   });
 
   describe('a module outside the repository, in a folder with no package.json, by absolute path', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-outside-'));
+    const folder = temporaryFolder('rtc-sim-outside-');
     const variants = {
       'provider.ts': `
         import type { ProviderEnv } from 'rtc-sim';

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import type { ProviderSource } from '../src/providers/source.ts';
 import type { ProviderEnv } from '../src/providers/types.ts';
 import { simulate } from '../src/simulate.ts';
 import { exampleSource, buggyExamples, fixturePath, goodExamples, moduleSource, traceHash } from './support.ts';
+import { temporaryFolder } from '../test/temporary-folder.ts';
 
 const clientIds = fc.constantFrom('c1', 'c2', 'c7', 'probe-1');
 const seeds = fc.integer({ min: 0, max: 2 ** 31 });
@@ -153,7 +153,7 @@ describe('nondeterminism in provider code is routed to the simulation or reporte
   });
 
   describe('globals a module never names are not made, yet nothing can reach an unrouted one', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-unnamed-globals-'));
+    const folder = temporaryFolder('rtc-sim-unnamed-globals-');
     // Each reaches the instance's Date without the word "Date" in scope where the scan could miss it.
     const reaches: Record<string, string> = {
       'direct eval': `export default async () => ({ key: String(eval('Da' + 'te').now()), keyHint: 'h' });`,
@@ -214,7 +214,7 @@ describe('nondeterminism in provider code is routed to the simulation or reporte
   });
 
   describe('findings through a whole run', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-nondeterminism-'));
+    const folder = temporaryFolder('rtc-sim-nondeterminism-');
     const escaping = join(folder, 'escaping.ts');
     writeFileSync(
       escaping,

@@ -1,12 +1,12 @@
 // The vitest helper used exactly as a user would: `import 'rtc-sim/vitest'` through the package's exports map.
-import { mkdtempSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProviderEnv, ProviderRequest } from 'rtc-sim';
 import { checkProvider } from 'rtc-sim/vitest';
 import { sweep, sourceFromFactory } from 'rtc-sim';
+import { temporaryFolder } from '../test/temporary-folder.ts';
 
 /** A correct provider: one key per (document, hint), created with setIfAbsent, never discarded. */
 function createProvider(env: ProviderEnv) {
@@ -41,7 +41,7 @@ describe('rtc-sim/vitest', () => {
   });
 
   it('a provider with an un-awaited write fails, and the message names the property, the seed, the pins and the saved run', async () => {
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-vitest-'));
+    const failuresDir = temporaryFolder('rtc-sim-vitest-');
     const result = await checkProvider(createForgetfulProvider, { runs: 2000, pins: { clients: 3 }, name: 'createForgetfulProvider', failuresDir });
     expect(result.verdict).toBe('fail');
     let message = '';
@@ -84,7 +84,7 @@ describe('rtc-sim/vitest', () => {
     const realDate = Date;
     const realRandom = Math.random;
     const realNow = performance.now;
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-vitest-'));
+    const failuresDir = temporaryFolder('rtc-sim-vitest-');
     function createClockProvider(env: ProviderEnv) {
       const inner = createProvider(env);
       return (request: ProviderRequest) => (request.keyHint === null ? inner({ ...request, keyHint: null, documentId: `${request.documentId}${new Date().getTime() < 0 ? '!' : ''}` }) : inner(request));
@@ -133,7 +133,7 @@ describe('rtc-sim/vitest', () => {
         return { key, keyHint: hint };
       };
     }
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-vitest-'));
+    const failuresDir = temporaryFolder('rtc-sim-vitest-');
     const [good, timestamp] = await Promise.all([checkProvider(createProvider, { runs: 150 }), checkProvider(createTimestampProvider, { runs: 20, failuresDir })]);
     expect(good.verdict).toBe('pass');
     expect(timestamp.failure?.message).toMatch(/^c\d+'s provider called Date\.now\(\)/);

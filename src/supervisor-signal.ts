@@ -64,3 +64,12 @@ export function signalBeat(): void {
 export function signalIdle(): void {
   write('idle');
 }
+
+/**
+ * This process has printed its verdict and now ends with `code`. The supervisor takes a child that ends
+ * without saying so — whatever its exit code: out of memory, a signal, or code under test that found a way to
+ * end it — as ending without a verdict, and reports that itself, naming the seed that was running.
+ */
+export function signalVerdict(code: number): void {
+  write(`done ${code}`);
+}

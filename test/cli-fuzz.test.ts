@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,9 +6,10 @@ import { configPinsSchema } from '../src/config/config-schema.ts';
 import { drawConfig } from '../src/config/swarm.ts';
 import { describeThrown } from '../src/errors.ts';
 import { runCli, spawnCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const module = 'examples/providers/good-static-key.ts';
-const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-cli-fuzz-'));
+const folder = temporaryFolder('rtc-sim-cli-fuzz-');
 let fileCount = 0;
 
 /** Runs the CLI in-process; an exception escaping main() is what the real process reports as internal error 70. */

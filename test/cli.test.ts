@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { repositoryRoot, runCli, spawnCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const buggy = 'examples/providers/buggy-unawaited-write.ts';
 const good = 'examples/providers/good-store-backed-dynamic.ts';
-const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-failures-'));
+const failuresDir = temporaryFolder('rtc-sim-failures-');
 
 /** The timeline lines of a text report: from the world line up to the outcome line. */
 function timelineLines(text: string): string[] {
@@ -97,7 +97,7 @@ describe('rtc-sim check and replay', () => {
 });
 
 describe('bad input exits 2 with a message naming what is wrong', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-bad-'));
+  const folder = temporaryFolder('rtc-sim-bad-');
   writeFileSync(join(folder, 'no-export.ts'), 'export const helper = 1;\n');
   writeFileSync(join(folder, 'syntax.ts'), 'export default async function (\n');
   writeFileSync(join(folder, 'throws-on-load.js'), 'throw new Error("cannot start");\nexport default async () => ({ key: "k" });\n');

@@ -1,7 +1,6 @@
 // Deployment facts are declared, not guessed (issue 15, item 5): the key store's consistency is a flag of
 // check and replay (and an option of checkProvider), and a passing check ends with what it assumed.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { OptionsError } from '../src/options-schema.ts';
 import { checkProvider } from '../src/vitest.ts';
 import { createProvider } from '../examples/providers/good-store-backed-dynamic.ts';
 import { runCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const good = 'examples/providers/good-store-backed-dynamic.ts';
 
@@ -76,7 +76,7 @@ describe('a passing check ends with what it assumed', () => {
   });
 
   it('reads the config file too, and is the assumptions field of --json', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-consistency-'));
+    const folder = temporaryFolder('rtc-sim-consistency-');
     const config = join(folder, 'eventual.json');
     writeFileSync(config, JSON.stringify({ keyStoreConsistency: { mode: 'eventual', lagMs: 2000 }, clients: 4 }));
     const result = await runCli(['check', good, '--runs', '2', '--config', config, '--json']);
@@ -85,7 +85,7 @@ describe('a passing check ends with what it assumed', () => {
   });
 
   it('is not printed on a failure', async () => {
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-consistency-failures-'));
+    const failuresDir = temporaryFolder('rtc-sim-consistency-failures-');
     const result = await runCli(['check', 'examples/providers/buggy-new-key-every-call.ts', '--runs', '50', '--no-shrink', '--failures-dir', failuresDir, '--consistency', 'eventual:40']);
     expect(result.code).not.toBe(0);
     expect(assumedLine(result.out)).toBeUndefined();

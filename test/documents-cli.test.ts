@@ -1,7 +1,6 @@
 // Documents drawn per seed, seen from the edges: --documents A-B, a documents range in a config file, the
 // vitest helper's pins, and the world line and JSON report that show what a seed drew.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pinsAsFlags, pinsFrom } from '../src/cli/options.ts';
@@ -9,6 +8,7 @@ import { OptionsError } from '../src/options-schema.ts';
 import { checkProvider } from '../src/vitest.ts';
 import { createProvider as cacheWithoutDocument } from '../examples/providers/buggy-cache-without-document.ts';
 import { runCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const crossDocumentBug = 'examples/providers/buggy-cache-without-document.ts';
 
@@ -20,7 +20,7 @@ describe('documents drawn per seed', () => {
   });
 
   it('a pinned single document hides a cross-document mistake; the default range finds it, and the report shows the spread', async () => {
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-documents-'));
+    const failuresDir = temporaryFolder('rtc-sim-documents-');
     const pinned = await runCli(['check', crossDocumentBug, '--runs', '200', '--documents', '1']);
     expect(pinned.code).toBe(0);
     expect(pinned.out).toMatch(/assumed: 3 clients, 1 document, /);
@@ -35,7 +35,7 @@ describe('documents drawn per seed', () => {
   });
 
   it('a config file may give documents as a range; a wrong range is an input error naming the field', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-documents-config-'));
+    const folder = temporaryFolder('rtc-sim-documents-config-');
     const good = join(folder, 'range.json');
     writeFileSync(good, JSON.stringify({ documents: { min: 2, max: 2 } }));
     const pass = await runCli(['check', 'examples/providers/good-cached-versioned-keys.ts', '--runs', '5', '--config', good]);
@@ -49,7 +49,7 @@ describe('documents drawn per seed', () => {
   });
 
   it('checkProvider takes a documents range in its pins, and refuses a malformed one', async () => {
-    const caught = await checkProvider(cacheWithoutDocument, { runs: 50, pins: { documents: { min: 2, max: 3 } }, shrink: false, failuresDir: mkdtempSync(join(tmpdir(), 'rtc-sim-documents-helper-')) });
+    const caught = await checkProvider(cacheWithoutDocument, { runs: 50, pins: { documents: { min: 2, max: 3 } }, shrink: false, failuresDir: temporaryFolder('rtc-sim-documents-helper-') });
     expect(caught.verdict).toBe('fail');
     expect(caught.assumptions).toMatch(/^3 clients, 2–3 documents, /);
     await expect(checkProvider(cacheWithoutDocument, { runs: 1, pins: { documents: { min: 0, max: 2 } } })).rejects.toThrow(OptionsError);

@@ -1,7 +1,6 @@
 // One failure pipeline (shrink → save → decisions to defaults → nearest pass → strategy label): check, replay,
 // examples and the vitest helper all report a failure through runFailurePipeline, so they agree on it.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sweep } from '../src/explore/sweep.ts';
@@ -9,6 +8,7 @@ import { loadProviderSource } from '../src/load-provider-source.ts';
 import { foundInSweep, runFailurePipeline, strategyLabel } from '../src/explore/failure-pipeline.ts';
 import { nearestPassLines, shownRunLines } from '../src/report/failure-text.ts';
 import { repositoryRoot, runCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const buggy = 'examples/providers/buggy-unawaited-write.ts';
 
@@ -23,7 +23,7 @@ async function firstFailure() {
 describe('the failure pipeline', () => {
   it('shrinks, saves, finds the nearest pass and names the strategy; check prints and saves exactly that', async () => {
     const { source, failure } = await firstFailure();
-    const ownDir = mkdtempSync(join(tmpdir(), 'rtc-sim-pipeline-'));
+    const ownDir = temporaryFolder('rtc-sim-pipeline-');
     const report = await runFailurePipeline(foundInSweep(failure), { source, module: buggy, shrink: true, failuresDir: ownDir });
     expect(report.strategy).toBe(strategyLabel(failure.config));
     expect(report.filePath?.startsWith(ownDir)).toBe(true);
@@ -31,7 +31,7 @@ describe('the failure pipeline', () => {
     expect(report.defaults).toHaveLength(report.counterexample.file.decisions.length);
     expect(nearestPassLines(report)[0]).toMatch(/^nearest passing run: /);
 
-    const checkDir = mkdtempSync(join(tmpdir(), 'rtc-sim-pipeline-check-'));
+    const checkDir = temporaryFolder('rtc-sim-pipeline-check-');
     const check = await runCli(['check', buggy, '--runs', '200', '--failures-dir', checkDir]);
     const [saved] = readdirSync(checkDir);
     expect(readFileSync(join(checkDir, saved ?? ''), 'utf8')).toBe(readFileSync(report.filePath ?? '', 'utf8'));

@@ -1,7 +1,6 @@
 // The HTML report in a real browser: Debian's Chromium, headless, driven by playwright-core. In CI a missing
 // Chromium fails this suite; on a developer's machine without it the suite is skipped with a message.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -11,6 +10,7 @@ import { sweep } from '../src/explore/sweep.ts';
 import { renderHtmlReport } from '../src/report/html.ts';
 import { exampleSource } from '../properties/support.ts';
 import { chromiumInstalled, chromiumPath, launchChromium, type HeadlessChromium } from '../scripts/chromium.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const inCi = process.env['CI'] === 'true';
 const available = chromiumInstalled();
@@ -38,7 +38,7 @@ describe.skipIf(!available)('the HTML report in headless Chromium', () => {
     const parts = { module: 'buggy-unawaited-write.ts', property: failure.property, message: failure.message, seed: failure.seed, config: failure.config, decisions: failure.replayed.decisions ?? [] };
     const { result } = await prepareCounterexample(source, parts, true);
     recordsTotal = result.trace?.length ?? 0;
-    const file = join(mkdtempSync(join(tmpdir(), 'rtc-sim-html-')), 'report.html');
+    const file = join(temporaryFolder('rtc-sim-html-'), 'report.html');
     writeFileSync(file, renderHtmlReport({ module: 'buggy-unawaited-write.ts', result, summary: ['a summary line'], nearestPass: ['nearest passing run: 1 scheduling decision away', '  step 8: …'] }));
     chrome = await launchChromium();
     page = await chrome.context.newPage();

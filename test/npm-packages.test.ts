@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawConfig } from '../src/config/swarm.ts';
@@ -7,13 +6,14 @@ import { selfCheck } from '../src/explore/sweep.ts';
 import { loadProviderSource } from '../src/load-provider-source.ts';
 import { loadProviderModule } from '../src/providers/loader.ts';
 import { repositoryRoot, runCli, spawnCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 /**
  * A user's project outside rtc-sim: its own package.json and node_modules (uuid, nanoid and date-fns linked
  * from rtc-sim's devDependencies, and a fake package whose main loads a native addon).
  */
 function userProject(): { readonly folder: string; readonly failuresDir: string; write(name: string, code: string): string } {
-  const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-user-project-'));
+  const folder = temporaryFolder('rtc-sim-user-project-');
   const write = (name: string, code: string): string => {
     const path = join(folder, name);
     mkdirSync(dirname(path), { recursive: true });

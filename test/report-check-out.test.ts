@@ -1,14 +1,14 @@
 // `check --out` for every bundled buggy example: the trace JSON, the Mermaid diagram (parsed by Mermaid) and
 // the HTML report, and a nearest passing run a handful of decisions away — or an honest "none".
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
 import { buggyExamples } from '../properties/support.ts';
 import { runCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
-const out = mkdtempSync(join(tmpdir(), 'rtc-sim-out-'));
+const out = temporaryFolder('rtc-sim-out-');
 
 interface CheckJson {
   readonly verdict: string;

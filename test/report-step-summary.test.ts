@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +6,9 @@ import { main } from '../src/cli/main.ts';
 import { examplesTable } from '../src/cli/examples-command.ts';
 import { markdownCell } from '../src/report/step-summary.ts';
 import { repositoryRoot } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
-const directory = mkdtempSync(join(tmpdir(), 'rtc-sim-summary-'));
+const directory = temporaryFolder('rtc-sim-summary-');
 
 /** Runs the CLI in-process with a job summary file, as GitHub Actions sets GITHUB_STEP_SUMMARY; returns the file. */
 async function withSummary(name: string, argv: readonly string[]): Promise<{ code: number; summary: string }> {

@@ -1,13 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processIo } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
 import { repositoryRoot } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const buggy = 'examples/providers/buggy-unawaited-write.ts';
-const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-colour-'));
+const failuresDir = temporaryFolder('rtc-sim-colour-');
 const escape = '\u001b[';
 
 async function check(colour: boolean): Promise<string[]> {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
 const good = 'examples/providers/good-store-backed-dynamic.ts';
 const buggy = 'examples/providers/buggy-unawaited-write.ts';
@@ -31,7 +31,7 @@ describe('check --origin: a page that is not a secure context is an input error,
   });
 
   it('an origin pinned in a --config file is checked the same way; the flag wins over the file', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-origin-'));
+    const folder = temporaryFolder('rtc-sim-origin-');
     const insecure = join(folder, 'insecure.json');
     writeFileSync(insecure, JSON.stringify({ origin: 'http://staging.example' }));
     const fromFile = await runCli(['check', good, '--config', insecure, '--runs', '1']);
@@ -44,7 +44,7 @@ describe('check --origin: a page that is not a secure context is an input error,
     const flag = await runCli(['check', good, '--origin', 'staging.example']);
     expect(flag.code).toBe(2);
     expect(flag.err).toContain(`"staging.example" is not a URL`);
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-origin-'));
+    const folder = temporaryFolder('rtc-sim-origin-');
     const path = join(folder, 'bad.json');
     writeFileSync(path, JSON.stringify({ origin: 'ftp://files.example' }));
     const file = await runCli(['check', good, '--config', path]);
@@ -55,8 +55,8 @@ describe('check --origin: a page that is not a secure context is an input error,
 
 describe('the origin travels with a failure: JSON, decision file, reports and replay lines', () => {
   it('a failure found under http://localhost:3000 replays under it, by seed and by file', async () => {
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-origin-failures-'));
-    const out = mkdtempSync(join(tmpdir(), 'rtc-sim-origin-out-'));
+    const failuresDir = temporaryFolder('rtc-sim-origin-failures-');
+    const out = temporaryFolder('rtc-sim-origin-out-');
     const check = await runCli(['check', buggy, '--origin', 'http://localhost:3000', '--failures-dir', failuresDir, '--out', out, '--json']);
     expect(check.code).toBe(1);
     const report = JSON.parse(check.out) as { failure: { replay: string; file: string; config: { origin: string } } };

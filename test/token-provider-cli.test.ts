@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
-const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-token-provider-'));
+const failuresDir = temporaryFolder('rtc-sim-token-provider-');
 
 describe('check --token-provider: a user\'s own rtc_token_provider module', () => {
   it('its refused tokens show the seed text, and the saved run replays with the same token provider', async () => {

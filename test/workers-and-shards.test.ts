@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-support.ts';
+import { temporaryFolder } from './temporary-folder.ts';
 
-const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-workers-'));
-const reportsDir = mkdtempSync(join(tmpdir(), 'rtc-sim-shards-'));
+const failuresDir = temporaryFolder('rtc-sim-workers-');
+const reportsDir = temporaryFolder('rtc-sim-shards-');
 
 interface Verdict {
   verdict: string;

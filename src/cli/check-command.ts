@@ -1,12 +1,13 @@
 import { basename, relative, resolve } from 'node:path';
 import { documentBounds } from '../config/documents.ts';
-import type { ConfigPins, RunConfig } from '../config/run-config.ts';
+import type { ConfigPins, RunConfig, SwarmSettings } from '../config/run-config.ts';
 import { existsSync, statSync } from 'node:fs';
 import { describeConfig } from './describe-config.ts';
 import { exhaustivePins, exploreExhaustively } from '../explore/exhaustive.ts';
 import { defaultWorkerCount, parallelSweep } from '../explore/parallel-sweep.ts';
 import { shardSlice, type Shard } from '../explore/shards.ts';
-import { drawWorld, sweep } from '../explore/sweep.ts';
+import { drawWorld, explainFailure, sweep, type FirstFailure } from '../explore/sweep.ts';
+import { noteFoundFailure, saveFoundFailure, type FoundFileParts } from './failure-underway.ts';
 import { settingsFor, type ProviderSource } from '../providers/source.ts';
 import { foundInSweep, runFailurePipeline, wasShrunk, type FoundFailure } from '../explore/failure-pipeline.ts';
 import { nearestPassLines } from '../report/failure-text.ts';
@@ -101,15 +102,19 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
   const workers = options.workers ?? defaultWorkerCount();
   const report =
     workers > 1 && slice.runs > parallelRunsMin && options.verbose !== true
-      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), ...(options.tokenProvider === undefined ? {} : { tokenProviderPath: resolve(io.cwd, options.tokenProvider) }), ...(options.backend === undefined ? {} : { backendPath: resolve(io.cwd, options.backend) }), workers })
+      ? await parallelSweep({ ...sweepOptions, modulePath: resolve(io.cwd, modulePath), ...(options.tokenProvider === undefined ? {} : { tokenProviderPath: resolve(io.cwd, options.tokenProvider) }), ...(options.backend === undefined ? {} : { backendPath: resolve(io.cwd, options.backend) }), workers, onFailureFound: (found) => noteFailureFound(io, found, { source, pins, parts: foundFileParts(modulePath, options, io) }) })
       : await sweep(sweepOptions);
   progress.finish();
+  if (report.failure !== undefined) noteFoundFailure(io.underway, report.failure, foundFileParts(modulePath, options, io));
   const failure = report.failure === undefined ? undefined : await reportFailure(modulePath, source, options, io, {
     ...foundInSweep(report.failure),
     replaySeed: replayCommandLine(io.cwd, `--seed ${report.failure.seed} ${shellWord(modulePath)}`, withTypecheckFlag(pinsAsFlags(flagPins, options.config, options), options)),
   });
   const shard = options.shard === undefined ? undefined : { ...options.shard, firstSeed: options.seed, runsTotal: options.runs, flags: pinsAsFlags(flagPins, options.config, options) };
   const assumptions = assumptionsLine(settingsFor(pins, source));
+  // Interrupted while shrinking: the interruption reports the failure as found; nothing more is printed here.
+  if (io.underway?.interrupted === true) return new Promise<never>(() => undefined);
+  if (io.underway !== undefined) io.underway.failure = undefined;
   if (options.json === true) printCheckJson(modulePath, report, failure, io, { ...(shard === undefined ? {} : { shard }), assumptions });
   else printCheckText(modulePath, report, failure, io, shard === undefined ? undefined : `shard ${shard.index}/${shard.count}`, assumptions);
   summarise(io, modulePath, { verdict: report.verdict, runs: report.runs }, failure);
@@ -118,6 +123,17 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
 
 function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function foundFileParts(modulePath: string, options: CheckCommandOptions, io: Io): FoundFileParts {
+  return { module: modulePath, tokenProvider: options.tokenProvider, backend: options.backend, failuresDir: resolve(io.cwd, options.failuresDir) };
+}
+
+// A pool thread found a failure while lower seeds still run: an interruption now saves it (replayed here) and names it.
+function noteFailureFound(io: Io, found: FirstFailure, context: { source: ProviderSource; pins: SwarmSettings; parts: FoundFileParts }): void {
+  if (io.underway === undefined) return;
+  const property = found.outcome.kind === 'violation' ? found.outcome.violation.property : found.outcome.kind;
+  io.underway.failure = { seed: found.seed, property, file: undefined, save: async () => saveFoundFailure(await explainFailure(context.source, found, context.pins), context.parts) };
 }
 
 async function exhaustiveCheck(modulePath: string, source: ProviderSource, options: CheckCommandOptions, filePins: ConfigPins, io: Io): Promise<number> {

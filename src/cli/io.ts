@@ -1,3 +1,4 @@
+import { signalVerdict } from '../supervisor-signal.ts';
 import pc from 'picocolors';
 import { createProgress, type Progress, type ProgressSink } from '../report/progress.ts';
 import type { Painter } from '../report/timeline.ts';
@@ -11,10 +12,23 @@ export interface SweepUnderway {
   seedsPassed: number;
 }
 
-/** What the command underway leaves for an interruption: its sweep, and how to restore the terminal line. */
+/** A failure found by the command underway, before its report is printed (while it is being shrunk). */
+export interface FailureUnderway {
+  readonly seed: number;
+  readonly property: string;
+  /** The decision file of the failing run as found, once saved. */
+  file: string | undefined;
+  /** Saves the decision file when it is not yet (a pool thread found the failure and it was not replayed yet). */
+  readonly save?: () => Promise<string | undefined>;
+}
+
+/** What the command underway leaves for an interruption: its sweep, its failure, and how to restore the terminal line. */
 export interface CommandUnderway {
   sweep: SweepUnderway | undefined;
   restoreTerminal: (() => void) | undefined;
+  failure?: FailureUnderway | undefined;
+  /** Set by the interruption: the command prints nothing more, the interruption ends the process. */
+  interrupted?: boolean;
 }
 
 /** Where the CLI writes, so that tests can run it in-process. */
@@ -125,6 +139,7 @@ function watchClosing(stream: NodeJS.WriteStream): void {
  */
 export async function exitProcess(code: number): Promise<never> {
   await Promise.all([process.stdout, process.stderr].map((stream) => drained(stream)));
+  signalVerdict(code);
   process.exit(code);
 }
 

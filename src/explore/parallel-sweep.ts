@@ -23,6 +23,8 @@ export interface ParallelSweepOptions {
   readonly workers: number;
   /** Called now and then with the runs done, and how many seeds from the first on passed without a gap. */
   readonly onProgress?: (runsDone: number, seedsPassed?: number) => void;
+  /** Called whenever a failing seed lower than any found before is found (a lower one may still come). */
+  readonly onFailureFound?: (found: FirstFailure) => void;
 }
 
 /** The default worker count: the cores the process may use. */
@@ -55,34 +57,39 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   const passed = new Set<ChunkTask>();
   let seedsPassed = 0;
   let chunksPassed = 0;
+  const results: ChunkResult[] = [];
   const workOn = async (runChunk: (chunk: ChunkTask) => Promise<ChunkResult>): Promise<void> => {
     for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) {
       if (lowest !== undefined && chunk.seed > lowest.seed) continue;
       const result = await runChunk(chunk);
+      results.push(result);
       runsDone += result.runs;
       if (result.failure === undefined) passed.add(chunk);
       // Chunks finish out of order: the seeds passed without a gap end at the first chunk still running.
       for (let first = chunks[chunksPassed]; first !== undefined && passed.has(first); first = chunks[++chunksPassed]) seedsPassed += first.runs;
       options.onProgress?.(runsDone, seedsPassed);
-      if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) lowest = result.failure;
+      if (result.failure !== undefined && (lowest === undefined || result.failure.seed < lowest.seed)) {
+        lowest = result.failure;
+        options.onFailureFound?.(lowest);
+      }
     }
   };
   const inThisThread = async (chunk: ChunkTask): Promise<ChunkResult> => {
     // Progress within the chunk: its runs so far have passed, and follow the gapless prefix if it is the first chunk unfinished.
     const onProgress = (done: number): void => options.onProgress?.(runsDone + done, chunks[chunksPassed] === chunk ? seedsPassed + done : seedsPassed);
-    const failure = await scanRange({ source: options.source, runs: chunk.runs, seed: chunk.seed, pins: options.pins, onProgress }, tally, 1);
-    return { seed: chunk.seed, runs: chunk.runs, failure, coverage: [] };
+    const own = new CoverageTally();
+    const failure = await scanRange({ source: options.source, runs: chunk.runs, seed: chunk.seed, pins: options.pins, onProgress }, own, 1);
+    return { seed: chunk.seed, runs: chunk.runs, failure, coverage: own.export() };
   };
-  const inPool = async (chunk: ChunkTask): Promise<ChunkResult> => {
-    const result = (await pool.run(chunk)) as ChunkResult;
-    tally.absorb(result.coverage);
-    return result;
-  };
+  const inPool = (chunk: ChunkTask): Promise<ChunkResult> => pool.run(chunk) as Promise<ChunkResult>;
   try {
     await Promise.all([workOn(inThisThread), ...Array.from({ length: options.workers - 1 }, () => workOn(inPool))]);
   } finally {
     await pool.destroy();
   }
+  // Coverage counts the runs the verdict reports: a chunk that started after the failing seed (in flight when
+  // it was found) ran seeds the report does not count, and is left out (a chunk that fails stops at its failure).
+  for (const result of results) if (lowest === undefined || result.seed <= lowest.seed) tally.absorb(result.coverage);
   if (lowest === undefined) return { verdict: 'pass', runs: options.runs, seed: options.seed, failure: undefined, coverage: tally.summary() };
   return failed(options, lowest, tally);
 }

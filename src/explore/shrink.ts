@@ -55,6 +55,8 @@ export async function shrink(source: ProviderSource, start: Counterexample, prop
   const attempt = async (config: RunConfig, decisions: readonly (string | null)[]): Promise<boolean> => {
     if (attempts >= attemptsMax) return false;
     attempts++;
+    // A turn of the event loop per attempt: Ctrl-C while shrinking is handled now, not once shrinking ends.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return accept(await replayCounterexample(source, config, decisions, registry));
   };
   // A smaller world rarely fails under the old decisions: try them, the default schedule, then a few seeds.

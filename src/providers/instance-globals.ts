@@ -199,6 +199,10 @@ export class InstanceGlobals {
         const simulated = sources.fetch;
         return simulated === undefined ? refusal(name, this.parts) : (input: unknown, init?: unknown) => simulated(input, init);
       }
+      case 'WebSocket':
+      case 'XMLHttpRequest':
+        // With a backend, the advice to pass one with --backend would be wrong: only fetch reaches it.
+        return sources.fetch === undefined ? refusal(name, this.parts) : refusedWithBackend(name, this.parts);
       default:
         return refusal(name, this.parts);
     }
@@ -280,6 +284,18 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
 type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'BroadcastChannel' | 'addEventListener' | 'removeEventListener' | 'window' | 'self'>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
+
+/** Why XMLHttpRequest and WebSocket are refused in a page whose fetch reaches the backend. */
+export const backendFetchOnlyAdvice = 'only fetch reaches the simulated backend; XMLHttpRequest and WebSocket are not simulated — call your backend with fetch';
+
+function refusedWithBackend(name: 'WebSocket' | 'XMLHttpRequest', { helpers, report }: GlobalsParts): unknown {
+  return {
+    [name]: function (): never {
+      report(`new ${name}()`, backendFetchOnlyAdvice);
+      throw helpers.error(`rtc-sim: ${name} is not available inside the simulation: ${backendFetchOnlyAdvice}`);
+    },
+  }[name];
+}
 
 /** Timers and network APIs, refused and reported: nothing the simulation schedules can stand in for them. */
 function refusals(parts: GlobalsParts): Record<string, unknown> {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { replayStrategy } from '../../src/explore/replay-strategy.ts';
 import { sourceFromFactory } from '../../src/providers/source.ts';
 import { simulate } from '../../src/simulate.ts';
 import { storeBacked, unitConfig } from './support.ts';
+import { temporaryFolder } from '../temporary-folder.ts';
 
 const regression = fileURLToPath(new URL('../../scenarios/regressions/unawaited-write-probe-reads-first.json', import.meta.url));
 
@@ -15,7 +15,7 @@ describe('decision files written before retention horizons', () => {
   it('read their quiet period as two horizons: at once, and after it', () => {
     const legacy = JSON.parse(readFileSync(regression, 'utf8')) as { config: Record<string, unknown> };
     const { retentionHorizonsMs: _horizons, ...config } = legacy.config;
-    const path = join(mkdtempSync(join(tmpdir(), 'rtc-sim-legacy-')), 'legacy.json');
+    const path = join(temporaryFolder('rtc-sim-legacy-'), 'legacy.json');
     writeFileSync(path, JSON.stringify({ ...legacy, config: { ...config, quietPeriodMs: 21_600_000 } }));
     const file = readDecisionFile(path);
     expect(file.ok && file.value.config.retentionHorizonsMs).toEqual([0, 21_600_000]);
