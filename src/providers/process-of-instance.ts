@@ -1,8 +1,24 @@
 import { findingSink, type FindingTarget, type ReportFinding } from './nondeterminism.ts';
-import type { InstanceGlobalsParts, SimulatedSources } from './instance-globals.ts';
 import { processControlAdvice } from './instance-require.ts';
 import { simulatedProcess } from './simulated-process.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
+
+/** What a process needs of an instance's sources (instance-globals.ts's SimulatedSources, structurally: no import back). */
+interface SimulatedSources {
+  readonly environment?: Readonly<Record<string, string>> | undefined;
+  elapsed(): number;
+}
+
+/** What a process needs of an instance's parts (instance-globals.ts's InstanceGlobalsParts, structurally). */
+interface InstanceGlobalsParts {
+  readonly machine?: string | undefined;
+  readonly contextGlobal: object;
+  readonly sources: SimulatedSources;
+  readonly helpers: SandboxHelpers;
+  readonly report: ReportFinding;
+  console(): unknown;
+  touch(): void;
+}
 
 /**
  * What `require('node:process')` gives one instance: on a server, the machine's global `process` (one
