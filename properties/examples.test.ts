@@ -18,6 +18,10 @@ const expectedCatch: Record<string, readonly string[]> = {
   'buggy-cache-without-document.ts': ['hint-stability', 'retention', 'agreement'],
   'buggy-shared-recent-key.ts': ['retention', 'liveness'],
   'buggy-keys-expire-after-30-days.ts': ['retention'],
+  'buggy-broadcast-document-key.ts': ['hint-stability', 'retention', 'agreement'],
+  'buggy-debounced-key-save.ts': ['liveness', 'retention', 'agreement'],
+  'buggy-keys-in-local-storage.ts': ['retention', 'hint-stability', 'agreement', 'liveness'],
+  'buggy-two-year-cryptoperiod.ts': ['retention'],
 };
 
 describe('bundled examples', () => {

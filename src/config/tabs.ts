@@ -9,6 +9,7 @@ import { clientName } from './schema-parts.ts';
  */
 export const tabsSchema = z
   .record(clientName, clientName)
+  .refine((tabs) => Object.keys(tabs).length > 0, { message: 'name at least one tab ({ "c2": "c1" }), or leave tabs out' })
   .refine((tabs) => Object.entries(tabs).every(([tab, browser]) => tab !== browser && tabs[browser] === undefined), { message: 'a tab opens in a browser that is not itself a tab' })
   .optional();
 
