@@ -4,12 +4,11 @@ import { clientName } from './schema-parts.ts';
 
 /**
  * Which clients are a second tab of another client's browser: `{ "c3": "c1" }` — c3 opens its document in
- * c1's browser profile, sharing its localStorage, IndexedDB and BroadcastChannels (src/model/browser/). Absent: every
- * client is a browser of its own.
+ * c1's browser profile, sharing its localStorage, IndexedDB and BroadcastChannels (src/model/browser/). Absent:
+ * drawn per seed (`drawTabs`); `{}` pins every client to a browser of its own.
  */
 export const tabsSchema = z
   .record(clientName, clientName)
-  .refine((tabs) => Object.keys(tabs).length > 0, { message: 'name at least one tab ({ "c2": "c1" }), or leave tabs out' })
   .refine((tabs) => Object.entries(tabs).every(([tab, browser]) => tab !== browser && tabs[browser] === undefined), { message: 'a tab opens in a browser that is not itself a tab' })
   .optional();
 
