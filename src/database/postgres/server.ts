@@ -229,12 +229,40 @@ async function launch(bin: Binaries, runDirectory: string, owner: ReturnType<typ
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
-  stopAtExit(child.stdin);
+  stopAtExit(child.stdin, data);
 }
 
-// At a normal exit the pipe closes anyway; ending it explicitly lets the watchdog start cleaning up at once.
-function stopAtExit(stdin: NodeJS.WritableStream | null): void {
-  process.once('exit', () => stdin?.end());
+/** How long this process waits, as it exits, for its server to be gone. */
+const serverStopWaitMs = 5_000;
+
+/**
+ * At exit, however it comes (a verdict, Ctrl-C, SIGTERM handled by the CLI): the pipe is ended, so the watchdog
+ * cleans up, and the server is stopped here and waited for, so that no postgres process outlives the command
+ * that started it (the watchdog alone would stop it a moment after this process has gone). SIGKILL leaves no
+ * exit handler: the watchdog does it all then.
+ */
+function stopAtExit(stdin: NodeJS.WritableStream | null, data: string): void {
+  process.once('exit', () => {
+    stdin?.end();
+    const postmaster = Number(readIfExists(join(data, 'postmaster.pid')).split('\n')[0]);
+    if (!Number.isInteger(postmaster) || postmaster <= 0) return;
+    try {
+      process.kill(postmaster, 'SIGQUIT');
+    } catch {
+      return;
+    }
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let waitedMs = 0; waitedMs < serverStopWaitMs && isRunning(postmaster); waitedMs += 20) Atomics.wait(pause, 0, 0, 20);
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
