@@ -52,7 +52,7 @@
  * as missing rather than loaded into the host, and a native addon is an input error naming its package.
  *
  * Not covered (documented limits): state a module keeps on the shared global object between runs;
- * `crypto.subtle`'s `generateKey`, RSA-OAEP and ECDSA draw real randomness; Diffie-Hellman
+ * `crypto.subtle`'s `generateKey` of a key pair (a secret key, AES or HMAC, is made from the seeded stream), RSA-OAEP and ECDSA draw real randomness; Diffie-Hellman
  * and ECDH `generateKeys()`; `Intl.DateTimeFormat().format()` without a date; the local-time-zone methods of
  * `Date`, which depend on the machine rather than the run.
  */
