@@ -23,8 +23,8 @@ export interface BackendModeRow {
 const stacks = `${packageRoot}examples/stacks/`;
 const rows = [
   { name: 'provider mode: good-store-backed-dynamic.ts (key store, no backend)', provider: `${packageRoot}examples/providers/good-store-backed-dynamic.ts`, backend: undefined, runs: 4_000 },
-  { name: 'backend mode: pglite-raw-sql good-backend.ts (Fetch handler, raw SQL)', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts`, runs: 300 },
-  { name: 'backend mode: express-knex good-backend.ts (Express on knex)', provider: `${stacks}express-knex/provider.ts`, backend: `${stacks}express-knex/good-backend.ts`, runs: 150 },
+  { name: 'backend mode: pglite-raw-sql good-backend.ts (Fetch handler, raw SQL), PGlite', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts`, runs: 300, database: 'pglite' },
+  { name: 'backend mode: express-knex good-backend.ts (Express on knex), PGlite', provider: `${stacks}express-knex/provider.ts`, backend: `${stacks}express-knex/good-backend.ts`, runs: 150, database: 'pglite' },
 ] as const;
 
 /** Counts what the engine and the backend node spend, by wrapping them for the length of one measurement. */
@@ -72,12 +72,12 @@ export async function runBackendMode(repetitions = 2): Promise<BackendModeRow[]>
   const measured: BackendModeRow[] = [];
   for (const row of rows) {
     const source = await sourceOf(row.provider, row.backend);
-    await sweep({ source, runs: 20, seed: 1, pins: { clients: 3 } });
+    await sweep({ source, runs: 20, seed: 1, pins: { clients: 3, ...('database' in row ? { database: row.database } : {}) } });
     let best: BackendModeRow | undefined;
     for (let repetition = 0; repetition < repetitions; repetition++) {
       const metered = meter(engine);
       const started = performance.now();
-      const report = await sweep({ source, runs: row.runs, seed: 1, pins: { clients: 3 } });
+      const report = await sweep({ source, runs: row.runs, seed: 1, pins: { clients: 3, ...('database' in row ? { database: row.database } : {}) } });
       const elapsedMs = performance.now() - started;
       metered.stop();
       // Per schedule of the sweep (its self-check's extra runs, one seed in 97 run twice more, are included).

@@ -10,7 +10,7 @@ import type { InFlight } from '../src/database/postgres/lock-watch.ts';
 
 const stacks = `${packageRoot}examples/stacks/`;
 const rows = [
-  { name: 'PGlite: pglite-raw-sql good-backend.ts (raw SQL, one session)', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts` },
+  { name: 'PGlite: pglite-raw-sql good-backend.ts (raw SQL, one session)', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts`, database: 'pglite' },
   { name: 'PostgreSQL: postgres-sessions good-unique-violation-reread.ts (raw SQL, 1–10 sessions)', provider: `${stacks}postgres-sessions/provider.ts`, backend: `${stacks}postgres-sessions/good-unique-violation-reread.ts` },
   { name: 'PostgreSQL: postgres-drizzle good-backend.ts (pg.Pool + Drizzle)', provider: `${stacks}postgres-drizzle/provider.ts`, backend: `${stacks}postgres-drizzle/good-backend.ts` },
 ] as const;
@@ -47,10 +47,10 @@ const measured: { name: string; schedulesPerSecond: number; msPerRun: number; st
 for (const row of rows) {
   const loaded = await loadProviderSource(row.provider, undefined, row.backend);
   if (!loaded.ok) throw new Error(loaded.error.message);
-  await sweep({ source: loaded.value, runs: 20, seed: 1, pins: { clients: 3 } });
+  await sweep({ source: loaded.value, runs: 20, seed: 1, pins: { clients: 3, ...('database' in row ? { database: row.database } : {}) } });
   const meter = meterStatements();
   const started = performance.now();
-  const report = await sweep({ source: loaded.value, runs, seed: 1, pins: { clients: 3 } });
+  const report = await sweep({ source: loaded.value, runs, seed: 1, pins: { clients: 3, ...('database' in row ? { database: row.database } : {}) } });
   const elapsedMs = performance.now() - started;
   meter.stop();
   const perRun = Math.max(1, report.runs);

