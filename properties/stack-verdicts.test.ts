@@ -21,6 +21,8 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'pglite-raw-sql/good-process-cache.ts': { verdict: 'pass' },
   'postgres-drizzle/buggy-upsert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 23 },
   'postgres-drizzle/good-backend.ts': { verdict: 'pass' },
+  'postgres-kysely/buggy-check-then-insert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
+  'postgres-kysely/good-backend.ts': { verdict: 'pass' },
   'postgres-knex/buggy-check-then-insert.ts': { verdict: 'fail', property: 'hint-stability', seed: 27 },
   'postgres-knex/good-backend.ts': { verdict: 'pass' },
   'postgres-sessions/buggy-check-then-insert-in-transaction.ts': { verdict: 'fail', property: 'hint-stability', seed: 45 },
