@@ -59,7 +59,7 @@ describe('the real PostgreSQL server is every stack’s default database; PGlite
     expect(wrong.err).toContain("argument 'sqlite' is invalid. Allowed choices are postgres, pglite");
     const noBackend = await runCli(['check', `${stack}/provider.ts`, '--database', 'pglite', '--runs', '1', '--no-typecheck']);
     expect(noBackend.code).toBe(2);
-    expect(noBackend.err).toContain('usage error: --database pglite chooses your backend');
+    expect(noBackend.err).toContain('usage error: database pglite (--database, or the config file) chooses your backend');
     const pgOnPglite = await runCli(['check', 'examples/stacks/postgres-drizzle/provider.ts', '--backend', 'examples/stacks/postgres-drizzle/good-backend.ts', '--database', 'pglite', '--runs', '1', '--no-typecheck']);
     expect(pgOnPglite.code).toBe(2);
     expect(pgOnPglite.err).toMatch(/loads pg \(node-postgres\), which only a real PostgreSQL server answers: --database pglite cannot run it/);
