@@ -10,6 +10,8 @@ import { lockCheckLogged, lockChecksLogged } from './server.ts';
  * log line replaced a fixed 60 ms sleep per blocked statement per step; this bounds the wait for it.
  */
 export const deadlockCheckRealMsMax = 2_000;
+/** How long a statement may take before the server is asked whether it waits for a lock (a blocked one pays it). */
+const firstAskMs = 4;
 /** A statement neither done nor waiting for a lock after this much real time is cancelled (SQLSTATE 57014). */
 export const statementRealMsMax = 20_000;
 
@@ -45,7 +47,8 @@ export function inFlight(pid: number, promise: Promise<unknown>): InFlight {
 export async function standing(control: pg.Client, statement: InFlight, pids: readonly number[], settleDeadlock: boolean): Promise<Standing> {
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
-    await Promise.race([statement.promise.catch(() => undefined), delay(attempt === 0 ? 0 : 1, undefined, { ref: false })]);
+    // Most statements answer within a few ms: the server is asked whether one is blocked only after that.
+    await Promise.race([statement.promise.catch(() => undefined), delay(attempt === 0 ? firstAskMs : 1, undefined, { ref: false })]);
     if (statement.settled) return 'settled';
     const blocked = await control.query<{ blocked: boolean }>('SELECT pg_isolation_test_session_is_blocked($1, $2) AS blocked', [statement.pid, pids]);
     if (statement.settled) return 'settled';
