@@ -14,6 +14,9 @@ const pinned: Record<string, { readonly verdict: 'pass' | 'fail'; readonly prope
   'fetch/good-fetch-timeout-abort-controller.ts': { verdict: 'pass' },
   'fetch/good-indexeddb-key-cache.ts': { verdict: 'pass' },
   'fetch/good-local-storage-key-cache.ts': { verdict: 'pass' },
+  'fetch/good-short-fetch-timeout.ts': { verdict: 'pass' },
+  'fetch/good-web-locks-between-tabs.ts': { verdict: 'pass' },
+  'fetch/buggy-web-locks-document-cache.ts': { verdict: 'fail', property: 'hint-stability', seed: 3 },
 };
 
 const providersDirectory = new URL('../examples/providers/', import.meta.url).pathname;

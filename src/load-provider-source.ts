@@ -3,11 +3,13 @@ import { moduleTokenSource, withTokenSource } from './model/auth/token-source.ts
 import { loadProviderModule } from './providers/loader.ts';
 import type { InstanceHooks } from './providers/sandbox.ts';
 import { loadBackendModule } from './backend/load.ts';
+import { checkingPage } from './model/browser/checking-page.ts';
 import { sourceFromModule, validateModuleExports, withBackendSource, type ProviderSource } from './providers/source.ts';
 import { signalIdle, signalLoad } from './supervisor-signal.ts';
 
-// Hooks for the one instance made to check a module's exports: no run exists yet, so nothing is recorded.
-const checkingHooks: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined };
+// Hooks for the one instance made to check a module's exports: no run exists yet, so nothing is recorded; the
+// page is one whose storage, channels and timers lead nowhere (a module may use them at its top level).
+const checkingHooks = (): InstanceHooks => ({ clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, ...checkingPage() });
 
 /**
  * A provider module (absolute path) as a source, its exports checked; with a token provider module, the
@@ -19,7 +21,7 @@ export async function loadProviderSource(modulePath: string, tokenProviderPath?:
   const compiled = await loadProviderModule(modulePath);
   if (!compiled.ok) return compiled;
   signalLoad(modulePath);
-  const validated = validateModuleExports(compiled.value, checkingHooks);
+  const validated = validateModuleExports(compiled.value, checkingHooks());
   signalIdle();
   if (!validated.ok) return validated;
   let source = sourceFromModule(validated.value);
@@ -34,7 +36,7 @@ export async function loadProviderSource(modulePath: string, tokenProviderPath?:
   const tokens = await loadProviderModule(tokenProviderPath);
   if (!tokens.ok) return tokens;
   signalLoad(tokenProviderPath);
-  const exported = tokens.value.instantiate(checkingHooks);
+  const exported = tokens.value.instantiate(checkingHooks());
   signalIdle();
   if (typeof exported['createTokenProvider'] !== 'function' && typeof exported['default'] !== 'function') {
     const path = tokens.value.path;

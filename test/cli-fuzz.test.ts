@@ -58,6 +58,7 @@ const numericOptions = [
   { command: ['check', module], flag: '--leeway', min: 0, max: 86_400 },
   { command: ['replay', module], flag: '--seed', min: 0, max: 2 ** 32 + 100_000_000 },
   { command: ['examples'], flag: '--runs', min: 1, max: 100_000_000 },
+  { command: ['examples'], flag: '--workers', min: 1, max: 256 },
 ];
 const choiceOptions = [
   { flag: '--strategy', choices: ['portfolio', 'random', 'pct', 'timed', 'exhaustive'] },

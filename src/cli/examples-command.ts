@@ -1,7 +1,10 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { ok, type Result } from '../errors.ts';
-import { sweep } from '../explore/sweep.ts';
+import { explainFailure, scanRange, type FirstFailure, type SweepFailure } from '../explore/sweep.ts';
+import { startSweepPool, type SweepPool } from '../explore/sweep-pool.ts';
+import { defaultWorkerCount } from '../explore/parallel-sweep.ts';
+import { CoverageTally } from '../explore/coverage.ts';
+import type { ProviderSource } from '../providers/source.ts';
 import { foundInSweep, runFailurePipeline } from '../explore/failure-pipeline.ts';
 import { appendStepSummary, stepSummaryMarkdown, type SummaryFailure, type VerdictRow } from '../report/step-summary.ts';
 import { replayCommandLine } from './check-command.ts';
@@ -26,6 +29,8 @@ export interface ExamplesCommandOptions {
   readonly seed: number;
   /** Schedules per stack example (default `stackRunsDefault`, at most `runs`). */
   readonly stackRuns?: number;
+  /** Threads that check examples at once (default: the cores this process may use). */
+  readonly workers?: number;
 }
 
 /** One example: a provider alone, or a provider with a backend; `name` decides what it must do. */
@@ -34,6 +39,12 @@ interface Example {
   readonly backend?: string;
   /** The file whose name says `good-` or `buggy-`. */
   readonly named: string;
+}
+
+/** An example whose files loaded: ready to sweep here or in a pool thread. */
+interface LoadedExample extends Example {
+  readonly source: ProviderSource;
+  readonly runs: number;
 }
 
 /** One example's verdict: the row of the table, and with a job summary the failing run made ready to show. */
@@ -67,15 +78,19 @@ export async function examplesCommand(directory: string | undefined, options: Ex
     io.err(`input error: ${folders.join(', ')} has no good-*.ts or buggy-*.ts examples (providers, or stack folders with a provider.ts)`);
     return exitCodes.input;
   }
-  const results: ExampleResult[] = [];
+  const loaded: LoadedExample[] = [];
   for (const example of examples) {
-    const result = await checkExample(example, options, io);
-    if (!result.ok) {
-      io.err(inputErrorMessage(result.error));
+    const source = await loadSource(example.provider, io.cwd, example.backend === undefined ? {} : { backend: example.backend });
+    if (!source.ok) {
+      io.err(inputErrorMessage(source.error));
       return exitCodes.input;
     }
-    results.push(result.value);
+    const runs = example.backend === undefined ? options.runs : Math.min(options.runs, options.stackRuns ?? stackRunsDefault);
+    loaded.push({ ...example, source: source.value, runs });
   }
+  const found = await sweepAll(loaded, options.seed, options.workers ?? defaultWorkerCount());
+  const results: ExampleResult[] = [];
+  for (const [index, example] of loaded.entries()) results.push(await exampleResult(example, found[index], options.seed, io));
   const rows = results.map((result) => result.row);
   const allAsExpected = rows.every((row) => row.verdict === row.expected);
   const paint = painterFor(io);
@@ -98,6 +113,8 @@ function examplesIn(folder: string): Example[] | undefined {
   }
   const withBackend = backendFolderExamples(folder);
   if (withBackend.length > 0) return withBackend;
+  const stack = stackExamples(folder);
+  if (stack.length > 0) return stack;
   const providers = entries.filter((entry) => entry.isFile() && exampleName.test(entry.name)).map((entry) => join(folder, entry.name));
   const stacks = entries.filter((entry) => entry.isDirectory()).flatMap((entry) => [...stackExamples(join(folder, entry.name)), ...backendFolderExamples(join(folder, entry.name))]);
   return [...providers.sort().map((path) => ({ provider: path, named: path })), ...stacks];
@@ -125,36 +142,67 @@ function backendFolderExamples(folder: string): Example[] {
     .map((name) => ({ provider: join(folder, name), backend: join(folder, backend), named: join(folder, name) }));
 }
 
-/** Sweeps one example; with a job summary, its failing run goes through the failure pipeline (not shrunk). */
-async function checkExample(example: Example, options: ExamplesCommandOptions, io: Io): Promise<Result<ExampleResult>> {
-  const loaded = await loadSource(example.provider, io.cwd, example.backend === undefined ? {} : { backend: example.backend });
-  if (!loaded.ok) return loaded;
-  const source = loaded.value;
+/**
+ * Sweeps every example, `workers` at a time: this thread and `workers - 1` pool threads each take the next
+ * example left, stacks first (each costs as much as dozens of providers), so that the threads end together.
+ * Returns each example's first failing seed, in the examples' order: what `sweep` finds, since an example is
+ * scanned whole, by one thread, in seed order.
+ */
+async function sweepAll(examples: readonly LoadedExample[], seed: number, workers: number): Promise<(FirstFailure | undefined)[]> {
+  const found: (FirstFailure | undefined)[] = new Array<FirstFailure | undefined>(examples.length);
+  const order = [...examples.keys()].sort((a, b) => Number(examples[a]?.backend === undefined) - Number(examples[b]?.backend === undefined));
+  let next = 0;
+  const workOn = async (scan: (example: LoadedExample) => Promise<FirstFailure | undefined>): Promise<void> => {
+    for (let index = order[next++]; index !== undefined; index = order[next++]) {
+      const example = examples[index];
+      if (example !== undefined) found[index] = await scan(example);
+    }
+  };
+  // This thread yields after every run, so that a pool thread done with its example gets the next at once.
+  const here = (example: LoadedExample): Promise<FirstFailure | undefined> => scanRange({ source: example.source, runs: example.runs, seed, pins: {} }, new CoverageTally(), 1);
+  const threads = Math.min(workers, examples.length) - 1;
+  if (threads <= 0) {
+    await workOn(here);
+    return found;
+  }
+  const pool: SweepPool = await startSweepPool(threads);
+  const inPool = async (example: LoadedExample): Promise<FirstFailure | undefined> =>
+    (await pool.run({ modulePath: example.provider, ...(example.backend === undefined ? {} : { backendPath: example.backend }), seed, runs: example.runs, pins: {} })).failure;
+  try {
+    await Promise.all([workOn(here), ...Array.from({ length: threads }, () => workOn(inPool))]);
+  } finally {
+    await pool.destroy();
+  }
+  return found;
+}
+
+/** One example's row from its first failing seed; with a job summary, its failing run goes through the failure pipeline (not shrunk). */
+async function exampleResult(example: LoadedExample, found: FirstFailure | undefined, seed: number, io: Io): Promise<ExampleResult> {
+  const failure: SweepFailure | undefined = found === undefined ? undefined : await explainFailure(example.source, found, {});
   const module = relative(io.cwd, example.provider);
   const backend = example.backend === undefined ? undefined : relative(io.cwd, example.backend);
-  const runs = backend === undefined ? options.runs : Math.min(options.runs, options.stackRuns ?? stackRunsDefault);
-  const report = await sweep({ source, runs, seed: options.seed, pins: {} });
+  const named = example.named === example.provider ? module : (backend ?? module);
   const row = {
-    module: example.named === example.provider ? module : (backend ?? module),
+    module: named,
     expected: basename(example.named).startsWith('good-') ? 'pass' : 'fail',
-    verdict: report.verdict,
-    property: report.failure?.property ?? '',
-    runs: report.runs,
-    failingSeed: report.failure?.seed,
+    verdict: failure === undefined ? 'pass' : 'fail',
+    property: failure?.property ?? '',
+    runs: found === undefined ? example.runs : found.seed - seed + 1,
+    failingSeed: failure?.seed,
   } as const;
-  if (report.failure === undefined || io.stepSummaryPath === undefined) return ok({ row, failure: undefined });
-  const failure = await runFailurePipeline(foundInSweep(report.failure), { source, module, ...(backend === undefined ? {} : { backend }), shrink: false });
-  return ok({
+  if (failure === undefined || io.stepSummaryPath === undefined) return { row, failure: undefined };
+  const pipeline = await runFailurePipeline(foundInSweep(failure), { source: example.source, module, ...(backend === undefined ? {} : { backend }), shrink: false });
+  return {
     row,
     failure: {
-      module: example.named === example.provider ? module : (backend ?? module),
-      property: failure.property,
-      message: failure.counterexample.file.message,
-      replayLines: [replayCommandLine(io.cwd, `--seed ${failure.seed} ${shellWord(module)}`, backend === undefined ? '' : `--backend ${shellWord(backend)}`)],
-      run: failure.counterexample.result,
-      runName: `the failing run (seed ${failure.seed})`,
+      module: named,
+      property: pipeline.property,
+      message: pipeline.counterexample.file.message,
+      replayLines: [replayCommandLine(io.cwd, `--seed ${pipeline.seed} ${shellWord(module)}`, backend === undefined ? '' : `--backend ${shellWord(backend)}`)],
+      run: pipeline.counterexample.result,
+      runName: `the failing run (seed ${pipeline.seed})`,
     },
-  });
+  };
 }
 
 /** The verdict table as text: one row per example, marking the ones that did not behave as their name says. */

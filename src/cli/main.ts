@@ -166,7 +166,8 @@ function addExamples(program: Command, io: Io, exit: ExitCode): void {
     .option('--runs <n>', 'schedules per example', wholeNumber(1, 100_000_000), runsDefault)
     .option('--stack-runs <n>', `schedules per stack example (a provider with a backend), at most --runs (default ${stackRunsDefault})`, wholeNumber(1, 100_000_000))
     .option('--seed <s>', 'seed of the first run', wholeNumber(0, 2 ** 32), seedDefault)
-    .action(async (directory: string | undefined, options: { runs: number; seed: number; stackRuns?: number }) => {
+    .option('--workers <n>', 'examples checked at once: this thread and n - 1 pool threads (default: the available cores)', wholeNumber(1, 256))
+    .action(async (directory: string | undefined, options: { runs: number; seed: number; stackRuns?: number; workers?: number }) => {
       exit.code = await examplesCommand(directory, options, io);
     });
 }

@@ -103,8 +103,10 @@ export function failureStem(module: string, seed: number, backend?: string): str
 
 /**
  * Writes a decision file into `directory`, named after the modules and seed; returns its path. When a file of
- * that name is there for other modules (two backends named alike in different folders, `a/rtc-sim-backend.ts`
- * and `b/rtc-sim-backend.ts`), the name gets a short hash of the module paths, so that neither overwrites the other.
+ * that name is there for another failure — other modules (two backends named alike in different folders,
+ * `a/rtc-sim-backend.ts` and `b/rtc-sim-backend.ts`), or the same modules at the same seed in another world
+ * (other pins: `--clients 2`, a config file) — the name gets a short hash of the modules and world, so that
+ * neither overwrites the other. The same failure found again replaces its file.
  */
 export function writeDecisionFile(directory: string, file: DecisionFile): string {
   mkdirSync(directory, { recursive: true });
@@ -114,18 +116,19 @@ export function writeDecisionFile(directory: string, file: DecisionFile): string
 }
 
 /** The stem `writeDecisionFile` names a failure's files with in `directory`. */
-export function freeFailureStem(directory: string, file: Pick<DecisionFile, 'module' | 'backend' | 'originalSeed'>): string {
+export function freeFailureStem(directory: string, file: Pick<DecisionFile, 'module' | 'backend' | 'originalSeed' | 'config'>): string {
   const plain = failureStem(file.module, file.originalSeed, file.backend);
   const there = join(directory, `${plain}.json`);
   if (!existsSync(there)) return plain;
+  const world = JSON.stringify(file.config);
   try {
-    const held = JSON.parse(readFileSync(there, 'utf8')) as { module?: unknown; backend?: unknown };
-    if (held.module === file.module && held.backend === file.backend) return plain;
+    const held = JSON.parse(readFileSync(there, 'utf8')) as { module?: unknown; backend?: unknown; config?: unknown };
+    if (held.module === file.module && held.backend === file.backend && JSON.stringify(held.config) === world) return plain;
   } catch {
     // Not a decision file of ours: named apart as well.
   }
-  const modules = createHash('sha256').update(`${file.module}\0${file.backend ?? ''}`).digest('hex').slice(0, 8);
-  return `${plain}-${modules}`;
+  const apart = createHash('sha256').update(`${file.module}\0${file.backend ?? ''}\0${world}`).digest('hex').slice(0, 8);
+  return `${plain}-${apart}`;
 }
 
 /** Reads and validates a decision file; every problem names the field. */

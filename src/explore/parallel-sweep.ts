@@ -1,14 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import Tinypool from 'tinypool';
-import { bundleEntry } from '../../bin/self-bundle.mjs';
 import type { SwarmSettings } from '../config/run-config.ts';
-import { packageRoot, runsFromSources } from '../package-root.ts';
 import type { ProviderSource } from '../providers/source.ts';
 import { CoverageTally } from './coverage.ts';
 import { currentUserEnvironment } from '../backend/machine-hooks.ts';
 import type { ChunkResult, ChunkTask } from './sweep-chunk.ts';
 import { explainFailure, scanRange, sweep, type FirstFailure, type SweepReport } from './sweep.ts';
+import { startSweepPool } from './sweep-pool.ts';
 
 /** What a parallel sweep needs: the module's absolute path (each worker loads it), and a local source for the replay. */
 export interface ParallelSweepOptions {
@@ -50,7 +47,7 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
   if (options.workers <= 1 || options.runs <= chunkRunsMax) return sweep(options);
   const chunks = chunksOf(options);
   const tally = new CoverageTally();
-  const pool = new Tinypool({ filename: await workerEntry(), minThreads: options.workers - 1, maxThreads: options.workers - 1 });
+  const pool = await startSweepPool(options.workers - 1);
   let lowest: FirstFailure | undefined;
   let next = 0;
   let runsDone = 0;
@@ -81,7 +78,7 @@ export async function parallelSweep(options: ParallelSweepOptions): Promise<Swee
     const failure = await scanRange({ source: options.source, runs: chunk.runs, seed: chunk.seed, pins: options.pins, onProgress }, own, 1);
     return { seed: chunk.seed, runs: chunk.runs, failure, coverage: own.export() };
   };
-  const inPool = (chunk: ChunkTask): Promise<ChunkResult> => pool.run(chunk) as Promise<ChunkResult>;
+  const inPool = (chunk: ChunkTask): Promise<ChunkResult> => pool.run(chunk);
   try {
     await Promise.all([workOn(inThisThread), ...Array.from({ length: options.workers - 1 }, () => workOn(inPool))]);
   } finally {
@@ -108,19 +105,6 @@ function chunksOf(options: ParallelSweepOptions): ChunkTask[] {
     start += runs;
   }
   return chunks;
-}
-
-let bundledWorker: Promise<string | undefined> | undefined;
-
-/**
- * The workers' entry: the compiled one of an installed package; from sources, a plain-JavaScript bundle built
- * once per process, else the tsx-loading fallback.
- */
-async function workerEntry(): Promise<string> {
-  if (!runsFromSources) return pathToFileURL(`${packageRoot}dist/explore/sweep-worker-entry.js`).href;
-  bundledWorker ??= bundleEntry('src/explore/sweep-worker-entry.ts');
-  const bundle = await bundledWorker;
-  return pathToFileURL(bundle ?? `${packageRoot}src/explore/sweep-worker.mjs`).href;
 }
 
 async function failed(options: ParallelSweepOptions, found: FirstFailure, tally: CoverageTally): Promise<SweepReport> {

@@ -22,9 +22,9 @@ export const retryBackoffMsMax = 30_000;
 /**
  * One client's calls to its provider, as the plugin makes them: a virtual-time timeout per call, and after a
  * rejection, throw or timeout a retry with doubling backoff (capped), as the plugin reconnects. Failures while
- * faults are still being injected never make the client give up — a correct provider that propagates a
- * key-store error must recover once the faults stop; after the fault phase, `providerAttemptsMax` failures in
- * a row do. A contract breach is not retried: it is reported at once.
+ * a fault still holds (the fault phase, and a partition or latency spike drawn in it for as long as it lasts)
+ * never make the client give up — a correct provider that propagates a key-store error or times out its fetch
+ * must recover once the faults stop; after that, `providerAttemptsMax` failures in a row do. A contract breach is not retried: it is reported at once.
  */
 export class ProviderCaller {
   private callCount = 0;
@@ -82,7 +82,7 @@ export class ProviderCaller {
         failure: outcome.failure,
         message: outcome.message,
       });
-      const inFaultPhase = !world.queue.reached(world.config.faults?.phaseEndMs ?? 0);
+      const inFaultPhase = !world.queue.reached(world.faultsHoldUntilMs);
       if (!inFaultPhase && attempt >= world.config.providerAttemptsMax) {
         giveUp(`its provider failed ${attempt} times (last: ${outcome.failure}: ${outcome.message})`);
         return;

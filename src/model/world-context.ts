@@ -34,6 +34,11 @@ export interface WorldContext {
    * when it ends, so that quiet time stays a jump of the clock.
    */
   readonly quietUntilMs: number;
+  /**
+   * Until when a fault injected so far still holds: the fault phase's end, or later while a partition or a
+   * latency spike drawn in the phase outlasts it. A provider's failures until then never make a client give up.
+   */
+  readonly faultsHoldUntilMs: number;
   /** A protocol moment happened (a narrow window opened): the fault verbs waiting for it decide what follows. */
   moment(moment: ProtocolMoment): void;
   /** True once the run has ended: late work from user code is then ignored. */

@@ -68,7 +68,18 @@ export const instanceGlobalNames = [
   'sessionStorage',
   'indexedDB',
   'IDBKeyRange',
+  'IDBFactory',
+  'IDBRequest',
+  'IDBOpenDBRequest',
+  'IDBDatabase',
+  'IDBTransaction',
+  'IDBObjectStore',
+  'IDBIndex',
+  'IDBCursor',
+  'IDBCursorWithValue',
+  'IDBVersionChangeEvent',
   'BroadcastChannel',
+  'navigator',
   'addEventListener',
   'removeEventListener',
   // A page's global object by its other names: its own view, so that window.localStorage is this tab's.
@@ -177,7 +188,20 @@ export class InstanceGlobals {
         return sources.storage?.session();
       case 'indexedDB':
       case 'IDBKeyRange':
+      case 'IDBFactory':
+      case 'IDBRequest':
+      case 'IDBOpenDBRequest':
+      case 'IDBDatabase':
+      case 'IDBTransaction':
+      case 'IDBObjectStore':
+      case 'IDBIndex':
+      case 'IDBCursor':
+      case 'IDBCursorWithValue':
+      case 'IDBVersionChangeEvent':
         return sources.storage?.indexedDb()[name];
+      case 'navigator':
+        // A server has none on Node 20: `typeof navigator === 'undefined'` is how packages tell.
+        return sources.storage?.navigator();
       case 'BroadcastChannel':
         return sources.storage?.broadcastChannel();
       case 'addEventListener':
@@ -281,7 +305,9 @@ function microtaskScheduler({ helpers, touch }: GlobalsParts): (task: () => void
   };
 }
 
-type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | 'indexedDB' | 'IDBKeyRange' | 'BroadcastChannel' | 'addEventListener' | 'removeEventListener' | 'window' | 'self'>;
+type RefusedName = Exclude<InstanceGlobalName, 'console' | 'Math' | 'Date' | 'performance' | 'crypto' | 'globalThis' | 'AbortSignal' | 'localStorage' | 'sessionStorage' | PageIndexedDbName | 'BroadcastChannel' | 'navigator' | 'addEventListener' | 'removeEventListener' | 'window' | 'self'>;
+
+type PageIndexedDbName = Extract<InstanceGlobalName, 'indexedDB' | `IDB${string}`>;
 
 const refusedNames: readonly RefusedName[] = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch', 'WebSocket', 'XMLHttpRequest'];
 

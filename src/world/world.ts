@@ -57,6 +57,7 @@ export class World implements WorldContext {
   private readonly network: Network;
   private readonly keyStore: SimulatedKeyStore;
   private deadline: ReturnType<EventQueue['timer']> | undefined;
+  faultsHoldUntilMs: number;
   private readonly momentFaults: MomentFaults;
   private raceOver = false;
   private settledClients = 0;
@@ -80,6 +81,7 @@ export class World implements WorldContext {
     // The key store and (with a backend) the database are hosts without a crash of their own: their faults are per operation.
     this.hosts.register({ address: 'keyStore', kind: 'key-store' });
     this.momentFaults = new MomentFaults(config.faults?.events ?? [], registry);
+    this.faultsHoldUntilMs = config.faults?.phaseEndMs ?? 0;
   }
 
   /** A protocol moment happened: during the fault phase, the crash points waiting for it fire (see world/moments.ts). */
@@ -235,11 +237,15 @@ export class World implements WorldContext {
       record: (actor, fault, detail) => this.emit({ kind: 'fault', actor, fault, detail }),
       client: (id) => this.clients.find((candidate) => candidate.id === id),
       partition: (endpoint, peer, untilMs) => {
+        this.faultsHoldUntilMs = Math.max(this.faultsHoldUntilMs, untilMs);
         this.network.partition(endpoint, peer, untilMs);
         // A browser cut off from the server is cut off from the backend too: its page's fetches wait as well.
         if (peer === this.server.id) for (const address of this.backend?.addresses() ?? []) this.network.partition(endpoint, address, untilMs);
       },
-      spikeLatency: (factor, untilMs) => this.network.spikeLatency(factor, untilMs),
+      spikeLatency: (factor, untilMs) => {
+        this.faultsHoldUntilMs = Math.max(this.faultsHoldUntilMs, untilMs);
+        this.network.spikeLatency(factor, untilMs);
+      },
       addresses: (kind) => this.hosts.addresses(kind),
       crash: (addresses, downMs) => this.hosts.crash(addresses, downMs),
       loseNextResponse: (client) => this.backend?.loseNextResponse(client),

@@ -98,6 +98,9 @@ export function fakeWorld(pins: Partial<Omit<RunConfig, 'seed'>> = {}, source: P
     },
     wants: (kind) => world.wanted === undefined || world.wanted.has(kind),
     pageFetch: () => undefined,
+    get faultsHoldUntilMs() {
+      return world.config.faults?.phaseEndMs ?? 0;
+    },
     quietUntilMs: 0,
     moment: () => undefined,
   };

@@ -3,8 +3,6 @@
 // provider again; the provider never invents a key of its own.
 import type { ProviderAnswer, ProviderRequest } from '../../../src/index.ts';
 
-// Not much shorter: TinyMCE's RTC plugin (as rtc-sim models it) tries a provider 4 times, so 4 timeouts and the
-// backoffs between them must outlast a network outage, or the browser gives up on the document.
 const timeoutMs = 10_000;
 
 async function fetchJson(url: string): Promise<{ key: string; keyHint: string }> {

@@ -67,7 +67,18 @@ export function profileIndexedDb(parts: IndexedDbParts): ProfileIndexedDb {
   const module = { exports: {} as Record<string, unknown> };
   const evaluate = fakeIndexedDbScript().runInThisContext() as (...args: unknown[]) => void;
   evaluate(module, module.exports, { setImmediate: queueTask }, routedDate, realmPromise(realm), undefined, undefined, undefined);
-  return { indexedDB: module.exports['indexedDB'], IDBKeyRange: module.exports['IDBKeyRange'] };
+  return module.exports;
+}
+
+/**
+ * An IndexedDB that accepts every call and never completes one: for the one instance made to check a module's
+ * exports at load, before any run exists (a module that opens its database at the top level still loads).
+ */
+export function inertIndexedDb(): ProfileIndexedDb {
+  const module = { exports: {} as Record<string, unknown> };
+  const evaluate = fakeIndexedDbScript().runInThisContext() as (...args: unknown[]) => void;
+  evaluate(module, module.exports, { setImmediate: () => undefined }, Date, Promise, undefined, undefined, undefined);
+  return module.exports;
 }
 
 /**

@@ -11,11 +11,11 @@ export interface PageTimers extends VirtualTimers {
   setFrom(source: TimerSource, callback: () => void, delayMs: number, repeat: boolean): number;
 }
 
-/** What a page sees of one profile's IndexedDB: the factory and the key range class of its own copy. */
-export interface ProfileIndexedDb {
-  readonly indexedDB: unknown;
-  readonly IDBKeyRange: unknown;
-}
+/**
+ * What a page sees of one profile's IndexedDB, by global name: the factory (`indexedDB`) and the classes of
+ * its own copy (`IDBKeyRange`, `IDBRequest`, `IDBDatabase`, …: libraries such as idb test `instanceof` them).
+ */
+export type ProfileIndexedDb = Readonly<Record<string, unknown>>;
 
 /** The page's storage and messaging, made per module instance over state that outlives it. */
 export interface PageStorage {
@@ -23,10 +23,12 @@ export interface PageStorage {
   local(): Storage;
   /** The tab's `sessionStorage`: its own, kept across reloads. */
   session(): Storage;
-  /** The profile's IndexedDB (`indexedDB`, `IDBKeyRange`): shared by its tabs, kept across reloads. */
+  /** The profile's IndexedDB (`indexedDB` and the `IDB…` classes): shared by its tabs, kept across reloads. */
   indexedDb(): ProfileIndexedDb;
   /** The instance's window as an event target (`addEventListener('storage', …)`). */
   window(): EventTarget;
   /** The page's `BroadcastChannel` class. */
   broadcastChannel(): unknown;
+  /** The page's `navigator`: what a browser says of itself, and the profile's Web Locks (`navigator.locks`). */
+  navigator(): object;
 }

@@ -7,6 +7,7 @@ import type { PageStorage } from './page-services.ts';
 export type { PageStorage } from './page-services.ts';
 import { defaultOrigin } from '../../config/origin.ts';
 import { pageBroadcastChannel } from './broadcast-channel.ts';
+import { pageNavigator } from './navigator.ts';
 import { pageState } from './page-state.ts';
 import { announceStorageChange } from './tab-messages.ts';
 import { webStorage } from './web-storage.ts';
@@ -30,6 +31,7 @@ export function pageStorage(world: WorldContext, clientId: string, clock: NodeCl
       return window;
     },
     broadcastChannel: () => pageBroadcastChannel({ ...parts, alive }),
+    navigator: () => pageNavigator({ ...parts, alive }),
     session: () => webStorage(pageState(world, clientId).session),
     indexedDb: () => {
       const profile = pageState(world, clientId).profile;
