@@ -6,6 +6,9 @@ import { loadProviderSource } from '../src/load-provider-source.ts';
 import { packageRoot } from '../src/package-root.ts';
 import type { ProviderSource } from '../src/providers/source.ts';
 import { BackendNode } from '../src/model/backend-node.ts';
+import { PostgresEngine } from '../src/database/postgres/engine.ts';
+import type { InFlight } from '../src/database/postgres/lock-watch.ts';
+import { SessionDatabase } from '../src/database/postgres/sessions.ts';
 
 /** One row: a source, its schedules per second, and per run the time in the database's reset and statements. */
 export interface BackendModeRow {
@@ -23,8 +26,10 @@ export interface BackendModeRow {
 const stacks = `${packageRoot}examples/stacks/`;
 const rows = [
   { name: 'provider mode: good-store-backed-dynamic.ts (key store, no backend)', provider: `${packageRoot}examples/providers/good-store-backed-dynamic.ts`, backend: undefined, runs: 4_000 },
-  { name: 'backend mode: pglite-raw-sql good-backend.ts (Fetch handler, raw SQL)', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts`, runs: 300 },
-  { name: 'backend mode: express-knex good-backend.ts (Express on knex)', provider: `${stacks}express-knex/provider.ts`, backend: `${stacks}express-knex/good-backend.ts`, runs: 150 },
+  { name: 'backend mode: pglite-raw-sql good-backend.ts (Fetch handler, raw SQL), PGlite', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts`, runs: 300, database: 'pglite' },
+  { name: 'backend mode: pglite-raw-sql good-backend.ts (Fetch handler, raw SQL), PostgreSQL', provider: `${stacks}pglite-raw-sql/provider.ts`, backend: `${stacks}pglite-raw-sql/good-backend.ts`, runs: 300, database: 'postgres' },
+  { name: 'backend mode: express-knex good-backend.ts (Express on knex), PGlite', provider: `${stacks}express-knex/provider.ts`, backend: `${stacks}express-knex/good-backend.ts`, runs: 150, database: 'pglite' },
+  { name: 'backend mode: express-knex good-backend.ts (Express on knex), PostgreSQL', provider: `${stacks}express-knex/provider.ts`, backend: `${stacks}express-knex/good-backend.ts`, runs: 150, database: 'postgres' },
 ] as const;
 
 /** Counts what the engine and the backend node spend, by wrapping them for the length of one measurement. */
@@ -42,6 +47,7 @@ function meter(engine: DatabaseEngine): { readonly totals: { resetMs: number; st
       }
     };
   engine.freshRun = timed(freshRun, (ms) => (totals.resetMs += ms));
+  const stopServer = meterServer(totals);
   engine.query = timed(query, (ms) => ((totals.statementMs += ms), totals.statements++)) as typeof query;
   engine.exec = timed(exec, (ms) => ((totals.statementMs += ms), totals.statements++)) as typeof exec;
   BackendNode.prototype.hostTurn = function (this: BackendNode) {
@@ -56,8 +62,37 @@ function meter(engine: DatabaseEngine): { readonly totals: { resetMs: number; st
       engine.query = query;
       engine.exec = exec;
       BackendNode.prototype.hostTurn = hostTurn;
+      stopServer();
     },
   };
+}
+
+/**
+ * The same on the real server: its reset, and each statement from its sending (with the clock setting before
+ * it) to its answer — the database's own time, lock waits included (none in these good stacks' runs, mostly).
+ */
+function meterServer(totals: { resetMs: number; statementMs: number; statements: number }): () => void {
+  const engine = PostgresEngine.prototype as unknown as { freshRun: (...args: unknown[]) => Promise<unknown> };
+  const database = SessionDatabase.prototype as unknown as { send: (...args: unknown[]) => Promise<InFlight> };
+  const { freshRun } = engine;
+  const { send } = database;
+  engine.freshRun = async function (this: unknown, ...args: unknown[]) {
+    const started = performance.now();
+    try {
+      return await freshRun.apply(this, args);
+    } finally {
+      totals.resetMs += performance.now() - started;
+    }
+  };
+  database.send = async function (this: unknown, ...args: unknown[]) {
+    const started = performance.now();
+    const flight = await send.apply(this, args);
+    totals.statements++;
+    const add = (): void => void (totals.statementMs += performance.now() - started);
+    flight.promise.then(add, add);
+    return flight;
+  };
+  return () => (Object.assign(engine, { freshRun }), Object.assign(database, { send }));
 }
 
 async function sourceOf(provider: string, backend: string | undefined): Promise<ProviderSource> {
@@ -72,12 +107,12 @@ export async function runBackendMode(repetitions = 2): Promise<BackendModeRow[]>
   const measured: BackendModeRow[] = [];
   for (const row of rows) {
     const source = await sourceOf(row.provider, row.backend);
-    await sweep({ source, runs: 20, seed: 1, pins: { clients: 3 } });
+    await sweep({ source, runs: 20, seed: 1, pins: { clients: 3, ...('database' in row ? { database: row.database } : {}) } });
     let best: BackendModeRow | undefined;
     for (let repetition = 0; repetition < repetitions; repetition++) {
       const metered = meter(engine);
       const started = performance.now();
-      const report = await sweep({ source, runs: row.runs, seed: 1, pins: { clients: 3 } });
+      const report = await sweep({ source, runs: row.runs, seed: 1, pins: { clients: 3, ...('database' in row ? { database: row.database } : {}) } });
       const elapsedMs = performance.now() - started;
       metered.stop();
       // Per schedule of the sweep (its self-check's extra runs, one seed in 97 run twice more, are included).
@@ -109,6 +144,11 @@ export function printBackendMode(measured: readonly BackendModeRow[]): void {
     const msPerRun = row.elapsedMs / row.runs;
     const ratio = provider === undefined ? '' : `, ${format(provider.schedulesPerSecond / row.schedulesPerSecond, 1)}× slower than provider mode`;
     console.log(`  ${row.name}: ${format(row.schedulesPerSecond)} schedules/s (${format(msPerRun, 2)} ms a run${row === provider ? '' : ratio}), ${row.verdict}`);
+    // The same stack on PGlite, measured in this session: the real server's speed as a ratio of it.
+    const onPglite = row.name.endsWith(', PostgreSQL') ? measured.find((other) => other.name === row.name.replace(/, PostgreSQL$/, ', PGlite')) : undefined;
+    if (onPglite !== undefined) {
+      console.log(`    ${format(row.schedulesPerSecond / onPglite.schedulesPerSecond, 2)}× PGlite's speed for the same stack; a run is ${format(msPerRun / Math.max(0.001, row.statementMsPerRun + row.resetMsPerRun), 2)}× the database's own time (its statements and its reset)`);
+    }
     if (row !== provider) {
       const other = Math.max(0, msPerRun - row.resetMsPerRun - row.statementMsPerRun);
       console.log(

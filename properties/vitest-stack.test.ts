@@ -14,7 +14,7 @@ describe('checkProvider with a backend: the provider as a module path, the backe
     expect(result.verdict).toBe('fail');
     expect(result.failure?.property).toBe('hint-stability');
     expect(result.failure?.timeline).toMatch(/database +c\d\.1: INSERT INTO document_keys .*ON CONFLICT \(document_id\) DO UPDATE/);
-    expect(result.assumptions).toContain('backend instances behind a load balancer (round robin, random or sticky) on embedded Postgres');
+    expect(result.assumptions).toContain('backend instances behind a load balancer (round robin, random or sticky) on a real PostgreSQL server (1–10 sessions at READ COMMITTED');
   }, 120_000);
 
   it('an in-process factory cannot reach a simulated backend: the option is refused, saying what to do', async () => {

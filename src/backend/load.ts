@@ -8,6 +8,7 @@ import type { Environment } from '../providers/machine-environment.ts';
 import type { RoutedConnection } from '../providers/simulated-network.ts';
 import { machineHooks } from './machine-hooks.ts';
 import { simulatedPg, unconnected } from '../database/postgres/pg-module.ts';
+import { postgresAvailability } from '../database/postgres/availability.ts';
 import { adaptBackend } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
@@ -33,6 +34,9 @@ export interface BackendMachine {
   readonly modules?: ReadonlyMap<string, () => unknown>;
 }
 
+/** The engines a backend's database can be: a real PostgreSQL server, or PGlite (Postgres in WebAssembly). */
+export type BackendDatabase = 'postgres' | 'pglite';
+
 /** A started backend process: the one handler it serves with, or why it could not start. */
 export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler } | { readonly ok: false; readonly problem: BackendContractProblem };
 
@@ -40,8 +44,15 @@ export type StartedBackend = { readonly ok: true; readonly handler: FetchHandler
 export interface BackendSource {
   /** The module's path, for reports. */
   readonly label: string;
-  /** `'postgres'` when the module exports `database = 'postgres'`: its `env.db` is then a real server's pool (src/database/postgres/). */
-  readonly database?: 'postgres';
+  /**
+   * The database its runs get, decided at load: a real PostgreSQL server's pool (`'postgres'`, the default;
+   * src/database/postgres/), or PGlite's one session (`'pglite'`: asked for, or the fallback). Absent: PGlite.
+   */
+  readonly database?: BackendDatabase;
+  /** Why this machine fell back to PGlite (no server binary, or the server could not start); absent otherwise. */
+  readonly databaseFallback?: string;
+  /** The module's code loads `pg` (node-postgres), which only the real server answers. */
+  readonly loadsPg?: boolean;
   /**
    * Where the backend's code runs: settle it between two events like a provider's (its promises progress only
    * then). Unlike a provider, a backend also waits on host promises that do not mark the realm (a Node
@@ -77,18 +88,37 @@ export async function loadBackendModule(path: string): Promise<Result<BackendSou
   // A module whose top-level await waits on time is checked when its process starts, where time passes.
   const exported = probed.kind === 'evaluated' ? backendExports(probed.exports) : undefined;
   if (exported?.ok === false) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
-  const source = sourceFromCompiledBackend(compiled);
-  const postgres = loadsPg || (probed.kind === 'evaluated' && wantsPostgres(probed.exports));
-  return { ok: true, value: postgres ? { ...source, database: 'postgres' } : source };
+  const asked = probed.kind === 'evaluated' ? askedDatabase(probed.exports) : { ok: true as const, value: undefined };
+  if (!asked.ok) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${asked.message}` } };
+  if (loadsPg && asked.value === 'pglite') {
+    return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} exports database = 'pglite' but its code loads pg (node-postgres), which only a real PostgreSQL server answers: remove the export (the real server is the default)` } };
+  }
+  const chosen = await chooseDatabase(asked.value ?? (loadsPg ? 'postgres' : undefined));
+  return { ok: true, value: { ...sourceFromCompiledBackend(compiled), ...chosen, ...(loadsPg ? { loadsPg } : {}) } };
 }
 
-// The backend module asks for a real PostgreSQL server (`export const database = 'postgres'`).
-function wantsPostgres(exports: unknown): boolean {
+/**
+ * The database a backend gets: what it asked for, else the real server when this machine can start one, else
+ * PGlite with the reason (decided once per process, at the first backend loaded).
+ */
+async function chooseDatabase(asked: BackendDatabase | undefined): Promise<{ database: BackendDatabase; databaseFallback?: string }> {
+  if (asked !== undefined) return { database: asked };
+  const availability = await postgresAvailability();
+  return availability.ok ? { database: 'postgres' } : { database: 'pglite', databaseFallback: availability.reason };
+}
+
+type Asked = { readonly ok: true; readonly value: BackendDatabase | undefined } | { readonly ok: false; readonly message: string };
+
+// `export const database = 'postgres' | 'pglite'`: the module's own choice; anything else is refused, named.
+function askedDatabase(exports: unknown): Asked {
+  let value: unknown;
   try {
-    return typeof exports === 'object' && exports !== null && (exports as Record<string, unknown>)['database'] === 'postgres';
+    value = typeof exports === 'object' && exports !== null ? (exports as Record<string, unknown>)['database'] : undefined;
   } catch {
-    return false;
+    return { ok: true, value: undefined };
   }
+  if (value === undefined || value === 'postgres' || value === 'pglite') return { ok: true, value };
+  return { ok: false, message: `exports database = ${describeThrown(value)}: expected 'postgres' (a real PostgreSQL server, the default) or 'pglite' (PGlite, one session)` };
 }
 
 /** The backend source of a compiled module: each start and each setup is a fresh instance of it. */

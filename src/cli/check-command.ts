@@ -81,6 +81,11 @@ export async function checkCommand(modulePath: string, options: CheckCommandOpti
     io.err('usage error: backend instances and the balancer shape the processes of your backend: pass it with --backend <module>');
     return exitCodes.input;
   }
+  const databaseProblem = databasePinProblem(source, options.database ?? filePins.value.database);
+  if (databaseProblem !== undefined) {
+    io.err(`usage error: ${databaseProblem}`);
+    return exitCodes.input;
+  }
   const insecure = insecureOriginError(options.origin ?? filePins.value.origin);
   if (insecure !== undefined) {
     io.err(inputErrorMessage(insecure));
@@ -144,8 +149,8 @@ async function exhaustiveCheck(modulePath: string, source: ProviderSource, optio
   }
   // The pinned file may shape the world (fault plans, clocks, auth), but never the strategy or arrivals.
   // The backend's hosts as flagged (instances, balancer); unflagged, a sticky balancer (see exhaustivePins).
-  const { backendInstances, backendInstancesMin, backendInstancesMax, balancer } = pinsFrom(options, filePins);
-  const hostPins = { ...definedOnly({ backendInstances, backendInstancesMin, backendInstancesMax, balancer }) };
+  const { backendInstances, backendInstancesMin, backendInstancesMax, balancer, database } = pinsFrom(options, filePins);
+  const hostPins = { ...definedOnly({ backendInstances, backendInstancesMin, backendInstancesMax, balancer, database }) };
   const pins = exhaustivePins(clients, Math.min(documentBounds(options.documents ?? filePins.documents ?? 1).min, clients), source.backend !== undefined && balancer === undefined);
   if (balancer !== undefined && balancer !== 'sticky') {
     io.err(`warning: with --balancer ${balancer}, which instance serves a request depends on the order of every request before it, and exhaustive search does not count that order as a difference: it may pass a schedule space it did not cover. The default for exhaustive search is a sticky balancer.`);
@@ -225,4 +230,12 @@ function withTypecheckFlag(flags: string, options: CheckCommandOptions): string 
 export function replayCommandLine(cwd: string, target: string, flags: string): string {
   const cli = relative(cwd, `${packageRoot}bin/rtc-sim.js`);
   return `node ${shellWord(cli)} replay ${target}${flags === '' ? '' : ` ${flags}`}`;
+}
+
+// A database pin needs a backend, and PGlite cannot answer a backend that loads pg (node-postgres).
+function databasePinProblem(source: ProviderSource, database: 'postgres' | 'pglite' | undefined): string | undefined {
+  if (database === undefined) return undefined;
+  if (source.backend === undefined) return `database ${database} (--database, or the config file) chooses your backend's database: pass the backend with --backend <module>`;
+  if (database === 'pglite' && source.backend.loadsPg === true) return `${source.backend.label} loads pg (node-postgres), which only a real PostgreSQL server answers: --database pglite cannot run it`;
+  return undefined;
 }

@@ -25,6 +25,7 @@ export function describeConfig(config: RunConfig, registry: Registry = builtInRe
     clocks(config),
     config.keyStoreConsistency?.mode === 'eventual' ? `eventual key store (reads lag up to ${formatTime(config.keyStoreConsistency.lagMs)})` : 'strong key store',
     ...(config.databaseSessions === undefined ? [] : [`database: PostgreSQL, ${config.databaseSessions} session${config.databaseSessions === 1 ? '' : 's'}`]),
+    ...(config.database === 'pglite' ? ['database: PGlite, 1 session'] : []),
     `faults: ${describeFaultPlan(config.faults ?? { phaseEndMs: 0, events: [], keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 }, registry)}`,
     `origin ${config.origin ?? defaultOrigin}${isSecureOrigin(config.origin) ? '' : ' (not a secure context)'}`,
   ].join(', ');

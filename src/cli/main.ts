@@ -61,6 +61,7 @@ function worldOptions(command: Command): Command {
       new Option('--time-and-random <mode>', "your module's Date.now(), new Date(), performance.now() and Math.random(): report (default, a nondeterminism finding) | route (answered from the simulation, silently)").choices(timeAndRandomModes),
     )
     .option('--backend-instances <n>', 'processes of your backend behind a load balancer, 1 to 8: N, or A-B for a count drawn per seed (default 1-3)', instancesOrRange)
+    .addOption(new Option('--database <engine>', "your backend's database: postgres (a real PostgreSQL server, the default) | pglite (PGlite, one session: transactions run one at a time)").choices(['postgres', 'pglite']))
     .option('--balancer <policy>', 'how the load balancer picks an instance: round-robin | random | sticky (default: drawn per seed)', balancerOption)
     .option('--origin <url>', "the origin the browsers' pages are served from (default https://app.example); RTC needs a secure context: https or localhost", pageOrigin)
     .option('--consistency <mode>', "the key store's consistency: strong (default) | eventual[:lagMs] (reads from a replica lagging writes by lagMs, default 500)", consistencyOption)

@@ -125,6 +125,8 @@ export interface WorldOptions {
   readonly backendInstances?: CountOrRange;
   /** The load balancer's policy. */
   readonly balancer?: BalancerPolicy;
+  /** The backend's database: a real PostgreSQL server (default) or PGlite. */
+  readonly database?: 'postgres' | 'pglite';
   /** The backend machine's variables, `KEY=VALUE` each. */
   readonly env?: readonly string[];
   /** A `.env` file of the backend machine's variables. */
@@ -147,6 +149,7 @@ export function pinsFrom(options: WorldOptions, filePins: ConfigPins = {}): Swar
     ...(options.documents === undefined ? {} : { documents: options.documents }),
     ...instancePins(options.backendInstances),
     ...(options.balancer === undefined ? {} : { balancer: options.balancer }),
+    ...(options.database === undefined ? {} : { database: options.database }),
     ...(options.strategy === undefined || !isRunStrategy(options.strategy) ? {} : { strategy: options.strategy }),
     ...(options.depth === undefined ? {} : { pctDepth: options.depth }),
     ...(options.faults === undefined ? {} : { faultMode: options.faults }),
@@ -169,6 +172,7 @@ export function pinsAsFlags(pins: SwarmSettings, configFile?: string, modules: C
   if (pins.backendInstances !== undefined) flags.push(`--backend-instances ${pins.backendInstances}`);
   if (pins.backendInstancesMin !== undefined) flags.push(`--backend-instances ${pins.backendInstancesMin}-${pins.backendInstancesMax ?? pins.backendInstancesMin}`);
   if (pins.balancer !== undefined) flags.push(`--balancer ${pins.balancer}`);
+  if (pins.database !== undefined) flags.push(`--database ${pins.database}`);
   if (pins.strategy !== undefined) flags.push(`--strategy ${pins.strategy}`);
   if (pins.pctDepth !== undefined) flags.push(`--depth ${pins.pctDepth}`);
   if (pins.faultMode !== undefined) flags.push(`--faults ${pins.faultMode}`);

@@ -140,6 +140,8 @@ function runConfigShape<Fault extends FaultShape>(faultEvent: z.ZodType<Fault>) 
     pendingSessionTimeoutMs: milliseconds.min(1).optional(),
     /** How many sessions the backend's pool has on its real PostgreSQL server (absent: no such backend; PGlite has one). */
     databaseSessions: z.number().int().min(1).max(10).optional(),
+    /** The backend's database: a real PostgreSQL server (the default; absent) or PGlite's one session (`pglite`). */
+    database: z.enum(['postgres', 'pglite']).optional(),
     /** Session encryption: symbolic (the fast default) or real WebCrypto. */
     crypto: z.enum(['symbolic', 'real']).optional(),
     /**

@@ -33,8 +33,10 @@ export type SwarmSettings = ConfigPins & {
   readonly faultMode?: FaultMode;
   /** The world has the integrator's backend (`--backend`): its faults are drawn too. */
   readonly withBackend?: boolean;
-  /** The backend's database is a real PostgreSQL server: each seed draws its pool size (`databaseSessions`). */
-  readonly backendDatabase?: 'postgres';
+  /** The backend's database: a real PostgreSQL server (each seed draws its pool size, `databaseSessions`) or PGlite. */
+  readonly backendDatabase?: 'postgres' | 'pglite';
+  /** Why this machine runs PGlite instead of the real server (said in the assumptions line). */
+  readonly backendDatabaseFallback?: string;
 };
 
 /** How often the swarm injects faults. */

@@ -42,7 +42,7 @@ const keyStoreProfiles: readonly LatencyModel[] = [
  * so it never shifts another component's numbers.
  */
 export function drawConfig(seed: number, settings: SwarmSettings = {}): RunConfig {
-  const { clientsMin, clientsMax, backendInstancesMin, backendInstancesMax, faultMode, withBackend, backendDatabase, documents: documentsPin, ...pins } = settings;
+  const { clientsMin, clientsMax, backendInstancesMin, backendInstancesMax, faultMode, withBackend, backendDatabase, backendDatabaseFallback: _fallback, documents: documentsPin, ...pins } = settings;
   const swarm = forkStream(seed, 'swarm');
   // The portfolio: PCT finds ordering bugs of small depth on purpose, uniform random covers the rest.
   const strategy = swarm.pick(['random', 'random', 'pct', 'pct', 'pct'] as const);
@@ -91,8 +91,9 @@ function drawBackendHosts(stream: RandomStream, min: number | undefined, max: nu
   return { backendInstances: stream.integer(instancesMin, max ?? Math.max(instancesMin, 3)), balancer: stream.pick(balancerPolicies) };
 }
 
-// A real server's pool: 1 to 10 sessions, from a stream of its own (no other draw moves).
-function drawDatabaseSessions(seed: number, backendDatabase: 'postgres' | undefined): { databaseSessions?: number } {
+// A real server's pool: 1 to 10 sessions, from a stream of its own (no other draw moves). PGlite is named.
+function drawDatabaseSessions(seed: number, backendDatabase: 'postgres' | 'pglite' | undefined): { databaseSessions?: number; database?: 'pglite' } {
+  if (backendDatabase === 'pglite') return { database: 'pglite' };
   return backendDatabase === 'postgres' ? { databaseSessions: forkStream(seed, 'database-sessions').integer(1, 10) } : {};
 }
 

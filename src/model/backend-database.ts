@@ -1,6 +1,6 @@
 import type { BackendContractProblem, BackendEnv } from '../backend/contract.ts';
 import { backendProblem } from '../backend/contract.ts';
-import type { BackendSource } from '../backend/load.ts';
+import type { BackendDatabase, BackendSource } from '../backend/load.ts';
 import { settling } from '../backend/settling.ts';
 import { SimulatedDatabase } from '../database/database.ts';
 import { sharedEngine, type DirectDatabase } from '../database/engine.ts';
@@ -39,11 +39,15 @@ const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>()
  * the world's kernel, on the backend machine's clock and stream.
  */
 export async function prepareBackendDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
-  if (backend.database === 'postgres') return preparePostgresDatabase(world, backend, machine, onStatement);
+  const engineName = world.config.database ?? backend.database ?? 'pglite';
+  if (engineName === 'postgres') return preparePostgresDatabase(world, backend, machine, onStatement);
+  if (backend.loadsPg === true) {
+    return { ok: false, problem: backendProblem('setup-threw', 'this backend loads pg (node-postgres), which only a real PostgreSQL server answers, and this run asks for PGlite (--database pglite, or database in its config): drop that pin') };
+  }
   const engine = await sharedEngine();
   const key = backend.label;
   try {
-    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, machine);
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, 'pglite') }, machine);
   } catch (error) {
     if (isProblem(error)) return { ok: false, problem: error };
     throw error;
@@ -59,7 +63,7 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
 }
 
 /**
- * The same on a real PostgreSQL server (the backend module exports `database = 'postgres'`): the process's
+ * The same on a real PostgreSQL server (the default; see `loadBackendModule`): the process's
  * server, a pool of 1 to 10 sessions drawn per seed, the setup restored, SQL's clock and draws from `machine`.
  */
 async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
@@ -70,14 +74,14 @@ async function preparePostgresDatabase(world: WorldContext, backend: BackendSour
   if (!started.ok) {
     if (!(started.error instanceof PostgresUnavailable)) throw started.error;
     // Not the integrator's fault, but nothing can run without it: said as the setup's problem, with the reason.
-    return { ok: false, problem: backendProblem('setup-threw', `this backend needs a real PostgreSQL server (it loads pg, or exports database = 'postgres'), and none could start here: ${started.error.message}`) };
+    return { ok: false, problem: backendProblem('setup-threw', `this backend needs a real PostgreSQL server (it loads pg, or asks for database = 'postgres'), and none could start here: ${started.error.message}`) };
   }
   const engine = started.engine;
   const key = backend.label;
   const poolSize = Math.min(world.config.databaseSessions ?? sessionsMax, sessionsMax);
   const seed = machine.entropy.hex(16);
   try {
-    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, seed);
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, 'postgres') }, seed);
   } catch (error) {
     if (isProblem(error)) return { ok: false, problem: error };
     throw error;
@@ -98,7 +102,7 @@ function setupMachine(epochMs: number): DatabaseMachine {
   return { clockMs: () => epochMs, entropy: forkStream(0, 'backend-setup') };
 }
 
-async function runSetup(backend: BackendSource, key: string, direct: DirectDatabase, epochMs: number): Promise<void> {
+async function runSetup(backend: BackendSource, key: string, direct: DirectDatabase, epochMs: number, database: BackendDatabase): Promise<void> {
   const stream = forkStream(0, 'backend-setup:env');
   const entries = new Map<string, string>();
   const env: BackendEnv = {
@@ -112,7 +116,7 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
   const timers = new SetupTimers();
   const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers, environment: databaseEnvironment(), ...(direct.pg === undefined ? {} : { modules: pgModules(direct.pg) }) };
   // A real server answers on its own time (CREATE EXTENSION takes ~100 ms): many more host turns than PGlite.
-  const turnsMax = backend.database === 'postgres' ? postgresSetupTurnsMax : undefined;
+  const turnsMax = database === 'postgres' ? postgresSetupTurnsMax : undefined;
   // A timer fires only while the setup waits on nothing else: a statement to a real server takes many host
   // turns, and a pool's acquire timeout must not fire because time jumped meanwhile.
   const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => {

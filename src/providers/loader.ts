@@ -11,6 +11,7 @@ import { compileInSandbox, type CompiledModule } from './sandbox.ts';
 import { entryIsCommonJs, functionBody, importMetaName, routeOutsideModules } from './esm-body.ts';
 import { leaveMissingOptionalPackages } from './missing-packages.ts';
 import { refuseNativeAddons } from './unbundleable.ts';
+import { refuseUnroutedDrivers } from '../database/postgres/unrouted-drivers.ts';
 import { routedPackages } from '../database/postgres/pg-module.ts';
 import type { SandboxMachine } from './sandbox-helpers.ts';
 
@@ -91,7 +92,7 @@ const routeOutside = routeOutsideModules([...standInModules, ...routedPackages])
 
 // The bundle is kept as the function body esm-body.ts makes of it: its code is part of the key.
 const buildKey = (machine: SandboxMachine): string =>
-  `esbuild ${esbuildVersion} ${functionBody.toString()} ${routeOutside.name} ${refuseNativeAddons.name} ${leaveMissingOptionalPackages.name} ${JSON.stringify({ ...buildOptions, ...machineBuildOptions[machine] })}`;
+  `esbuild ${esbuildVersion} ${functionBody.toString()} ${routeOutside.name} ${refuseNativeAddons.name} ${refuseUnroutedDrivers.name} ${leaveMissingOptionalPackages.name} ${JSON.stringify({ ...buildOptions, ...machineBuildOptions[machine] })}`;
 
 /** The provider's bundle: from the cache when no file it was built from has changed, else built and kept. */
 async function bundleProvider(path: string, machine: SandboxMachine): Promise<Result<string>> {
@@ -99,7 +100,7 @@ async function bundleProvider(path: string, machine: SandboxMachine): Promise<Re
   const cached = cache.read();
   if (cached !== undefined) return ok(cached);
   try {
-    const output = await build({ ...buildOptions, ...machineBuildOptions[machine], entryPoints: [path], plugins: [routeOutside, refuseNativeAddons, leaveMissingOptionalPackages] });
+    const output = await build({ ...buildOptions, ...machineBuildOptions[machine], entryPoints: [path], plugins: [routeOutside, refuseNativeAddons, refuseUnroutedDrivers, leaveMissingOptionalPackages] });
     const body = functionBody(output.outputFiles[0]?.text ?? '', entryIsCommonJs(output.metafile));
     const inputs = Object.keys(output.metafile.inputs).map((input) => resolve(input));
     cache.write(body.code, inputs.filter((input) => existsSync(input)));

@@ -47,7 +47,10 @@ export function withRunHooks(source: ProviderSource, hooks: RunHooks): ProviderS
 /** The swarm settings for this source: one with a backend draws a stack's world (its faults, its defaults). */
 export function settingsFor(pins: SwarmSettings, source: ProviderSource): SwarmSettings {
   if (source.backend === undefined) return pins;
-  return source.backend.database === 'postgres' ? { ...pins, withBackend: true, backendDatabase: 'postgres' } : { ...pins, withBackend: true };
+  // A pin (`--database`, a config file, a replayed run's config) wins over what the backend's load decided.
+  const database = pins.database ?? source.backend.database ?? 'pglite';
+  const fallback = pins.database === undefined ? source.backend.databaseFallback : undefined;
+  return { ...pins, withBackend: true, backendDatabase: database, ...(fallback === undefined ? {} : { backendDatabaseFallback: fallback }) };
 }
 
 /** The source with the integrator's backend module: the browsers' fetch reaches it. */

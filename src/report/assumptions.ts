@@ -45,7 +45,10 @@ function backendInstancesPhrase(pins: SwarmSettings): string {
 
 // The backend's database: PGlite (one session, transactions one at a time), or a real server's pool.
 function databasePhrase(pins: SwarmSettings): string {
-  if (pins.backendDatabase !== 'postgres') return 'embedded Postgres, its transactions serialized';
+  if (pins.backendDatabase !== 'postgres') {
+    const fallback = pins.backendDatabaseFallback === undefined ? '' : ` (no PostgreSQL server here: ${pins.backendDatabaseFallback})`;
+    return `PGlite${fallback}, one session: its transactions serialized`;
+  }
   const sessions = pins.databaseSessions === undefined ? '1–10 sessions' : `${pins.databaseSessions} session${pins.databaseSessions === 1 ? '' : 's'}`;
   return `a real PostgreSQL server (${sessions} at READ COMMITTED; CURRENT_TIME and LOCALTIME read the host's clock)`;
 }

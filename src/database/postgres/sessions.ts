@@ -364,13 +364,18 @@ export class SessionDatabase {
       await client.query('ROLLBACK').catch(() => undefined);
       session.clockSet = undefined;
     }
+    session.used = true;
     const clock = String(Math.round(this.options.machine.clockMs() * 1000));
-    if (session.clockSet !== clock && client.getTransactionStatus() !== 'E') {
-      // Cannot fail but in an aborted transaction block, where the statement that follows fails anyway.
-      const set = await client.query(`SET rtcsim.now_us = '${clock}'`).then(() => true, () => false);
-      if (!set) await readyForQuery(session);
+    const seed = session.seedPending;
+    const status = client.getTransactionStatus();
+    if (seed !== undefined || (session.clockSet !== clock && status !== 'E' && !readsNoClock(statement.text))) {
+      session.seedPending = undefined;
+      // The run's seed rides with the session's first clock: the session is idle then, outside any block.
+      // Not awaited: pg sends the statement below as soon as the server has answered this one (a turn of ours
+      // saved per statement). It cannot fail: an aborted block, where it would, is not given one.
+      void client.query(`${seed === undefined ? '' : `${seed}; `}SET rtcsim.now_us = '${clock}'`).catch(() => undefined);
       // A SET inside a transaction block is undone if it rolls back: then it must be set again.
-      session.clockSet = client.getTransactionStatus() === 'I' ? clock : undefined;
+      session.clockSet = status === 'I' ? clock : undefined;
     }
     const text = routeTimeKeywords(statement.text);
     const { script, rowMode, types } = statement.shape;
@@ -390,4 +395,12 @@ export class SessionDatabase {
     this.counters.set(counterName, next);
     return `${counterName}#${next}`;
   }
+}
+
+/**
+ * Transaction control evaluates no expression, so it needs no clock: one round trip saved for each BEGIN,
+ * COMMIT and ROLLBACK (a deferred trigger that reads the clock at COMMIT reads the last statement's).
+ */
+function readsNoClock(text: string): boolean {
+  return /^\s*(begin|start\s+transaction|commit|end|rollback|abort|savepoint|release)\b[^;]*;?\s*$/i.test(text);
 }
