@@ -32,7 +32,7 @@ export function runRetentionProbe(world: WorldContext, keyStore: SimulatedKeySto
   // A probe closes its page once it has its answers: its timers stop, as a closed tab's do (what it sent stays sent).
   let open = true;
   const created = createClientProvider(world, { clientId: probeId, clock, keyStore, pageOpen: () => open });
-  const caller = created.ok ? new ProviderCaller(world, probeId, created.provider) : undefined;
+  const caller = created.ok ? new ProviderCaller(world, probeId, created.provider, world.config.livenessBoundMs) : undefined;
   const next = (index: number): void => {
     const expectation = expectations[index];
     if (expectation === undefined) {

@@ -14,6 +14,8 @@ interface PendingRequest {
   readonly onAnswer: (answer: ValidAnswer) => void;
   readonly giveUp: GiveUp;
   readonly stillWanted: () => boolean;
+  /** When the first failure that counts towards giving up happened (undefined: none yet). */
+  failingSinceMs?: number;
 }
 
 /** The longest backoff between two attempts. */
@@ -33,6 +35,13 @@ export class ProviderCaller {
     private readonly world: WorldContext,
     private readonly clientId: string,
     private readonly provider: EncryptionProvider,
+    /**
+     * How long a request keeps being asked once it fails, however many attempts that takes (0: only the
+     * attempt count decides). A retention probe passes the liveness bound: a browser opening a document later
+     * is a user who reloads until the key comes, and a probe that gave up after four slow answers would call
+     * a key lost that is only slow to arrive.
+     */
+    private readonly keepAskingMs = 0,
   ) {}
 
   /**
@@ -83,8 +92,11 @@ export class ProviderCaller {
         message: outcome.message,
       });
       const inFaultPhase = !world.queue.reached(world.faultsHoldUntilMs);
-      if (!inFaultPhase && attempt >= world.config.providerAttemptsMax) {
-        giveUp(`its provider failed ${attempt} times (last: ${outcome.failure}: ${outcome.message})`);
+      if (!inFaultPhase) request.failingSinceMs ??= world.queue.nowMs;
+      const failingForMs = world.queue.nowMs - (request.failingSinceMs ?? world.queue.nowMs);
+      if (!inFaultPhase && attempt >= world.config.providerAttemptsMax && failingForMs >= this.keepAskingMs) {
+        const over = this.keepAskingMs === 0 ? '' : ` over ${Math.round(failingForMs / 1000)} s`;
+        giveUp(`its provider failed ${attempt} times${over} (last: ${outcome.failure}: ${outcome.message})`);
         return;
       }
       world.queue.timer({

@@ -38,13 +38,30 @@ describe('retention probe', () => {
 
   it('reports a failing provider, and a provider that cannot be made, for every expectation', async () => {
     const failing = await probe(() => () => Promise.reject(new Error('gone')), two.slice(0, 1));
-    expect(failing.probes).toEqual([{ kind: 'probe', actor: 'probe-1', horizonMs: 0, documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', failure: 'its provider failed 1 times (last: rejected: Error: gone)' }]);
+    // A fresh browser keeps asking for the liveness bound before it calls the key lost.
+    const boundS = failing.world.config.livenessBoundMs / 1000;
+    expect(failing.probes).toEqual([{ kind: 'probe', actor: 'probe-1', horizonMs: 0, documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', failure: expect.stringMatching(/^its provider failed \d+ times over \d+ s \(last: rejected: Error: gone\)$/) }]);
+    const [, times, seconds] = /failed (\d+) times over (\d+) s/.exec((failing.probes[0] as { failure: string }).failure) ?? [];
+    expect(Number(times)).toBeGreaterThan(1);
+    expect(Number(seconds)).toBeGreaterThanOrEqual(boundS);
+    expect(failing.world.queue.nowMs).toBeGreaterThanOrEqual(failing.world.config.livenessBoundMs);
     expect(failing.done).toBe(1);
     const broken = await probe(() => {
       throw new Error('no');
     }, two);
     expect(broken.probes.map((record) => (record.kind === 'probe' ? record.failure : ''))).toEqual(['createProvider(env) threw Error: no', 'createProvider(env) threw Error: no']);
     expect(broken.done).toBe(1);
+  });
+
+  it('gets the key from a provider that fails (times out) several times before it answers: slow is not lost', async () => {
+    let calls = 0;
+    const slow = await probe(() => async (request) => {
+      calls++;
+      if (calls <= 6) throw new DOMException('signal timed out', 'TimeoutError');
+      return { key: `key for ${request.keyHint}` };
+    }, two.slice(0, 1));
+    expect(slow.probes).toEqual([{ kind: 'probe', actor: 'probe-1', horizonMs: 0, documentId: 'd1', keyHint: 'h1', expectedKey: 'k1', key: 'key for h1' }]);
+    expect(calls).toBe(7);
   });
 
   it('has a clock of its own, drawn from its own stream', async () => {
