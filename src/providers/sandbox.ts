@@ -125,6 +125,17 @@ export function isSandboxPromise(value: unknown): boolean {
 const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', outsideRequireName, importMetaName, ...instanceGlobalNames];
 
 /**
+ * The host's binary-data classes, shared with every sandbox: the bytes a sandbox gets from the host's
+ * `TextEncoder`, `Buffer`, `crypto` or `Response` are the host's `Uint8Array`s, and a library that checks
+ * `bytes instanceof Uint8Array` (jose signing with a byte secret, many encoders) must find them to be one, as it
+ * does in a browser or in Node. With the context's own classes it found them foreign and threw.
+ */
+const hostBinaryData = {
+  ArrayBuffer, SharedArrayBuffer, DataView, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+};
+
+/**
  * Compiles a bundle's function body (esm-body.ts) in a fresh vm context whose microtask queue is drained after every
  * evaluation ("afterEvaluate"). Draining it is one synchronous call, so the kernel settles every pending
  * provider continuation between two events without waiting for the host event loop.
@@ -132,7 +143,7 @@ const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname
 export function compileInSandbox(options: CompileOptions): CompiledModule {
   const machine = options.machine ?? 'browser';
   const context = vm.createContext(
-    { TextEncoder, TextDecoder, URL, URLSearchParams, atob, btoa, Buffer, structuredClone },
+    { TextEncoder, TextDecoder, URL, URLSearchParams, atob, btoa, Buffer, structuredClone, ...hostBinaryData },
     { name: `rtc-sim ${machine === 'server' ? 'backend' : 'provider'} ${options.path}`, microtaskMode: 'afterEvaluate' },
   );
   vm.runInContext('globalThis.queueMicrotask = (task) => { Promise.resolve().then(() => task()); };', context);
