@@ -172,7 +172,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
     const values = instanceGlobalNames.map((name) => (used.globals.has(name) ? globals.get(name) : undefined));
     const returned = running.runAs(hooks, () => moduleFunction.call(undefined, ...wrapper, ...values));
     // module.exports is read after the body ran: a CommonJS entry replaces it.
-    return { get exports() { return module.exports; }, evaluation: moduleFunction.awaits ? (returned as Promise<unknown>) : undefined };
+    return new Evaluated(module, moduleFunction.awaits ? (returned as Promise<unknown>) : undefined);
   };
   return {
     path: options.path,
@@ -186,6 +186,22 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
     runAs: (hooks, action) => running.runAs(hooks, action),
     sharedGlobals: () => Object.getOwnPropertyNames(contextGlobal).filter((name) => !ownGlobals.has(name)),
   };
+}
+
+/**
+ * What one evaluation of the body gave. A class, not a literal with a getter: a literal's accessor made per
+ * instance lands in a hidden class the collector keeps in its old generation, and through the getter's
+ * closure that instance's whole run stayed alive until the next full collection.
+ */
+class Evaluated {
+  constructor(
+    private readonly module: { readonly exports: Record<string, unknown> },
+    readonly evaluation: Promise<unknown> | undefined,
+  ) {}
+
+  get exports(): Record<string, unknown> {
+    return this.module.exports;
+  }
 }
 
 type ModuleFunction = ((...args: unknown[]) => unknown) & { readonly awaits: boolean };
