@@ -10,7 +10,7 @@ import type { PageStorage } from '../model/browser/page-services.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
-import { importMetaName, outsideRequireName } from './esm-body.ts';
+import { defineLiveExports, importMetaName, liveExportsName, outsideRequireName } from './esm-body.ts';
 
 /** What a module instance needs from its simulated browser: its clock, its randomness, its console. */
 export interface InstanceHooks {
@@ -122,7 +122,7 @@ export function isSandboxPromise(value: unknown): boolean {
 
 // The CommonJS wrapper's names, what stands for outside modules and import.meta (esm-body.ts), then the
 // globals each instance sees in place of the sandbox's own.
-const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', outsideRequireName, importMetaName, ...instanceGlobalNames];
+const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', outsideRequireName, importMetaName, liveExportsName, ...instanceGlobalNames];
 
 /**
  * Compiles a bundle's function body (esm-body.ts) in a fresh vm context whose microtask queue is drained after every
@@ -167,7 +167,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
       machine,
     });
     const module = { exports: {} as Record<string, unknown> };
-    const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url, usesOutsideRequire ? globals.require : undefined, importMeta];
+    const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url, usesOutsideRequire ? globals.require : undefined, importMeta, defineLiveExports];
     // A global the code never names cannot be reached: it is left undefined rather than made.
     const values = instanceGlobalNames.map((name) => (used.globals.has(name) ? globals.get(name) : undefined));
     const returned = running.runAs(hooks, () => moduleFunction.call(undefined, ...wrapper, ...values));
