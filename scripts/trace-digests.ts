@@ -20,6 +20,12 @@ const examples = [
   'buggy-unawaited-write.ts',
   'buggy-discard-previous-key.ts',
   'buggy-fresh-key-on-retry.ts',
+  // The page's timers, storage and retention horizons of years (the browser's examples).
+  'good-local-storage-write-through.ts',
+  'good-race-timeout-idempotent.ts',
+  'buggy-debounced-key-save.ts',
+  'buggy-keys-in-local-storage.ts',
+  'buggy-two-year-cryptoperiod.ts',
 ];
 const worlds: readonly { readonly name: string; readonly pins: SwarmSettings }[] = [
   { name: 'default', pins: {} },

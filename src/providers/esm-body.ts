@@ -9,7 +9,7 @@ import type { Metafile, Plugin } from 'esbuild';
  * instance anew). An esbuild ESM bundle is one flat scope whose only module syntax is its imports of what stayed
  * outside and one `export { … }` clause at the end; `routeOutsideModules` removes the imports (every
  * outside module is reached through the instance's `require`, which routes built-ins), and `functionBody`
- * turns the clause into getters on `module.exports`. Await at the top of any module of the graph stays an
+ * turns the clause into getters on `module.exports` (`defineLiveExports`). Await at the top of any module of the graph stays an
  * `await` in the body, which the sandbox then compiles as an async function.
  */
 
@@ -18,6 +18,33 @@ export const outsideRequireName = '__rtcsimRequire';
 
 /** The parameter that stands for `import.meta` (`url`, `dirname`, `filename`). */
 export const importMetaName = '__rtcsimImportMeta';
+
+/** The parameter through which the body defines its live exports (`defineLiveExports`). */
+export const liveExportsName = '__rtcsimExports';
+
+// Where an instance's exports object keeps its readers: a symbol of this module, not enumerable.
+const readersOfExports = Symbol('rtc-sim live exports');
+const sharedGetters = new Map<string, (this: { readonly [readersOfExports]: Record<string, () => unknown> }) => unknown>();
+
+/**
+ * Defines `target`'s live exports: each name a getter that calls its reader (`() => local`). The getters are
+ * shared by every instance and find the instance's readers through `this`: a getter made per instance lands in
+ * an accessor pair that V8 allocates in its old generation, and through the getter's closure the instance's
+ * module scope and its whole run then outlived every young collection until the next full one.
+ */
+export function defineLiveExports(target: object, readers: Record<string, () => unknown>): void {
+  Object.defineProperty(target, readersOfExports, { value: readers });
+  for (const name of Object.keys(readers)) {
+    let get = sharedGetters.get(name);
+    if (get === undefined) {
+      get = function (this: { readonly [readersOfExports]: Record<string, () => unknown> }) {
+        return this[readersOfExports][name]?.();
+      };
+      sharedGetters.set(name, get);
+    }
+    Object.defineProperty(target, name, { get, enumerable: true });
+  }
+}
 
 const outsideNamespace = 'rtc-sim-outside';
 
@@ -61,13 +88,13 @@ export function functionBody(bundle: string, entryIsCommonJs: boolean): ModuleBo
     const value = commonJs[1] ?? '';
     const head = code.slice(0, commonJs.index);
     if (entryIsCommonJs) return { code: `${head}\nmodule.exports = ${value};${comments}` };
-    return { code: `Object.defineProperties(module.exports, { default: { get: () => __rtcsimDefault, enumerable: true } });${head}\nconst __rtcsimDefault = ${value};${comments}` };
+    return { code: `${liveExportsName}(module.exports, { default: () => __rtcsimDefault });${head}\nconst __rtcsimDefault = ${value};${comments}` };
   }
   const clause = exportClause.exec(code);
   if (clause === null) return { code: bundle };
-  const getters = (clause[1] ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '').map(getterFor);
-  // The getters share the first line, so that line numbers in stack traces stay those of the bundle.
-  return { code: `Object.defineProperties(module.exports, { ${getters.join(', ')} });${code.slice(0, clause.index)}\n${comments}` };
+  const readers = (clause[1] ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '').map(readerFor);
+  // The readers share the first line, so that line numbers in stack traces stay those of the bundle.
+  return { code: `${liveExportsName}(module.exports, { ${readers.join(', ')} });${code.slice(0, clause.index)}\n${comments}` };
 }
 
 /** Where the bundle's code ends: before its trailing `/* … */` blocks and `//` lines. */
@@ -90,9 +117,9 @@ function codeEnd(bundle: string): number {
   }
 }
 
-function getterFor(part: string): string {
+function readerFor(part: string): string {
   const [local = '', exported = local] = part.split(/\s+as\s+/);
-  return `${JSON.stringify(exported.replace(/^"(.*)"$/, '$1'))}: { get: () => ${local}, enumerable: true }`;
+  return `${JSON.stringify(exported.replace(/^"(.*)"$/, '$1'))}: () => ${local}`;
 }
 
 /** The entry point's format in esbuild's metafile: `cjs` when its module system is CommonJS. */

@@ -10,7 +10,7 @@ import type { PageStorage } from '../model/browser/page-services.ts';
 import { findingSink, type NondeterminismFinding, type ReportFinding, type TimeAndRandom } from './nondeterminism.ts';
 import { adoptThenable, type Deferred, type Realm } from './realm.ts';
 import { createSandboxHelpers, type SandboxHelpers } from './sandbox-helpers.ts';
-import { importMetaName, outsideRequireName } from './esm-body.ts';
+import { defineLiveExports, importMetaName, liveExportsName, outsideRequireName } from './esm-body.ts';
 
 /** What a module instance needs from its simulated browser: its clock, its randomness, its console. */
 export interface InstanceHooks {
@@ -122,7 +122,7 @@ export function isSandboxPromise(value: unknown): boolean {
 
 // The CommonJS wrapper's names, what stands for outside modules and import.meta (esm-body.ts), then the
 // globals each instance sees in place of the sandbox's own.
-const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', outsideRequireName, importMetaName, ...instanceGlobalNames];
+const parameterNames = ['exports', 'require', 'module', '__filename', '__dirname', '__rtcsimImportMetaUrl', outsideRequireName, importMetaName, liveExportsName, ...instanceGlobalNames];
 
 /**
  * The host's binary-data classes, shared with every sandbox: the bytes a sandbox gets from the host's
@@ -178,12 +178,12 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
       machine,
     });
     const module = { exports: {} as Record<string, unknown> };
-    const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url, usesOutsideRequire ? globals.require : undefined, importMeta];
+    const wrapper = [module.exports, used.require ? globals.require : undefined, module, options.path, options.directory, options.url, usesOutsideRequire ? globals.require : undefined, importMeta, defineLiveExports];
     // A global the code never names cannot be reached: it is left undefined rather than made.
     const values = instanceGlobalNames.map((name) => (used.globals.has(name) ? globals.get(name) : undefined));
     const returned = running.runAs(hooks, () => moduleFunction.call(undefined, ...wrapper, ...values));
     // module.exports is read after the body ran: a CommonJS entry replaces it.
-    return { get exports() { return module.exports; }, evaluation: moduleFunction.awaits ? (returned as Promise<unknown>) : undefined };
+    return new Evaluated(module, moduleFunction.awaits ? (returned as Promise<unknown>) : undefined);
   };
   return {
     path: options.path,
@@ -197,6 +197,22 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
     runAs: (hooks, action) => running.runAs(hooks, action),
     sharedGlobals: () => Object.getOwnPropertyNames(contextGlobal).filter((name) => !ownGlobals.has(name)),
   };
+}
+
+/**
+ * What one evaluation of the body gave. A class, not a literal with a getter: a literal's accessor made per
+ * instance lands in a hidden class the collector keeps in its old generation, and through the getter's
+ * closure that instance's whole run stayed alive until the next full collection.
+ */
+class Evaluated {
+  constructor(
+    private readonly module: { readonly exports: Record<string, unknown> },
+    readonly evaluation: Promise<unknown> | undefined,
+  ) {}
+
+  get exports(): Record<string, unknown> {
+    return this.module.exports;
+  }
 }
 
 type ModuleFunction = ((...args: unknown[]) => unknown) & { readonly awaits: boolean };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { functionBody } from '../../src/providers/esm-body.ts';
+import { defineLiveExports, functionBody, liveExportsName } from '../../src/providers/esm-body.ts';
 
 // What esbuild's ESM bundles end with, made into a function body over `module`.
 const run = (code: string): unknown => {
   const module = { exports: {} as Record<string, unknown> };
-  new Function('module', code)(module);
+  new Function('module', liveExportsName, code)(module, defineLiveExports);
   return module.exports;
 };
 

@@ -61,16 +61,14 @@ interface WorldPages {
   readonly profiles: Map<string, ProfileState>;
 }
 
-// Keyed by world: the page state lives as long as its run, and nothing in World must change.
-const pages = new WeakMap<WorldContext, WorldPages>();
+// Held by the world itself, under a key of this module's own: the page state lives as long as its run, and
+// nothing in World must change. Not a WeakMap keyed by world: a young collection keeps every value of a WeakMap
+// whose key it has not yet found dead, so each run's page state (and what it reaches) was promoted with it.
+const pagesOfWorld = Symbol('pages');
 
 function worldPages(world: WorldContext): WorldPages {
-  let found = pages.get(world);
-  if (found === undefined) {
-    found = { tabs: new Map(), profiles: new Map() };
-    pages.set(world, found);
-  }
-  return found;
+  const holder = world as WorldContext & { [pagesOfWorld]?: WorldPages };
+  return (holder[pagesOfWorld] ??= { tabs: new Map(), profiles: new Map() });
 }
 
 /**

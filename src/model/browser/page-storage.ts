@@ -20,9 +20,10 @@ import { webStorage } from './web-storage.ts';
 export function pageStorage(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm, alive: () => boolean = () => true): PageStorage {
   let window: EventTarget | undefined;
   const parts = { world, realm, clientId };
-  const url = `${new URL(world.config.origin ?? defaultOrigin).origin}/`;
+  // The page's URL, as a storage event tells it: parsed at the first change, not for every instance made.
+  let url: string | undefined;
   return {
-    local: () => webStorage(pageState(world, clientId).profile.local, (change) => announceStorageChange(parts, change, url)),
+    local: () => webStorage(pageState(world, clientId).profile.local, (change) => announceStorageChange(parts, change, (url ??= `${new URL(world.config.origin ?? defaultOrigin).origin}/`))),
     window: () => {
       if (window === undefined) {
         window = new EventTarget();

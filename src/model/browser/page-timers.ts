@@ -33,7 +33,9 @@ export interface PageTimerOwner {
  */
 export function pageTimers(owner: PageTimerOwner): PageTimers {
   const { world, clientId, clock, realm, alive } = owner;
-  const state = pageState(world, clientId);
+  // A page that sets no timer needs no page state for them. Made at once only where a tab shares its profile
+  // (config.tabs), since the order tabs join a profile is the order storage events reach them.
+  let state = world.config.tabs === undefined ? undefined : pageState(world, clientId);
   const events = new Map<number, SimEvent>();
   // A browser runs a zero-delay timeout as the next task, and clamps a repeating timer to 4 ms (HTML's nesting
   // clamp): an interval of 0 would otherwise spend the run's event budget within one virtual millisecond.
@@ -59,6 +61,7 @@ export function pageTimers(owner: PageTimerOwner): PageTimers {
     events.set(timer.id, event);
   };
   const setFrom = (source: TimerSource, callback: () => void, delayMs: number, repeat: boolean): number => {
+    state ??= pageState(world, clientId);
     const id = ++state.timerCount;
     schedule({ id, source, delayMs }, callback, repeat);
     return id;
