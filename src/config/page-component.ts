@@ -19,7 +19,7 @@ export const pageComponent = {
       describe: (fault) => `${fault.client} reloads its page at ${fault.atMs}ms (the editor is back after ${fault.reloadMs}ms)`,
       inject: (fault, world) => {
         world.record(fault.client, 'page-reload', `the page reloads: memory lost, storage kept; the editor asks its provider again after ${fault.reloadMs}ms`);
-        world.client(fault.client)?.crash(fault.reloadMs);
+        world.client(fault.client)?.crash(fault.reloadMs, 'page-reloaded');
       },
     }),
   ],

@@ -45,7 +45,8 @@ export interface FaultShape {
 export interface FaultableClient {
   readonly id: string;
   disconnect(reconnectAfterMs: number): void;
-  crash(restartAfterMs: number): void;
+  /** Loses the page's memory and connection; it comes back after `restartAfterMs` (a reload says so in the trace). */
+  crash(restartAfterMs: number, cause?: 'browser-crashed' | 'page-reloaded'): void;
   synchroniseClock(): void;
 }
 

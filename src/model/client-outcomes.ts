@@ -5,6 +5,7 @@ import { assertNever } from '../kernel/assert-never.ts';
 export type DisconnectCause =
   | { readonly kind: 'connection-dropped' }
   | { readonly kind: 'browser-crashed' }
+  | { readonly kind: 'page-reloaded' }
   | { readonly kind: 'server-restarted' }
   | { readonly kind: 'server-down' }
   /** `rtc_server_disconnected` with reason `jwt`: the token was refused or could not be had. */
@@ -89,6 +90,8 @@ function describeDisconnectCause(cause: DisconnectCause): string {
       return 'the connection dropped';
     case 'browser-crashed':
       return 'the browser crashed';
+    case 'page-reloaded':
+      return 'the page reloaded';
     case 'server-restarted':
       return 'the server restarted';
     case 'server-down':

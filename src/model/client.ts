@@ -109,12 +109,12 @@ export class Client implements Node {
     this.scheduleReconnect(reconnectAfterMs);
   }
 
-  /** The browser crashes: connection and provider memory are lost; it restarts after `restartAfterMs`. */
-  crash(restartAfterMs: number): void {
+  /** The browser crashes (or its page reloads): connection and provider memory are lost; it restarts after `restartAfterMs`. */
+  crash(restartAfterMs: number, cause: 'browser-crashed' | 'page-reloaded' = 'browser-crashed'): void {
     if (!this.arrived || this.state === 'failed') return;
     this.caller = undefined;
     this.instance++;
-    if (this.state !== 'disconnected') this.disconnect(restartAfterMs, { kind: 'browser-crashed' });
+    if (this.state !== 'disconnected') this.disconnect(restartAfterMs, { kind: cause });
   }
 
   /** The clock is corrected (NTP): from now on it reads true time. */

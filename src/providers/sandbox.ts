@@ -338,7 +338,9 @@ function simulatedConsole(hooks: InstanceHooks): Pick<Console, 'log' | 'info' | 
   return { log: line('log'), info: line('info'), warn: line('warn'), error: line('error'), debug: line('debug') };
 }
 
+// An Error (of any realm) as `Name: message`, as a console shows it: JSON would print its no own fields as `{}`.
 function safeInspect(value: unknown): string {
+  if (Object.prototype.toString.call(value) === '[object Error]') return describeThrown(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
