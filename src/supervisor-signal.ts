@@ -44,9 +44,18 @@ function write(state: string): void {
   }
 }
 
-/** This thread starts a run of `seed`. */
-export function signalRun(seed: number): void {
-  write(`run ${seed}`);
+/** This thread starts a run of `seed` (in a world with a backend: its code may be what blocks, too). */
+export function signalRun(seed: number, withBackend = false): void {
+  write(withBackend ? `run ${seed} +backend` : `run ${seed}`);
+}
+
+/**
+ * This thread prepares the world of `seed` with a backend: the database's cold start (seconds on a worker's
+ * first run) and the backend's setup. Timed by the supervisor with a start-up allowance of its own, so that
+ * a cold start is not charged to the stall bound of the seed that happened to run first.
+ */
+export function signalPrepare(seed: number): void {
+  write(`prepare ${seed}`);
 }
 
 /** This thread evaluates the module at `path` (its body runs: a top-level loop would block here). */

@@ -37,7 +37,7 @@ describe('the vm context is a containment for mistaken code, not a security boun
     const source = await loadProviderSource(provider, undefined, backend);
     if (!source.ok) throw new Error(source.error.message);
     const run = await simulate({ config: drawWorld(2, { faultMode: 'never' }, source.value), source: source.value, record: true });
-    const line = run.trace.find((record) => record.kind === 'console' && record.text.startsWith('boundary '));
+    const line = (run.trace ?? []).find((record) => record.kind === 'console' && record.text.startsWith('boundary '));
     expect(line).toBeDefined();
     const seen = JSON.parse((line as { text: string }).text.slice('boundary '.length)) as {
       contained: Record<string, unknown>;
