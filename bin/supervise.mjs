@@ -86,11 +86,12 @@ export async function superviseCli(entry, args, options = {}) {
   const { code, signal } = await new Promise((resolve) => child.on('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal })));
   clearInterval(watch);
   const last = readSlots(activityFile);
+  const machine = machineAtFatalError(folder);
   rmSync(folder, { recursive: true, force: true });
   if (stalled !== undefined) return reportStall(stalled, args.includes('--json'));
   const main = last.get(0) ?? '';
   if (/^\d+ done /.test(main)) return code ?? 128 + (constants.signals[signal] ?? 0);
-  return reportNoVerdict({ code, signal, doing: runningWhat(last) }, args.includes('--json'));
+  return reportNoVerdict({ code, signal, doing: runningWhat(last), machine }, args.includes('--json'));
 }
 
 const activityFolderPrefix = 'rtc-sim-activity-';
@@ -154,16 +155,37 @@ function runningWhat(slots) {
  * shell), a signal from outside, or an exit past rtc-sim. Said here, in text and with --json, naming what
  * was running; never a pass.
  */
-function reportNoVerdict({ code, signal, doing }, json) {
+function reportNoVerdict({ code, signal, doing, machine }, json) {
   const outOfMemory = signal === 'SIGABRT' || code === 134;
   const how = outOfMemory ? 'ran out of memory (V8 stopped at its heap limit)' : signal !== null ? `was ended by ${signal}` : `exited with code ${code}`;
-  const where = doing.what === 'run' ? `while running seed ${doing.seed}` : doing.what === 'load' ? `while evaluating ${doing.path}` : 'between runs';
+  const named = outOfMemory && machine !== undefined && doing.what === 'run' ? machine : undefined;
+  const on = named === undefined ? '' : ` on ${named}`;
+  const where = doing.what === 'run' ? `while running seed ${doing.seed}${on}` : doing.what === 'load' ? `while evaluating ${doing.path}` : 'between runs';
   const replay = doing.what === 'run' ? ` A replay of seed ${doing.seed} (replay --seed ${doing.seed} …) should do the same; --max-old-space-size gives Node more memory.` : '';
   const message = `the check ${how} ${where}, before its verdict.${outOfMemory ? replay : ' rtc-sim did not end it: code under test, or something outside, did.'}`;
   const property = outOfMemory ? 'limit' : 'internal';
   process.stderr.write(`✗ ${property}: ${message}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ verdict: 'fail', failure: { property, message, ...(doing.what === 'run' ? { seed: doing.seed } : {}), ...(outOfMemory ? { outOfMemory: true } : {}) } })}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ verdict: 'fail', failure: { property, message, ...(doing.what === 'run' ? { seed: doing.seed } : {}), ...(outOfMemory ? { outOfMemory: true } : {}), ...(named === undefined ? {} : { machine: named }) } })}\n`);
   return outOfMemory ? exitLimit : exitInternal;
+}
+
+/**
+ * The machine whose event was running when V8 gave up, from the fatal-error report the child writes once its
+ * heap is half full (src/supervisor-signal.ts): `RTC_SIM_HOST_TURN` holds the event's actor — a connection's
+ * direction (`c1→backend#2`: the receiver runs), a browser's key-store or IndexedDB operation (`store:c1`), a
+ * statement's answer (`sql:…`: the database), or a host's own timer (its address).
+ */
+function machineAtFatalError(folder) {
+  let actor;
+  try {
+    actor = JSON.parse(readFileSync(join(folder, 'fatal-report.json'), 'utf8'))?.environmentVariables?.RTC_SIM_HOST_TURN;
+  } catch {
+    return undefined;
+  }
+  if (typeof actor !== 'string' || actor === '') return undefined;
+  const receiver = actor.includes('→') ? actor.slice(actor.lastIndexOf('→') + 1) : actor;
+  if (receiver.startsWith('sql:')) return 'database';
+  return receiver.replace(/^(store|idb):/, '');
 }
 
 /** The bytes of one thread's slot in the activity file (src/supervisor-signal.ts writes them). */

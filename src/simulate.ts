@@ -9,7 +9,7 @@ import type { Observation, TraceRecord } from './model/observations.ts';
 import { World } from './world/world.ts';
 import type { ProviderSource, RunHooks } from './providers/source.ts';
 import { describeThrown } from './errors.ts';
-import { signalBeat, signalIdle, signalPrepare, signalRun } from './supervisor-signal.ts';
+import { signalBeat, signalHostTurn, signalIdle, signalPrepare, signalRun } from './supervisor-signal.ts';
 import type { Registry } from './config/registry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -140,6 +140,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
     onDecision: (event) => {
       step = decisionsTaken++;
       if ((decisionsTaken & 255) === 0) signalBeat();
+      signalHostTurn(event.actor);
       decisions?.push(event.key);
     },
   };
