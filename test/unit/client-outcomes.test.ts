@@ -35,8 +35,8 @@ describe('what a waiting client waits for, in words', () => {
   });
 
   it('an unknown kind is a programmer error, not a sentence', () => {
-    expect(() => describeWaitingReason({ kind: 'bogus' } as unknown as WaitingReason)).toThrow();
-    expect(() => describeWaitingReason({ kind: 'reconnection', cause: { kind: 'bogus' } } as unknown as WaitingReason)).toThrow();
+    expect(() => describeWaitingReason({ kind: 'bogus' } as unknown as WaitingReason)).toThrow('unhandled case: {"kind":"bogus"}');
+    expect(() => describeWaitingReason({ kind: 'reconnection', cause: { kind: 'bogus' } } as unknown as WaitingReason)).toThrow('unhandled case: {"kind":"bogus"}');
   });
 });
 
@@ -60,6 +60,6 @@ describe('why a client gave up, in words', () => {
   });
 
   it('an unknown kind is a programmer error', () => {
-    expect(() => describeClientFailure({ kind: 'bogus' } as never)).toThrow();
+    expect(() => describeClientFailure({ kind: 'bogus' } as never)).toThrow('unhandled case: {"kind":"bogus"}');
   });
 });

@@ -28,6 +28,10 @@ describe('HTTP messages between a browser and the backend', () => {
     expect(describeHttpMessage({ type: 'http-failure', id: 'c1.1', reason: 'connection-reset' })).toBe('no answer: connection-reset (c1.1)');
   });
 
+  it('a message of no HTTP type is a programmer error naming what it is', () => {
+    expect(() => describeHttpMessage({ type: 'http-other', id: 'x' } as never)).toThrow('unhandled HTTP message: {"type":"http-other","id":"x"}');
+  });
+
   it('pathOf keeps the path and query of a URL and gives back what is not one', () => {
     expect(pathOf('https://a.example/p/q?k=v')).toBe('/p/q?k=v');
     expect(pathOf('https://a.example')).toBe('/');
