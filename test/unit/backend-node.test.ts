@@ -10,7 +10,7 @@ import { Network } from '../../src/model/network.ts';
 import type { BackendEnv } from '../../src/backend/contract.ts';
 import { createHostRealm } from '../../src/providers/realm.ts';
 import { noFaults } from '../../src/config/fault-plan.ts';
-import { fakeWorld, runQueue } from './support.ts';
+import { fakeWorld, runQueue, settle } from './support.ts';
 
 // The backend process as a host, on a hand-built world: its lifecycle (starting, serving, crashed, draining,
 // retired), what each browser sees in each, and the env and machine one start of it gets. Whole stacks in a
@@ -25,6 +25,7 @@ interface Harness {
   readonly disconnects: string[];
   readonly starts: { readonly env: BackendEnv; readonly machine: BackendMachine }[];
   readonly losing: Set<string>;
+  readonly callers: string[];
   send(from: string, request: Partial<Extract<HttpMessage, { type: 'http-request' }>> & { id: string }): void;
 }
 
@@ -57,7 +58,15 @@ function setUp(options: { handler?: FetchHandler; start?: () => Promise<StartedB
     },
   };
   const disconnects: string[] = [];
-  const database = { engine: {}, disconnect: (origin: string) => disconnects.push(origin) } as unknown as SimulatedDatabase;
+  const callers: string[] = [];
+  const database = {
+    engine: { exec: async () => [], query: async () => ({ rows: [] }) },
+    disconnect: (origin: string) => disconnects.push(origin),
+    submit: (caller: string, text: string) => {
+      callers.push(`${caller}: ${text}`);
+      return Promise.resolve({ rows: [] });
+    },
+  } as unknown as SimulatedDatabase;
   const losing = new Set<string>();
   const node = new BackendNode({
     address: 'backend#1',
@@ -73,7 +82,7 @@ function setUp(options: { handler?: FetchHandler; start?: () => Promise<StartedB
   network.attach(node, 'http');
   const send: Harness['send'] = (from, request) =>
     network.send(from, 'backend#1', { type: 'http-request', method: 'GET', url: `https://app.example/api/${request.id}`, headers: [], body: null, ...request });
-  return { world, node, answers, disconnects, starts, losing, send };
+  return { world, node, answers, disconnects, starts, losing, callers, send };
 }
 
 const backendRecords = (harness: Harness) => harness.world.records.filter((record) => record.kind === 'backend').map((record) => ('event' in record ? `${record.event}: ${'detail' in record ? String(record.detail) : ''}` : ''));
@@ -228,10 +237,87 @@ describe('the backend process as a host', () => {
     await Promise.all(turns);
   });
 
-  it('ignores what is not an HTTP request', () => {
+  it('ignores what is not an HTTP request, whatever state it is in', async () => {
     const harness = setUp();
     harness.node.receive('c1', { type: 'http-failure', id: 'x', reason: 'response-lost' });
+    harness.node.start();
+    await drain(harness);
+    harness.node.receive('c1', { type: 'http-response', id: 'y', status: 200, statusText: '', headers: [], body: null });
+    await drain(harness);
     expect(harness.answers).toEqual([]);
+  });
+
+  it('asks for no host turn once what it awaited has ended; a turn touches its realm', async () => {
+    const harness = setUp();
+    harness.node.start();
+    const turn = harness.node.hostTurn();
+    expect(turn).toBeDefined();
+    await turn;
+    expect(harness.node.realm.settle()).toBeDefined();
+    await drain(harness);
+    harness.send('c1', { id: 'c1.1' });
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c1 c1.1 200']);
+    expect(harness.node.hostTurn()).toBeUndefined();
+  });
+
+  it('a HEAD request carries no body; a response without a body arrives without one', async () => {
+    const harness = setUp({ handler: async (request) => (request.method === 'HEAD' ? new Response(null, { status: 204 }) : new Response('x')) });
+    harness.node.start();
+    await drain(harness);
+    harness.send('c1', { id: 'c1.1', method: 'HEAD', body: { encoding: 'utf8', data: 'ignored' } });
+    await drain(harness);
+    expect(harness.answers.map(({ answer }) => (answer.type === 'http-response' ? [answer.status, answer.body] : answer.type))).toEqual([[204, null]]);
+  });
+
+  it('a drain while it starts refuses the requests that waited', async () => {
+    const harness = setUp({ start: () => new Promise(() => undefined) });
+    harness.node.start();
+    harness.send('c1', { id: 'c1.1' });
+    await runQueue(harness.world, 15);
+    harness.node.drain();
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c1 c1.1 connection-refused']);
+  });
+
+  it('statements are attributed to the request being served, else to the process; a crashed start sends none', async () => {
+    let env: BackendEnv | undefined;
+    const harness = setUp({
+      handler: async () => {
+        await env?.db.query('SELECT 1');
+        await env?.db.exec('SELECT 2');
+        return new Response('ok');
+      },
+    });
+    harness.node.start();
+    env = harness.starts[0]?.env;
+    await drain(harness);
+    harness.send('c2', { id: 'c2.7' });
+    await drain(harness);
+    await env?.db.query('SELECT 3');
+    await env?.db.close();
+    expect(harness.callers).toEqual(['c2.7: SELECT 1', 'c2.7: SELECT 2', 'backend#1: SELECT 3']);
+  });
+
+  it('a process that crashes after the run ended sends no failure', async () => {
+    const harness = setUp({ handler: () => new Promise<Response>(() => undefined) });
+    harness.node.start();
+    await drain(harness);
+    harness.send('c1', { id: 'c1.1' });
+    await drain(harness);
+    harness.world.closed = true;
+    harness.node.crash(10);
+    await drain(harness);
+    expect(harness.answers).toEqual([]);
+  });
+
+  it('records its lifecycle and its console only when the run wants them', async () => {
+    const harness = setUp();
+    harness.world.wanted = new Set(['http-request']);
+    harness.node.start();
+    harness.starts[0]?.machine.log('log', 'quiet');
+    await drain(harness);
+    expect(harness.world.records).toEqual([]);
   });
 });
 
@@ -248,6 +334,11 @@ describe('the env and the machine of one start', () => {
     await expect(env?.sleep(-1)).rejects.toThrow('env.sleep(ms): ms must be a finite number ≥ 0, got -1');
     await expect(env?.sleep(Number.NaN)).rejects.toThrow(RangeError);
     await expect(env?.sleep('5' as unknown as number)).rejects.toThrow('got 5');
+    let zero = false;
+    void env?.sleep(0).then(() => (zero = true));
+    await runQueue(harness.world, 0);
+    await hostTurn();
+    expect(zero).toBe(true);
     let woke = false;
     void env?.sleep(2.5).then(() => (woke = true));
     await runQueue(harness.world, 2);
@@ -273,7 +364,7 @@ describe('the env and the machine of one start', () => {
     expect([woke, answered]).toEqual([false, false]);
   });
 
-  it("logs, findings and problems are the backend's records; the world's variables are in its environment", () => {
+  it("logs, findings and problems are the backend's records; the world's variables are in its environment", async () => {
     const harness = setUp();
     harness.node.start();
     const { machine } = harness.starts[0] ?? {};
@@ -282,7 +373,11 @@ describe('the env and the machine of one start', () => {
     machine?.problem?.({ kind: 'backend-contract', problem: 'not-a-response', message: 'returned 42' } as never);
     expect(machine?.elapsed()).toBe(0);
     expect(machine?.environment?.['DATABASE_URL']).toMatch(/^postgres:\/\//);
-    expect(machine?.modules).toBeUndefined();
+    expect(machine !== undefined && 'modules' in machine).toBe(false);
+    let tracked: unknown;
+    (machine?.hostWork as unknown as (work: Promise<unknown>, continuation: (outcome: unknown) => void) => void)(Promise.resolve(7), (outcome) => (tracked = outcome));
+    await settle(harness.world);
+    expect(tracked).toEqual({ ok: true, value: 7 });
     const records = harness.world.records.filter((record) => record.kind !== 'backend' || 'problem' in record);
     expect(records).toEqual([
       expect.objectContaining({ kind: 'console', actor: 'backend#1', level: 'warn', text: 'careful' }),

@@ -130,6 +130,29 @@ describe("a page's fetch at its edges", () => {
     expect(pending?.id).toBe('c1.2');
   });
 
+  it('an Error as the reason is named by its name; a late answer to an aborted fetch, or one with no HTTP type, is dropped', async () => {
+    const pending: Served[] = [];
+    const { world, fetch, page } = setUp((request) => {
+      pending.push(request);
+      return undefined;
+    });
+    const controller = new AbortController();
+    const answered = failureOf(fetch(new URL('https://editor.example.com/api/late'), { signal: controller.signal }));
+    const open = fetch('/api/open', null);
+    let openSettled = false;
+    void open.then(() => (openSettled = true), () => (openSettled = true));
+    await runQueue(world);
+    controller.abort(new Error('stop'));
+    expect(((await answered) as Error).message).toBe('stop');
+    const [late, other] = pending;
+    expect(() => page.receive('backend', { type: 'http-response', id: late?.id ?? '', status: 200, statusText: '', headers: [], body: null })).not.toThrow();
+    page.receive('backend', { type: 'createSession', id: other?.id } as never);
+    await runQueue(world);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(openSettled).toBe(false);
+    expect(world.records.filter((record) => record.kind === 'abort')).toEqual([{ kind: 'abort', actor: 'c1', request: 'fetch GET /api/late', reason: 'Error' }]);
+  });
+
   it('an abort after the answer arrived changes nothing', async () => {
     const { world, fetch } = setUp((request) => ({ type: 'http-response', id: request.id, status: 200, statusText: '', headers: [], body: { encoding: 'utf8', data: 'ok' } }));
     const controller = new AbortController();
