@@ -155,6 +155,9 @@ describe('the backend process as a host', () => {
     await runQueue(harness.world, 10_000);
     expect(harness.starts.length).toBe(3);
     expect(backendRecords(harness).filter((line) => line.startsWith('starting'))).toHaveLength(3);
+    // The crashed start's late answer does not count as the new start's host work.
+    await drain(harness);
+    expect(harness.node.hostTurn()).toBeUndefined();
   });
 
   it('a crash while starting resets the requests that waited for it', async () => {
@@ -212,6 +215,7 @@ describe('the backend process as a host', () => {
     expect(harness.world.records.filter((record) => record.kind === 'backend' && 'problem' in record)).toEqual([
       expect.objectContaining({ event: 'problem', problem: 'handler-threw', detail: 'reading the response to c2.2 failed: Error: boom' }),
     ]);
+    expect(harness.node.hostTurn()).toBeUndefined();
   });
 
   it('after the run has ended nothing more is sent', async () => {
@@ -309,6 +313,43 @@ describe('the backend process as a host', () => {
     harness.node.crash(10);
     await drain(harness);
     expect(harness.answers).toEqual([]);
+  });
+
+  it('a request to a process that never started is refused; one that waited for a slow start is served when it listens', async () => {
+    let listen: ((started: StartedBackend) => void) | undefined;
+    const harness = setUp({ start: () => new Promise<StartedBackend>((resolve) => (listen = resolve)) });
+    harness.send('c1', { id: 'c1.1' });
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c1 c1.1 connection-refused']);
+    harness.node.start();
+    harness.send('c2', { id: 'c2.1' });
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c1 c1.1 connection-refused']);
+    listen?.({ ok: true, handler: async () => new Response('late but served') });
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c1 c1.1 connection-refused', 'c2 c2.1 200']);
+  });
+
+  it('a start that ends after a drain refused its waiting requests serves none of them again', async () => {
+    let listen: ((started: StartedBackend) => void) | undefined;
+    const harness = setUp({ start: () => new Promise<StartedBackend>((resolve) => (listen = resolve)) });
+    harness.node.start();
+    harness.send('c2', { id: 'c2.1' });
+    await drain(harness);
+    harness.node.drain();
+    listen?.({ ok: true, handler: async () => new Response('x') });
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c2 c2.1 connection-refused']);
+  });
+
+  it('records its lifecycle and its console when the run wants them', async () => {
+    const harness = setUp();
+    harness.world.wanted = new Set(['backend', 'console']);
+    harness.node.start();
+    harness.starts[0]?.machine.log('log', 'heard');
+    await drain(harness);
+    expect(harness.world.records.map((record) => record.kind)).toEqual(['backend', 'console', 'backend']);
+    expect(harness.starts[0]?.env.db.close()).toBeInstanceOf(Promise);
   });
 
   it('records its lifecycle and its console only when the run wants them', async () => {
