@@ -10,7 +10,7 @@ import { activitySlotBytes } from '../bin/supervise.mjs';
  * interrupt, since nothing else runs on that thread.
  *
  * Each thread owns one slot of the file named in `RTC_SIM_ACTIVITY_FILE` (slot = thread id) and overwrites
- * it in place: `<count> run <seed>`, `<count> load <path>`, `<count> idle`; the count grows with every write,
+ * it in place: `<count> run <seed>`, `<count> prepare <seed>`, `<count> load <path>`, `<count> idle`; the count grows with every write,
  * and a long run rewrites its slot every 256 events (a beat). The supervisor reads the file a few times a
  * second: a slot that says `run` or `load` and has not changed for the stall bound is a blocked thread. A
  * positioned write wakes nobody, so a run costs two system calls and no context switch. Without the
