@@ -25,7 +25,7 @@ try {
 for (let turn = 0; turn < 4; turn++) await new Promise((resolve) => setImmediate(resolve));
 const summary = strays.summary();
 if (summary !== undefined) io.err(summary);
-const leftOpen = leftOpenWarning(heldBefore);
+const leftOpen = leftOpenWarning(heldBefore, argv.includes('--backend') || argv.some((argument) => argument.startsWith('--backend=')));
 if (leftOpen !== undefined) io.err(leftOpen);
 // The verdict ends the process, whatever handles provider code or its packages left open.
 await exitProcess(code);

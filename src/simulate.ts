@@ -9,7 +9,7 @@ import type { Observation, TraceRecord } from './model/observations.ts';
 import { World } from './world/world.ts';
 import type { ProviderSource, RunHooks } from './providers/source.ts';
 import { describeThrown } from './errors.ts';
-import { signalBeat, signalIdle, signalRun } from './supervisor-signal.ts';
+import { signalBeat, signalHostTurn, signalIdle, signalPrepare, signalRun } from './supervisor-signal.ts';
 import type { Registry } from './config/registry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -87,7 +87,9 @@ async function runHook(hook: RunHooks['beforeRun'], name: string, seed: number):
 
 async function simulateOnce(options: SimulateOptions): Promise<SimulationResult> {
   const { config, source } = options;
-  signalRun(config.seed);
+  const withBackend = source.backend !== undefined;
+  if (withBackend) signalPrepare(config.seed);
+  else signalRun(config.seed);
   const trace: TraceRecord[] | undefined = options.record ? [] : undefined;
   const decisions: string[] | undefined = options.record ? [] : undefined;
   const checkers = createCheckers(options.properties, config.auth !== undefined);
@@ -125,6 +127,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
   };
   const world = new World(config, source, emit, trace === undefined ? (kind) => checkersByKind.has(kind) : () => true, options.registry);
   await world.prepare();
+  if (withBackend) signalRun(config.seed, true);
   world.start();
   const strategy = options.strategy ?? createStrategy(config, world.streams);
   const loop: LoopOptions = {
@@ -137,6 +140,7 @@ async function simulateOnce(options: SimulateOptions): Promise<SimulationResult>
     onDecision: (event) => {
       step = decisionsTaken++;
       if ((decisionsTaken & 255) === 0) signalBeat();
+      signalHostTurn(event.actor);
       decisions?.push(event.key);
     },
   };

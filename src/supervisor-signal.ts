@@ -1,5 +1,7 @@
 import { openSync, writeSync } from 'node:fs';
-import { threadId } from 'node:worker_threads';
+import { dirname } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { activitySlotBytes } from '../bin/supervise.mjs';
 
 /**
@@ -8,7 +10,7 @@ import { activitySlotBytes } from '../bin/supervise.mjs';
  * interrupt, since nothing else runs on that thread.
  *
  * Each thread owns one slot of the file named in `RTC_SIM_ACTIVITY_FILE` (slot = thread id) and overwrites
- * it in place: `<count> run <seed>`, `<count> load <path>`, `<count> idle`; the count grows with every write,
+ * it in place: `<count> run <seed>`, `<count> prepare <seed>`, `<count> load <path>`, `<count> idle`; the count grows with every write,
  * and a long run rewrites its slot every 256 events (a beat). The supervisor reads the file a few times a
  * second: a slot that says `run` or `load` and has not changed for the stall bound is a blocked thread. A
  * positioned write wakes nobody, so a run costs two system calls and no context switch. Without the
@@ -17,7 +19,8 @@ import { activitySlotBytes } from '../bin/supervise.mjs';
  * Only the host's liveness is written here, never anything the model reads: runs stay deterministic.
  */
 
-let slot: { readonly fd: number; readonly position: number; count: number; written: number } | undefined = openSlot(process.env['RTC_SIM_ACTIVITY_FILE']);
+const activityFile = process.env['RTC_SIM_ACTIVITY_FILE'];
+let slot: { readonly fd: number; readonly position: number; count: number; written: number } | undefined = openSlot(activityFile);
 
 function openSlot(path: string | undefined): typeof slot {
   if (path === undefined || path === '') return undefined;
@@ -44,9 +47,19 @@ function write(state: string): void {
   }
 }
 
-/** This thread starts a run of `seed`. */
-export function signalRun(seed: number): void {
-  write(`run ${seed}`);
+/** This thread starts a run of `seed` (in a world with a backend: its code may be what blocks, too). */
+export function signalRun(seed: number, withBackend = false): void {
+  write(withBackend ? `run ${seed} +backend` : `run ${seed}`);
+  watchHeap();
+}
+
+/**
+ * This thread prepares the world of `seed` with a backend: the database's cold start (seconds on a worker's
+ * first run) and the backend's setup. Timed by the supervisor with a start-up allowance of its own, so that
+ * a cold start is not charged to the stall bound of the seed that happened to run first.
+ */
+export function signalPrepare(seed: number): void {
+  write(`prepare ${seed}`);
 }
 
 /** This thread evaluates the module at `path` (its body runs: a top-level loop would block here). */
@@ -58,6 +71,39 @@ export function signalLoad(path: string): void {
 /** This thread's run is still making progress (long runs say so every 256 events). */
 export function signalBeat(): void {
   write(current);
+  watchHeap();
+}
+
+/**
+ * Which machine is running when the heap runs out. V8 ends the process at its heap limit with no JavaScript
+ * hook, so the only record that outlives it is Node's fatal-error report, which lists the environment: the
+ * address of the host whose event runs is put in `RTC_SIM_HOST_TURN` each time it changes. Setting a variable
+ * costs about a microsecond — too much for every event — so it is done only once the heap is half full
+ * (checked as a run starts and every 256 events): a heap that fills over many events (a leak across requests
+ * or runs) is then named by machine; one that fills within a single event from below half is named by its
+ * seed only. Main thread only: a pool worker's heap limit ends the worker, not the process.
+ */
+let watchingHosts = false;
+let hostTurn = '';
+
+function watchHeap(): void {
+  if (watchingHosts || slot === undefined || activityFile === undefined || !isMainThread) return;
+  const heap = getHeapStatistics();
+  if (heap.used_heap_size < heap.heap_size_limit / 2) return;
+  watchingHosts = true;
+  process.report.reportOnFatalError = true;
+  process.report.directory = dirname(activityFile);
+  process.report.filename = fatalReportName;
+}
+
+/** The file name of the fatal-error report in the activity folder (bin/supervise.mjs reads it). */
+export const fatalReportName = 'fatal-report.json';
+
+/** The event about to run belongs to `actor` (`c1→backend`, `store:c2`, `timer` owners): noted near the heap limit. */
+export function signalHostTurn(actor: string): void {
+  if (!watchingHosts || actor === hostTurn) return;
+  hostTurn = actor;
+  process.env['RTC_SIM_HOST_TURN'] = actor;
 }
 
 /** This thread waits for others, or has nothing to do: however long that lasts, it is not blocked. */

@@ -65,6 +65,8 @@ export interface BackendSource {
   setup(env: BackendEnv, machine: BackendMachine): Promise<BackendContractProblem | undefined>;
   /** Starts the backend process: a fresh module instance (module memory lost), `createBackend(env)`, adapted. */
   start(env: BackendEnv, machine: BackendMachine): Promise<StartedBackend>;
+  /** The names the module's code added to its sandbox's global object: state every start and every run share. */
+  sharedGlobals?(): readonly string[];
 }
 
 /**
@@ -128,6 +130,7 @@ export function sourceFromCompiledBackend(compiled: CompiledModule): BackendSour
   return {
     label: compiled.path,
     realm: compiled.realm,
+    ...(compiled.sharedGlobals === undefined ? {} : { sharedGlobals: () => compiled.sharedGlobals?.() ?? [] }),
     async setup(env, machine) {
       const hooks = hooksOf(env, machine);
       const instantiated = instantiate(compiled, hooks, settled);

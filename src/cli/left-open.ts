@@ -42,9 +42,14 @@ export function describeLeftOpen(before: ReadonlyMap<string, number>, now: Reado
   return parts.length === 0 ? undefined : parts.join(', ');
 }
 
-/** The warning for handles left open, or undefined. */
-export function leftOpenWarning(before: ReadonlyMap<string, number>): string | undefined {
-  const left = describeLeftOpen(before);
+/**
+ * The warning for handles left open, or undefined. A handle does not say who opened it: with a backend in the
+ * world (`withBackend`) both kinds of code under test are named.
+ */
+export function leftOpenWarning(before: ReadonlyMap<string, number>, withBackend = false, now: ReadonlyMap<string, number> = heldHandles()): string | undefined {
+  const left = describeLeftOpen(before, now);
   if (left === undefined) return undefined;
-  return `warning: provider code or its packages left ${left} open; rtc-sim ends with its verdict regardless, but in-process (sweep(), rtc-sim/vitest) they stay open and would keep Node running — close them, or keep real I/O out of the provider (its backend is env.keyStore)`;
+  const who = withBackend ? 'provider or backend code, or their packages,' : 'provider code or its packages';
+  const advice = withBackend ? 'close them, or reach the outside only through the simulated machine (env.db, env.keyStore, fetch to the backend)' : 'close them, or keep real I/O out of the provider (its backend is env.keyStore)';
+  return `warning: ${who} left ${left} open; rtc-sim ends with its verdict regardless, but in-process (sweep(), rtc-sim/vitest) they stay open and would keep Node running — ${advice}`;
 }

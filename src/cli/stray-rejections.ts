@@ -1,20 +1,24 @@
 import { describeThrown } from '../errors.ts';
-import { isSandboxPromise } from '../providers/sandbox.ts';
+import { sandboxOfPromise } from '../providers/sandbox.ts';
+import type { SandboxMachine } from '../providers/sandbox-helpers.ts';
 import { signalVerdict } from '../supervisor-signal.ts';
 
 /**
- * Catches promise rejections nobody handled. One that belongs to provider code (a promise of its sandbox) is
- * the provider's stray rejection: counted and reported at the end, never a crash — in a browser it would be
+ * Catches promise rejections nobody handled. One that belongs to provider or backend code (a promise of its
+ * sandbox, which tells the kind of machine) is that code's stray rejection: counted and reported at the end, never a crash — in a browser it would be
  * an error in the console, not a broken session. Any other is an rtc-sim bug: reported and exit 70.
  * Node reports rejections after the fact, so the run and client that left it cannot be named.
  */
 export function watchStrayRejections(writeError: (text: string) => void): { summary(): string | undefined } {
-  let count = 0;
-  let first = '';
+  // Per kind of machine whose sandbox made the promise: a browser's provider, a server's backend.
+  const stray = new Map<SandboxMachine, { count: number; readonly first: string }>();
   const handledLate = collapseLateHandledWarnings();
   process.on('unhandledRejection', (reason, promise) => {
-    if (isSandboxPromise(promise)) {
-      if (count++ === 0) first = describeThrown(reason);
+    const machine = sandboxOfPromise(promise);
+    if (machine !== undefined) {
+      const seen = stray.get(machine);
+      if (seen === undefined) stray.set(machine, { count: 1, first: describeThrown(reason) });
+      else seen.count++;
       return;
     }
     writeError(`rtc-sim internal error (please report it): an unhandled rejection: ${describeThrown(reason)}`);
@@ -24,12 +28,22 @@ export function watchStrayRejections(writeError: (text: string) => void): { summ
   return {
     summary: () => {
       const lines = [
-        ...(count === 0 ? [] : [`warning: provider code left ${count} promise rejection${count === 1 ? '' : 's'} unhandled (the first: ${first}); in a browser each is an error in the console`]),
+        ...(['browser', 'server'] as const).flatMap((machine) => {
+          const seen = stray.get(machine);
+          return seen === undefined ? [] : [strayRejectionsWarning(machine, seen.count, seen.first)];
+        }),
         ...(handledLate() === 0 ? [] : [`warning: ${handledLate()} promise rejection${handledLate() === 1 ? ' was' : 's were'} handled only after Node had taken ${handledLate() === 1 ? 'it' : 'them'} for unhandled (PromiseRejectionHandledWarning; a handler that rejects before its first await does this)`]),
       ];
       return lines.length === 0 ? undefined : lines.join('\n');
     },
   };
+}
+
+/** The end-of-command line for `count` rejections the code of one kind of machine left unhandled. */
+export function strayRejectionsWarning(machine: SandboxMachine, count: number, first: string): string {
+  const whose = machine === 'browser' ? 'provider code' : 'backend code';
+  const where = machine === 'browser' ? 'in a browser each is an error in the console' : 'in a Node server each is an unhandledRejection, which ends the process by default';
+  return `warning: ${whose} left ${count} promise rejection${count === 1 ? '' : 's'} unhandled (the first: ${first}); ${where}`;
 }
 
 /**

@@ -50,6 +50,7 @@ export class PageFetch implements Endpoint {
 
   /** The fetch of a fresh module instance of this browser: answers meant for an instance before it are dropped. */
   fetchFor(realm: Realm): SimulatedFetch {
+    // Stryker disable next-line UpdateOperator: only whether two instance numbers are equal matters
     const instance = ++this.instance;
     return (input, init) => this.fetch(instance, realm, input, init);
   }
@@ -90,14 +91,20 @@ export class PageFetch implements Endpoint {
     const id = `${this.id}.${++this.requests}`;
     let settled = false;
     const onAbort = (): void => {
+      // Belt and braces with removeEventListener below: either alone keeps a settled fetch from aborting.
+      // Stryker disable next-line ConditionalExpression: equivalent while the listener is removed on settling
       if (settled) return;
       this.pending.delete(id);
       noteAbort(this.world, this.id, `fetch ${request.method} ${shortUrl(request.url)}`, reasonName(signal.reason));
       settle({ ok: false, error: signal.reason });
     };
     const settle: PendingFetch['settle'] = (outcome) => {
+      // A second settling (a body read that fails after an abort) would be a no-op on the deferred anyway.
+      // Stryker disable next-line ConditionalExpression,BooleanLiteral: equivalent (a promise settles once)
       if (settled) return;
+      // Stryker disable next-line BooleanLiteral: equivalent (as above)
       settled = true;
+      // Stryker disable next-line StringLiteral: equivalent while onAbort checks `settled` (see above)
       signal.removeEventListener('abort', onAbort);
       if (outcome.ok) deferred.resolve(outcome.response);
       else deferred.reject(outcome.error);
@@ -126,7 +133,6 @@ export class PageFetch implements Endpoint {
 
 // A URL string or URL resolves against the page, as a browser's fetch does; a Request is already absolute.
 function resolved(input: unknown, origin: string | undefined): RequestInfo | URL {
-  if (typeof input === 'string' || input instanceof URL) return new URL(input, new URL(origin ?? defaultOrigin));
   if (input instanceof Request) return input;
   return new URL(String(input), new URL(origin ?? defaultOrigin));
 }
@@ -134,6 +140,7 @@ function resolved(input: unknown, origin: string | undefined): RequestInfo | URL
 // The signal the page passed: in init, or on the Request it passed.
 function callerSignal(input: unknown, init: unknown): AbortSignal | undefined {
   const given = typeof init === 'object' && init !== null ? (init as { signal?: unknown }).signal : undefined;
+  // Stryker disable next-line ConditionalExpression: equivalent: Request refused any other signal but null, and null falls back the same
   if (given instanceof AbortSignal) return given;
   return input instanceof Request ? input.signal : undefined;
 }

@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
  *
  * - `real`: pure computation (paths, streams, buffers, compression): the real module.
  * - `routed`: made per instance by instanceRequire — the clock, randomness, timers, the process, the console,
- *   node:module's `createRequire`, the file system.
+ *   node:module's `createRequire`, the file system, the machine's facts (node:os, simulated-os.ts).
  * - `network`: sockets, servers and name lookups: a stand-in for a browser; for a server, the simulated
  *   network's modules (simulated-network.ts), whose outgoing connections are routed or refused.
  * - `members`: the listed members are the real ones; every other function is refused when called.
@@ -37,14 +37,12 @@ const networkModules = [
   '_http_outgoing', '_http_server', '_tls_common', '_tls_wrap', '_stream_wrap',
 ];
 
-const routedModules = ['crypto', 'perf_hooks', 'timers', 'timers/promises', 'process', 'module', 'console', 'fs', 'fs/promises', 'tty'];
+const routedModules = ['crypto', 'perf_hooks', 'timers', 'timers/promises', 'process', 'module', 'console', 'fs', 'fs/promises', 'tty', 'os'];
 
 const table: ReadonlyMap<string, BuiltinTreatment> = new Map<string, BuiltinTreatment>([
   ...pureModules.map((name) => [name, real] as const),
   ...networkModules.map((name) => [name, network] as const),
   ...routedModules.map((name) => [name, routed] as const),
-  // Machine facts are read as they are (a documented limit); changing the host's scheduling is refused.
-  ['os', members('EOL', 'constants', 'devNull', 'arch', 'platform', 'type', 'release', 'version', 'machine', 'endianness', 'availableParallelism', 'cpus', 'totalmem', 'freemem', 'loadavg', 'uptime', 'hostname', 'homedir', 'tmpdir', 'userInfo', 'networkInterfaces')],
   // Serialisation and heap statistics are pure reads; flags, snapshots and coverage write to the host.
   ['v8', members('serialize', 'deserialize', 'Serializer', 'Deserializer', 'DefaultSerializer', 'DefaultDeserializer', 'cachedDataVersionTag', 'getHeapStatistics', 'getHeapSpaceStatistics', 'getHeapCodeStatistics')],
   ['worker_threads', members('isMainThread', 'threadId', 'parentPort', 'workerData', 'resourceLimits', 'markAsUntransferable', 'isMarkedAsUntransferable', 'SHARE_ENV')],

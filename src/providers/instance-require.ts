@@ -5,6 +5,7 @@ import type { SandboxHelpers } from './sandbox-helpers.ts';
 import { refusedCallMessage } from './refused-calls.ts';
 import { overlayFileSystem } from './overlay-fs.ts';
 import { simulatedNetworkModule, type RoutedConnection } from './simulated-network.ts';
+import { simulatedOs } from './simulated-os.ts';
 import { nativeAddonMessage } from './unbundleable.ts';
 
 /** What one instance's `require` substitutes for the real modules. */
@@ -141,6 +142,12 @@ function routedModule(name: string, specifier: string, parts: InstanceParts, req
       return reportedStandIn(name, specifier, advice.timerModule, parts);
     case 'fs':
       return parts.fileSystem();
+    case 'os':
+      return simulatedOs({
+        real: builtin(name) as typeof import('node:os'),
+        uptimeSeconds: () => (required('process') as { uptime(): number }).uptime(),
+        refuse: (api) => refuseWith(api, hostMemberAdvice, parts),
+      });
     default:
       // node:fs/promises: the same overlay's.
       return parts.fileSystem()['promises'];

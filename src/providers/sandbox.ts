@@ -100,7 +100,7 @@ interface CompileOptions {
 }
 
 // The Promise.prototype of every sandbox: a promise whose chain reaches one was made by provider code.
-const sandboxPromisePrototypes = new WeakSet<object>();
+const sandboxPromisePrototypes = new WeakMap<object, SandboxMachine>();
 
 /**
  * Whether `value` is a promise made inside a provider sandbox (by provider code, or derived from a promise it
@@ -108,16 +108,22 @@ const sandboxPromisePrototypes = new WeakSet<object>();
  * former as the provider's stray rejection and the latter as an rtc-sim bug.
  */
 export function isSandboxPromise(value: unknown): boolean {
+  return sandboxOfPromise(value) !== undefined;
+}
+
+/** The kind of machine whose sandbox made `value` (a browser's provider, a server's backend), if one did. */
+export function sandboxOfPromise(value: unknown): SandboxMachine | undefined {
   try {
     let prototype: unknown = value;
     for (let depth = 0; depth < 16 && typeof prototype === 'object' && prototype !== null; depth++) {
       prototype = Object.getPrototypeOf(prototype);
-      if (typeof prototype === 'object' && prototype !== null && sandboxPromisePrototypes.has(prototype)) return true;
+      const machine = typeof prototype === 'object' && prototype !== null ? sandboxPromisePrototypes.get(prototype) : undefined;
+      if (machine !== undefined) return machine;
     }
   } catch {
     // A Proxy whose getPrototypeOf throws is nobody's promise.
   }
-  return false;
+  return undefined;
 }
 
 // The CommonJS wrapper's names, what stands for outside modules and import.meta (esm-body.ts), then the
@@ -148,7 +154,7 @@ export function compileInSandbox(options: CompileOptions): CompiledModule {
   );
   vm.runInContext('globalThis.queueMicrotask = (task) => { Promise.resolve().then(() => task()); };', context);
   const helpers = createSandboxHelpers(context);
-  sandboxPromisePrototypes.add(vm.runInContext('Promise.prototype', context) as object);
+  sandboxPromisePrototypes.set(vm.runInContext('Promise.prototype', context) as object, machine);
   const contextGlobal = vm.runInContext('globalThis', context) as Record<string, unknown>;
   const moduleFunction = compileBody(options, context);
   const realm = sandboxRealm(context, helpers);
