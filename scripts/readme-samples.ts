@@ -1,6 +1,8 @@
 // The README's samples of output, made from real runs: each marked block of README.md is the output of one
 // command, run in-process from the repository root. `npm run docs:samples` rewrites the blocks;
 // test/readme-samples.test.ts fails when they drift from what these commands print.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { main } from '../src/cli/main.ts';
 import { packageRoot } from '../src/package-root.ts';
 
@@ -16,8 +18,14 @@ export interface ReadmeSample {
   readonly indent?: string;
 }
 
-/** The failing check every failure sample comes from (its decision file goes to the git-ignored folder). */
-const failingCheck = ['check', 'examples/providers/buggy-unawaited-write.ts', '--failures-dir', 'rtc-sim-failures'];
+/**
+ * Where the samples' decision files go: a git-ignored folder emptied before every sample, so that a file left
+ * by an earlier run (of another world: its name then gets a hash) never changes what a sample prints.
+ */
+const samplesFailuresDir = 'rtc-sim-failures/readme-samples';
+
+/** The failing check every failure sample comes from. */
+const failingCheck = ['check', 'examples/providers/buggy-unawaited-write.ts', '--failures-dir', samplesFailuresDir];
 
 /** The failing stack check of the stack sample: the raw-SQL stack's check-then-insert backend. */
 const failingStackCheck = [
@@ -26,7 +34,7 @@ const failingStackCheck = [
   '--backend',
   'examples/stacks/pglite-raw-sql/buggy-check-then-insert.ts',
   '--failures-dir',
-  'rtc-sim-failures',
+  samplesFailuresDir,
   '--no-typecheck',
 ];
 
@@ -49,6 +57,7 @@ export const readmeSamples: Readonly<Record<string, ReadmeSample>> = {
 /** Runs a sample's command in-process and returns the lines it shows, machine-specific paths elided. */
 export async function runSample(sample: ReadmeSample, argvOverride?: readonly string[]): Promise<string[]> {
   const out: string[] = [];
+  rmSync(join(repositoryRoot, samplesFailuresDir), { recursive: true, force: true });
   await main(argvOverride ?? sample.argv, { out: (text) => out.push(text), err: () => undefined, colour: false, cwd: repositoryRoot });
   const lines = out.join('\n').replaceAll(repositoryRoot, '…/').split('\n');
   return [...(sample.select?.(lines) ?? lines)].map((line) => line.trimEnd());
