@@ -346,8 +346,8 @@ function simulatedConsole(hooks: InstanceHooks): Pick<Console, 'log' | 'info' | 
 
 // An Error (of any realm) as `Name: message`, as a console shows it: JSON would print its no own fields as `{}`.
 function safeInspect(value: unknown): string {
-  if (Object.prototype.toString.call(value) === '[object Error]') return describeThrown(value);
   try {
+    if (Object.prototype.toString.call(value) === '[object Error]') return describeThrown(value);
     return JSON.stringify(value) ?? String(value);
   } catch {
     return describeThrown(value);
