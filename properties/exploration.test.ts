@@ -93,29 +93,29 @@ describe('exhaustive search', () => {
 });
 
 // Upper bounds on the shrunk counterexample of each bundled buggy example: the clients and events it needs. A
-// retention probe asks for 5 minutes (about 14 attempts) before it calls a key lost, so a shrunk run that ends
-// in a retention failure holds some 20 steps of its retries.
+// browser and a retention probe ask for 5 minutes (about 14 attempts) before they give up, so a shrunk run that
+// ends in a liveness or retention failure holds the retries of that wait.
 const shrinkBounds: Record<string, { clients: number; steps: number }> = {
   'buggy-new-key-every-call.ts': { clients: 1, steps: 8 },
   'buggy-memory-only-keys.ts': { clients: 1, steps: 8 },
   'buggy-expiring-keys.ts': { clients: 1, steps: 14 },
   'buggy-unawaited-write.ts': { clients: 1, steps: 15 },
   'buggy-timestamp-hint-overwrite.ts': { clients: 2, steps: 12 },
-  'buggy-discard-previous-key.ts': { clients: 2, steps: 30 },
+  'buggy-discard-previous-key.ts': { clients: 2, steps: 50 },
   'buggy-swallowed-write.ts': { clients: 2, steps: 120 },
   'buggy-fresh-key-on-retry.ts': { clients: 2, steps: 20 },
-  'buggy-write-behind-keys.ts': { clients: 1, steps: 260 },
+  'buggy-write-behind-keys.ts': { clients: 1, steps: 700 },
   // Cross-document mistakes need two documents, so two browsers; the liveness form of the shared record a third.
   'buggy-cache-without-document.ts': { clients: 2, steps: 19 },
-  'buggy-shared-recent-key.ts': { clients: 3, steps: 50 },
+  'buggy-shared-recent-key.ts': { clients: 3, steps: 64 },
   // One browser, and the probe that reopens its document 31 days later.
   'buggy-keys-expire-after-30-days.ts': { clients: 1, steps: 45 },
   // The page's timers and storage (src/browser/). The probe two years later; a fresh browser without the
   // localStorage of the one that made the key; a save debounced past a crash. A second tab keeps the clients up
   // to its number: the shrinker does not renumber tabs (yet).
   'buggy-two-year-cryptoperiod.ts': { clients: 1, steps: 35 },
-  'buggy-keys-in-local-storage.ts': { clients: 2, steps: 20 },
-  'buggy-debounced-key-save.ts': { clients: 4, steps: 62 },
+  'buggy-keys-in-local-storage.ts': { clients: 2, steps: 26 },
+  'buggy-debounced-key-save.ts': { clients: 4, steps: 70 },
   'buggy-broadcast-document-key.ts': { clients: 4, steps: 40 },
 };
 

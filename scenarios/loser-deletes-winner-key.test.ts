@@ -14,7 +14,8 @@ describe('scenario loser-deletes-winner-key: discarding the previous key loses t
 
   it('the rejected c2 can never get the winner\'s key, and the run reports it', () => {
     const story = storyOf(trace);
-    expect(story.filter((line) => line.startsWith('c2 asks provider for hint'))).toHaveLength(4);
+    // It asks again and again (a browser keeps asking while its provider fails) until the liveness deadline.
+    expect(story.filter((line) => line.startsWith('c2 asks provider for hint')).length).toBeGreaterThan(4);
     expect(result.outcome.kind === 'violation' && result.outcome.violation.property).toBe('liveness');
     expect(result.outcome.kind === 'violation' && result.outcome.violation.message).toContain('no key for hint');
   });

@@ -47,7 +47,8 @@ export function describeFinding(finding: Finding): string {
 }
 
 function describeNotSettled(finding: Extract<Finding, { kind: 'not-settled' }>): string {
-  const lines = finding.waiting.map((entry) => `${entry.client} (${entry.state}) waits for ${describeWaitingReason(entry.waitingFor)}`);
+  const failing = (entry: (typeof finding.waiting)[number]): string => (entry.providerFailing === undefined ? '' : ` (it failed ${entry.providerFailing.times} times; last: ${entry.providerFailing.last})`);
+  const lines = finding.waiting.map((entry) => `${entry.client} (${entry.state}) waits for ${describeWaitingReason(entry.waitingFor)}${failing(entry)}`);
   if (finding.when === 'deadline') return `not every client was collaborating by the liveness deadline: ${lines.join('; ')}`;
   return `nothing was left to happen but the run had not finished${lines.length > 0 ? `: ${lines.join('; ')}` : ' (a retention probe never completed)'}`;
 }

@@ -19,6 +19,9 @@ interface Holder {
   readonly key: string;
 }
 
+/** A client still waiting, and, when its provider has been failing since its last answer, how often and how last. */
+export type WaitingClient = ClientStatus & { readonly providerFailing?: { readonly times: number; readonly last: string } };
+
 /** What a checker saw break, as data; `describeFinding` puts it in words. */
 export type Finding =
   | { readonly kind: 'two-sessions'; readonly documentId: string; readonly firstOwner: string; readonly secondOwner: string }
@@ -29,7 +32,7 @@ export type Finding =
   | { readonly kind: 'probe-wrong-key'; readonly probe: string; readonly horizonMs: number; readonly documentId: string; readonly keyHint: string; readonly key: string; readonly expectedKey: string }
   | { readonly kind: 'gave-up'; readonly client: string; readonly documentId: string; readonly failure: ClientFailure }
   /** At the liveness deadline, or when nothing was left to happen before the world finished. */
-  | { readonly kind: 'not-settled'; readonly when: 'deadline' | 'stalled'; readonly waiting: readonly ClientStatus[] }
+  | { readonly kind: 'not-settled'; readonly when: 'deadline' | 'stalled'; readonly waiting: readonly WaitingClient[] }
   | { readonly kind: 'content-before-session'; readonly client: string; readonly documentId: string }
   | { readonly kind: 'content-differs-from-winner'; readonly client: string; readonly documentId: string; readonly content: string | undefined; readonly winner: { readonly owner: string; readonly content: string } }
   /** `whose`: the code that broke it, a browser's provider (`client` names the browser) or a backend instance's (`client` is its address). */

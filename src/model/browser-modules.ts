@@ -38,7 +38,7 @@ export function loadBrowserModules(parts: BrowserParts): BrowserModules {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: created.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'provider', problem: created.problem } };
   }
-  const caller = new ProviderCaller(world, clientId, created.provider);
+  const caller = new ProviderCaller(world, clientId, created.provider, world.config.livenessBoundMs);
   if (world.tokens === undefined) return { ok: true, caller, tokens: undefined };
   const tokenEnv = tokenProviderEnv(clientId, () => clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork);
   const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock, world.tokens.realm ?? world.source.realm, parts.alive));

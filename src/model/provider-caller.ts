@@ -25,8 +25,10 @@ export const retryBackoffMsMax = 30_000;
  * One client's calls to its provider, as the plugin makes them: a virtual-time timeout per call, and after a
  * rejection, throw or timeout a retry with doubling backoff (capped), as the plugin reconnects. Failures while
  * a fault still holds (the fault phase, and a partition or latency spike drawn in it for as long as it lasts)
- * never make the client give up — a correct provider that propagates a key-store error or times out its fetch
- * must recover once the faults stop; after that, `providerAttemptsMax` failures in a row do. A contract breach is not retried: it is reported at once.
+ * never count towards giving up — a correct provider that propagates a key-store error or times out its fetch
+ * must recover once the faults stop; after that, a request is given up after `providerAttemptsMax` attempts
+ * and `keepAskingMs` of failing (browsers and probes pass the liveness bound). A contract breach is not
+ * retried: it is reported at once.
  */
 export class ProviderCaller {
   private callCount = 0;
@@ -37,9 +39,9 @@ export class ProviderCaller {
     private readonly provider: EncryptionProvider,
     /**
      * How long a request keeps being asked once it fails, however many attempts that takes (0: only the
-     * attempt count decides). A retention probe passes the liveness bound: a browser opening a document later
-     * is a user who reloads until the key comes, and a probe that gave up after four slow answers would call
-     * a key lost that is only slow to arrive.
+     * attempt count decides). Browsers and retention probes pass the liveness bound: the plugin reconnects on
+     * its own, and one that gave up after four slow answers would call a provider broken, or a key lost, that
+     * is only slow in a world whose key store stalls for seconds.
      */
     private readonly keepAskingMs = 0,
   ) {}

@@ -43,7 +43,7 @@ describe('createCheckers', () => {
       agreement: ['state', 'provider-answer', 'session'],
       'content-integrity': ['state', 'provider-answer', 'session'],
       retention: ['probe'],
-      liveness: ['state', 'liveness-deadline', 'stalled'],
+      liveness: ['state', 'liveness-deadline', 'stalled', 'provider-failure', 'provider-answer'],
     });
   });
 });

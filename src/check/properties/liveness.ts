@@ -1,21 +1,37 @@
-import type { Checker } from '../violation.ts';
+import type { ClientStatus } from '../../model/observations.ts';
+import type { Checker, WaitingClient } from '../violation.ts';
 
 /**
  * (e) Within the bound after the last arrival every client is collaborating; a client that gives up for a
  * reason other than encryption (that is agreement's) breaks it. Decided here alone, from the world's records:
  * the clients still waiting at the liveness deadline, and those waiting when nothing was left to happen
- * before the world finished.
+ * before the world finished. A client still asking its provider is told with how its calls have failed since
+ * its provider last answered (a browser keeps asking while they fail; the deadline judges).
  */
 export function liveness(): Checker {
+  const failing = new Map<string, { times: number; last: string }>();
+  const withFailures = (clients: readonly ClientStatus[]): WaitingClient[] =>
+    clients.map((status) => {
+      const providerFailing = failing.get(status.client);
+      return providerFailing === undefined ? status : { ...status, providerFailing };
+    });
   return {
     property: 'liveness',
-    kinds: ['state', 'liveness-deadline', 'stalled'],
+    kinds: ['state', 'liveness-deadline', 'stalled', 'provider-failure', 'provider-answer'],
     observe(record) {
+      if (record.kind === 'provider-failure') {
+        failing.set(record.actor, { times: (failing.get(record.actor)?.times ?? 0) + 1, last: `${record.failure}: ${record.message}` });
+        return undefined;
+      }
+      if (record.kind === 'provider-answer') {
+        failing.delete(record.actor);
+        return undefined;
+      }
       if (record.kind === 'state' && record.state === 'failed' && record.failure.kind !== 'encryption') {
         return { kind: 'gave-up', client: record.actor, documentId: record.documentId, failure: record.failure };
       }
-      if (record.kind === 'liveness-deadline' && record.clients.length > 0) return { kind: 'not-settled', when: 'deadline', waiting: record.clients };
-      if (record.kind === 'stalled') return { kind: 'not-settled', when: 'stalled', waiting: record.clients };
+      if (record.kind === 'liveness-deadline' && record.clients.length > 0) return { kind: 'not-settled', when: 'deadline', waiting: withFailures(record.clients) };
+      if (record.kind === 'stalled') return { kind: 'not-settled', when: 'stalled', waiting: withFailures(record.clients) };
       return undefined;
     },
   };
