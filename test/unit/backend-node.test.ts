@@ -195,6 +195,23 @@ describe('the backend process as a host', () => {
     expect(harness.disconnects).toEqual(['backend#1#1']);
   });
 
+  it('drained while it is still starting, it retires at once and stays retired when its start finishes', async () => {
+    let started: ((value: StartedBackend) => void) | undefined;
+    const harness = setUp({ start: () => new Promise<StartedBackend>((resolve) => (started = resolve)) });
+    harness.node.start();
+    harness.send('c1', { id: 'c1.1' });
+    await drain(harness);
+    harness.node.drain();
+    started?.({ ok: true, handler: async () => new Response('late') });
+    await drain(harness);
+    harness.send('c2', { id: 'c2.1' });
+    await drain(harness);
+    expect(harness.node.inRotation).toBe(false);
+    expect(summary(harness)).toEqual(['c1 c1.1 connection-refused', 'c2 c2.1 connection-refused']);
+    expect(backendRecords(harness).filter((line) => line.startsWith('serving'))).toEqual([]);
+    expect(backendRecords(harness).at(-1)).toBe('retired: drained: the process stops');
+  });
+
   it('a response lost on the way is a failure for its browser, once; a handler that rejects is a reset and a problem', async () => {
     let fail = false;
     const harness = setUp({ handler: async () => (fail ? Promise.reject(new Error('boom')) : new Response('ok', { status: 201, statusText: 'Made' })) });
