@@ -1,6 +1,6 @@
 import { advice, type ReportFinding } from './nondeterminism.ts';
 import type { SandboxHelpers } from './sandbox-helpers.ts';
-import { simulatedSubtle, type HostWorkTracker } from './simulated-subtle.ts';
+import { fillFromStream, simulatedSubtle, type HostWorkTracker } from './simulated-subtle.ts';
 
 /** What the routed crypto APIs draw from and how they hand work to the sandbox. */
 export interface CryptoParts {
@@ -46,7 +46,7 @@ class RoutedWebCrypto {
     this.getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
       if (array === null || !isIntegerArray(array)) throw parts.helpers.error('getRandomValues: the data argument must be an integer-type TypedArray');
       if (array.byteLength > webCryptoBytesMax) throw parts.helpers.error('getRandomValues: the requested length exceeds 65,536 bytes');
-      fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), parts.random);
+      fillFromStream(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), parts.random);
       return array;
     };
     this.randomUUID = (parts.secureContext ?? true) ? () => uuidFrom(parts) : undefined;
@@ -120,7 +120,7 @@ function routedMember(name: string, real: object, parts: NodeCryptoParts): unkno
     case 'rng':
       return (size: unknown, callback?: unknown): Buffer => {
         const bytes = Buffer.alloc(checkedSize(size, 'size', parts));
-        fill(bytes, parts.random);
+        fillFromStream(bytes, parts.random);
         if (typeof callback === 'function') parts.later(() => callback(null, bytes));
         return bytes;
       };
@@ -175,7 +175,7 @@ function randomFill(buffer: unknown, [offset, size]: unknown[], parts: CryptoPar
   const start = offset === undefined ? 0 : checkedSize(offset, 'offset', parts);
   const length = size === undefined ? view.length - start : checkedSize(size, 'size', parts);
   if (start + length > view.length) throw parts.helpers.error('randomFill: offset + size exceeds the buffer');
-  fill(view.subarray(start, start + length), parts.random);
+  fillFromStream(view.subarray(start, start + length), parts.random);
   return buffer;
 }
 
@@ -210,13 +210,9 @@ function isIntegerArray(array: ArrayBufferView): boolean {
   return /^\[object ((Int|Uint)(8|16|32)|Uint8Clamped|Big(Int|Uint)64)Array\]$/.test(tag);
 }
 
-function fill(bytes: Uint8Array, random: () => number): void {
-  for (let index = 0; index < bytes.length; index++) bytes[index] = Math.floor(random() * 256);
-}
-
 function uuidFrom(parts: CryptoParts): string {
   const bytes = parts.helpers.bytes(16);
-  fill(bytes, parts.random);
+  fillFromStream(bytes, parts.random);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');

@@ -56,8 +56,13 @@ function seededSecretKey(args: readonly unknown[], random: () => number): Promis
   const bits = secretKeyBits(algorithm);
   if (bits === undefined) return undefined;
   const bytes = new Uint8Array(bits / 8);
-  for (let index = 0; index < bytes.length; index++) bytes[index] = Math.floor(random() * 256);
+  fillFromStream(bytes, random);
   const { name, hash } = algorithm as { name: string; hash?: unknown };
   const imported = name.toUpperCase() === 'HMAC' ? { name, hash, length: bits } : { name };
   return globalThis.crypto.subtle.importKey('raw', bytes, imported as AlgorithmIdentifier, extractable as boolean, usages as KeyUsage[]);
+}
+
+/** Fills `bytes` from a seeded float stream, one draw a byte: how every routed random byte is made. */
+export function fillFromStream(bytes: Uint8Array, random: () => number): void {
+  for (let index = 0; index < bytes.length; index++) bytes[index] = Math.floor(random() * 256);
 }

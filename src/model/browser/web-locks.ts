@@ -1,3 +1,4 @@
+import type { Deferred } from '../../providers/realm.ts';
 import { pageState, type ProfileState } from './page-state.ts';
 import { deliverToTab, type TabParts } from './tab-messages.ts';
 
@@ -79,7 +80,7 @@ export function pageLocks(parts: TabParts & { readonly alive: () => boolean }): 
   const { world, realm, clientId } = parts;
   const state = pageState(world, clientId);
   const locks = profileLocks(state.profile);
-  const run = (callback: LockCallback, lock: { name: string; mode: string } | null, settle: { resolve: (value: unknown) => void; reject: (reason: unknown) => void }, release: () => void): void => {
+  const run = (callback: LockCallback, lock: { name: string; mode: string } | null, settle: Deferred<unknown>, release: () => void): void => {
     deliverToTab(parts, state, clientId, () => {
       let returned: unknown;
       try {
@@ -115,7 +116,7 @@ export function pageLocks(parts: TabParts & { readonly alive: () => boolean }): 
     else ask(lockName, mode, options, callback as LockCallback, settle);
     return settle.promise;
   };
-  const ask = (name: string, mode: 'exclusive' | 'shared', options: LockOptions, callback: LockCallback, settle: { resolve: (value: unknown) => void; reject: (reason: unknown) => void }): void => {
+  const ask = (name: string, mode: 'exclusive' | 'shared', options: LockOptions, callback: LockCallback, settle: Deferred<unknown>): void => {
     const lock = { name, mode };
     const entry: LockRequest = {
       name,
