@@ -20,15 +20,14 @@ export async function settling<T>(
   const watched = promise.finally(() => {
     done = true;
   });
+  // Read only after the loop: marked handled now, or a rejection would be reported as unhandled meanwhile.
+  watched.catch(() => undefined);
   for (let turn = 0; turn < turnsMax && !done; turn++) {
     if (turn % 4 === 3) onWaiting?.();
     realm.touch();
     await realm.settle();
     await new Promise((resolve) => setImmediate(resolve));
   }
-  if (!done) {
-    watched.catch(() => undefined);
-    return { ok: false };
-  }
+  if (!done) return { ok: false };
   return { ok: true, value: await watched };
 }

@@ -1,13 +1,13 @@
 import type { BackendContractProblem, BackendEnv } from '../backend/contract.ts';
 import { backendProblem } from '../backend/contract.ts';
-import type { BackendDatabase, BackendSource } from '../backend/load.ts';
+import type { BackendSource } from '../backend/load.ts';
 import { settling } from '../backend/settling.ts';
 import { SimulatedDatabase } from '../database/database.ts';
 import { sharedEngine, type DirectDatabase } from '../database/engine.ts';
 import { hostParams, type DatabaseHandle } from '../database/handles.ts';
 import { kernelScheduler } from '../database/kernel-scheduler.ts';
 import type { DatabaseMachine } from '../database/machine.ts';
-import { sessionsMax, sharedPostgresEngine } from '../database/postgres/engine.ts';
+import { sessionsMax, sharedPostgresEngine, type PostgresEngine } from '../database/postgres/engine.ts';
 import { PostgresUnavailable } from '../database/postgres/server.ts';
 import { pgModules } from '../database/postgres/pg-backend.ts';
 import { SessionDatabase } from '../database/postgres/sessions.ts';
@@ -26,7 +26,7 @@ export type PreparedDatabase =
   | { readonly ok: true; readonly database: SimulatedDatabase | SessionDatabase; readonly keyStoreEntries: readonly (readonly [string, string])[] }
   | { readonly ok: false; readonly problem: BackendContractProblem };
 
-/** Host turns a setup on the real server may take (each a setImmediate: about a minute at most). */
+/** Host turns a setup on the real server may take (each a setImmediate: about a minute at most; CREATE EXTENSION alone takes ~100 ms). */
 const postgresSetupTurnsMax = 2_000_000;
 
 // What each setup stored in its key store, by setup key: the engine runs a setup once and restores its rows.
@@ -38,16 +38,23 @@ const setupKeyStores = new Map<string, readonly (readonly [string, string])[]>()
  * setup runs on a fixed machine: the epoch's clock and a fixed stream). Statements of the run are scheduled on
  * the world's kernel, on the backend machine's clock and stream.
  */
-export async function prepareBackendDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
-  const engineName = world.config.database ?? backend.database ?? 'pglite';
-  if (engineName === 'postgres') return preparePostgresDatabase(world, backend, machine, onStatement);
+export async function prepareBackendDatabase(
+  world: WorldContext,
+  backend: BackendSource,
+  machine: DatabaseMachine,
+  onStatement: (record: StatementRecord) => void,
+  /** The process's real server (a test passes one that cannot start). */
+  server: () => Promise<PostgresEngine> = sharedPostgresEngine,
+): Promise<PreparedDatabase> {
+  // The run's pin, else the module's choice; PGlite when neither says (a source made by hand, in tests).
+  if ((world.config.database ?? backend.database) === 'postgres') return preparePostgresDatabase(world, backend, machine, onStatement, server);
   if (backend.loadsPg === true) {
     return { ok: false, problem: backendProblem('setup-threw', 'this backend loads pg (node-postgres), which only a real PostgreSQL server answers, and this run asks for PGlite (--database pglite, or database in its config): drop that pin') };
   }
   const engine = await sharedEngine();
   const key = backend.label;
   try {
-    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, 'pglite') }, machine);
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, machine);
   } catch (error) {
     if (isProblem(error)) return { ok: false, problem: error };
     throw error;
@@ -59,6 +66,7 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },
     onStatement,
   });
+  // Stryker disable next-line ArrayDeclaration: unreachable: a setup that finished stored its entries (possibly none) under its key
   return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
 }
 
@@ -66,8 +74,8 @@ export async function prepareBackendDatabase(world: WorldContext, backend: Backe
  * The same on a real PostgreSQL server (the default; see `loadBackendModule`): the process's
  * server, a pool of 1 to 10 sessions drawn per seed, the setup restored, SQL's clock and draws from `machine`.
  */
-async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void): Promise<PreparedDatabase> {
-  const started = await sharedPostgresEngine().then(
+async function preparePostgresDatabase(world: WorldContext, backend: BackendSource, machine: DatabaseMachine, onStatement: (record: StatementRecord) => void, server: () => Promise<PostgresEngine>): Promise<PreparedDatabase> {
+  const started = await server().then(
     (engine) => ({ ok: true as const, engine }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -81,7 +89,7 @@ async function preparePostgresDatabase(world: WorldContext, backend: BackendSour
   const poolSize = Math.min(world.config.databaseSessions ?? sessionsMax, sessionsMax);
   const seed = machine.entropy.hex(16);
   try {
-    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, 'postgres') }, seed);
+    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, postgresSetupTurnsMax) }, seed);
   } catch (error) {
     if (isProblem(error)) return { ok: false, problem: error };
     throw error;
@@ -95,6 +103,7 @@ async function preparePostgresDatabase(world: WorldContext, backend: BackendSour
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },
     onStatement,
   });
+  // Stryker disable next-line ArrayDeclaration: unreachable: a setup that finished stored its entries (possibly none) under its key
   return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
 }
 
@@ -102,7 +111,8 @@ function setupMachine(epochMs: number): DatabaseMachine {
   return { clockMs: () => epochMs, entropy: forkStream(0, 'backend-setup') };
 }
 
-async function runSetup(backend: BackendSource, key: string, direct: DirectDatabase, epochMs: number, database: BackendDatabase): Promise<void> {
+/** Runs the module's `setup(env)` once; a real server answers on its own time, so it gives more host turns (`turnsMax`). */
+async function runSetup(backend: BackendSource, key: string, direct: DirectDatabase, epochMs: number, turnsMax?: number): Promise<void> {
   const stream = forkStream(0, 'backend-setup:env');
   const entries = new Map<string, string>();
   const env: BackendEnv = {
@@ -115,8 +125,6 @@ async function runSetup(backend: BackendSource, key: string, direct: DirectDatab
   };
   const timers = new SetupTimers();
   const machine = { elapsed: () => timers.nowMs, log: () => undefined, timers, environment: databaseEnvironment(), ...(direct.pg === undefined ? {} : { modules: pgModules(direct.pg) }) };
-  // A real server answers on its own time (CREATE EXTENSION takes ~100 ms): many more host turns than PGlite.
-  const turnsMax = database === 'postgres' ? postgresSetupTurnsMax : undefined;
   // A timer fires only while the setup waits on nothing else: a statement to a real server takes many host
   // turns, and a pool's acquire timeout must not fire because time jumped meanwhile.
   const settled = await settling(backend.realm, backend.setup(env, machine), turnsMax, () => {
@@ -185,5 +193,5 @@ export function memoryKeyStore(entries: Map<string, string>): KeyStore {
 }
 
 function isProblem(value: unknown): value is BackendContractProblem {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'backend-contract';
+  return (value as { kind?: unknown } | null | undefined)?.kind === 'backend-contract';
 }
