@@ -34,9 +34,10 @@ export default defineConfig({
       'test/backend/world.test.ts',
       'test/database/**/*.test.ts',
     ],
-    // A real PostgreSQL server (initdb, start, a process per test) costs seconds per test and would run for
-    // every mutant that reaches it; src/database/postgres/ is left out of what is mutated and its tests to
-    // `npm test`.
+    // The server's own tests (initdb, start, a process per test) cost seconds per test and would run for
+    // every mutant that reaches them; src/database/postgres/ is left out of what is mutated and its tests to
+    // `npm test`. The server path of backend-database.ts is tested here (backend-database-server.test.ts:
+    // the server starts once per worker).
     exclude: [...configDefaults.exclude, 'test/database/postgres-*.test.ts'],
     testTimeout: 120_000,
     sequence: { sequencer: CheapFirst },
