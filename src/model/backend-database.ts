@@ -53,12 +53,8 @@ export async function prepareBackendDatabase(
   }
   const engine = await sharedEngine();
   const key = backend.label;
-  try {
-    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, machine);
-  } catch (error) {
-    if (isProblem(error)) return { ok: false, problem: error };
-    throw error;
-  }
+  const problem = await setupProblem(() => engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs) }, machine));
+  if (problem !== undefined) return { ok: false, problem };
   const database = new SimulatedDatabase({
     engine,
     machine,
@@ -66,8 +62,7 @@ export async function prepareBackendDatabase(
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },
     onStatement,
   });
-  // Stryker disable next-line ArrayDeclaration: unreachable: a setup that finished stored its entries (possibly none) under its key
-  return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
+  return { ok: true, database, keyStoreEntries: setupEntries(key) };
 }
 
 /**
@@ -88,12 +83,8 @@ async function preparePostgresDatabase(world: WorldContext, backend: BackendSour
   const key = backend.label;
   const poolSize = Math.min(world.config.databaseSessions ?? sessionsMax, sessionsMax);
   const seed = machine.entropy.hex(16);
-  try {
-    await engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, postgresSetupTurnsMax) }, seed);
-  } catch (error) {
-    if (isProblem(error)) return { ok: false, problem: error };
-    throw error;
-  }
+  const problem = await setupProblem(() => engine.freshRun({ key, machine: setupMachine(world.config.epochMs), run: (direct) => runSetup(backend, key, direct, world.config.epochMs, postgresSetupTurnsMax) }, seed));
+  if (problem !== undefined) return { ok: false, problem };
   const database = new SessionDatabase({
     engine,
     sessions: await engine.sessions(sessionsMax),
@@ -103,8 +94,24 @@ async function preparePostgresDatabase(world: WorldContext, backend: BackendSour
     latency: { stream: world.streams.get('database'), ...statementLatencyMs },
     onStatement,
   });
+  return { ok: true, database, keyStoreEntries: setupEntries(key) };
+}
+
+/** A fresh run of the engine, or the problem its setup ended with; anything else thrown is rtc-sim's own. */
+async function setupProblem(freshRun: () => Promise<unknown>): Promise<BackendContractProblem | undefined> {
+  try {
+    await freshRun();
+    return undefined;
+  } catch (error) {
+    if (isProblem(error)) return error;
+    throw error;
+  }
+}
+
+/** What the setup of `key` stored in its key store. */
+function setupEntries(key: string): readonly (readonly [string, string])[] {
   // Stryker disable next-line ArrayDeclaration: unreachable: a setup that finished stored its entries (possibly none) under its key
-  return { ok: true, database, keyStoreEntries: setupKeyStores.get(key) ?? [] };
+  return setupKeyStores.get(key) ?? [];
 }
 
 function setupMachine(epochMs: number): DatabaseMachine {
