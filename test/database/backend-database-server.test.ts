@@ -5,20 +5,16 @@ import { settlingTurnsMax } from '../../src/backend/settling.ts';
 import { runHandle } from '../../src/database/run-handle.ts';
 import { SessionDatabase } from '../../src/database/postgres/sessions.ts';
 import { sessionsMax } from '../../src/database/postgres/engine.ts';
-import { forkStream, RandomStreams } from '../../src/kernel/random.ts';
+import { RandomStreams } from '../../src/kernel/random.ts';
 import { prepareBackendDatabase } from '../../src/model/backend-database.ts';
-import { createHostRealm } from '../../src/providers/realm.ts';
 import { fakeWorld, runQueue } from '../unit/support.ts';
+import { backendMachine, setupOnlyBackend } from './support.ts';
 
 // The same preparation on the real PostgreSQL server (a module's `database = 'postgres'`, the default at load):
 // the process's server, a pool whose size the world drew, the setup's key-store entries, its `pg` routed.
 // In the mutation suite (its name is not postgres-*): the server starts once for the file.
-const realm = Object.assign(createHostRealm(), { bytes: (length: number) => new Uint8Array(length) });
-const machine = () => ({ clockMs: () => Date.UTC(2026, 0, 1), entropy: forkStream(1, 'database:entropy') });
-
-function backend(label: string, setup: BackendSource['setup']): BackendSource {
-  return { label, realm, setup, database: 'postgres', start: () => new Promise(() => undefined) };
-}
+const backend = (label: string, setup: BackendSource['setup']): BackendSource => setupOnlyBackend(label, setup, 'postgres');
+const machine = backendMachine;
 
 describe("the backend's database on the real server, prepared per run", () => {
   it('a pool of the drawn size (the most when none was drawn), the setup once with pg routed, its key-store entries every run', async () => {

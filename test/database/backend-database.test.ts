@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendSource } from '../../src/backend/load.ts';
 import { backendProblem } from '../../src/backend/contract.ts';
-import { forkStream } from '../../src/kernel/random.ts';
+import { forkStream, RandomStreams } from '../../src/kernel/random.ts';
 import { memoryKeyStore, prepareBackendDatabase, statementLatencyMs } from '../../src/model/backend-database.ts';
-import { createHostRealm } from '../../src/providers/realm.ts';
-import { RandomStreams } from '../../src/kernel/random.ts';
 import { runHandle } from '../../src/database/run-handle.ts';
 import { fakeWorld, runQueue } from '../unit/support.ts';
+import { backendMachine, setupOnlyBackend } from './support.ts';
 
 // A run's database from the backend module's setup(env): run once per engine and setup key, then restored;
 // what the setup stored in its key store comes back with every run; a setup that fails is the backend's
 // contract problem. On PGlite (the process's one engine).
-const realm = Object.assign(createHostRealm(), { bytes: (length: number) => new Uint8Array(length) });
-
-function backend(label: string, setup: BackendSource['setup']): BackendSource {
-  return { label, realm, setup, start: () => new Promise(() => undefined) };
-}
-
-const machine = () => ({ clockMs: () => Date.UTC(2026, 0, 1), entropy: forkStream(1, 'database:entropy') });
+const backend = (label: string, setup: BackendSource['setup']): BackendSource => setupOnlyBackend(label, setup);
+const machine = backendMachine;
 
 describe("the backend's database, prepared per run", () => {
   it('runs the setup once per key on a fixed machine, its timers on a clock of their own, and restores its key-store entries every run', async () => {

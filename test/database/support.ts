@@ -8,9 +8,24 @@ import type { DatabaseEngine, DatabaseSetup, FreshDatabase } from '../../src/dat
 import type { DatabaseHandle } from '../../src/database/handles.ts';
 import { kernelScheduler } from '../../src/database/kernel-scheduler.ts';
 import type { StatementRecord } from '../../src/database/records.ts';
+import type { BackendDatabase, BackendSource } from '../../src/backend/load.ts';
+import type { DatabaseMachine } from '../../src/database/machine.ts';
+import { createHostRealm } from '../../src/providers/realm.ts';
 
 /** 2026-01-01T00:00:00Z: the backend clock's origin in these tests. */
 export const epochMs = Date.UTC(2026, 0, 1);
+
+const hostRealm = Object.assign(createHostRealm(), { bytes: (length: number) => new Uint8Array(length) });
+
+/** A backend module made by hand for `prepareBackendDatabase`: only its setup runs, on `database` (absent: PGlite). */
+export function setupOnlyBackend(label: string, setup: BackendSource['setup'], database?: BackendDatabase): BackendSource {
+  return { label, realm: hostRealm, setup, ...(database === undefined ? {} : { database }), start: () => new Promise(() => undefined) };
+}
+
+/** The machine a run's database answers on in these tests: the epoch's clock, a fixed stream. */
+export function backendMachine(): DatabaseMachine {
+  return { clockMs: () => epochMs, entropy: forkStream(1, 'database:entropy') };
+}
 
 /** A setup on a fixed machine (same for every run), as the engine requires. */
 export function setupOf(key: string, sql: string): DatabaseSetup {
