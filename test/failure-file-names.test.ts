@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryFolder } from './temporary-folder.ts';
 import { writeDecisionFile, type DecisionFile } from '../src/explore/decision-file.ts';
 
 // Only the fields that name the file matter here; the rest of a decision file is written as it is.
@@ -10,7 +10,7 @@ const failure = (module: string, backend: string | undefined, originalSeed: numb
 
 describe('failure file names', () => {
   it('two backends with the same file name in different folders never overwrite each other', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'rtc-sim-failure-names-'));
+    const directory = temporaryFolder('rtc-sim-failure-names-');
     const first = writeDecisionFile(directory, failure('src/provider.ts', 'variants/a/rtc-sim-backend.ts', 7));
     const second = writeDecisionFile(directory, failure('src/provider.ts', 'variants/b/rtc-sim-backend.ts', 7));
     expect(basename(first)).toBe('provider+rtc-sim-backend-seed-7.json');
@@ -19,7 +19,7 @@ describe('failure file names', () => {
   });
 
   it('the same modules failing again at the same seed keep their one name (the file is replaced)', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'rtc-sim-failure-names-'));
+    const directory = temporaryFolder('rtc-sim-failure-names-');
     const first = writeDecisionFile(directory, failure('src/provider.ts', 'variants/a/rtc-sim-backend.ts', 7));
     const again = writeDecisionFile(directory, failure('src/provider.ts', 'variants/a/rtc-sim-backend.ts', 7));
     expect(again).toBe(first);
@@ -27,7 +27,7 @@ describe('failure file names', () => {
   });
 
   it('the same module at the same seed in another world (other pins) is kept beside the first, not over it', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'rtc-sim-failure-names-'));
+    const directory = temporaryFolder('rtc-sim-failure-names-');
     const threeClients = writeDecisionFile(directory, failure('src/provider.ts', undefined, 7, 3));
     const twoClients = writeDecisionFile(directory, failure('src/provider.ts', undefined, 7, 2));
     expect(basename(threeClients)).toBe('provider-seed-7.json');

@@ -1,7 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryFolder } from './temporary-folder.ts';
 import { checkProvider, describeProviderCheck } from 'rtc-sim/vitest';
 import { OptionsError } from 'rtc-sim';
 import { createProvider } from '../examples/providers/good-store-backed-dynamic.ts';
@@ -14,7 +12,7 @@ const stack = 'examples/stacks/pglite-raw-sql';
 
 describe('checkProvider in CI', () => {
   it('a racy backend: the replay line carries --backend, the decision file records it, and both reproduce the failure', async () => {
-    const failuresDir = mkdtempSync(join(tmpdir(), 'rtc-sim-vitest-ci-'));
+    const failuresDir = temporaryFolder('rtc-sim-vitest-ci-');
     const result = await checkProvider(`${stack}/provider.ts`, { backend: `${stack}/buggy-upsert-replaces-key.ts`, runs: 60, pins: { documents: 1 }, failuresDir });
     expect(result.verdict).toBe('fail');
     const message = describeProviderCheck(result);

@@ -7,8 +7,8 @@ import type { HostWorkTracker } from '../providers/simulated-subtle.ts';
 import type { Environment } from '../providers/machine-environment.ts';
 import type { RoutedConnection } from '../providers/simulated-network.ts';
 import { machineHooks } from './machine-hooks.ts';
-import { simulatedPg, unconnected } from '../database/postgres/pg-module.ts';
-import { postgresAvailability } from '../database/postgres/availability.ts';
+import { databaseEnvironment, simulatedPg, unconnected } from '../database/postgres/pg-module.ts';
+import { postgresAvailability, type PostgresAvailability } from '../database/postgres/availability.ts';
 import { adaptBackend } from './adapt.ts';
 import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
@@ -76,48 +76,71 @@ export interface BackendSource {
  * server's clock is legitimately the real one in production), and `process`, node:http and `setImmediate` are
  * there for Express and its dependencies (server-globals.ts). A module exporting none of the forms
  * `backendExports` reads is refused here, at load time, like a provider with neither export (exit 2).
+ * `availability` decides the database of a module that does not ask for one (a parameter for the tests).
  */
-export async function loadBackendModule(path: string): Promise<Result<BackendSource>> {
+export async function loadBackendModule(path: string, availability: () => Promise<PostgresAvailability> = postgresAvailability): Promise<Result<BackendSource>> {
   const loaded = await loadProviderModule(path, 'server');
   if (!loaded.ok) return loaded;
   const compiled = loaded.value;
+  const invalid = (message: string): Result<BackendSource> => ({ ok: false, error: { kind: 'module-invalid', path: compiled.path, message } });
   // A backend whose code loads `pg` (node-postgres) gets the real server's sessions: the probe notes it.
   let loadsPg = false;
   const probeModules = new Map([['pg', () => ((loadsPg = true), simulatedPg(() => unconnected))]]);
-  const probe: InstanceHooks = { clock: () => 0, elapsed: () => 0, random: () => 0.5, log: () => undefined, timeAndRandom: 'route', report: () => undefined, modules: probeModules };
+  // The probe is an instance on a machine of its own: the clock at 0, the machine's environment (the user's
+  // variables and the database's URL, as every start gets them: a module that checks DATABASE_URL at its top
+  // loads), timers that never fire (a cleanup interval set at the top is kept; a top-level await on a timer
+  // stays waiting), nothing logged or reported.
+  const probe: InstanceHooks = {
+    clock: () => 0,
+    elapsed: () => 0,
+    random: () => 0.5,
+    log: ignore,
+    timeAndRandom: 'route',
+    report: ignore,
+    timers: { set: () => 0, clear: ignore },
+    ...machineHooks({ environment: databaseEnvironment() }),
+    modules: probeModules,
+  };
   const probed = probeExports(compiled, probe);
-  if (probed.kind === 'threw') return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `evaluating ${compiled.path} threw ${describeThrown(probed.error)}` } };
+  if (probed.kind === 'threw') return invalid(`evaluating ${compiled.path} threw ${describeThrown(probed.error)}`);
   // A module whose top-level await waits on time is checked when its process starts, where time passes.
-  const exported = probed.kind === 'evaluated' ? backendExports(probed.exports) : undefined;
-  if (exported?.ok === false) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${exported.problem.message}` } };
-  const asked = probed.kind === 'evaluated' ? askedDatabase(probed.exports) : { ok: true as const, value: undefined };
-  if (!asked.ok) return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} ${asked.message}` } };
+  const asked = probed.kind === 'evaluated' ? probedChoice(probed.exports) : { ok: true as const, value: undefined };
+  if (!asked.ok) return invalid(`${compiled.path} ${asked.message}`);
   if (loadsPg && asked.value === 'pglite') {
-    return { ok: false, error: { kind: 'module-invalid', path: compiled.path, message: `${compiled.path} exports database = 'pglite' but its code loads pg (node-postgres), which only a real PostgreSQL server answers: remove the export (the real server is the default)` } };
+    return invalid(`${compiled.path} exports database = 'pglite' but its code loads pg (node-postgres), which only a real PostgreSQL server answers: remove the export (the real server is the default)`);
   }
-  const chosen = await chooseDatabase(asked.value ?? (loadsPg ? 'postgres' : undefined));
+  const chosen = await chooseDatabase(asked.value ?? (loadsPg ? 'postgres' : undefined), availability);
   return { ok: true, value: { ...sourceFromCompiledBackend(compiled), ...chosen, ...(loadsPg ? { loadsPg } : {}) } };
 }
+
+function ignore(): void {}
 
 /**
  * The database a backend gets: what it asked for, else the real server when this machine can start one, else
  * PGlite with the reason (decided once per process, at the first backend loaded).
  */
-async function chooseDatabase(asked: BackendDatabase | undefined): Promise<{ database: BackendDatabase; databaseFallback?: string }> {
+async function chooseDatabase(asked: BackendDatabase | undefined, availability: () => Promise<PostgresAvailability>): Promise<{ database: BackendDatabase; databaseFallback?: string }> {
   if (asked !== undefined) return { database: asked };
-  const availability = await postgresAvailability();
-  return availability.ok ? { database: 'postgres' } : { database: 'pglite', databaseFallback: availability.reason };
+  const available = await availability();
+  return available.ok ? { database: 'postgres' } : { database: 'pglite', databaseFallback: available.reason };
 }
 
 type Asked = { readonly ok: true; readonly value: BackendDatabase | undefined } | { readonly ok: false; readonly message: string };
 
+// What a probe's exports say: a backend form `backendExports` reads, and the database the module asks for.
+function probedChoice(exports: unknown): Asked {
+  const exported = backendExports(exports);
+  if (!exported.ok) return { ok: false, message: exported.problem.message };
+  return askedDatabase(exports as Record<string, unknown>);
+}
+
 // `export const database = 'postgres' | 'pglite'`: the module's own choice; anything else is refused, named.
-function askedDatabase(exports: unknown): Asked {
+function askedDatabase(exports: Record<string, unknown>): Asked {
   let value: unknown;
   try {
-    value = typeof exports === 'object' && exports !== null ? (exports as Record<string, unknown>)['database'] : undefined;
-  } catch {
-    return { ok: true, value: undefined };
+    value = exports['database'];
+  } catch (error) {
+    return { ok: false, message: `exports database, but reading it threw ${describeThrown(error)}` };
   }
   if (value === undefined || value === 'postgres' || value === 'pglite') return { ok: true, value };
   return { ok: false, message: `exports database = ${describeThrown(value)}: expected 'postgres' (a real PostgreSQL server, the default) or 'pglite' (PGlite, one session)` };
@@ -130,7 +153,7 @@ export function sourceFromCompiledBackend(compiled: CompiledModule): BackendSour
   return {
     label: compiled.path,
     realm: compiled.realm,
-    ...(compiled.sharedGlobals === undefined ? {} : { sharedGlobals: () => compiled.sharedGlobals?.() ?? [] }),
+    sharedGlobals: compiled.sharedGlobals,
     async setup(env, machine) {
       const hooks = hooksOf(env, machine);
       const instantiated = instantiate(compiled, hooks, settled);
@@ -171,7 +194,8 @@ export function sourceFromCompiledBackend(compiled: CompiledModule): BackendSour
 }
 
 function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
-  const hooks: InstanceHooks = {
+  const report = machine.report;
+  return {
     clientId: 'backend',
     clock: () => env.now(),
     elapsed: () => machine.elapsed(),
@@ -182,8 +206,9 @@ function hooksOf(env: BackendEnv, machine: BackendMachine): InstanceHooks {
     hostWork: machine.hostWork,
     ...machineHooks(machine),
     modules: machine.modules,
+    // Without a report of the machine's, the sandbox logs its findings as warnings.
+    ...(report === undefined ? {} : { report: (finding: NondeterminismFinding) => report.call(machine, finding) }),
   };
-  return machine.report === undefined ? hooks : { ...hooks, report: (finding) => machine.report?.(finding) };
 }
 
 type Instantiated = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
@@ -193,7 +218,6 @@ type Settled = <T>(value: unknown, onValue: (value: unknown) => T, onError: (rea
 function instantiate(compiled: CompiledModule, hooks: InstanceHooks, settled: Settled): Instantiated | Promise<Instantiated> {
   const threw = (error: unknown): Instantiated => ({ ok: false, message: `evaluating the backend module threw ${describeThrown(error)}` });
   try {
-    if (compiled.evaluate === undefined) return { ok: true, value: compiled.instantiate(hooks) };
     const evaluated = compiled.evaluate(hooks);
     if (evaluated.evaluation === undefined) return { ok: true, value: evaluated.exports };
     return settled<Instantiated>(evaluated.evaluation, () => ({ ok: true, value: evaluated.exports }), threw);
@@ -207,9 +231,8 @@ type Probed = { readonly kind: 'evaluated'; readonly exports: unknown } | { read
 /** The exports of a probe instance at load time; a top-level await still waiting after its microtasks is `waiting`. */
 function probeExports(compiled: CompiledModule, probe: InstanceHooks): Probed {
   try {
-    if (compiled.evaluate === undefined) return { kind: 'evaluated', exports: compiled.instantiate(probe) };
     const evaluated = compiled.evaluate(probe);
-    if (evaluated.evaluation === undefined) return { kind: 'evaluated', exports: evaluated.exports };
+    // Plain values (a body without top-level await) are observed at once.
     let probed: Probed = { kind: 'waiting' };
     compiled.realm.observe(evaluated.evaluation, () => (probed = { kind: 'evaluated', exports: evaluated.exports }), (error) => (probed = { kind: 'threw', error }));
     compiled.realm.settle();

@@ -76,7 +76,7 @@ export interface CompiledModule {
    * Runs the module body afresh: its exports, and for a body with top-level await the promise of its
    * evaluation (a promise of the sandbox: observe it through `realm`), which settles as the simulation runs.
    */
-  evaluate?(hooks: InstanceHooks): { readonly exports: Record<string, unknown>; readonly evaluation: Promise<unknown> | undefined };
+  evaluate(hooks: InstanceHooks): { readonly exports: Record<string, unknown>; readonly evaluation: Promise<unknown> | undefined };
   /**
    * Runs `action` (a synchronous call into the instance of `hooks`: its factory, its provider) so that a
    * finding made through the sandbox's real global object meanwhile is attributed to that client.
@@ -86,7 +86,7 @@ export interface CompiledModule {
    * The names module code has added to the sandbox's global object since it was made: state that every
    * instance, in every run, shares (named when two runs of one seed part).
    */
-  sharedGlobals?(): readonly string[];
+  sharedGlobals(): readonly string[];
 }
 
 interface CompileOptions {

@@ -63,7 +63,7 @@ export function sourceFromModule(compiled: CompiledModule): ProviderSource {
   return {
     label: compiled.path,
     realm: compiled.realm,
-    sharedGlobals: () => compiled.sharedGlobals?.() ?? [],
+    sharedGlobals: () => compiled.sharedGlobals(),
     create(env, hooks) {
       let exports: unknown;
       try {

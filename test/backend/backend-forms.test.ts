@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { temporaryFolder } from '../temporary-folder.ts';
 import { loadBackendModule } from '../../src/backend/load.ts';
 import { serve, settling, testEnv, testMachine } from './support.ts';
 
@@ -43,7 +43,7 @@ describe('the backend forms people write', () => {
   });
 
   it('a build error in an imported file names that file and its line, not the entry', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-backend-build-error-'));
+    const folder = temporaryFolder('rtc-sim-backend-build-error-');
     writeFileSync(join(folder, 'entry.ts'), "import { broken } from './imported.ts';\nexport function createBackend() {\n  return () => new Response(String(broken));\n}\n");
     writeFileSync(join(folder, 'imported.ts'), 'export const fine = 1;\n\nexport const broken = (;\n');
     const loaded = await loadBackendModule(join(folder, 'entry.ts'));
@@ -53,7 +53,7 @@ describe('the backend forms people write', () => {
   });
 
   it('a module whose default is neither a function nor an app is refused, naming what it is', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'rtc-sim-backend-no-app-'));
+    const folder = temporaryFolder('rtc-sim-backend-no-app-');
     writeFileSync(join(folder, 'config.ts'), "export default { port: 3000 };\n");
     const loaded = await loadBackendModule(join(folder, 'config.ts'));
     expect(loaded.ok).toBe(false);

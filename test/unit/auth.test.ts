@@ -80,7 +80,7 @@ describe('tokenLifetimeMs', () => {
 });
 
 describe('token sources', () => {
-  const compiled = (exports: () => Record<string, unknown>): CompiledModule => ({ path: 'p', realm: createHostRealm() as CompiledModule['realm'], instantiate: exports, runAs: (_hooks, action) => action() });
+  const compiled = (exports: () => Record<string, unknown>): CompiledModule => ({ path: 'p', realm: createHostRealm() as CompiledModule['realm'], instantiate: exports, evaluate: () => ({ exports: exports(), evaluation: undefined }), runAs: (_hooks, action) => action(), sharedGlobals: () => [] });
   const env = { clientId: 'c1', now: () => 0, signToken: async () => 't' } as TokenProviderEnv;
   const problem = (exports: () => Record<string, unknown>) => {
     const created = moduleTokenSource(compiled(exports)).create(env, hooks);
