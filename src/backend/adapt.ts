@@ -102,7 +102,8 @@ async function asResponse(value: unknown): Promise<Response | undefined> {
     const like = value as { status?: unknown; statusText?: unknown; headers?: unknown; arrayBuffer?: unknown };
     if (typeof value !== 'object' || value === null || typeof like.status !== 'number' || typeof like.arrayBuffer !== 'function') return undefined;
     const headers = new Headers(like.headers as HeadersInit | undefined);
-    const bodyless = [101, 204, 205, 304].includes(like.status);
+    // The null-body statuses a Response can have (101 cannot be constructed: such a value is no Response).
+    const bodyless = [204, 205, 304].includes(like.status);
     const body = bodyless ? null : await (like.arrayBuffer as () => Promise<ArrayBuffer>).call(value);
     return new Response(body, { status: like.status, statusText: typeof like.statusText === 'string' ? like.statusText : '', headers });
   } catch {

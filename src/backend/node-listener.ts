@@ -8,8 +8,8 @@ import type { FetchHandler, NodeRequestListener } from './contract.ts';
  * response errors, rejects the returned promise.
  *
  * Two things Node's server would do differently here are made right:
- * - the `Date` header Node adds reads the host's real clock: it is written from `now` (the backend machine's
- *   clock) before the listener runs, which may still set its own;
+ * - the `Date` header Node's server adds reads the host's real clock (an injection adds none): it is written
+ *   from `now` (the backend machine's clock) before the listener runs, which may still set or remove it;
  * - Express (and Connect apps that do the same) replaces the prototypes of `req` and `res` with its own,
  *   which inherit from node:http's, so light-my-request's `write`/`end` (which collect the body) and
  *   `destroy` would be lost: they are pinned on the objects first.
@@ -18,7 +18,6 @@ export function fetchFromListener(serveNode: NodeRequestListener, now: () => num
   const listener: NodeRequestListener = (request, response) => {
     keepInjectedMethods(request);
     keepInjectedMethods(response);
-    response.sendDate = false;
     response.setHeader('date', new Date(now()).toUTCString());
     return serveNode(request, response);
   };
@@ -32,6 +31,7 @@ export function fetchFromListener(serveNode: NodeRequestListener, now: () => num
     const injected = await inject(listener, options);
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(injected.headers)) {
+      // Stryker disable next-line ConditionalExpression: Node's getHeaders() never holds undefined (typed as possible)
       if (value === undefined) continue;
       for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, String(one));
     }
@@ -46,6 +46,7 @@ export function fetchFromListener(serveNode: NodeRequestListener, now: () => num
 
 function keepInjectedMethods(target: object): void {
   const prototype = Object.getPrototypeOf(target) as object | null;
+  // Stryker disable next-line ConditionalExpression: light-my-request's request and response always have a prototype (typed as possibly null)
   if (prototype === null) return;
   for (const name of Object.getOwnPropertyNames(prototype)) {
     const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;

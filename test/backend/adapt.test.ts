@@ -109,3 +109,59 @@ describe('adaptBackend: a broken backend is data', () => {
     expect(problems).toEqual([{ kind: 'backend-contract', problem: 'not-a-response', message: `the backend answered POST /x with ${described}, not a Response` }]);
   });
 });
+
+describe('adaptBackend: the edges of each shape', () => {
+  it.each([['handle (a Connect app)', 'handle'], ['listen', 'listen']])('a function of fewer than two parameters that carries %s is a request listener, not a Fetch handler', async (_title, method) => {
+    const app = Object.assign((...args: unknown[]) => void (args[1] as import('node:http').ServerResponse).end('listened'), { [method]: () => undefined });
+    expect(app.length).toBe(0);
+    expect(await (await adapted(app).handler(request())).text()).toBe('listened');
+  });
+
+  it("a request listener adapted without the machine's clock dates its answers at the epoch", async () => {
+    const result = adaptBackend((_req: unknown, res: import('node:http').ServerResponse) => void res.end('ok'));
+    if (!result.ok) throw new Error(result.problem.message);
+    expect((await result.handler(request())).headers.get('date')).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
+  });
+
+  it('an object without fetch is named by its first five properties, or as having none', () => {
+    const got = (app: object): string => {
+      const result = adaptBackend(app);
+      return result.ok ? 'adapted' : result.problem.message.replace(/^.* got /, '');
+    };
+    expect(got({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })).toBe('an object with a, b, c, d, e but no fetch method');
+    expect(got({})).toBe('an object with no fetch method');
+  });
+
+  it('the 500 for a failed request is plain text', async () => {
+    const response = await adapted(() => undefined).handler(request());
+    expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([500, 'text/plain; charset=utf-8', 'Internal Server Error']);
+  });
+
+  it("the backend's own Response is served as it is, not copied", async () => {
+    const own = new Response('mine', { status: 201 });
+    expect(await adapted(() => own).handler(request())).toBe(own);
+  });
+
+  it.each([
+    ['a status that is no number', { status: '200', arrayBuffer: async () => new ArrayBuffer(0) }],
+    ['no arrayBuffer()', { status: 200, text: async () => 'x' }],
+    ['an arrayBuffer() that throws', { status: 200, arrayBuffer: () => { throw new Error('body used'); } }],
+    ['a status no Response can have', { status: 101, arrayBuffer: async () => new ArrayBuffer(0) }],
+  ])('a Response-like with %s is not a Response', async (_title, like) => {
+    const { handler, problems } = adapted(() => like);
+    expect((await handler(request())).status).toBe(500);
+    expect(problems.map((problem) => problem.problem)).toEqual(['not-a-response']);
+  });
+
+  it.each([204, 205, 304])('a Response-like with the null-body status %i is copied without a body', async (status) => {
+    let bodyRead = false;
+    const like = { status, headers: [['etag', '"v1"']], arrayBuffer: async () => ((bodyRead = true), new ArrayBuffer(0)) };
+    const response = await adapted(() => like).handler(request());
+    expect([response.status, response.body, response.headers.get('etag'), bodyRead]).toEqual([status, null, '"v1"', false]);
+  });
+
+  it('a Response-like whose statusText is no string gets none', async () => {
+    const response = await adapted(() => ({ status: 200, statusText: 42, arrayBuffer: async () => new ArrayBuffer(0) })).handler(request());
+    expect([response.status, response.statusText]).toEqual([200, '']);
+  });
+});

@@ -37,4 +37,13 @@ describe('a Node request listener answering Fetch requests', () => {
     const head = await serve(new Request('http://backend/keys', { method: 'HEAD' }));
     expect(head.body).toBeNull();
   });
+
+  it("a listener that removes the Date header answers without one: Node's server would add the host's real date", async () => {
+    const serve = fetchFromListener((_request: IncomingMessage, response: ServerResponse) => {
+      response.removeHeader('date');
+      response.end('no date');
+    }, now);
+    const answered = await serve(new Request('http://backend/keys'));
+    expect([answered.headers.has('date'), await answered.text()]).toEqual([false, 'no date']);
+  });
 });
