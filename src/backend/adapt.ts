@@ -1,5 +1,5 @@
 import { describeThrown } from '../errors.ts';
-import { backendProblem, type BackendContractProblem, type FetchHandler, type NodeRequestListener } from './contract.ts';
+import { backendProblem, isNodeListener, type BackendContractProblem, type FetchHandler, type NodeRequestListener } from './contract.ts';
 import { fetchFromListener } from './node-listener.ts';
 
 /** How the adapted handler runs the backend's code and says what went wrong. */
@@ -59,11 +59,8 @@ type Shape =
 function shapeOf(app: unknown): Shape {
   try {
     if (typeof app === 'function') {
-      const record = app as unknown as Record<string, unknown>;
-      if (app.length >= 2 || typeof record['handle'] === 'function' || typeof record['listen'] === 'function') {
-        return { kind: 'node-listener', listener: app as NodeRequestListener };
-      }
-      return { kind: 'fetch-function', fetch: app as (request: Request) => unknown };
+      const fn = app as (...args: never[]) => unknown;
+      return isNodeListener(fn) ? { kind: 'node-listener', listener: fn } : { kind: 'fetch-function', fetch: app as (request: Request) => unknown };
     }
     if (typeof app === 'object' && app !== null) {
       const fetch = (app as Record<string, unknown>)['fetch'];

@@ -26,6 +26,17 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 /** A Node request listener (an Express or Connect app qualifies); served through light-my-request. */
 export type NodeRequestListener = (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => unknown;
 
+/**
+ * Whether a function is a Node request listener rather than a Fetch handler or a factory: it declares two or
+ * more parameters `(req, res)`, or it carries `handle` or `listen` (an Express or Connect app). The one rule
+ * the loader (a default export) and the adapter (what createBackend returned) both read. May throw: the
+ * function is the backend's (a Proxy's traps).
+ */
+export function isNodeListener(value: (...args: never[]) => unknown): value is NodeRequestListener {
+  const record = value as unknown as Record<string, unknown>;
+  return value.length >= 2 || typeof record['handle'] === 'function' || typeof record['listen'] === 'function';
+}
+
 /** What `createBackend(env)` may return (or resolve to). */
 export type BackendApp =
   | ((request: Request) => Response | PromiseLike<Response>)

@@ -10,7 +10,7 @@ import { machineHooks } from './machine-hooks.ts';
 import { databaseEnvironment, simulatedPg, unconnected } from '../database/postgres/pg-module.ts';
 import { postgresAvailability, type PostgresAvailability } from '../database/postgres/availability.ts';
 import { adaptBackend } from './adapt.ts';
-import { backendProblem, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
+import { backendProblem, isNodeListener, type BackendContractProblem, type BackendEnv, type FetchHandler } from './contract.ts';
 
 /** What the backend's code needs from its simulated server machine besides `env`. */
 export interface BackendMachine {
@@ -95,8 +95,10 @@ export async function loadBackendModule(path: string, availability: () => Promis
     elapsed: () => 0,
     random: () => 0.5,
     log: ignore,
+    // Stryker disable next-line StringLiteral: the probe's findings are ignored, so how its clock reads are judged changes nothing
     timeAndRandom: 'route',
     report: ignore,
+    // Stryker disable next-line ArrowFunction: a timer that never fires: its number is never compared
     timers: { set: () => 0, clear: ignore },
     ...machineHooks({ environment: databaseEnvironment() }),
     modules: probeModules,
@@ -233,6 +235,7 @@ function probeExports(compiled: CompiledModule, probe: InstanceHooks): Probed {
   try {
     const evaluated = compiled.evaluate(probe);
     // Plain values (a body without top-level await) are observed at once.
+    // Stryker disable next-line ObjectLiteral,StringLiteral: neither 'threw' nor 'evaluated' is waiting, whatever its kind says
     let probed: Probed = { kind: 'waiting' };
     compiled.realm.observe(evaluated.evaluation, () => (probed = { kind: 'evaluated', exports: evaluated.exports }), (error) => (probed = { kind: 'threw', error }));
     compiled.realm.settle();
@@ -255,19 +258,18 @@ type Exported = { readonly ok: true; readonly create: (env: BackendEnv) => unkno
  * - the same as CommonJS: `module.exports = async function (env) { … }`, `module.exports = app`.
  */
 function backendExports(exports: unknown): Exported {
+  const none = (message: string): Exported => ({ ok: false, problem: backendProblem('no-export', message) });
   try {
-    const record = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? (exports as Record<string, unknown>) : {};
+    // The exports as an object: null and undefined become an empty one, a number or a string its wrapper.
+    const record = Object(exports) as Record<string, unknown>;
     if (typeof record['createBackend'] === 'function') return { ok: true, create: record['createBackend'] as (env: BackendEnv) => unknown };
-    const chosen = 'default' in record ? record['default'] : typeof exports === 'function' || typeof record['fetch'] === 'function' ? exports : undefined;
-    const create = creatorOf(chosen);
+    // Without a default, the exports themselves: CommonJS's `module.exports = app` or `= { fetch }`.
+    const create = creatorOf('default' in record ? record['default'] : exports);
     if (create !== undefined) return { ok: true, create };
     const found = Object.keys(record).filter((name) => name !== '__esModule');
-    return {
-      ok: false,
-      problem: backendProblem('no-export', `exports neither createBackend(env), a default function, nor a default app (an object with fetch(request), an Express app or a Node request listener)` + (found.length > 0 ? ` (it exports: ${found.join(', ')}${'default' in record ? `; default is ${describeValue(record['default'])}` : ''})` : ' (it exports nothing)')),
-    };
+    return none(`exports neither createBackend(env), a default function, nor a default app (an object with fetch(request), an Express app or a Node request listener)` + (found.length > 0 ? ` (it exports: ${found.join(', ')}${'default' in record ? `; default is ${describeValue(record['default'])}` : ''})` : ' (it exports nothing)'));
   } catch (error) {
-    return { ok: false, problem: backendProblem('no-export', `exports neither createBackend(env) nor a default function or app: reading its exports threw ${describeThrown(error)}`) };
+    return none(`exports neither createBackend(env) nor a default function or app: reading its exports threw ${describeThrown(error)}`);
   }
 }
 
@@ -279,9 +281,8 @@ function creatorOf(value: unknown): ((env: BackendEnv) => unknown) | undefined {
     return (env) => ({ fetch: (request: Request) => (fetch as (request: Request, env: BackendEnv) => unknown).call(value, request, env) });
   }
   if (typeof value !== 'function') return undefined;
-  const record = value as unknown as Record<string, unknown>;
   // A request listener (req, res) or an Express/Connect app is the app itself; any other function makes one.
-  if (value.length >= 2 || typeof record['handle'] === 'function' || typeof record['listen'] === 'function') return () => value;
+  if (isNodeListener(value as (...args: never[]) => unknown)) return () => value;
   return value as (env: BackendEnv) => unknown;
 }
 

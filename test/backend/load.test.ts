@@ -35,6 +35,11 @@ async function refusal(code: string, extension = 'ts'): Promise<string> {
 }
 
 const fetchBackend = "export const createBackend = () => ({ fetch: () => new Response('ok') });\n";
+// A machine whose timers fire on the host's next turn: enough for a module's wait to end while start is settled.
+const hostTurnMachine = () => {
+  const machine = { ...testMachine(), fired: 0 };
+  return Object.assign(machine, { timers: { set: (callback: () => void) => (void Promise.resolve().then(() => (machine.fired++, callback())), 1), clear: () => undefined } });
+};
 
 describe('a module at its top, probed at load', () => {
   it("reads the machine's clock, randomness, performance and environment (DATABASE_URL is set, as on every start)", async () => {
@@ -70,6 +75,23 @@ describe('a module at its top, probed at load', () => {
       const config = await new Promise((resolve) => setTimeout(() => resolve({ greeting: 'hello' }), 10));
       export const createBackend = () => ({ fetch: () => new Response(config.greeting) });`);
     expect(source.database).toBe('pglite');
+  });
+
+  it("a statement sent at the top (a connectivity check) is left to the start, where the database answers", async () => {
+    const source = await loaded("import pg from 'pg';\nconst pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });\nawait pool.query('select 1');\n" + fetchBackend, 'ts', noServer);
+    expect(source).toMatchObject({ database: 'postgres', loadsPg: true });
+  });
+
+  it('a module still waiting at load that exports no backend is refused when its process starts', async () => {
+    const source = await loaded("await new Promise((resolve) => setTimeout(resolve, 0));\nexport const port = 3000;\n");
+    expect(await settling(source, source.start(testEnv(), hostTurnMachine()))).toEqual({
+      ok: false,
+      problem: {
+        kind: 'backend-contract',
+        problem: 'no-export',
+        message: 'exports neither createBackend(env), a default function, nor a default app (an object with fetch(request), an Express app or a Node request listener) (it exports: port)',
+      },
+    });
   });
 
   it('a top-level await that rejects within its microtasks is refused', async () => {
@@ -163,16 +185,19 @@ describe('the forms a backend starts from', () => {
     expect(await answer(source)).toBe('served by function');
   });
 
+  it.each(['handle', 'listen'])('a default function of no declared parameters carrying %s is an app (Connect), not a factory', async (method) => {
+    const source = await loaded(`const app = (...args) => args[1].end('served by the app');\napp.${method} = () => undefined;\nexport default app;\n`);
+    expect(await answer(source)).toBe('served by the app');
+  });
+
   it('a top-level await waiting on time: start waits for it as time passes, then creates the backend', async () => {
     const source = await loaded(`
       const greeting = await new Promise((resolve) => setTimeout(() => resolve('hello'), 0));
       export function createBackend() { return { fetch: () => new Response(greeting) }; }`);
-    // Timers that fire on the host's next turn: enough for the module's wait to end while start is settled.
-    let fired = 0;
-    const timers = { set: (callback: () => void) => (void Promise.resolve().then(() => (fired++, callback())), 1), clear: () => undefined };
-    const started = await settling(source, source.start(testEnv(), { ...testMachine(), timers }));
+    const machine = hostTurnMachine();
+    const started = await settling(source, source.start(testEnv(), machine));
     if (!started.ok) throw new Error(started.problem.message);
-    expect(fired).toBe(1);
+    expect(machine.fired).toBe(1);
     expect(await (await serve(source, started.handler, new Request('https://app.example/'))).text()).toBe('hello');
   });
 });
