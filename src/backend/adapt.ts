@@ -96,16 +96,18 @@ function answering(serve: (request: Request) => unknown, report: (problem: Backe
 async function asResponse(value: unknown): Promise<Response | undefined> {
   if (value instanceof Response) return value;
   try {
-    const like = value as { status?: unknown; statusText?: unknown; headers?: unknown; arrayBuffer?: unknown };
-    if (typeof value !== 'object' || value === null || typeof like.status !== 'number' || typeof like.arrayBuffer !== 'function') return undefined;
+    // Anything with a numeric status and arrayBuffer() (null and primitives have neither).
+    const like = Object(value) as { status?: unknown; statusText?: unknown; headers?: unknown; arrayBuffer?: unknown };
+    if (typeof like.status !== 'number' || typeof like.arrayBuffer !== 'function') return undefined;
     const headers = new Headers(like.headers as HeadersInit | undefined);
     // The null-body statuses a Response can have (101 cannot be constructed: such a value is no Response).
     const bodyless = [204, 205, 304].includes(like.status);
     const body = bodyless ? null : await (like.arrayBuffer as () => Promise<ArrayBuffer>).call(value);
     return new Response(body, { status: like.status, statusText: typeof like.statusText === 'string' ? like.statusText : '', headers });
   } catch {
-    return undefined;
+    // A Response-like whose reads throw, or that no Response can copy, is none.
   }
+  return undefined;
 }
 
 function pathOf(request: Request): string {

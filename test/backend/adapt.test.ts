@@ -101,6 +101,7 @@ describe('adaptBackend: a broken backend is data', () => {
 
   it.each([
     [undefined, 'nothing (undefined)'],
+    [null, 'null'],
     [{ key: 'k' }, 'an object ({"key":"k"})'],
     ['ok', 'a string ("ok")'],
   ])('a handler answering %s is answered 500 and reported as not-a-response', async (answer, described) => {
@@ -145,6 +146,7 @@ describe('adaptBackend: the edges of each shape', () => {
   it.each([
     ['a status that is no number', { status: '200', arrayBuffer: async () => new ArrayBuffer(0) }],
     ['no arrayBuffer()', { status: 200, text: async () => 'x' }],
+    ['no arrayBuffer() and a null-body status', { status: 204 }],
     ['an arrayBuffer() that throws', { status: 200, arrayBuffer: () => { throw new Error('body used'); } }],
     ['a status no Response can have', { status: 101, arrayBuffer: async () => new ArrayBuffer(0) }],
   ])('a Response-like with %s is not a Response', async (_title, like) => {
