@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly strategy?: Strategy;
   readonly latencyMs?: { readonly min: number; readonly max: number };
   readonly transactionIdleTimeoutMs?: number;
+  /** False: the database is given no `onStatement` listener (`records` stays empty). */
+  readonly recordStatements?: boolean;
   /** The callers' code, started at virtual time 0; each gets its own handle. */
   readonly callers: Record<string, (db: DatabaseHandle) => Promise<unknown>>;
 }
@@ -80,7 +82,7 @@ export async function runWorld(options: RunOptions): Promise<RunResult> {
     machine,
     scheduler: kernelScheduler(queue, hostWork),
     latency: { stream: forkStream(options.seed, 'database-latency'), minMs: options.latencyMs?.min ?? 1, maxMs: options.latencyMs?.max ?? 5 },
-    onStatement: (record) => records.push(record),
+    ...(options.recordStatements === false ? {} : { onStatement: (record: StatementRecord) => records.push(record) }),
     ...(options.transactionIdleTimeoutMs === undefined ? {} : { transactionIdleTimeoutMs: options.transactionIdleTimeoutMs }),
   });
   const results: RunResult['results'] = {};
