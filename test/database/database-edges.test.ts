@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedEngine, type DatabaseEngine } from '../../src/database/engine.ts';
 import type { DatabaseHandle } from '../../src/database/handles.ts';
+import { runHandle } from '../../src/database/run-handle.ts';
 import type { SimEvent } from '../../src/kernel/event.ts';
 import { forkStream } from '../../src/kernel/random.ts';
 import type { Strategy } from '../../src/kernel/strategy.ts';
@@ -336,6 +337,52 @@ describe('a statement of a transaction that ends after the transaction did', () 
     ]);
     const kept = await engine.query<{ key: string }>({ clockMs: () => epochMs, entropy: forkStream('edges', 'inspect') }, 'SELECT key FROM keys');
     expect(kept.rows).toEqual([{ key: 'r2' }]);
+  });
+});
+
+describe("env.db's handle", () => {
+  it('names the caller of each statement as it is issued; is ready, and its close() is a promise that changes nothing', async () => {
+    const result = await run({
+      callers: {
+        r1: async (_db, database) => {
+          let request = 'request-1';
+          const db = runHandle(database, { caller: () => request, origin: () => 'backend#1' });
+          await db.waitReady;
+          await db.query('SELECT 1');
+          request = 'request-2';
+          await db.exec('SELECT 2');
+          await db.transaction((tx) => tx.query('SELECT 3'));
+          const closed = db.close();
+          expect(closed).toBeInstanceOf(Promise);
+          await closed;
+          return [db.ready, db.closed, await rows(db)];
+        },
+      },
+    });
+    expect(result.results['r1']).toEqual({ ok: true, value: [true, false, []] });
+    expect(result.records.map((record) => `${record.key} ${record.caller} ${record.text}`)).toEqual([
+      'sql:request-1#1 request-1 SELECT 1',
+      'sql:request-2#1 request-2 SELECT 2',
+      'sql:request-2#2 request-2 BEGIN',
+      'sql:request-2#3 request-2 SELECT 3',
+      'sql:request-2#4 request-2 COMMIT',
+      'sql:request-2#5 request-2 SELECT key FROM keys ORDER BY key',
+    ]);
+  });
+
+  it("a transaction whose function rolls back, then throws, passes on the function's own error", async () => {
+    const result = await run({
+      callers: {
+        r1: (db) =>
+          db.transaction(async (tx) => {
+            await tx.query(insert('gone'));
+            await tx.rollback();
+            throw new Error('gave up');
+          }),
+      },
+    });
+    expect(result.results['r1']).toEqual({ ok: false, error: new Error('gave up') });
+    expect(result.records.map((record) => record.text.split(' ')[0])).toEqual(['BEGIN', 'INSERT', 'ROLLBACK']);
   });
 });
 

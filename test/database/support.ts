@@ -56,8 +56,8 @@ export interface RunOptions {
   readonly transactionIdleTimeoutMs?: number;
   /** False: the database is given no `onStatement` listener (`records` stays empty). */
   readonly recordStatements?: boolean;
-  /** The callers' code, started at virtual time 0; each gets its own handle. */
-  readonly callers: Record<string, (db: DatabaseHandle) => Promise<unknown>>;
+  /** The callers' code, started at virtual time 0; each gets its own handle (and the database, to make others). */
+  readonly callers: Record<string, (db: DatabaseHandle, database: SimulatedDatabase) => Promise<unknown>>;
 }
 
 /** What a run gave: each caller's result or error, the statement records, how the loop ended. */
@@ -88,7 +88,7 @@ export async function runWorld(options: RunOptions): Promise<RunResult> {
   const results: RunResult['results'] = {};
   for (const [caller, code] of Object.entries(options.callers)) {
     results[caller] = { pending: true };
-    code(database.handle(caller)).then(
+    code(database.handle(caller), database).then(
       (value) => (results[caller] = { ok: true, value }),
       (error: unknown) => (results[caller] = { ok: false, error }),
     );
