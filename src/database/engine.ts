@@ -101,6 +101,11 @@ export class DatabaseEngine {
     return this.on(machine, () => this.pglite.exec(sql, options));
   }
 
+  /** Stops the engine and frees its memory (an engine of its own, as a test starts; the shared one lives as long as the process). */
+  async close(): Promise<void> {
+    await this.pglite.close();
+  }
+
   /** Whether the engine's session is inside a transaction block. */
   isInTransaction(): boolean {
     return this.pglite.isInTransaction();

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedEngine, type DatabaseEngine } from '../../src/database/engine.ts';
 import type { DatabaseHandle } from '../../src/database/handles.ts';
 import { runHandle } from '../../src/database/run-handle.ts';
+import { SimulatedDatabase } from '../../src/database/database.ts';
+import type { DatabaseEvent } from '../../src/database/scheduling.ts';
 import type { SimEvent } from '../../src/kernel/event.ts';
 import { forkStream } from '../../src/kernel/random.ts';
 import type { Strategy } from '../../src/kernel/strategy.ts';
@@ -123,7 +125,9 @@ describe('what is pending when a run stops, and the next run', () => {
     expect(engine.isInTransaction()).toBe(true);
     const next = await run({ callers: { r1: rows } });
     expect(next.results['r1']).toEqual({ ok: true, value: [] });
-    expect(next.database.pending()).toEqual([]);
+    // Its SELECT ran outside any transaction: no idle timeout, nothing pending.
+    expect(outcomes(next)).toEqual(['sql:r1#1 SELECT {"kind":"done","rowCount":0,"affectedRows":0}']);
+    expect([next.nowMs, engine.isInTransaction(), next.database.pending()]).toEqual([2, false, []]);
   });
 });
 
@@ -383,6 +387,22 @@ describe("env.db's handle", () => {
     });
     expect(result.results['r1']).toEqual({ ok: false, error: new Error('gave up') });
     expect(result.records.map((record) => record.text.split(' ')[0])).toEqual(['BEGIN', 'INSERT', 'ROLLBACK']);
+  });
+});
+
+describe('what the database asks of its scheduler', () => {
+  it('a statement is an asynchronous event delayed by its drawn latency, withdrawn by nobody', async () => {
+    const asked: DatabaseEvent[] = [];
+    const database = new SimulatedDatabase({
+      engine,
+      machine: { clockMs: () => epochMs, entropy: forkStream('edges', 'scheduler') },
+      scheduler: { schedule: (event) => (asked.push(event), { cancel: () => undefined }) },
+      latency: { stream: forkStream('edges', 'latency'), minMs: 7, maxMs: 7 },
+    });
+    void database.handle('r1').query('SELECT 1');
+    expect(asked.map(({ key, actor, resources, delayMs, timing }) => ({ key, actor, resources, delayMs, timing }))).toEqual([
+      { key: 'sql:r1#1', actor: 'sql:r1', resources: ['database'], delayMs: 7, timing: 'async' },
+    ]);
   });
 });
 

@@ -28,6 +28,27 @@ describe('freshRun', () => {
     expect(reasons.slice(1)).toEqual(['restored', 'setup-changed', 'setup-changed']);
   });
 
+  it('runs the setup once per key: later runs restore what it made, its parameterised statements included', async () => {
+    let setups = 0;
+    const counted = {
+      // A key of its own each time, so the first run builds whatever this engine ran before.
+      ...setupOf(`engine-counted-${process.hrtime.bigint()}`, ''),
+      run: async (database: Parameters<ReturnType<typeof setupOf>['run']>[0]) => {
+        setups++;
+        await database.exec('CREATE TABLE counted (n int)');
+        await database.query('INSERT INTO counted VALUES ($1), ($2)', [1, 2]);
+      },
+    };
+    const kinds: string[] = [];
+    for (let seed = 1; seed <= 3; seed++) {
+      const run = await runWorld({ engine, setup: counted, seed, callers: { r1: async (db) => (await db.query('SELECT sum(n)::int AS sum FROM counted')).rows } });
+      expect(run.results['r1']).toEqual({ ok: true, value: [{ sum: 3 }] });
+      kinds.push(run.fresh.kind);
+    }
+    expect(kinds).toEqual(['built', 'restored', 'restored']);
+    expect(setups).toBe(1);
+  });
+
   it("random() restarts from setseed of the run's first draw, mapped onto [-1, 1]", async () => {
     const setup = setupOf('engine-random', 'SELECT 1');
     const drawn = await runWorld({ engine, setup, seed: 9, callers: { r1: async (db) => (await db.query<{ r: number }>('SELECT random() AS r')).rows[0]?.r } });

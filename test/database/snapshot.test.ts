@@ -97,6 +97,16 @@ describe('the snapshot puts the setup back', () => {
   });
 });
 
+describe('a build starts from an empty public schema, as a new database has', () => {
+  it('everyone may use it, no one but its owner create in it', async () => {
+    const run = await runWorld({
+      engine, setup: setupOf('snapshot-public', 'CREATE TABLE public.anything (n int)'), seed: 1,
+      callers: { r1: async (db) => (await db.query(`SELECT has_schema_privilege('public', 'public', 'USAGE') AS usage, has_schema_privilege('public', 'public', 'CREATE') AS create`)).rows },
+    });
+    expect(run.results['r1']).toEqual({ ok: true, value: [{ usage: true, create: false }] });
+  });
+});
+
 describe('what a run leaves does not reach the next run', () => {
   const notes = setupOf('snapshot-notes', 'CREATE TABLE notes (n int NOT NULL); INSERT INTO notes VALUES (1);');
   const count = async (db: DatabaseHandle) => (await db.query<{ n: number }>('INSERT INTO notes VALUES (2) RETURNING (SELECT count(*)::int FROM notes) AS n')).rows[0]?.n;
