@@ -81,11 +81,10 @@ export class DatabaseEngine {
     else if (this.setupKey !== setup.key) built = 'setup-changed';
     else if (!(await restoreSnapshot(this.pglite, this.snapshot, reseed))) built = 'schema-changed';
     if (built !== undefined) {
-      await this.build(setup);
+      const snapshot = await this.build(setup);
       // Restored at once, so the first run's rows sit where every later run's do (the setup wrote them its
       // own way, perhaps with updates and deletes between).
-      const snapshot = this.snapshot as Snapshot | undefined;
-      if (snapshot === undefined || !(await restoreSnapshot(this.pglite, snapshot, reseed))) throw new Error('DatabaseEngine: the snapshot did not restore right after the setup');
+      if (!(await restoreSnapshot(this.pglite, snapshot, reseed))) throw new Error('DatabaseEngine: the snapshot did not restore right after the setup');
     }
     reseedRandomDevice(this.pglite, machine);
     const realMs = performance.now() - started;
@@ -100,6 +99,11 @@ export class DatabaseEngine {
   /** Runs a script of statements (simple protocol, no parameters) on `machine`. */
   exec(machine: DatabaseMachine, sql: string, options?: QueryOptions): Promise<Results[]> {
     return this.on(machine, () => this.pglite.exec(sql, options));
+  }
+
+  /** Stops the engine and frees its memory (an engine of its own, as a test starts; the shared one lives as long as the process). */
+  async close(): Promise<void> {
+    await this.pglite.close();
   }
 
   /** Whether the engine's session is inside a transaction block. */
@@ -117,7 +121,7 @@ export class DatabaseEngine {
     }
   }
 
-  private async build(setup: DatabaseSetup): Promise<void> {
+  private async build(setup: DatabaseSetup): Promise<Snapshot> {
     await this.pglite.exec('DISCARD ALL');
     await wipeUserSchemas(this.pglite);
     this.setupKey = undefined;
@@ -131,6 +135,7 @@ export class DatabaseEngine {
     if (this.pglite.isInTransaction()) await this.pglite.exec('ROLLBACK');
     this.snapshot = await takeSnapshot(this.pglite);
     this.setupKey = setup.key;
+    return this.snapshot;
   }
 
 }

@@ -108,7 +108,8 @@ export function hostParams(params: unknown[] | undefined): unknown[] | undefined
 }
 
 function hostValue(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Uint8Array) return value;
+  if (value instanceof Date || value instanceof Uint8Array) return value;
+  // The tag names a Date or a Uint8Array of any realm (a primitive's or null's tag names neither).
   const tag = Object.prototype.toString.call(value);
   if (tag === '[object Date]') return new Date((value as Date).getTime());
   if (tag === '[object Uint8Array]') return new Uint8Array(value as Uint8Array);

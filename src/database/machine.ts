@@ -19,13 +19,19 @@ export interface DatabaseMachine {
 // for the length of one synchronous engine call: no other JavaScript can run in between and see them.
 const nodeCrypto = createRequire(import.meta.url)('node:crypto') as { randomFillSync: (view: ArrayBufferView) => ArrayBufferView };
 
-let active: DatabaseMachine | undefined;
+/** What the engine reads of a machine while a statement runs: its clock, and bytes for the random device. */
+export interface EngineSources {
+  readonly clockMs: () => number;
+  readonly entropy: Pick<RandomStream, 'bytes'>;
+}
+
+let active: EngineSources | undefined;
 
 /**
  * Runs `work` (synchronous engine work) with the host's clock and random device answered by `machine`.
  * Not reentrant: a nested call is a programmer error.
  */
-export function onMachine<T>(machine: DatabaseMachine, work: () => T): T {
+export function onMachine<T>(machine: EngineSources, work: () => T): T {
   if (active !== undefined) throw new Error('onMachine(): the engine is already running a statement');
   const savedNow = Date.now;
   const savedFill = nodeCrypto.randomFillSync;
@@ -41,7 +47,7 @@ export function onMachine<T>(machine: DatabaseMachine, work: () => T): T {
   }
 }
 
-function fillFrom(stream: RandomStream, view: ArrayBufferView): ArrayBufferView {
+function fillFrom(stream: EngineSources['entropy'], view: ArrayBufferView): ArrayBufferView {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   bytes.set(stream.bytes(bytes.length));
   return view;

@@ -1,6 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { RandomStream } from '../kernel/random.ts';
-import { onMachine, type DatabaseMachine } from './machine.ts';
+import { onMachine, type DatabaseMachine, type EngineSources } from './machine.ts';
 
 /** The random device's buffer size in PGlite's Emscripten runtime: it refills this many bytes at a time. */
 const deviceBufferBytes = 1024;
@@ -15,33 +14,29 @@ interface EmscriptenFileSystem {
  * Makes the engine's random device (/dev/urandom, the source of `gen_random_uuid()`) start the run from
  * `machine.entropy`. The device hands out a 1,024-byte buffer and refills it only when it is empty, so bytes
  * left over from the previous run would carry into this one. Reading one byte at a time until the device
- * refills (under `machine`) leaves a buffer drawn from this run's stream alone, whatever came before.
+ * refills (under `machine`) leaves a buffer drawn from this run's stream alone, whatever came before. After
+ * any read at most 1,023 bytes are left, so the 1,024th read refills at the latest.
  */
 export function reseedRandomDevice(pglite: PGlite, machine: DatabaseMachine): void {
   const fileSystem = (pglite.Module as unknown as { FS: EmscriptenFileSystem }).FS;
   let refilled = false;
-  const noticing: DatabaseMachine = { clockMs: machine.clockMs, entropy: noticeDraws(machine.entropy, () => (refilled = true)) };
+  const noticing: EngineSources = {
+    clockMs: machine.clockMs,
+    entropy: {
+      bytes: (length) => {
+        refilled = true;
+        return machine.entropy.bytes(length);
+      },
+    },
+  };
   const device = fileSystem.open('/dev/urandom', 'r');
   const byte = new Uint8Array(1);
   try {
     onMachine(noticing, () => {
-      for (let read = 0; read <= deviceBufferBytes && !refilled; read++) fileSystem.read(device, byte, 0, 1);
+      for (let read = 0; read < deviceBufferBytes && !refilled; read++) fileSystem.read(device, byte, 0, 1);
     });
   } finally {
     fileSystem.close(device);
   }
-  if (!refilled) throw new Error(`reseedRandomDevice(): the random device did not refill within ${deviceBufferBytes + 1} bytes`);
-}
-
-function noticeDraws(stream: RandomStream, onBytes: () => void): RandomStream {
-  return {
-    next: () => stream.next(),
-    integer: (min, max) => stream.integer(min, max),
-    bytes: (length) => {
-      onBytes();
-      return stream.bytes(length);
-    },
-    hex: (length) => stream.hex(length),
-    pick: (items) => stream.pick(items),
-  };
+  if (!refilled) throw new Error(`reseedRandomDevice(): the random device did not refill within ${deviceBufferBytes} bytes`);
 }

@@ -1,5 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
-
 /** What the snapshot needs of an engine's session: PGlite has this shape, and so does the real server's adapter. */
 export interface SqlRunner {
   exec(sql: string): Promise<unknown>;
@@ -71,6 +69,7 @@ export async function takeSnapshot(pglite: SqlRunner): Promise<Snapshot> {
     const copy = `${snapshotSchema}.t${index}`;
     await pglite.exec(`CREATE TABLE ${copy} AS SELECT ${table.columns} FROM ${table.qualified}`);
     const count = await pglite.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${copy}`);
+    // Stryker disable next-line OptionalChaining: count(*) always answers one row
     const copied = count.rows[0]?.count ?? 0;
     rows += copied;
     if (copied > 0) restore.push(`INSERT INTO ${table.qualified} (${table.columns}) OVERRIDING SYSTEM VALUE SELECT ${table.columns} FROM ${copy};`);
@@ -88,7 +87,11 @@ export async function takeSnapshot(pglite: SqlRunner): Promise<Snapshot> {
   const setSequences = sequences.rows.map((sequence) => `SELECT setval('${sequence.qualified.replaceAll("'", "''")}', ${sequence.value}, ${sequence.called});`);
   // Foreign keys are not checked while the rows go back in (session_replication_role = replica): the rows
   // were consistent when copied, and tables are restored in name order, not in dependency order.
-  const restoreScript = [schemaUnchangedCheck, sessionReset, 'SET session_replication_role = replica;', ...empty, ...restore, ...setSequences, 'SET session_replication_role = origin;'].join('\n');
+  // READ WRITE first: the script is one implicit transaction, begun before RESET ALL runs, so a run that left
+  // `default_transaction_read_only` on would otherwise make the TRUNCATE fail (25006) and the next run with it.
+  const statements = ['SET TRANSACTION READ WRITE;', schemaUnchangedCheck, sessionReset, 'SET session_replication_role = replica;', ...empty, ...restore, ...setSequences, 'SET session_replication_role = origin;'];
+  // Stryker disable next-line StringLiteral: every statement ends with its own semicolon; the newlines are for a reader
+  const restoreScript = statements.join('\n');
   await pglite.exec(`UPDATE ${watchSchema}.state SET schema_changed = false`);
   return { restoreScript, tables: tables.rows.length, rows };
 }
@@ -97,12 +100,12 @@ export async function takeSnapshot(pglite: SqlRunner): Promise<Snapshot> {
  * Puts the snapshot back, then runs `epilogue` in the same round trip. False when the run changed the schema:
  * the caller must build the database again.
  */
-export async function restoreSnapshot(pglite: PGlite, snapshot: Snapshot, epilogue: string): Promise<boolean> {
+export async function restoreSnapshot(pglite: Pick<SqlRunner, 'exec'>, snapshot: Snapshot, epilogue: string): Promise<boolean> {
   try {
+    // One implicit transaction: a failure rolls it all back and leaves the session outside a transaction.
     await pglite.exec(`${snapshot.restoreScript}\n${epilogue}`);
     return true;
   } catch (error) {
-    if (pglite.isInTransaction()) await pglite.exec('ROLLBACK');
     if ((error as { code?: unknown }).code === schemaChangedCode) return false;
     throw error;
   }
@@ -113,6 +116,8 @@ export async function wipeUserSchemas(pglite: SqlRunner): Promise<void> {
   const schemas = await pglite.query<{ name: string }>(
     `SELECT quote_ident(nspname) AS name FROM pg_namespace n WHERE n.nspname NOT IN ('information_schema', '${watchSchema}') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
   );
-  const drops = schemas.rows.map((schema) => `DROP SCHEMA ${schema.name} CASCADE;`).join('\n');
-  await pglite.exec(`${drops}\nCREATE SCHEMA public AUTHORIZATION pg_database_owner;\nGRANT USAGE ON SCHEMA public TO PUBLIC;`);
+  const drops = schemas.rows.map((schema) => `DROP SCHEMA ${schema.name} CASCADE;`);
+  const statements = [...drops, 'CREATE SCHEMA public AUTHORIZATION pg_database_owner;', 'GRANT USAGE ON SCHEMA public TO PUBLIC;'];
+  // Stryker disable next-line StringLiteral: every statement ends with its own semicolon; the newlines are for a reader
+  await pglite.exec(statements.join('\n'));
 }

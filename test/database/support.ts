@@ -54,8 +54,10 @@ export interface RunOptions {
   readonly strategy?: Strategy;
   readonly latencyMs?: { readonly min: number; readonly max: number };
   readonly transactionIdleTimeoutMs?: number;
-  /** The callers' code, started at virtual time 0; each gets its own handle. */
-  readonly callers: Record<string, (db: DatabaseHandle) => Promise<unknown>>;
+  /** False: the database is given no `onStatement` listener (`records` stays empty). */
+  readonly recordStatements?: boolean;
+  /** The callers' code, started at virtual time 0; each gets its own handle (and the database, to make others). */
+  readonly callers: Record<string, (db: DatabaseHandle, database: SimulatedDatabase) => Promise<unknown>>;
 }
 
 /** What a run gave: each caller's result or error, the statement records, how the loop ended. */
@@ -80,13 +82,13 @@ export async function runWorld(options: RunOptions): Promise<RunResult> {
     machine,
     scheduler: kernelScheduler(queue, hostWork),
     latency: { stream: forkStream(options.seed, 'database-latency'), minMs: options.latencyMs?.min ?? 1, maxMs: options.latencyMs?.max ?? 5 },
-    onStatement: (record) => records.push(record),
+    ...(options.recordStatements === false ? {} : { onStatement: (record: StatementRecord) => records.push(record) }),
     ...(options.transactionIdleTimeoutMs === undefined ? {} : { transactionIdleTimeoutMs: options.transactionIdleTimeoutMs }),
   });
   const results: RunResult['results'] = {};
   for (const [caller, code] of Object.entries(options.callers)) {
     results[caller] = { pending: true };
-    code(database.handle(caller)).then(
+    code(database.handle(caller), database).then(
       (value) => (results[caller] = { ok: true, value }),
       (error: unknown) => (results[caller] = { ok: false, error }),
     );
