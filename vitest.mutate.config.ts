@@ -10,9 +10,10 @@ const suites = [
   'test/unit/**/*.test.ts',
   'scenarios/**/*.test.ts',
   'properties/provider-failures.test.ts',
-  // The backend and the page's fetch: the adapter, the loader, the forms and the module's contract in milliseconds, then the
-  // database (PGlite's cold start once; the server path of backend-database.ts on a real server started
-  // once per worker), the JWT verifier's properties, and the backend node in whole worlds (seconds each).
+  // The backend and the page's fetch: the adapter, the loader, the forms and the module's contract in
+  // milliseconds, then the database (PGlite's cold start once; the server path of backend-database.ts on a real
+  // server started once per worker), the JWT verifier's properties, and the backend node in whole worlds
+  // (seconds each).
   'test/backend/adapt.test.ts',
   'test/backend/load.test.ts',
   'test/backend/backend-forms.test.ts',

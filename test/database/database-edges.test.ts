@@ -6,15 +6,13 @@ import { SimulatedDatabase } from '../../src/database/database.ts';
 import type { DatabaseEvent } from '../../src/database/scheduling.ts';
 import { forkStream } from '../../src/kernel/random.ts';
 import { epochMs, scripted } from './support.ts';
-import { insert, never, latch, outcomes, recording, rows, runOn } from './edges-support.ts';
+import { insert, never, latch, outcomes, recording, rows, run } from './edges-support.ts';
 
 // The simulated database's edges: the events the kernel sees, the idle timeout's default, statements that
 // wait and resume, what is pending when a run stops, env.db's handle, and what a statement record says.
 let engine: DatabaseEngine;
-let run: ReturnType<typeof runOn>;
 beforeAll(async () => {
   engine = await sharedEngine();
-  run = runOn(engine);
 }, 60_000);
 
 describe('the events the kernel sees', () => {

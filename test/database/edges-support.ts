@@ -1,4 +1,4 @@
-import type { DatabaseEngine } from '../../src/database/engine.ts';
+import { sharedEngine } from '../../src/database/engine.ts';
 import type { DatabaseHandle } from '../../src/database/handles.ts';
 import type { SimEvent } from '../../src/kernel/event.ts';
 import type { Strategy } from '../../src/kernel/strategy.ts';
@@ -34,7 +34,7 @@ export function latch(): { wait: Promise<void>; signal: () => void } {
 }
 /** The keys in the table, in order. */
 export const rows = async (db: DatabaseHandle) => (await db.query<{ key: string }>('SELECT key FROM keys ORDER BY key')).rows.map((row) => row.key);
-/** A run of seed 1 on `setup` with 2 ms latencies. */
-export const runOn = (engine: DatabaseEngine) => (options: Omit<RunOptions, 'engine' | 'setup' | 'seed'>) => runWorld({ engine, setup, seed: 1, latencyMs: { min: 2, max: 2 }, ...options });
+/** A run of seed 1 on `setup` with 2 ms latencies, on the process's shared engine. */
+export const run = async (options: Omit<RunOptions, 'engine' | 'setup' | 'seed'>) => runWorld({ engine: await sharedEngine(), setup, seed: 1, latencyMs: { min: 2, max: 2 }, ...options });
 /** Each record as `key first-word outcome`. */
 export const outcomes = (result: Awaited<ReturnType<typeof runWorld>>) => result.records.map((record) => `${record.key} ${record.text.split(' ')[0]} ${JSON.stringify(record.outcome)}`);

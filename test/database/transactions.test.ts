@@ -2,15 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedEngine, type DatabaseEngine } from '../../src/database/engine.ts';
 import { forkStream } from '../../src/kernel/random.ts';
 import { epochMs, runWorld, scripted } from './support.ts';
-import { insert, never, latch, outcomes, rows, runOn, setup } from './edges-support.ts';
+import { insert, never, latch, outcomes, rows, run, setup } from './edges-support.ts';
 
 // Transactions on the simulated database: what keeps one alive and what does not, the errors a caller reads
 // when its transaction or its session is gone, a failing BEGIN, and statements that outlive their transaction.
 let engine: DatabaseEngine;
-let run: ReturnType<typeof runOn>;
 beforeAll(async () => {
   engine = await sharedEngine();
-  run = runOn(engine);
 }, 60_000);
 
 describe('transactions that are over', () => {
