@@ -67,3 +67,21 @@ export interface Checker {
   readonly kinds: readonly TraceRecord['kind'][];
   observe(record: TraceRecord): Finding | undefined;
 }
+
+/** A trace record of one kind. */
+export type RecordOf<K extends TraceRecord['kind']> = Extract<TraceRecord, { readonly kind: K }>;
+
+/** What a checker does with each kind of record it reads: a finding, or nothing (it only took note). */
+export type Readers = { readonly [K in TraceRecord['kind']]?: (record: RecordOf<K>) => Finding | undefined | void };
+
+/**
+ * A checker from its readers, one per kind of record: the kinds it reads are the readers it has, so what it
+ * subscribes to and what it handles cannot disagree, and each reader gets its kind already narrowed.
+ */
+export function checkerOf(property: PropertyName, readers: Readers): Checker {
+  return {
+    property,
+    kinds: Object.keys(readers) as TraceRecord['kind'][],
+    observe: (record) => (readers[record.kind] as ((record: TraceRecord) => Finding | undefined) | undefined)?.(record),
+  };
+}

@@ -59,16 +59,20 @@ export class BackendFleet implements Host {
 
   /** The instance a request from `from` goes to now. */
   route(from: string): string {
-    const rotation = this.rotation;
-    const count = rotation.length;
+    // The rotation is never empty (a deploy swaps instances one for one), so the index always names one.
+    return (this.rotation[this.indexFor(from, this.rotation.length)] as BackendNode).address;
+  }
+
+  // Where in the rotation, by the policy: in turn, at random from the balancer's stream, or by the browser.
+  private indexFor(from: string, count: number): number {
     const policy = this.parts.policy;
     switch (policy) {
       case 'round-robin':
-        return (rotation[this.nextInTurn++ % count] ?? rotation[0])?.address ?? '';
+        return this.nextInTurn++ % count;
       case 'random':
-        return rotation[this.random.integer(0, count - 1)]?.address ?? '';
+        return this.random.integer(0, count - 1);
       case 'sticky':
-        return rotation[affinity(from) % count]?.address ?? '';
+        return affinity(from) % count;
       default:
         return assertNever(policy, 'balancer policy');
     }
@@ -98,13 +102,15 @@ export class BackendFleet implements Host {
       this.deploying = false;
       return;
     }
-    const incoming = this.create(`backend#${this.instances.length + 1}`, (started) => {
-      if (started !== incoming) return;
+    let tookItsPlace = false;
+    this.create(`backend#${this.instances.length + 1}`, (incoming) => {
+      // Only its first start takes the old one's place: after a crash and restart, the place is already its own.
+      if (tookItsPlace) return;
+      tookItsPlace = true;
       this.rotation = this.rotation.map((instance) => (instance === outgoing ? incoming : instance));
       outgoing.drain();
       this.replaceFrom(old, index + 1);
-    });
-    incoming.start();
+    }).start();
   }
 
   private create(address: string, onServing?: (node: BackendNode) => void): BackendNode {

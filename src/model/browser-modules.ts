@@ -33,15 +33,17 @@ export interface BrowserParts {
  */
 export function loadBrowserModules(parts: BrowserParts): BrowserModules {
   const { world, clientId, clock } = parts;
-  const created = createClientProvider(world, { clientId, clock, keyStore: parts.keyStore, alive: parts.alive });
+  const created = createClientProvider(world, { clientId, clock, keyStore: parts.keyStore, alive: parts.alive, pageOpen: parts.alive });
   if (!created.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: created.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'provider', problem: created.problem } };
   }
   const caller = new ProviderCaller(world, clientId, created.provider, world.config.livenessBoundMs);
   if (world.tokens === undefined) return { ok: true, caller, tokens: undefined };
-  const tokenEnv = tokenProviderEnv(clientId, () => clock.read(world.queue.nowMs), world.tokens.realm ?? world.source.realm, world.hostWork);
-  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock, world.tokens.realm ?? world.source.realm, parts.alive));
+  // The token provider's own sandbox, or the provider's realm for the built-in signer.
+  const tokenRealm = world.tokens.realm ?? world.source.realm;
+  const tokenEnv = tokenProviderEnv(clientId, () => clock.read(world.queue.nowMs), tokenRealm, world.hostWork);
+  const tokens = world.tokens.create(tokenEnv, instanceHooks(world, clientId, clock, tokenRealm, parts.alive));
   if (!tokens.ok) {
     world.emit({ kind: 'provider-contract', actor: clientId, problem: tokens.problem });
     return { ok: false, failure: { kind: 'module-not-created', module: 'token provider', problem: tokens.problem } };
@@ -54,10 +56,10 @@ export interface ProviderOwner {
   readonly clientId: string;
   readonly clock: NodeClock;
   readonly keyStore: SimulatedKeyStore;
-  /** Whether the instance still runs; absent: always (a probe never crashes). */
+  /** Whether the instance still runs, for its key store and sleeps; absent: always (a probe never crashes). */
   readonly alive?: InstanceAlive;
-  /** Whether its page is still open, for the page's timers and tabs (absent: while it runs); a probe closes its page when done. */
-  readonly pageOpen?: InstanceAlive;
+  /** Whether its page is still open, for the page's timers, storage and tabs: a browser's while it runs; a probe closes its page when done. */
+  readonly pageOpen: InstanceAlive;
 }
 
 /**
@@ -74,5 +76,5 @@ export function createClientProvider(world: WorldContext, owner: ProviderOwner):
     keyStore: owner.keyStore.viewFor(clientId, owner.alive),
     wakeAfter: wakeAfter(world, clientId, owner.alive),
   });
-  return world.source.create(env, instanceHooks(world, clientId, clock, world.source.realm, owner.pageOpen ?? owner.alive));
+  return world.source.create(env, instanceHooks(world, clientId, clock, world.source.realm, owner.pageOpen));
 }

@@ -57,7 +57,7 @@ const sharedHooks = {
  * The clock, randomness, console, findings and fetch of a module instance of one client, in place of the real
  * ones; `realm` is where the instance's code runs (its fetch answers there).
  */
-export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm = world.source.realm, alive: () => boolean = () => true) {
+export function instanceHooks(world: WorldContext, clientId: string, clock: NodeClock, realm: Realm, alive: () => boolean) {
   const { clock: read, elapsed, random, log, report } = sharedHooks;
   // One literal with every property: one shape for every instance's hooks.
   return {

@@ -138,6 +138,8 @@ function resolved(input: unknown, origin: string | undefined): RequestInfo | URL
 }
 
 // The signal the page passed: in init, or on the Request it passed.
+// Stryker disable next-line BlockStatement: without it the Request's own signal follows the caller's, and only a garbage
+// collection (which no test can cause on demand) would drop that link
 function callerSignal(input: unknown, init: unknown): AbortSignal | undefined {
   const given = typeof init === 'object' && init !== null ? (init as { signal?: unknown }).signal : undefined;
   // Stryker disable next-line ConditionalExpression: equivalent: Request refused any other signal but null, and null falls back the same

@@ -10,7 +10,7 @@ import { providerContract } from '../../src/check/properties/provider-contract.t
 import { retention } from '../../src/check/properties/retention.ts';
 import { singleSession } from '../../src/check/properties/single-session.ts';
 import type { Observation } from '../../src/model/observations.ts';
-import { answer, feed, gaveUp, session, state, verdict } from './support.ts';
+import { answer, feed, gaveUp, session, stamp, state, verdict } from './support.ts';
 
 const badKey = { kind: 'encryption', operation: 'open', keyHint: 'h1', reason: 'bad key' } as const;
 
@@ -40,11 +40,18 @@ describe('createCheckers', () => {
       'single-session': ['session'],
       authorization: ['auth', 'state', 'session', 'deliver'],
       'hint-stability': ['provider-answer'],
-      agreement: ['state', 'provider-answer', 'session'],
-      'content-integrity': ['state', 'provider-answer', 'session'],
+      agreement: ['provider-answer', 'session', 'state'],
+      'content-integrity': ['provider-answer', 'session', 'state'],
       retention: ['probe'],
-      liveness: ['state', 'liveness-deadline', 'stalled', 'provider-failure', 'provider-answer'],
+      liveness: ['provider-failure', 'provider-answer', 'state', 'liveness-deadline', 'stalled'],
     });
+  });
+
+  it('a checker handed a record of a kind it does not read says nothing about it', () => {
+    const said = createCheckers(undefined, true).flatMap((checker) =>
+      [session('c1', 'established'), answer('c1', 'k1', 'h1')].filter((record) => !checker.kinds.includes(record.kind)).map((record) => `${checker.property} ${record.kind}: ${String(checker.observe(stamp(record)))}`),
+    );
+    expect(said).toEqual(['determinism session: undefined', 'determinism provider-answer: undefined', 'provider-contract session: undefined', 'provider-contract provider-answer: undefined', 'single-session provider-answer: undefined', 'authorization provider-answer: undefined', 'hint-stability session: undefined', 'retention session: undefined', 'retention provider-answer: undefined', 'liveness session: undefined']);
   });
 });
 

@@ -26,6 +26,7 @@ describe('what a waiting client waits for, in words', () => {
   const causes: [DisconnectCause, string][] = [
     [{ kind: 'connection-dropped' }, 'the connection dropped'],
     [{ kind: 'browser-crashed' }, 'the browser crashed'],
+    [{ kind: 'page-reloaded' }, 'the page reloaded'],
     [{ kind: 'server-restarted' }, 'the server restarted'],
     [{ kind: 'server-down' }, 'the server is down'],
     [{ kind: 'jwt', problem: 'JWT has expired' }, 'rtc_server_disconnected reason "jwt": JWT has expired'],

@@ -110,7 +110,7 @@ describe('instance hooks', () => {
   it('route a module instance\'s clock, randomness, console and findings to the simulation', () => {
     const world = fakeWorld();
     const clock = drawClock(1_000, { skewMsMax: 0, driftPpmMax: 0, skewsMs: { c1: 5 } }, world.streams.get('x'), 'c1');
-    const hooks = instanceHooks(world, 'c1', clock);
+    const hooks = instanceHooks(world, 'c1', clock, world.source.realm, () => true);
     world.queue.nowMs = 20;
     expect([hooks.clientId, hooks.clock(), hooks.elapsed()]).toEqual(['c1', 1_025, 20]);
     const expected = fakeWorld().streams.get('globals:c1');
@@ -132,8 +132,8 @@ describe('instance hooks', () => {
 
   it('tell a module instance to report clock and Math.random reads unless the run routes them', () => {
     const clock = drawClock(1_000, undefined, fakeWorld().streams.get('x'), 'c1');
-    expect(instanceHooks(fakeWorld(), 'c1', clock).timeAndRandom).toBe('report');
-    expect(instanceHooks(fakeWorld({ timeAndRandom: 'report' }), 'c1', clock).timeAndRandom).toBe('report');
-    expect(instanceHooks(fakeWorld({ timeAndRandom: 'route' }), 'c1', clock).timeAndRandom).toBe('route');
+    expect(instanceHooks(fakeWorld(), 'c1', clock, fakeWorld().source.realm, () => true).timeAndRandom).toBe('report');
+    expect(instanceHooks(fakeWorld({ timeAndRandom: 'report' }), 'c1', clock, fakeWorld().source.realm, () => true).timeAndRandom).toBe('report');
+    expect(instanceHooks(fakeWorld({ timeAndRandom: 'route' }), 'c1', clock, fakeWorld().source.realm, () => true).timeAndRandom).toBe('route');
   });
 });

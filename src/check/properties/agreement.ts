@@ -1,15 +1,14 @@
 import { SessionBook } from '../session-book.ts';
-import type { Checker } from '../violation.ts';
+import { checkerOf, type Checker } from '../violation.ts';
 
 /** (b) Every client collaborating on a document holds the winner's key; a client that cannot decrypt breaks it. */
 export function agreement(): Checker {
   const book = new SessionBook();
-  return {
-    property: 'agreement',
-    kinds: ['state', 'provider-answer', 'session'],
-    observe(record) {
-      book.read(record);
-      if (record.kind !== 'state') return undefined;
+  return checkerOf('agreement', {
+    'provider-answer': (record) => book.answered(record),
+    session: (record) => book.sessionChanged(record),
+    state: (record) => {
+      book.stateChanged(record);
       const winner = book.winner(record.documentId);
       if (record.state === 'failed' && record.failure.kind === 'encryption') {
         return { kind: 'cannot-open', client: record.actor, documentId: record.documentId, failure: record.failure, winner };
@@ -19,5 +18,5 @@ export function agreement(): Checker {
       }
       return undefined;
     },
-  };
+  });
 }

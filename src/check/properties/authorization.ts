@@ -1,9 +1,10 @@
 import { isHttpMessage } from '../../model/http-messages.ts';
-import type { Checker } from '../violation.ts';
+import { checkerOf, type Checker } from '../violation.ts';
 
 interface Admission {
   readonly documentId: string;
-  readonly role: string;
+  /** Its token's role claim, when it has one (only `viewer` restricts). */
+  readonly role: string | undefined;
   readonly tokenDocument: string | undefined;
 }
 
@@ -16,23 +17,20 @@ const sessionData = new Set(['sessionExists', 'createAccepted', 'newSessionAvail
  */
 export function authorization(): Checker {
   const admitted = new Map<string, Admission>();
-  return {
-    property: 'authorization',
-    kinds: ['auth', 'state', 'session', 'deliver'],
-    observe(record) {
-      if (record.kind === 'auth') {
-        if (record.ok) admitted.set(record.client, { documentId: record.documentId, role: record.role ?? 'editor', tokenDocument: record.tokenDocument });
-        return undefined;
-      }
-      if (record.kind === 'state' && (record.state === 'disconnected' || record.state === 'failed')) {
-        admitted.delete(record.actor);
-        return undefined;
-      }
-      if (record.kind === 'session' && record.status !== 'released' && admitted.get(record.owner)?.role === 'viewer') {
-        return { kind: 'viewer-wrote', client: record.owner, documentId: record.documentId, status: record.status };
-      }
+  return checkerOf('authorization', {
+    auth: (record) => {
+      if (record.ok) admitted.set(record.client, { documentId: record.documentId, role: record.role, tokenDocument: record.tokenDocument });
+    },
+    state: (record) => {
+      if (record.state === 'disconnected' || record.state === 'failed') admitted.delete(record.actor);
+    },
+    session: (record) => {
+      if (record.status === 'released' || admitted.get(record.owner)?.role !== 'viewer') return undefined;
+      return { kind: 'viewer-wrote', client: record.owner, documentId: record.documentId, status: record.status };
+    },
+    deliver: (record) => {
       // Only the RTC server sends these message types, so their type alone says where they came from.
-      if (record.kind !== 'deliver' || isHttpMessage(record.message) || !sessionData.has(record.message.type)) return undefined;
+      if (isHttpMessage(record.message) || !sessionData.has(record.message.type)) return undefined;
       const admission = admitted.get(record.actor);
       if (admission === undefined) return { kind: 'session-without-token', client: record.actor, messageType: record.message.type, documentId: record.message.documentId };
       if (admission.tokenDocument !== undefined && admission.tokenDocument !== record.message.documentId) {
@@ -40,5 +38,5 @@ export function authorization(): Checker {
       }
       return undefined;
     },
-  };
+  });
 }

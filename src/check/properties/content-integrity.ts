@@ -1,15 +1,15 @@
 import { SessionBook } from '../session-book.ts';
-import type { Checker } from '../violation.ts';
+import { checkerOf, type Checker } from '../violation.ts';
 
 /** (f) Every collaborating client sees the winner's initial content. */
 export function contentIntegrity(): Checker {
   const book = new SessionBook();
-  return {
-    property: 'content-integrity',
-    kinds: ['state', 'provider-answer', 'session'],
-    observe(record) {
-      book.read(record);
-      if (record.kind !== 'state' || record.state !== 'collaborating') return undefined;
+  return checkerOf('content-integrity', {
+    'provider-answer': (record) => book.answered(record),
+    session: (record) => book.sessionChanged(record),
+    state: (record) => {
+      book.stateChanged(record);
+      if (record.state !== 'collaborating') return undefined;
       const winner = book.winner(record.documentId);
       if (winner === undefined) return { kind: 'content-before-session', client: record.actor, documentId: record.documentId };
       if (record.content !== winner.content) {
@@ -17,5 +17,5 @@ export function contentIntegrity(): Checker {
       }
       return undefined;
     },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import type { Checker } from '../violation.ts';
+import { checkerOf, type Checker } from '../violation.ts';
 
 /**
  * (i) Provider code stays inside the simulation: a call the sandbox could not route to the simulated clock,
@@ -6,12 +6,7 @@ import type { Checker } from '../violation.ts';
  * the call and the client, since a run that depends on it cannot be trusted to replay.
  */
 export function determinism(): Checker {
-  return {
-    property: 'determinism',
-    kinds: ['nondeterminism'],
-    observe(record) {
-      if (record.kind !== 'nondeterminism') return undefined;
-      return { kind: 'nondeterminism', client: record.actor, whose: record.origin ?? 'provider', api: record.api, detail: record.detail };
-    },
-  };
+  return checkerOf('determinism', {
+    nondeterminism: (record) => ({ kind: 'nondeterminism', client: record.actor, whose: record.origin ?? 'provider', api: record.api, detail: record.detail }),
+  });
 }

@@ -1,13 +1,10 @@
-import type { Checker } from '../violation.ts';
+import { checkerOf, type Checker } from '../violation.ts';
 
 /** (c) For every (document, hint), every answer the providers ever gave carried the same key. */
 export function hintStability(): Checker {
   const first = new Map<string, { key: string; owner: string }>();
-  return {
-    property: 'hint-stability',
-    kinds: ['provider-answer'],
-    observe(record) {
-      if (record.kind !== 'provider-answer') return undefined;
+  return checkerOf('hint-stability', {
+    'provider-answer': (record) => {
       // A new key is filed under the hint it came with; a requested key under the hint asked for.
       const hint = record.requestedHint ?? record.keyHint;
       const name = `${record.documentId}\u0000${hint}`;
@@ -19,5 +16,5 @@ export function hintStability(): Checker {
       if (earlier.key === record.key) return undefined;
       return { kind: 'hint-answered-twice', documentId: record.documentId, keyHint: hint, first: earlier, second: { owner: record.actor, key: record.key } };
     },
-  };
+  });
 }

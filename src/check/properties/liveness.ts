@@ -1,5 +1,5 @@
 import type { ClientStatus } from '../../model/observations.ts';
-import type { Checker, WaitingClient } from '../violation.ts';
+import { checkerOf, type Checker, type WaitingClient } from '../violation.ts';
 
 /**
  * (e) Within the bound after the last arrival every client is collaborating; a client that gives up for a
@@ -15,24 +15,15 @@ export function liveness(): Checker {
       const providerFailing = failing.get(status.client);
       return providerFailing === undefined ? status : { ...status, providerFailing };
     });
-  return {
-    property: 'liveness',
-    kinds: ['state', 'liveness-deadline', 'stalled', 'provider-failure', 'provider-answer'],
-    observe(record) {
-      if (record.kind === 'provider-failure') {
-        failing.set(record.actor, { times: (failing.get(record.actor)?.times ?? 0) + 1, last: `${record.failure}: ${record.message}` });
-        return undefined;
-      }
-      if (record.kind === 'provider-answer') {
-        failing.delete(record.actor);
-        return undefined;
-      }
-      if (record.kind === 'state' && record.state === 'failed' && record.failure.kind !== 'encryption') {
-        return { kind: 'gave-up', client: record.actor, documentId: record.documentId, failure: record.failure };
-      }
-      if (record.kind === 'liveness-deadline' && record.clients.length > 0) return { kind: 'not-settled', when: 'deadline', waiting: withFailures(record.clients) };
-      if (record.kind === 'stalled') return { kind: 'not-settled', when: 'stalled', waiting: withFailures(record.clients) };
-      return undefined;
+  return checkerOf('liveness', {
+    'provider-failure': (record) => {
+      failing.set(record.actor, { times: (failing.get(record.actor)?.times ?? 0) + 1, last: `${record.failure}: ${record.message}` });
     },
-  };
+    'provider-answer': (record) => {
+      failing.delete(record.actor);
+    },
+    state: (record) => (record.state === 'failed' && record.failure.kind !== 'encryption' ? { kind: 'gave-up', client: record.actor, documentId: record.documentId, failure: record.failure } : undefined),
+    'liveness-deadline': (record) => (record.clients.length > 0 ? { kind: 'not-settled', when: 'deadline', waiting: withFailures(record.clients) } : undefined),
+    stalled: (record) => ({ kind: 'not-settled', when: 'stalled', waiting: withFailures(record.clients) }),
+  });
 }
