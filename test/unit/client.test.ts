@@ -4,15 +4,10 @@ import type { TokenSource } from '../../src/model/auth/token-source.ts';
 import type { TraceRecord } from '../../src/model/observations.ts';
 import type { CreateProvider } from '../../src/providers/types.ts';
 import { RandomStreams } from '../../src/kernel/random.ts';
-import { Client, jwtReconnectBackoffMs, reconnectBackoffMs } from '../../src/model/client.ts';
-import { drawClock } from '../../src/model/clocks.ts';
-import type { CryptoScheme } from '../../src/model/crypto.ts';
+import { jwtReconnectBackoffMs, reconnectBackoffMs } from '../../src/model/client.ts';
 import { symbolicCrypto } from '../../src/model/crypto-symbolic.ts';
-import { SimulatedKeyStore } from '../../src/model/key-store.ts';
-import { Network } from '../../src/model/network.ts';
-import { Server } from '../../src/model/server.ts';
-import { sourceFromFactory } from '../../src/providers/source.ts';
-import { fakeWorld, lines, ofKind, run, runQueue, settle, storeBacked } from './support.ts';
+import { lines, ofKind, run, runQueue, settle, storeBacked } from './support.ts';
+import { setUp } from './client-support.ts';
 
 const auth = { mode: 'jwt', leewaySeconds: 30, tokenLifetimeSeconds: 300 } as const;
 const faultPlan = (events: readonly FaultEvent[], phaseEndMs = 10_000) => ({ faults: { phaseEndMs, events, keyStoreFailureRate: 0, keyStoreTimeoutRate: 0 } });
@@ -270,28 +265,6 @@ function rejected(message: string): Promise<never> {
 }
 
 describe('client, driven directly', () => {
-  /** One client c1 for d1 in a hand-made world whose crypto can be held back, with what it told the world. */
-  function setUp(createProvider: CreateProvider = storeBacked, crypto?: Partial<CryptoScheme>) {
-    const world = fakeWorld({}, sourceFromFactory(createProvider));
-    const withCrypto = crypto === undefined ? world : Object.assign(world, { crypto: { ...world.crypto, ...crypto } });
-    const network = new Network(withCrypto);
-    const server = new Server(withCrypto, network, drawClock(0, undefined, world.streams.get('clock:server'), 'server'));
-    network.attach(server);
-    let settled = 0;
-    let settledCalls = 0;
-    const client = new Client('c1', 'd1', {
-      world: withCrypto,
-      network,
-      server,
-      keyStore: new SimulatedKeyStore(withCrypto, world.source.realm),
-      clock: drawClock(0, undefined, world.streams.get('clock:c1'), 'c1'),
-      roster: { onSettled: () => settledCalls++, settledChange: (delta) => (settled += delta), isRaceOver: () => false },
-    });
-    network.attach(client);
-    const states = (): string[] => lines(world.records as TraceRecord[], (record) => record.kind === 'state').map((line) => line.replace(/^undefined c1 /, ''));
-    return { world, client, server, states, settled: () => settled, settledCalls: () => settledCalls };
-  }
-
   it('starts requesting, waiting for its arrival', () => {
     const { client } = setUp();
     expect([client.state, client.waitingFor]).toEqual(['requesting', { kind: 'arrival' }]);

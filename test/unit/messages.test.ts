@@ -13,4 +13,8 @@ describe('describeMessage', () => {
     expect(describeMessage({ type: 'noSession', documentId: 'd1' })).toBe('noSession');
     expect(describeMessage({ type: 'requestSession', documentId: 'd1', token: 'x' })).toBe('requestSession');
   });
+
+  it('a message of a type it does not know is a programmer error, not words', () => {
+    expect(() => describeMessage({ type: 'bogus', documentId: 'd1' } as unknown as Parameters<typeof describeMessage>[0])).toThrow('unhandled message: {"type":"bogus","documentId":"d1"}');
+  });
 });

@@ -75,6 +75,39 @@ describe('retention probe', () => {
     expect(expected).not.toBe(world.config.epochMs);
   });
 
+  it('its clock is born when it starts: reading the time then counts as observing the clock only when clocks drift', () => {
+    const readsAtStart = (driftPpmMax: number) => {
+      const world = fakeWorld({ providerAttemptsMax: 1, clocks: { skewMsMax: 0, driftPpmMax } }, sourceFromFactory(() => async () => ({ key: 'k' })));
+      const before = world.queue.clockReads;
+      runRetentionProbe(world, new SimulatedKeyStore(world, world.source.realm), { probeId: 'probe-3', horizonMs: 0, expectations: [] }, () => undefined);
+      return world.queue.clockReads - before;
+    };
+    expect(readsAtStart(200) - readsAtStart(0)).toBe(1);
+  });
+
+  it('closes its page once done: a timer its module set keeps ticking while it asks, and stops after', async () => {
+    const ticks: number[] = [];
+    const base = sourceFromFactory((env) => async (request) => {
+      await env.sleep(100);
+      return { key: `key for ${request.keyHint}` };
+    });
+    const source = {
+      ...base,
+      create: (...args: Parameters<typeof base.create>) => {
+        const [, hooks] = args;
+        hooks.timers?.set(() => ticks.push(world.queue.nowMsUnobserved), 30, true);
+        return base.create(...args);
+      },
+    };
+    const world = fakeWorld({ providerAttemptsMax: 1 }, source);
+    let doneAtMs = -1;
+    runRetentionProbe(world, new SimulatedKeyStore(world, world.source.realm), { probeId: 'probe-4', horizonMs: 0, expectations: two.slice(0, 1) }, () => (doneAtMs = world.queue.nowMsUnobserved));
+    await runQueue(world);
+    expect(doneAtMs).toBeGreaterThan(90);
+    expect(ticks.length).toBeGreaterThan(2);
+    expect(ticks.every((tickMs) => tickMs <= doneAtMs)).toBe(true);
+  });
+
   it('with nothing to check it is done at once', async () => {
     const { done, probes } = await probe(() => async () => ({ key: 'k' }), []);
     expect([done, probes.length]).toEqual([1, 0]);

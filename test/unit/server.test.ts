@@ -97,8 +97,15 @@ describe('server without authentication', () => {
     server.receive('c1', upload());
     server.receive('c1', { type: 'noSession', documentId: 'd1' });
     server.receive('c1', { type: 'refreshToken', documentId: 'd1', token: 'x' });
+    // The messages only a server sends, should one ever reach it.
+    for (const type of ['authFailed', 'sessionPending', 'createAccepted', 'createRejected', 'startOver'] as const) {
+      server.receive('c1', { type, documentId: 'd1', message: 'm' } as Message);
+    }
+    server.receive('c1', { type: 'sessionExists', documentId: 'd1', session: metadata('h'), content });
+    server.receive('c1', { type: 'newSessionAvailable', documentId: 'd1', keyHint: 'h' });
     expect(replies()).toEqual([]);
     expect(sessions()).toEqual([]);
+    expect(() => server.receive('c1', { type: 'bogus', documentId: 'd1' } as unknown as Message)).toThrow('unhandled message: {"type":"bogus","documentId":"d1"}');
     expect(server.mayWrite('c1', 'd1')).toBe(true);
     expect(server.mustWaitForEditor('c1')).toBe(false);
   });
