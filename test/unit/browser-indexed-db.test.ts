@@ -10,7 +10,7 @@ import { fakeWorld, runQueue, type FakeWorld } from './support.ts';
 // events, its events' time is the profile's clock, its promises settle in the page's realm.
 
 // What a test reaches of fake-indexeddb: loosely typed, as a page's script sees it.
-type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
 
 function clockAt(baseMs: number): NodeClock {
   return { skewMs: 0, driftPpm: 0, read: (virtualMs) => baseMs + virtualMs, synchronise: () => undefined };

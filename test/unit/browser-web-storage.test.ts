@@ -114,13 +114,14 @@ describe('Web Storage over one area', () => {
     expect(['token' in storage, 'setItem' in storage, 'missing' in storage]).toEqual([true, true, false]);
     storage.setItem('clear', 'an item named like a method');
     delete named['token'];
-    delete named['clear'];
+    delete (named as Record<string, unknown>)['clear'];
     expect([storage.getItem('token'), typeof storage.clear, storage.getItem('clear')]).toEqual([null, 'function', 'an item named like a method']);
     expect(changes.map((change) => change.key)).toEqual(['token', 'length', 'getItem', 'clear', 'token']);
     // A symbol-keyed property is the object's own, never an item.
     const tag = Symbol('tag');
-    (named as Record<symbol, unknown>)[tag] = 'tagged';
-    expect([(named as Record<symbol, unknown>)[tag], storage.length]).toEqual(['tagged', 3]);
+    const bySymbol = storage as unknown as Record<symbol, unknown>;
+    bySymbol[tag] = 'tagged';
+    expect([bySymbol[tag], storage.length]).toEqual(['tagged', 3]);
   });
 
   it('two views of one area see each other; a view without a listener tells no one', () => {
