@@ -20,16 +20,24 @@ export interface IndexedDbParts {
 
 let compiled: vm.Script | undefined;
 
-// fake-indexeddb's CommonJS build bundled into one body, compiled once per process: each profile evaluates its
-// own copy, so that its databases, and the scheduler its code reads from `globalThis.setImmediate`, are the
-// profile's. (Its `queueTask` looks the scheduler up on every call, so nothing real is ever scheduled.)
-function fakeIndexedDbScript(): vm.Script {
-  if (compiled !== undefined) return compiled;
+/**
+ * fake-indexeddb's CommonJS build bundled into one body, compiled once per process (at its first use): each
+ * profile evaluates its own copy, so that its databases, and the scheduler its code reads from
+ * `globalThis.setImmediate`, are the profile's. (Its `queueTask` looks the scheduler up on every call, so
+ * nothing real is ever scheduled.)
+ */
+export function fakeIndexedDbScript(): vm.Script {
+  return (compiled ??= compileFakeIndexedDb());
+}
+
+/** Bundles and compiles fake-indexeddb as a function of the globals each copy is given (uncached: see above). */
+export function compileFakeIndexedDb(): vm.Script {
   const entry = createRequire(import.meta.url).resolve('fake-indexeddb');
-  const bundled = buildSync({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'neutral', mainFields: ['main', 'module'], write: false, logLevel: 'silent' });
-  const code = bundled.outputFiles[0]?.text ?? '';
-  compiled = new vm.Script(`(function (module, exports, globalThis, Date, Promise, navigator, scheduler, setTimeout) {${code}\n})`, { filename: 'rtc-sim-fake-indexeddb.js' });
-  return compiled;
+  // Its CommonJS build requires only its own files (no package's main fields to choose, nothing to warn of).
+  const bundled = buildSync({ entryPoints: [entry], bundle: true, format: 'cjs', write: false });
+  // Nothing written: the one bundle is in memory.
+  const code = (bundled.outputFiles[0] as { readonly text: string }).text;
+  return new vm.Script(`(function (module, exports, globalThis, Date, Promise, navigator, scheduler, setTimeout) {${code}\n})`, { filename: 'rtc-sim-fake-indexeddb.js' });
 }
 
 /**
@@ -88,7 +96,7 @@ export function inertIndexedDb(): ProfileIndexedDb {
  * would never succeed. A reaction goes to the queue of its handler's realm, so `then` hands the page's realm
  * its own functions through `observe`.) It has what the package uses: `new`, `resolve` and `then`.
  */
-function realmPromise(realm: Realm): unknown {
+export function realmPromise(realm: Realm): unknown {
   class RealmPromise {
     private readonly settled: Promise<unknown>;
 

@@ -94,8 +94,7 @@ export function pageState(world: WorldContext, clientId: string): PageState {
 
 /** The page state of every tab of `profile` other than `clientId`, in the order they opened. */
 export function otherTabs(world: WorldContext, profile: ProfileState, clientId: string): PageState[] {
-  const all = worldPages(world);
-  return profile.tabs.filter((tab) => tab !== clientId).flatMap((tab) => all.tabs.get(tab) ?? []);
+  return profile.tabs.filter((tab) => tab !== clientId).map((tab) => pageState(world, tab));
 }
 
 /**

@@ -42,14 +42,15 @@ export function pageTimers(owner: PageTimerOwner): PageTimers {
   const onClock = (delayMs: number, repeat: boolean): number => Math.max(repeat ? 4 : 0, Math.round((delayMs * 1_000_000) / (1_000_000 + clock.driftPpm)));
   const schedule = (timer: { id: number; source: TimerSource; delayMs: number }, callback: () => void, repeat: boolean): void => {
     const periodMs = onClock(timer.delayMs, repeat);
-    const quietLeftMs = repeat ? world.quietUntilMs - world.queue.nowMsUnobserved : 0;
+    // Across a quiet period: the first firing of its own rhythm after the period ends (not the period's end
+    // itself, where it would tie with the probe and every other page's interval for the schedulers to order).
+    // Outside one, and for a timeout, that count is at most 1: the timer is due one period from now.
+    const periods = repeat ? Math.ceil((world.quietUntilMs - world.queue.nowMsUnobserved) / periodMs) : 0;
     const event = world.queue.timer({
       key: `timer:${clientId}#${timer.id}`,
       actor: clientId,
       resources: [clientId],
-      // Across a quiet period: the first firing of its own rhythm after the period ends (not the period's end
-      // itself, where it would tie with the probe and every other page's interval for the schedulers to order).
-      delayMs: quietLeftMs > periodMs ? Math.ceil(quietLeftMs / periodMs) * periodMs : periodMs,
+      delayMs: Math.max(1, periods) * periodMs,
       action: () => {
         if (!alive() || world.closed) return;
         if (repeat) schedule(timer, callback, repeat);

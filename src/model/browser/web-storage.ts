@@ -32,7 +32,8 @@ export function webStorage(area: StorageArea, onChange: (change: StorageChange) 
       return area.items.size;
     },
     key(index: number): string | null {
-      return [...area.items.keys()][Math.trunc(Number(index))] ?? null;
+      // The index as Web IDL's unsigned long: NaN (a missing or non-numeric argument) is 0, -1 is 2³² − 1.
+      return [...area.items.keys()][Number(index) >>> 0] ?? null;
     },
     getItem(key: unknown): string | null {
       return area.items.get(String(key)) ?? null;
