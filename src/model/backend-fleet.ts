@@ -117,7 +117,7 @@ export class BackendFleet implements Host {
     const { world, network, register, source, database, keyStore } = this.parts;
     // The only instance keeps the stream names it had before there were several (`backend`, `clock:backend`).
     const clock = drawClock(world.config.epochMs, world.config.clocks, world.streams.once(`clock:${address}`), address, world.queue.nowMsUnobserved);
-    const node = new BackendNode({ address, streamName: address, world, network, source, database, keyStore, clock, losingNextResponse: this.losingNextResponse, ...(onServing === undefined ? {} : { onServing }) });
+    const node = new BackendNode({ address, streamName: address, world, network, source, database, keyStore, clock, losingNextResponse: this.losingNextResponse, onServing });
     this.instances.push(node);
     register(node);
     network.attach(node, 'http');

@@ -94,6 +94,20 @@ describe('what a draining or retired process ignores', () => {
   });
 });
 
+describe('a start that fails', () => {
+  it('refuses the requests that waited for it', async () => {
+    let fail: (() => void) | undefined;
+    const harness = setUp({ start: () => new Promise((resolve) => (fail = () => resolve({ ok: false, problem: { kind: 'backend-contract', problem: 'create-threw', message: 'createBackend threw Error: no' } as never }))) });
+    harness.node.start();
+    harness.send('c1', { id: 'c1.1' });
+    await drain(harness);
+    expect(summary(harness)).toEqual([]);
+    fail?.();
+    await drain(harness);
+    expect(summary(harness)).toEqual(['c1 c1.1 connection-refused']);
+  });
+});
+
 describe('a crash while it is down', () => {
   it('finds nothing more to kill: the process starts once, at the first restart, and then asks for no host turn', async () => {
     const harness = setUp({ pins: { faults: { ...noFaults, phaseEndMs: 60_000 } } });
@@ -144,5 +158,10 @@ describe('statements on a real server’s sessions', () => {
     await drain(harness);
     expect(harness.callers).toEqual(['c1.1 from backend#1#1: SELECT 1', 'c2.1 from backend#1#3: SELECT 1']);
     expect(harness.disconnects).toEqual(['backend#1#1']);
+    // Its machine routes `pg` to those sessions; on PGlite's single session there is no such module.
+    expect([...(harness.starts[0]?.machine.modules?.keys() ?? [])]).toContain('pg');
+    const onPglite = setUp();
+    onPglite.node.start();
+    expect(onPglite.starts[0]?.machine.modules).toBeUndefined();
   });
 });
