@@ -51,20 +51,25 @@ function grantable(locks: ProfileLocks, request: Pick<LockRequest, 'name' | 'mod
 }
 
 // Locks of crashed pages are released, their waiting requests dropped; then every waiting request that can be
-// granted is, in order.
+// granted is, in order: a request is checked against those still waiting before it.
 function grantWaiting(locks: ProfileLocks): void {
-  for (let index = locks.held.length - 1; index >= 0; index--) if (!locks.held[index]?.alive()) locks.held.splice(index, 1);
-  for (let index = locks.waiting.length - 1; index >= 0; index--) if (!locks.waiting[index]?.alive()) locks.waiting.splice(index, 1);
-  for (let index = 0; index < locks.waiting.length; ) {
-    const request = locks.waiting[index];
-    if (request !== undefined && grantable(locks, request, locks.waiting.slice(0, index))) {
-      locks.waiting.splice(index, 1);
+  keepAlive(locks.held);
+  const waiting = keepAlive(locks.waiting).splice(0);
+  for (const request of waiting) {
+    if (grantable(locks, request, locks.waiting)) {
       locks.held.push(request);
       request.grant();
     } else {
-      index++;
+      locks.waiting.push(request);
     }
   }
+}
+
+// Drops, in place, the requests of pages that crashed or reloaded.
+function keepAlive(requests: LockRequest[]): LockRequest[] {
+  const alive = requests.filter((request) => request.alive());
+  requests.splice(0, requests.length, ...alive);
+  return requests;
 }
 
 /**
@@ -147,11 +152,12 @@ export function pageLocks(parts: TabParts & { readonly alive: () => boolean }): 
       return;
     }
     locks.waiting.push(entry);
-    options.signal?.addEventListener('abort', () => {
+    const signal = options.signal;
+    signal?.addEventListener('abort', () => {
       const index = locks.waiting.indexOf(entry);
       if (index < 0) return;
       locks.waiting.splice(index, 1);
-      entry.abort(options.signal?.reason);
+      entry.abort(signal.reason);
     });
   };
   const release = (entry: LockRequest): void => {

@@ -1,0 +1,300 @@
+import { describe, expect, it } from 'vitest';
+import { pageNavigator } from '../../src/model/browser/navigator.ts';
+import { pageLocks } from '../../src/model/browser/web-locks.ts';
+import { runQueue } from './support.ts';
+import { tabsWorld } from './browser-tabs-support.ts';
+
+type Lock = { readonly name: string; readonly mode: string } | null;
+type Described = { name: string; mode: string; clientId: string };
+interface LockManager {
+  request(name: unknown, optionsOrCallback: unknown, callback?: unknown): Promise<unknown>;
+  query(): Promise<{ held: Described[]; pending: Described[] }>;
+}
+
+/**
+ * The Web Locks of a world's tabs (c2 a second tab of c1's browser, c3 a browser of its own), with a log of
+ * what each request's callback got and how its request ended, and a way to end a held lock's callback.
+ */
+function lockWorld(tabs?: Readonly<Record<string, string>>) {
+  const built = tabsWorld(tabs);
+  const log: string[] = [];
+  const managers = new Map<string, LockManager>();
+  const locksOf = (clientId: string): LockManager => {
+    let manager = managers.get(clientId);
+    if (manager === undefined) {
+      manager = pageLocks(built.parts(clientId)) as LockManager;
+      managers.set(clientId, manager);
+    }
+    return manager;
+  };
+  const finishers = new Map<string, { resolve: (value: unknown) => void; reject: (reason: unknown) => void }>();
+  /** Asks for a lock; the callback holds it until `finish(label)` (or returns `answer` at once when given). */
+  const ask = (clientId: string, label: string, name: string, options?: object, answer?: () => unknown): Promise<unknown> => {
+    const callback = (lock: Lock) => {
+      log.push(`${label} gets ${lock === null ? 'null' : `${lock.name} ${lock.mode}`}`);
+      if (answer !== undefined) return answer();
+      return new Promise((resolve, reject) => finishers.set(label, { resolve, reject }));
+    };
+    const asked = options === undefined ? locksOf(clientId).request(name, callback) : locksOf(clientId).request(name, options, callback);
+    asked.then(
+      (value) => log.push(`${label} resolves ${String(value)}`),
+      (reason: unknown) => log.push(`${label} rejects ${reason instanceof DOMException ? `${reason.name}: ${reason.message}` : String(reason)}`),
+    );
+    return asked;
+  };
+  const finish = (label: string, value: unknown = `${label} done`) => finishers.get(label)?.resolve(value);
+  const fail = (label: string, reason: unknown) => finishers.get(label)?.reject(reason);
+  const query = async (clientId = 'c1') => {
+    const { held, pending } = await locksOf(clientId).query();
+    const words = (entry: Described) => `${entry.clientId} ${entry.name} ${entry.mode}`;
+    return { held: held.map(words), pending: pending.map(words) };
+  };
+  const run = async () => {
+    await runQueue(built.world);
+    return log.splice(0);
+  };
+  return { ...built, locksOf, ask, finish, fail, query, run };
+}
+
+describe('navigator.locks between the tabs of one browser', () => {
+  it('grants an exclusive lock to one tab at a time, in the order asked; another browser has locks of its own', async () => {
+    const { ask, finish, query, run } = lockWorld();
+    void ask('c1', 'A', 'doc');
+    void ask('c2', 'B', 'doc');
+    void ask('c1', 'C', 'doc');
+    void ask('c3', 'D', 'doc');
+    expect(await run()).toEqual(['A gets doc exclusive', 'D gets doc exclusive']);
+    expect(await query('c2')).toEqual({ held: ['c1 doc exclusive'], pending: ['c2 doc exclusive', 'c1 doc exclusive'] });
+    expect(await query('c3')).toEqual({ held: ['c3 doc exclusive'], pending: [] });
+    finish('A', 'value of A');
+    expect(await run()).toEqual(['A resolves value of A', 'B gets doc exclusive']);
+    expect(await query()).toEqual({ held: ['c2 doc exclusive'], pending: ['c1 doc exclusive'] });
+    finish('B');
+    expect(await run()).toEqual(['B resolves B done', 'C gets doc exclusive']);
+    finish('C');
+    finish('D');
+    expect(await run()).toEqual(['C resolves C done', 'D resolves D done']);
+    expect(await query()).toEqual({ held: [], pending: [] });
+  });
+
+  it('keeps locks of different names apart', async () => {
+    const { ask, query, run } = lockWorld();
+    void ask('c1', 'A', 'one');
+    void ask('c2', 'B', 'two');
+    void ask('c2', 'C', 'one', { mode: 'shared' });
+    expect(await run()).toEqual(['A gets one exclusive', 'B gets two exclusive']);
+    expect(await query()).toEqual({ held: ['c1 one exclusive', 'c2 two exclusive'], pending: ['c2 one shared'] });
+  });
+
+  it('grants shared locks together; an exclusive one waits for them, and a later shared one waits behind it', async () => {
+    const { ask, finish, query, run } = lockWorld();
+    void ask('c1', 'S1', 'doc', { mode: 'shared' });
+    void ask('c2', 'S2', 'doc', { mode: 'shared' });
+    void ask('c1', 'X', 'doc', { mode: 'exclusive' });
+    void ask('c2', 'S3', 'doc', { mode: 'shared' });
+    void ask('c2', 'other', 'else', { mode: 'exclusive' });
+    expect(await run()).toEqual(['S1 gets doc shared', 'S2 gets doc shared', 'other gets else exclusive']);
+    expect(await query()).toEqual({ held: ['c1 doc shared', 'c2 doc shared', 'c2 else exclusive'], pending: ['c1 doc exclusive', 'c2 doc shared'] });
+    finish('S1');
+    expect(await run()).toEqual(['S1 resolves S1 done']);
+    finish('S2');
+    expect(await run()).toEqual(['X gets doc exclusive', 'S2 resolves S2 done']);
+    finish('X');
+    expect(await run()).toEqual(['S3 gets doc shared', 'X resolves X done']);
+  });
+
+  it('a shared request waits while an exclusive lock is held, and shared ones waiting are granted together', async () => {
+    const { ask, finish, run } = lockWorld();
+    void ask('c1', 'X', 'doc');
+    void ask('c2', 'S1', 'doc', { mode: 'shared' });
+    void ask('c1', 'S2', 'doc', { mode: 'shared' });
+    expect(await run()).toEqual(['X gets doc exclusive']);
+    finish('X');
+    expect(await run()).toEqual(['S1 gets doc shared', 'X resolves X done', 'S2 gets doc shared']);
+  });
+
+  it('releases a lock whose callback throws or rejects, and the request rejects with that error', async () => {
+    const { ask, fail, run } = lockWorld();
+    void ask('c1', 'thrower', 'doc', {}, () => {
+      throw new Error('thrown');
+    });
+    void ask('c2', 'rejecter', 'doc');
+    void ask('c1', 'next', 'doc', undefined, () => 'plain value');
+    expect(await run()).toEqual(['thrower gets doc exclusive', 'thrower rejects Error: thrown', 'rejecter gets doc exclusive']);
+    fail('rejecter', 'refused');
+    expect(await run()).toEqual(['next gets doc exclusive', 'rejecter rejects refused', 'next resolves plain value']);
+  });
+
+  it('ifAvailable: the callback gets null at once when the lock is taken, and the lock when it is free', async () => {
+    const { ask, query, run } = lockWorld();
+    void ask('c1', 'holder', 'doc');
+    void ask('c2', 'try', 'doc', { ifAvailable: true }, () => 'went without');
+    void ask('c2', 'free', 'other', { ifAvailable: true }, () => 'had it');
+    expect(await run()).toEqual(['holder gets doc exclusive', 'try gets null', 'try resolves went without', 'free gets other exclusive', 'free resolves had it']);
+    expect(await query()).toEqual({ held: ['c1 doc exclusive'], pending: [] });
+  });
+
+  it('ifAvailable does not overtake a request already waiting for a lock nobody holds yet', async () => {
+    const { ask, finish, run } = lockWorld();
+    void ask('c1', 'S', 'doc', { mode: 'shared' });
+    void ask('c1', 'X', 'doc');
+    void ask('c2', 'shared try', 'doc', { mode: 'shared', ifAvailable: true }, () => 'none');
+    expect(await run()).toEqual(['S gets doc shared', 'shared try gets null', 'shared try resolves none']);
+    finish('S');
+    expect(await run()).toEqual(['X gets doc exclusive', 'S resolves S done']);
+  });
+
+  it('steal: takes the lock at once; the holder of that name rejects with an AbortError and its callback runs on; other names stay held', async () => {
+    const { ask, finish, query, run } = lockWorld();
+    void ask('c1', 'holder', 'doc');
+    void ask('c1', 'bystander', 'other');
+    void ask('c2', 'waiter', 'doc');
+    expect(await run()).toEqual(['holder gets doc exclusive', 'bystander gets other exclusive']);
+    void ask('c2', 'thief', 'doc', { steal: true });
+    expect(await run()).toEqual(['holder rejects AbortError: Lock broken by another request with the \'steal\' option.', 'thief gets doc exclusive']);
+    expect(await query()).toEqual({ held: ['c1 other exclusive', 'c2 doc exclusive'], pending: ['c2 doc exclusive'] });
+    // The robbed callback ending releases nothing of the thief's.
+    finish('holder');
+    expect(await run()).toEqual([]);
+    expect(await query()).toEqual({ held: ['c1 other exclusive', 'c2 doc exclusive'], pending: ['c2 doc exclusive'] });
+    finish('thief');
+    expect(await run()).toEqual(['thief resolves thief done', 'waiter gets doc exclusive']);
+  });
+
+  it('an aborted signal drops a waiting request with its reason; a signal aborted after the grant changes nothing', async () => {
+    const { ask, finish, query, run } = lockWorld();
+    const first = new AbortController();
+    const second = new AbortController();
+    void ask('c1', 'holder', 'doc', { signal: first.signal });
+    void ask('c2', 'waiter', 'doc', { signal: second.signal });
+    void ask('c2', 'last', 'doc');
+    expect(await run()).toEqual(['holder gets doc exclusive']);
+    first.abort('too late');
+    expect(await run()).toEqual([]);
+    expect(await query()).toEqual({ held: ['c1 doc exclusive'], pending: ['c2 doc exclusive', 'c2 doc exclusive'] });
+    second.abort('gave up');
+    expect(await run()).toEqual(['waiter rejects gave up']);
+    expect(await query()).toEqual({ held: ['c1 doc exclusive'], pending: ['c2 doc exclusive'] });
+    second.abort('again');
+    finish('holder');
+    expect(await run()).toEqual(['holder resolves holder done', 'last gets doc exclusive']);
+  });
+
+  it('a request whose signal is already aborted rejects with its reason and never runs', async () => {
+    const { ask, query, run } = lockWorld();
+    void ask('c1', 'aborted', 'doc', { signal: AbortSignal.abort('before') });
+    expect(await run()).toEqual(['aborted rejects before']);
+    expect(await query()).toEqual({ held: [], pending: [] });
+  });
+
+  it('a page that crashes loses its locks and its waiting requests when the locks are next asked for', async () => {
+    const { ask, crash, query, run } = lockWorld({ c2: 'c1', c3: 'c1' });
+    void ask('c1', 'crashing holder', 'doc');
+    void ask('c2', 'crashing waiter', 'doc');
+    void ask('c3', 'survivor', 'doc');
+    expect(await run()).toEqual(['crashing holder gets doc exclusive']);
+    crash('c1');
+    crash('c2');
+    // Asking for the list is asking for the locks: the crashed tabs' are let go, and the survivor granted.
+    expect(await query('c3')).toEqual({ held: ['c3 doc exclusive'], pending: [] });
+    expect(await run()).toEqual(['survivor gets doc exclusive']);
+  });
+
+  it('a crashed holder is released when another tab asks, and that request is granted', async () => {
+    const { ask, crash, run } = lockWorld();
+    void ask('c1', 'crashing', 'doc');
+    void ask('c1', 'shared', 'other', { mode: 'shared' });
+    expect(await run()).toEqual(['crashing gets doc exclusive', 'shared gets other shared']);
+    crash('c1');
+    void ask('c2', 'fresh', 'doc');
+    void ask('c2', 'exclusive', 'other');
+    expect(await run()).toEqual(['fresh gets doc exclusive', 'exclusive gets other exclusive']);
+  });
+});
+
+describe('navigator.locks.request refuses what a browser refuses', () => {
+  const refusal = async (name: unknown, options: unknown, callback: unknown = () => undefined) => {
+    const { locksOf, query, run } = lockWorld();
+    // A granted lock's callback runs as a task of the tab: the outcome is known once the queue has run.
+    const outcome = locksOf('c1')
+      .request(name, options, callback)
+      .then(
+        () => 'resolved',
+        (reason: unknown) => `${reason instanceof DOMException ? 'DOMException' : (reason as Error).constructor.name} ${(reason as Error).name}: ${(reason as Error).message}`,
+      );
+    await run();
+    expect(await query()).toEqual({ held: [], pending: [] });
+    return await outcome;
+  };
+
+  it('a callback that is not a function', async () => {
+    expect(await refusal('doc', {}, 'not a function')).toBe("TypeError TypeError: Failed to execute 'request' on 'LockManager': parameter is not a function.");
+    expect(await refusal('doc', () => undefined, 'ignored')).toBe('resolved');
+  });
+
+  it("a name that starts with '-' (one that merely contains or ends with it is fine)", async () => {
+    expect(await refusal('-doc', {})).toBe("DOMException NotSupportedError: Failed to execute 'request' on 'LockManager': Names cannot start with '-'.");
+    expect(await refusal('doc-', {})).toBe('resolved');
+  });
+
+  it('a mode other than exclusive or shared', async () => {
+    expect(await refusal('doc', { mode: 'sole' })).toBe("TypeError TypeError: Failed to execute 'request' on 'LockManager': The provided value 'sole' is not a valid enum value of type LockMode.");
+    expect(await refusal('doc', { mode: 'shared' })).toBe('resolved');
+    expect(await refusal('doc', { mode: 'exclusive' })).toBe('resolved');
+  });
+
+  it('steal with ifAvailable or with a shared mode', async () => {
+    const stealRefused = "DOMException NotSupportedError: Failed to execute 'request' on 'LockManager': The 'steal' option may only be used with 'exclusive' locks, and not with 'ifAvailable'.";
+    expect(await refusal('doc', { steal: true, ifAvailable: true })).toBe(stealRefused);
+    expect(await refusal('doc', { steal: true, mode: 'shared' })).toBe(stealRefused);
+    expect(await refusal('doc', { steal: true, mode: 'exclusive' })).toBe('resolved');
+    expect(await refusal('doc', { ifAvailable: true, mode: 'shared' })).toBe('resolved');
+  });
+
+  it('an aborted signal', async () => {
+    const reason = new DOMException('stop', 'AbortError');
+    expect(await refusal('doc', { signal: AbortSignal.abort(reason) })).toBe('DOMException AbortError: stop');
+  });
+
+  it('takes options left out or undefined, and a name that is not a string as its string', async () => {
+    const { locksOf, query, run } = lockWorld();
+    const got: Lock[] = [];
+    void locksOf('c1').request(7, undefined, (lock: Lock) => {
+      got.push(lock);
+      return new Promise(() => undefined);
+    });
+    void locksOf('c1').request('doc', null, (lock: Lock) => got.push(lock));
+    await run();
+    expect(got).toEqual([
+      { name: '7', mode: 'exclusive' },
+      { name: 'doc', mode: 'exclusive' },
+    ]);
+    expect(await query()).toEqual({ held: ['c1 7 exclusive'], pending: [] });
+  });
+});
+
+describe("the page's navigator", () => {
+  it("says the same of itself in every run, is online, and its locks are the profile's, made once", async () => {
+    const { parts, run } = lockWorld();
+    const navigator = pageNavigator(parts('c1')) as Record<string, unknown> & { locks: LockManager };
+    expect(navigator).toMatchObject({
+      userAgent: expect.stringMatching(/^Mozilla\/5\.0 .* Chrome\/131\.0\.0\.0 Safari\/537\.36 rtc-sim$/),
+      language: 'en-US',
+      languages: ['en-US', 'en'],
+      platform: 'Linux x86_64',
+      vendor: 'Google Inc.',
+      cookieEnabled: true,
+      hardwareConcurrency: 4,
+      maxTouchPoints: 0,
+      webdriver: false,
+      onLine: true,
+    });
+    expect(Object.isFrozen(navigator.languages)).toBe(true);
+    expect(navigator.locks).toBe(navigator.locks);
+    // The second tab's navigator sees the first's lock.
+    const other = pageNavigator(parts('c2')) as { locks: LockManager };
+    void navigator.locks.request('doc', () => new Promise(() => undefined));
+    await run();
+    expect(await other.locks.query()).toEqual({ held: [{ name: 'doc', mode: 'exclusive', clientId: 'c1' }], pending: [] });
+  });
+});
