@@ -84,6 +84,10 @@ describe('navigator.locks between the tabs of one browser', () => {
     void ask('c2', 'C', 'one', { mode: 'shared' });
     expect(await run()).toEqual(['A gets one exclusive', 'B gets two exclusive']);
     expect(await query()).toEqual({ held: ['c1 one exclusive', 'c2 two exclusive'], pending: ['c2 one shared'] });
+    // A request waiting for 'one' holds up nobody asking for another name.
+    void ask('c1', 'D', 'three', { mode: 'shared' });
+    void ask('c1', 'E', 'four');
+    expect(await run()).toEqual(['D gets three shared', 'E gets four exclusive']);
   });
 
   it('grants shared locks together; an exclusive one waits for them, and a later shared one waits behind it', async () => {
@@ -146,10 +150,10 @@ describe('navigator.locks between the tabs of one browser', () => {
 
   it('steal: takes the lock at once; the holder of that name rejects with an AbortError and its callback runs on; other names stay held', async () => {
     const { ask, finish, query, run } = lockWorld();
-    void ask('c1', 'holder', 'doc');
     void ask('c1', 'bystander', 'other');
+    void ask('c1', 'holder', 'doc');
     void ask('c2', 'waiter', 'doc');
-    expect(await run()).toEqual(['holder gets doc exclusive', 'bystander gets other exclusive']);
+    expect(await run()).toEqual(['bystander gets other exclusive', 'holder gets doc exclusive']);
     void ask('c2', 'thief', 'doc', { steal: true });
     expect(await run()).toEqual(['holder rejects AbortError: Lock broken by another request with the \'steal\' option.', 'thief gets doc exclusive']);
     expect(await query()).toEqual({ held: ['c1 other exclusive', 'c2 doc exclusive'], pending: ['c2 doc exclusive'] });
@@ -178,6 +182,35 @@ describe('navigator.locks between the tabs of one browser', () => {
     second.abort('again');
     finish('holder');
     expect(await run()).toEqual(['holder resolves holder done', 'last gets doc exclusive']);
+  });
+
+  it('a waiting request that is aborted lets those behind it through at once', async () => {
+    const { ask, query, run } = lockWorld();
+    const exclusive = new AbortController();
+    void ask('c1', 'S1', 'doc', { mode: 'shared' });
+    void ask('c2', 'X', 'doc', { signal: exclusive.signal });
+    void ask('c1', 'S2', 'doc', { mode: 'shared' });
+    expect(await run()).toEqual(['S1 gets doc shared']);
+    exclusive.abort('no longer wanted');
+    // S2 waited only for the exclusive request ahead of it: with that one gone it shares the lock with S1.
+    expect(await run()).toEqual(['X rejects no longer wanted', 'S2 gets doc shared']);
+    expect(await query()).toEqual({ held: ['c1 doc shared', 'c1 doc shared'], pending: [] });
+  });
+
+  it('a signal aborted after its request waited and was granted changes nothing: the lock stays held, the others wait', async () => {
+    const { ask, finish, query, run } = lockWorld();
+    const signal = new AbortController();
+    void ask('c1', 'holder', 'doc');
+    void ask('c2', 'waited', 'doc', { signal: signal.signal });
+    void ask('c1', 'last', 'doc');
+    expect(await run()).toEqual(['holder gets doc exclusive']);
+    finish('holder');
+    expect(await run()).toEqual(['waited gets doc exclusive', 'holder resolves holder done']);
+    signal.abort('after the grant');
+    expect(await run()).toEqual([]);
+    expect(await query()).toEqual({ held: ['c2 doc exclusive'], pending: ['c1 doc exclusive'] });
+    finish('waited');
+    expect(await run()).toEqual(['waited resolves waited done', 'last gets doc exclusive']);
   });
 
   it('a request whose signal is already aborted rejects with its reason and never runs', async () => {

@@ -41,13 +41,12 @@ interface LockOptions {
 
 type LockCallback = (lock: { readonly name: string; readonly mode: string } | null) => unknown;
 
-// A request may be granted when its mode fits what is held, and no earlier request for the name waits (a lock
-// is granted in the order it was asked for: a shared request does not overtake an exclusive one waiting).
+// A request may be granted when no earlier request for the name waits (a lock is granted in the order it was
+// asked for: a shared request does not overtake an exclusive one waiting) and its mode fits what is held.
 function grantable(locks: ProfileLocks, request: Pick<LockRequest, 'name' | 'mode'>, waitingAhead: readonly LockRequest[]): boolean {
+  if (waitingAhead.some((other) => other.name === request.name)) return false;
   const held = locks.held.filter((other) => other.name === request.name);
-  const ahead = waitingAhead.filter((other) => other.name === request.name);
-  if (request.mode === 'exclusive') return held.length === 0 && ahead.length === 0;
-  return held.every((other) => other.mode === 'shared') && ahead.every((other) => other.mode === 'shared');
+  return request.mode === 'exclusive' ? held.length === 0 : held.every((other) => other.mode === 'shared');
 }
 
 // Locks of crashed pages are released, their waiting requests dropped; then every waiting request that can be
@@ -158,6 +157,8 @@ export function pageLocks(parts: TabParts & { readonly alive: () => boolean }): 
       if (index < 0) return;
       locks.waiting.splice(index, 1);
       entry.abort(signal.reason);
+      // Those that waited behind it (a shared request behind an aborted exclusive one) may go now.
+      grantWaiting(locks);
     });
   };
   const release = (entry: LockRequest): void => {
