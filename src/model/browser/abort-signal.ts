@@ -31,10 +31,11 @@ export function routedAbortSignal(scheduleTimeout: ScheduleTimeout): typeof Abor
     const listeners = sources.map((signal) => {
       const listener = (): void => {
         controller.abort(signal.reason);
-        // Once aborted, the composite lets go of its sources: a long-lived signal does not collect listeners.
+        // Once aborted, the composite lets go of its sources (this one's listener too, so no `once` is needed):
+        // a long-lived signal does not collect listeners.
         sources.forEach((source, index) => source.removeEventListener('abort', listeners[index] as () => void));
       };
-      signal.addEventListener('abort', listener, { once: true });
+      signal.addEventListener('abort', listener);
       return listener;
     });
     return controller.signal;

@@ -41,30 +41,34 @@ interface LockOptions {
 
 type LockCallback = (lock: { readonly name: string; readonly mode: string } | null) => unknown;
 
-// A request may be granted when its mode fits what is held, and no earlier request for the name waits (a lock
-// is granted in the order it was asked for: a shared request does not overtake an exclusive one waiting).
+// A request may be granted when no earlier request for the name waits (a lock is granted in the order it was
+// asked for: a shared request does not overtake an exclusive one waiting) and its mode fits what is held.
 function grantable(locks: ProfileLocks, request: Pick<LockRequest, 'name' | 'mode'>, waitingAhead: readonly LockRequest[]): boolean {
+  if (waitingAhead.some((other) => other.name === request.name)) return false;
   const held = locks.held.filter((other) => other.name === request.name);
-  const ahead = waitingAhead.filter((other) => other.name === request.name);
-  if (request.mode === 'exclusive') return held.length === 0 && ahead.length === 0;
-  return held.every((other) => other.mode === 'shared') && ahead.every((other) => other.mode === 'shared');
+  return request.mode === 'exclusive' ? held.length === 0 : held.every((other) => other.mode === 'shared');
 }
 
 // Locks of crashed pages are released, their waiting requests dropped; then every waiting request that can be
-// granted is, in order.
+// granted is, in order: a request is checked against those still waiting before it.
 function grantWaiting(locks: ProfileLocks): void {
-  for (let index = locks.held.length - 1; index >= 0; index--) if (!locks.held[index]?.alive()) locks.held.splice(index, 1);
-  for (let index = locks.waiting.length - 1; index >= 0; index--) if (!locks.waiting[index]?.alive()) locks.waiting.splice(index, 1);
-  for (let index = 0; index < locks.waiting.length; ) {
-    const request = locks.waiting[index];
-    if (request !== undefined && grantable(locks, request, locks.waiting.slice(0, index))) {
-      locks.waiting.splice(index, 1);
+  keepAlive(locks.held);
+  const waiting = keepAlive(locks.waiting).splice(0);
+  for (const request of waiting) {
+    if (grantable(locks, request, locks.waiting)) {
       locks.held.push(request);
       request.grant();
     } else {
-      index++;
+      locks.waiting.push(request);
     }
   }
+}
+
+// Drops, in place, the requests of pages that crashed or reloaded.
+function keepAlive(requests: LockRequest[]): LockRequest[] {
+  const alive = requests.filter((request) => request.alive());
+  requests.splice(0, requests.length, ...alive);
+  return requests;
 }
 
 /**
@@ -147,11 +151,14 @@ export function pageLocks(parts: TabParts & { readonly alive: () => boolean }): 
       return;
     }
     locks.waiting.push(entry);
-    options.signal?.addEventListener('abort', () => {
+    const signal = options.signal;
+    signal?.addEventListener('abort', () => {
       const index = locks.waiting.indexOf(entry);
       if (index < 0) return;
       locks.waiting.splice(index, 1);
-      entry.abort(options.signal?.reason);
+      entry.abort(signal.reason);
+      // Those that waited behind it (a shared request behind an aborted exclusive one) may go now.
+      grantWaiting(locks);
     });
   };
   const release = (entry: LockRequest): void => {
