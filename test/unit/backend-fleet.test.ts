@@ -12,7 +12,8 @@ import { SimulatedKeyStore } from '../../src/model/key-store.ts';
 import type { NetworkMessage } from '../../src/model/messages.ts';
 import { Network } from '../../src/model/network.ts';
 import { createHostRealm } from '../../src/providers/realm.ts';
-import { fakeWorld, runQueue } from './support.ts';
+import { drain } from './backend-node-support.ts';
+import { fakeWorld } from './support.ts';
 
 // The load balancer and its instances on a hand-built world: addresses, the three policies, the lost-response
 // fault shared by every instance, and rolling deploys (including a crash of the instances they touch). Whole
@@ -75,15 +76,6 @@ function setUp(options: { instances?: number; policy?: BalancerPolicy; phaseEndM
     network.send(from, fleet.route(from), { type: 'http-request', id, method: 'GET', url: `https://app.example/api/${id}`, headers: [], body: null });
   const routes: Harness['routes'] = (from, count) => Array.from({ length: count }, () => fleet.route(from));
   return { world, fleet, registered, answers, startedAt, send, routes };
-}
-
-const hostTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function drain(harness: Harness): Promise<void> {
-  for (let turn = 0; turn < 6; turn++) {
-    await hostTurn();
-    await runQueue(harness.world);
-  }
 }
 
 async function startAll(harness: Harness): Promise<void> {

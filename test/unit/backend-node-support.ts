@@ -8,6 +8,7 @@ import { SimulatedKeyStore } from '../../src/model/key-store.ts';
 import type { NetworkMessage } from '../../src/model/messages.ts';
 import { Network } from '../../src/model/network.ts';
 import { createHostRealm } from '../../src/providers/realm.ts';
+import type { WorldContext } from '../../src/model/world-context.ts';
 import { fakeWorld, runQueue } from './support.ts';
 
 // One backend process as a host on a hand-built world, for the backend node's unit tests: two browsers, a
@@ -26,9 +27,11 @@ export interface Harness {
   send(from: string, request: Partial<Extract<HttpMessage, { type: 'http-request' }>> & { id: string }): void;
 }
 
+/** One turn of the host's event loop: a backend's host work (Response bodies, light-my-request) moves on. */
 export const hostTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function drain(harness: Harness): Promise<void> {
+/** Host turns and the world's events, in turn, until a backend's work and its answers have settled. */
+export async function drain(harness: { readonly world: WorldContext }): Promise<void> {
   for (let turn = 0; turn < 6; turn++) {
     await hostTurn();
     await runQueue(harness.world);
